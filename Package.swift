@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "plumb",
+  products: [
+    .executable(name: "plumb", targets: ["plumb"]),
+    .library(name: "PlumbKit", targets: ["PlumbKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+  ],
+  targets: [
+    // libyaml, linked from the system (Debian: libyaml-dev).
+    .systemLibrary(
+      name: "CYAML",
+      pkgConfig: "yaml-0.1",
+      providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+    ),
+
+    // Source files, positions, diagnostics and their rendering: shared by every layer.
+    .target(name: "PlumbDiagnostics"),
+    // The YAML/JSON loader: libyaml events -> node trees with exact byte spans.
+    .target(name: "PlumbYAML", dependencies: ["CYAML", "PlumbDiagnostics"]),
+    // Facade the CLI calls: file discovery, loading, reports.
+    .target(name: "PlumbKit", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
+    // The thin command-line front end.
+    .executableTarget(
+      name: "plumb",
+      dependencies: [
+        "PlumbKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // Benchmarks (not tests): `swift run -c release plumb-bench`.
+    .executableTarget(
+      name: "plumb-bench",
+      dependencies: ["PlumbYAML", "CYAML"],
+      path: "Benchmarks/plumb-bench"
+    ),
+
+    .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics"]),
+    .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
+    .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit"]),
+  ]
+)

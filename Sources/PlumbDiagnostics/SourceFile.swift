@@ -1,0 +1,119 @@
+/// The bytes of one input file and a table of where its lines start.
+///
+/// Every position Plumb reports is derived from a byte offset into `bytes` through this table, so
+/// line and column numbers and byte offsets always agree. Line breaks are LF, CR and CRLF (a CRLF
+/// pair is one break). A UTF-8 byte order mark at the start is part of the bytes but not of the
+/// first line's columns.
+public final class SourceFile: Sendable {
+  /// The path as given by the user (or a display name for in-memory text).
+  public let path: String
+  /// The file's bytes, exactly as read.
+  public let bytes: [UInt8]
+  /// Byte offset of the first byte of each line; `lineStarts[0] == 0`.
+  public let lineStarts: [Int]
+  /// True when every byte after the optional byte order mark is ASCII (then a character index
+  /// plus the BOM's length is the byte offset).
+  public let isASCII: Bool
+  /// True when the file starts with a UTF-8 byte order mark (EF BB BF).
+  public let hasByteOrderMark: Bool
+
+  /// Creates a source file from its bytes, computing the line table in one pass.
+  public init(path: String, bytes: [UInt8]) {
+    self.path = path
+    self.bytes = bytes
+    let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+    self.hasByteOrderMark = bom
+    var starts: [Int] = [0]
+    var ascii = true
+    bytes.withUnsafeBufferPointer { buffer in
+      let count = buffer.count
+      var index = bom ? 3 : 0
+      var high: UInt8 = 0
+      while index < count {
+        let byte = buffer[index]
+        high |= byte
+        if byte == 0x0A {
+          starts.append(index + 1)
+        } else if byte == 0x0D {
+          if index + 1 < count && buffer[index + 1] == 0x0A {
+            index += 1
+          }
+          starts.append(index + 1)
+        }
+        index += 1
+      }
+      ascii = high < 0x80
+    }
+    self.lineStarts = starts
+    self.isASCII = ascii
+  }
+
+  /// Creates a source file from text (tests and in-memory inputs).
+  public convenience init(path: String, text: String) {
+    self.init(path: path, bytes: Array(text.utf8))
+  }
+
+  /// The number of lines (a final line break does not start a new, empty line).
+  public var lineCount: Int {
+    if let last = lineStarts.last, last == bytes.count, lineStarts.count > 1 {
+      return lineStarts.count - 1
+    }
+    return lineStarts.count
+  }
+
+  /// The 0-based index of the line holding `offset`.
+  ///
+  /// - Complexity: O(log n) in the number of lines.
+  public func lineIndex(ofOffset offset: Int) -> Int {
+    var low = 0
+    var high = lineStarts.count - 1
+    while low < high {
+      let mid = (low + high + 1) / 2
+      if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+    }
+    return low
+  }
+
+  /// The position (1-based line, 1-based column in Unicode scalars) of a byte offset.
+  ///
+  /// Offsets past the end are clamped to the end of the file.
+  public func position(ofOffset rawOffset: Int) -> SourcePosition {
+    let offset = max(0, min(rawOffset, bytes.count))
+    let line = lineIndex(ofOffset: offset)
+    var start = lineStarts[line]
+    if line == 0 && hasByteOrderMark { start = min(3, offset) }
+    var column = 1
+    if isASCII {
+      column += offset - start
+    } else {
+      var index = start
+      while index < offset {
+        if bytes[index] & 0xC0 != 0x80 { column += 1 }
+        index += 1
+      }
+    }
+    return SourcePosition(line: line + 1, column: column, offset: offset)
+  }
+
+  /// The span between two byte offsets.
+  public func span(from start: Int, to end: Int) -> SourceSpan {
+    SourceSpan(start: position(ofOffset: start), end: position(ofOffset: end))
+  }
+
+  /// The text of the 1-based line `line`, without its line break (and without a leading BOM).
+  public func lineText(_ line: Int) -> String {
+    guard line >= 1 && line <= lineStarts.count else { return "" }
+    var start = lineStarts[line - 1]
+    if line == 1 && hasByteOrderMark { start = 3 }
+    var end = line < lineStarts.count ? lineStarts[line] : bytes.count
+    while end > start && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D) { end -= 1 }
+    return String(decoding: bytes[start..<end], as: UTF8.self)
+  }
+
+  /// The text between two byte offsets, decoded as UTF-8 (invalid bytes become U+FFFD).
+  public func text(from start: Int, to end: Int) -> String {
+    let lower = max(0, min(start, bytes.count))
+    let upper = max(lower, min(end, bytes.count))
+    return String(decoding: bytes[lower..<upper], as: UTF8.self)
+  }
+}

@@ -1,0 +1,661 @@
+internal import CYAML
+import PlumbDiagnostics
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Loads YAML (and JSON, which libyaml reads as YAML) into node trees with exact source spans.
+///
+/// One libyaml event loop builds every document of a file into one ``YAMLTree``: scalars resolved
+/// by the YAML 1.2 core schema, anchors and aliases resolved (with an expansion budget), merge keys
+/// applied, duplicate keys reported, nesting depth and file size bounded. It never throws and
+/// never traps on input: every problem is a ``Diagnostic`` with its location.
+public struct YAMLLoader: Sendable {
+  /// The bounds applied to every file.
+  public var limits: YAMLLimits
+
+  /// Creates a loader.
+  public init(limits: YAMLLimits = .default) {
+    self.limits = limits
+  }
+
+  /// Reads and loads the file at `path`; an unreadable file gives an `io.unreadable` diagnostic.
+  public func load(path: String) -> YAMLLoadResult {
+    switch readFile(path: path, limit: limits.maxDocumentBytes) {
+    case .success(let bytes):
+      return load(SourceFile(path: path, bytes: bytes))
+    case .failure(let failure):
+      return YAMLLoadResult(source: nil, documents: [], diagnostics: [failure.diagnostic(path: path)])
+    }
+  }
+
+  /// Loads YAML text held in memory (tests, stdin).
+  public func load(text: String, path: String = "<input>") -> YAMLLoadResult {
+    load(SourceFile(path: path, text: text))
+  }
+
+  /// Loads an already read source file.
+  public func load(_ source: SourceFile) -> YAMLLoadResult {
+    let bytes = source.bytes
+    if bytes.count > limits.maxDocumentBytes {
+      let (code, message) = YAMLDiagnostics.documentTooLarge(size: bytes.count, limit: limits.maxDocumentBytes)
+      return YAMLLoadResult(
+        source: source, documents: [],
+        diagnostics: [Diagnostic(code: code, message: message, location: location(source, 0, 0))])
+    }
+    if bytes.count >= 2 && ((bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE)) {
+      let (code, message) = YAMLDiagnostics.unsupportedEncoding("UTF-16 (it starts with a UTF-16 byte order mark)")
+      return YAMLLoadResult(
+        source: source, documents: [],
+        diagnostics: [Diagnostic(code: code, message: message, location: location(source, 0, 2))])
+    }
+    var builder = TreeBuilder(source: source, limits: limits)
+    bytes.withUnsafeBufferPointer { buffer in
+      builder.run(buffer)
+    }
+    return builder.finish()
+  }
+}
+
+func location(_ source: SourceFile, _ start: Int, _ end: Int) -> SourceLocation {
+  SourceLocation(path: source.path, span: source.span(from: start, to: end))
+}
+
+// MARK: - The event loop
+
+private struct Frame {
+  var nodeIndex: UInt32
+  var pendingStart: Int
+  var expanded: Int
+  var isMapping: Bool
+  var isBlock: Bool
+}
+
+private struct AnchorInfo {
+  var index: UInt32
+  var expanded: Int
+  var complete: Bool
+}
+
+private struct DocumentRecord {
+  var root: UInt32
+  var start: Int
+  var end: Int
+  var explicitStart: Bool
+  var explicitEnd: Bool
+  var version: String?
+}
+
+private let nullScalarRoot = UInt32.max
+
+private struct TreeBuilder {
+  let source: SourceFile
+  let limits: YAMLLimits
+  var nodes: [NodeRecord] = []
+  var children: [UInt32] = []
+  var arena: [UInt8] = []
+  var tags: [UInt32: String] = [:]
+  var anchorNames: [UInt32: String] = [:]
+  var pending: [UInt32] = []
+  var frames: [Frame] = []
+  var anchors: [String: AnchorInfo] = [:]
+  var aliasBudgetUsed = 0
+  var diagnostics: [Diagnostic] = []
+  var documents: [DocumentRecord] = []
+  var documentRoot: UInt32?
+  var documentStart = 0
+  var documentExplicitStart = false
+  var documentVersion: String?
+
+  init(source: SourceFile, limits: YAMLLimits) {
+    self.source = source
+    self.limits = limits
+    // A rough guess that avoids most regrowth: about one node per 12 bytes of JSON-like input.
+    nodes.reserveCapacity(min(source.bytes.count / 12, 1 << 24))
+    children.reserveCapacity(min(source.bytes.count / 12, 1 << 24))
+  }
+
+  mutating func error(_ pair: (String, String), _ start: Int, _ end: Int, notes: [Diagnostic.Note] = []) {
+    diagnostics.append(
+      Diagnostic(code: pair.0, message: pair.1, location: location(source, start, end), notes: notes))
+  }
+
+  mutating func warning(_ pair: (String, String), _ start: Int, _ end: Int) {
+    diagnostics.append(
+      Diagnostic(code: pair.0, severity: .warning, message: pair.1, location: location(source, start, end)))
+  }
+
+  // MARK: Running
+
+  mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
+    var parser = yaml_parser_t()
+    guard yaml_parser_initialize(&parser) == 1 else {
+      error(("yaml.internal", "libyaml could not be initialised"), 0, 0)
+      return
+    }
+    defer { yaml_parser_delete(&parser) }
+    // libyaml asserts a non-null input pointer, even for empty input.
+    var empty: UInt8 = 0
+    withUnsafeMutablePointer(to: &empty) { emptyPointer in
+      let base = buffer.baseAddress ?? UnsafePointer(emptyPointer)
+      yaml_parser_set_input_string(&parser, base, buffer.count)
+      var marks = MarkConverter(bytes: buffer, source: source)
+      var event = yaml_event_t()
+      while true {
+        guard yaml_parser_parse(&parser, &event) == 1 else {
+          reportParserError(&parser, &marks)
+          return
+        }
+        let type = event.type
+        let keepGoing = handle(&event, buffer, &marks)
+        yaml_event_delete(&event)
+        if !keepGoing || type == YAML_STREAM_END_EVENT { return }
+      }
+    }
+  }
+
+  /// Handles one event; false stops the loop (a limit was hit).
+  mutating func handle(
+    _ event: inout yaml_event_t,
+    _ buffer: UnsafeBufferPointer<UInt8>,
+    _ marks: inout MarkConverter
+  ) -> Bool {
+    let start = marks.offset(ofCharacterIndex: Int(event.start_mark.index))
+    let end = marks.offset(ofCharacterIndex: Int(event.end_mark.index))
+    switch event.type {
+    case YAML_DOCUMENT_START_EVENT:
+      documentRoot = nil
+      documentStart = start
+      documentExplicitStart = event.data.document_start.implicit == 0
+      if let directive = event.data.document_start.version_directive {
+        documentVersion = "\(directive.pointee.major).\(directive.pointee.minor)"
+      } else {
+        documentVersion = nil
+      }
+      anchors.removeAll(keepingCapacity: true)
+    case YAML_DOCUMENT_END_EVENT:
+      documents.append(
+        DocumentRecord(
+          root: documentRoot ?? nullScalarRoot,
+          start: documentStart,
+          end: max(end, documentStart),
+          explicitStart: documentExplicitStart,
+          explicitEnd: event.data.document_end.implicit == 0,
+          version: documentVersion))
+    case YAML_SCALAR_EVENT:
+      return scalar(&event, start, end, buffer)
+    case YAML_ALIAS_EVENT:
+      return alias(&event, start, end)
+    case YAML_SEQUENCE_START_EVENT:
+      let data = event.data.sequence_start
+      return open(
+        isMapping: false, isBlock: data.style != YAML_FLOW_SEQUENCE_STYLE,
+        anchor: data.anchor, tag: data.tag, start, buffer)
+    case YAML_MAPPING_START_EVENT:
+      let data = event.data.mapping_start
+      return open(
+        isMapping: true, isBlock: data.style != YAML_FLOW_MAPPING_STYLE,
+        anchor: data.anchor, tag: data.tag, start, buffer)
+    case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+      close(end)
+    default:
+      break
+    }
+    return true
+  }
+
+  /// Skips `&anchor` / `!tag` properties (and the space after them) so spans start at content.
+  func contentStart(_ start: Int, _ buffer: UnsafeBufferPointer<UInt8>, hasProperties: Bool) -> Int {
+    guard hasProperties else { return start }
+    var i = start
+    let n = buffer.count
+    while i < n && (buffer[i] == UInt8(ascii: "&") || buffer[i] == UInt8(ascii: "!")) {
+      while i < n && !isSpaceOrBreak(buffer[i]) && !isFlowIndicator(buffer[i]) { i += 1 }
+      // Whitespace, line breaks and comments may separate properties from content.
+      while i < n {
+        if isSpaceOrBreak(buffer[i]) {
+          i += 1
+        } else if buffer[i] == UInt8(ascii: "#") {
+          while i < n && buffer[i] != 0x0A && buffer[i] != 0x0D { i += 1 }
+        } else {
+          break
+        }
+      }
+    }
+    return i
+  }
+
+  // MARK: Nodes
+
+  mutating func scalar(
+    _ event: inout yaml_event_t,
+    _ eventStart: Int,
+    _ end: Int,
+    _ buffer: UnsafeBufferPointer<UInt8>
+  ) -> Bool {
+    let data = event.data.scalar
+    let hasProperties = data.anchor != nil || data.tag != nil
+    var start = contentStart(eventStart, buffer, hasProperties: hasProperties)
+    if start > end { start = end }
+    let index = UInt32(nodes.count)
+    let length = Int(data.length)
+    let value = UnsafeBufferPointer(start: data.value, count: length)
+
+    var style: YAMLStyle
+    switch data.style {
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+    case YAML_LITERAL_SCALAR_STYLE: style = .literal
+    case YAML_FOLDED_SCALAR_STYLE: style = .folded
+    default: style = .plain
+    }
+
+    // Where the decoded value lives: a verbatim slice of the source, or the arena.
+    var payloadStart = 0
+    var inArena = true
+    var sliceStart = -1
+    switch style {
+    case .plain: sliceStart = start
+    case .singleQuoted, .doubleQuoted: sliceStart = start + 1
+    default: break
+    }
+    if sliceStart >= 0 && sliceStart + length <= buffer.count {
+      if length == 0 || memcmpEqual(UnsafeBufferPointer(rebasing: buffer[sliceStart..<sliceStart + length]), value) {
+        payloadStart = sliceStart
+        inArena = false
+      }
+    }
+    if inArena {
+      payloadStart = arena.count
+      arena.append(contentsOf: value)
+    }
+
+    var type: YAMLScalarType = .string
+    var tagName: String?
+    if let tag = data.tag {
+      tagName = String(cString: tag)
+    }
+    if let tagName {
+      type = resolveTagged(tagName, value, start, end)
+    } else if style == .plain {
+      type = CoreSchema.resolve(value)
+    }
+
+    nodes.append(
+      NodeRecord(
+        start: UInt32(start), end: UInt32(end),
+        payloadStart: UInt32(payloadStart), payloadCount: UInt32(length),
+        kind: YAMLNodeKind.scalar.rawValue, style: style.rawValue, scalarType: type.rawValue,
+        flags: inArena ? NodeRecord.valueInArena : 0))
+    if let tagName { tags[index] = tagName }
+    if let anchor = data.anchor {
+      let name = String(cString: anchor)
+      anchorNames[index] = name
+      anchors[name] = AnchorInfo(index: index, expanded: 1, complete: true)
+    }
+    complete(index, expanded: 1)
+    return true
+  }
+
+  mutating func resolveTagged(_ tag: String, _ value: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+    -> YAMLScalarType
+  {
+    let prefix = "tag:yaml.org,2002:"
+    guard tag.hasPrefix(prefix) else { return .string }
+    let wanted: YAMLScalarType
+    switch tag.dropFirst(prefix.count) {
+    case "null": wanted = .null
+    case "bool": wanted = .bool
+    case "int": wanted = .int
+    case "float": wanted = .float
+    default: return .string
+    }
+    let resolved = CoreSchema.resolve(value)
+    if resolved == wanted || (wanted == .float && resolved == .int) { return wanted }
+    if wanted == .null && value.count == 0 { return .null }
+    warning(YAMLDiagnostics.invalidTaggedValue(tag: tag, text: String(decoding: value, as: UTF8.self)), start, end)
+    return .string
+  }
+
+  mutating func alias(_ event: inout yaml_event_t, _ start: Int, _ end: Int) -> Bool {
+    let name = String(cString: event.data.alias.anchor)
+    let index = UInt32(nodes.count)
+    guard let info = anchors[name], info.complete else {
+      let problem = anchors[name] == nil ? YAMLDiagnostics.undefinedAlias(name) : YAMLDiagnostics.recursiveAlias(name)
+      error(problem, start, end)
+      // Keep the tree well-formed: the alias reads as null.
+      nodes.append(
+        NodeRecord(
+          start: UInt32(start), end: UInt32(end), payloadStart: UInt32(start), payloadCount: 0,
+          kind: YAMLNodeKind.scalar.rawValue, style: YAMLStyle.plain.rawValue,
+          scalarType: YAMLScalarType.null.rawValue, flags: 0))
+      complete(index, expanded: 1)
+      return true
+    }
+    let (sum, overflow) = aliasBudgetUsed.addingReportingOverflow(info.expanded)
+    aliasBudgetUsed = overflow ? Int.max : sum
+    if aliasBudgetUsed > limits.maxAliasExpansion {
+      error(YAMLDiagnostics.aliasBudgetExceeded(limit: limits.maxAliasExpansion), start, end)
+      return false
+    }
+    nodes.append(
+      NodeRecord(
+        start: UInt32(start), end: UInt32(end), payloadStart: info.index, payloadCount: 0,
+        kind: NodeRecord.aliasKind, style: 0, scalarType: 0, flags: 0))
+    complete(index, expanded: info.expanded)
+    return true
+  }
+
+  mutating func open(
+    isMapping: Bool,
+    isBlock: Bool,
+    anchor: UnsafeMutablePointer<yaml_char_t>?,
+    tag: UnsafeMutablePointer<yaml_char_t>?,
+    _ eventStart: Int,
+    _ buffer: UnsafeBufferPointer<UInt8>
+  ) -> Bool {
+    if frames.count >= limits.maxDepth {
+      error(YAMLDiagnostics.nestingTooDeep(limit: limits.maxDepth), eventStart, eventStart + 1)
+      return false
+    }
+    let start = contentStart(eventStart, buffer, hasProperties: anchor != nil || tag != nil)
+    let index = UInt32(nodes.count)
+    nodes.append(
+      NodeRecord(
+        start: UInt32(start), end: UInt32(start), payloadStart: 0, payloadCount: 0,
+        kind: isMapping ? YAMLNodeKind.mapping.rawValue : YAMLNodeKind.sequence.rawValue,
+        style: isBlock ? YAMLStyle.block.rawValue : YAMLStyle.flow.rawValue, scalarType: 0, flags: 0))
+    if let tag { tags[index] = String(cString: tag) }
+    if let anchor {
+      let name = String(cString: anchor)
+      anchorNames[index] = name
+      anchors[name] = AnchorInfo(index: index, expanded: 0, complete: false)
+    }
+    frames.append(Frame(nodeIndex: index, pendingStart: pending.count, expanded: 1, isMapping: isMapping, isBlock: isBlock))
+    return true
+  }
+
+  mutating func close(_ eventEnd: Int) {
+    guard let frame = frames.popLast() else { return }
+    let index = Int(frame.nodeIndex)
+    let items = pending[frame.pendingStart...]
+    var end = eventEnd
+    if frame.isBlock, let last = items.last {
+      // A block collection ends where its last item ends, not at the next token libyaml saw.
+      end = Int(nodes[Int(last)].end)
+    }
+    nodes[index].end = UInt32(max(end, Int(nodes[index].start)))
+    nodes[index].payloadStart = UInt32(children.count)
+    if frame.isMapping {
+      let slots = finishMapping(Array(items))
+      children.append(contentsOf: slots)
+      nodes[index].payloadCount = UInt32(slots.count / 2)
+    } else {
+      children.append(contentsOf: items)
+      nodes[index].payloadCount = UInt32(items.count)
+    }
+    pending.removeSubrange(frame.pendingStart...)
+    if let name = anchorNames[frame.nodeIndex], anchors[name]?.index == frame.nodeIndex {
+      anchors[name] = AnchorInfo(index: frame.nodeIndex, expanded: frame.expanded, complete: true)
+    }
+    complete(frame.nodeIndex, expanded: frame.expanded)
+  }
+
+  mutating func complete(_ index: UInt32, expanded: Int) {
+    if frames.isEmpty {
+      documentRoot = index
+    } else {
+      pending.append(index)
+      let (sum, overflow) = frames[frames.count - 1].expanded.addingReportingOverflow(expanded)
+      frames[frames.count - 1].expanded = overflow ? Int.max : sum
+    }
+  }
+
+  // MARK: Errors
+
+  mutating func reportParserError(_ parser: inout yaml_parser_t, _ marks: inout MarkConverter) {
+    let problem = parser.problem.map { String(cString: $0) } ?? "unknown libyaml error"
+    var start: Int
+    switch parser.error {
+    case YAML_READER_ERROR:
+      start = min(Int(parser.problem_offset), source.bytes.count)
+      var message = problem
+      if parser.problem_value != -1 {
+        let hex = String(UInt32(bitPattern: parser.problem_value), radix: 16, uppercase: true)
+        message += " (byte 0x\(hex))"
+      }
+      error(YAMLDiagnostics.syntax(message), start, min(start + 1, source.bytes.count))
+      return
+    case YAML_MEMORY_ERROR:
+      error(("yaml.memory", "libyaml ran out of memory"), 0, 0)
+      return
+    default:
+      start = marks.offset(ofCharacterIndex: Int(parser.problem_mark.index))
+    }
+    var notes: [Diagnostic.Note] = []
+    if let context = parser.context {
+      let contextStart = marks.offset(ofCharacterIndex: Int(parser.context_mark.index))
+      notes.append(
+        Diagnostic.Note(
+          message: String(cString: context), location: location(source, contextStart, contextStart)))
+    }
+    error(YAMLDiagnostics.syntax(problem), start, start, notes: notes)
+  }
+
+  // MARK: Finishing
+
+  mutating func finish() -> YAMLLoadResult {
+    // Documents without a root (stopped by an error) or empty documents read as a null scalar.
+    var records = documents
+    for i in records.indices where records[i].root == nullScalarRoot {
+      records[i].root = UInt32(nodes.count)
+      let at = UInt32(records[i].start)
+      nodes.append(
+        NodeRecord(
+          start: at, end: at, payloadStart: at, payloadCount: 0,
+          kind: YAMLNodeKind.scalar.rawValue, style: YAMLStyle.plain.rawValue,
+          scalarType: YAMLScalarType.null.rawValue, flags: 0))
+    }
+    let tree = YAMLTree(
+      source: source, nodes: nodes, children: children, arena: arena, tags: tags, anchors: anchorNames)
+    let documents = records.map { record in
+      YAMLDocument(
+        root: YAMLNode(tree: tree, index: Int(record.root)),
+        span: source.span(from: record.start, to: record.end),
+        hasExplicitStart: record.explicitStart,
+        hasExplicitEnd: record.explicitEnd,
+        versionDirective: record.version)
+    }
+    let sorted = diagnostics.enumerated().sorted { a, b in
+      let left = a.element.location?.span.start.offset ?? 0
+      let right = b.element.location?.span.start.offset ?? 0
+      return left != right ? left < right : a.offset < b.offset
+    }.map(\.element)
+    return YAMLLoadResult(source: source, documents: documents, diagnostics: sorted)
+  }
+
+  // MARK: Helpers for the mapping finisher
+
+  func resolved(_ index: UInt32) -> Int {
+    let record = nodes[Int(index)]
+    return record.kind == NodeRecord.aliasKind ? Int(record.payloadStart) : Int(index)
+  }
+
+  func valueBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    let record = nodes[index]
+    let start = Int(record.payloadStart)
+    let count = Int(record.payloadCount)
+    if record.flags & NodeRecord.valueInArena != 0 {
+      return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<start + count])) }
+    }
+    return source.bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<start + count])) }
+  }
+}
+
+@inline(__always) private func isSpaceOrBreak(_ c: UInt8) -> Bool {
+  c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D
+}
+
+@inline(__always) private func isFlowIndicator(_ c: UInt8) -> Bool {
+  c == UInt8(ascii: ",") || c == UInt8(ascii: "[") || c == UInt8(ascii: "]") || c == UInt8(ascii: "{")
+    || c == UInt8(ascii: "}")
+}
+
+// MARK: - Mappings: duplicate keys and merge keys
+
+/// Turns the pending key/value slots of a finished mapping into its final pairs.
+extension TreeBuilder {
+
+  func isScalar(_ index: Int) -> Bool { nodes[index].kind == YAMLNodeKind.scalar.rawValue }
+
+  func isMergeKey(_ slot: UInt32) -> Bool {
+    let index = resolved(slot)
+    let record = nodes[index]
+    guard record.kind == YAMLNodeKind.scalar.rawValue else { return false }
+    if let tag = tags[UInt32(index)] { return tag == "tag:yaml.org,2002:merge" }
+    guard record.style == YAMLStyle.plain.rawValue, record.payloadCount == 2 else { return false }
+    return valueBytes(index) { $0[0] == UInt8(ascii: "<") && $0[1] == UInt8(ascii: "<") }
+  }
+
+  /// Whether two key slots denote the same key (scalars with equal type and text).
+  func sameKey(_ a: UInt32, _ b: UInt32) -> Bool {
+    let left = resolved(a)
+    let right = resolved(b)
+    if left == right { return true }
+    guard isScalar(left), isScalar(right) else { return false }
+    guard nodes[left].scalarType == nodes[right].scalarType else { return false }
+    return valueBytes(left) { l in valueBytes(right) { r in memcmpEqual(l, r) } }
+  }
+
+  func keyText(_ slot: UInt32) -> String {
+    let index = resolved(slot)
+    guard isScalar(index) else { return "<\(nodes[index].kind == 1 ? "sequence" : "mapping") key>" }
+    return valueBytes(index) { String(decoding: $0, as: UTF8.self) }
+  }
+
+  func keyHash(_ slot: UInt32) -> Int {
+    let index = resolved(slot)
+    guard isScalar(index) else { return index &* 0x9E37_79B9 }
+    var hasher = Hasher()
+    hasher.combine(nodes[index].scalarType)
+    valueBytes(index) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    return hasher.finalize()
+  }
+
+  /// Indexes of earlier pairs whose key repeats later, each with the pair that repeats it.
+  func duplicates(_ keys: [UInt32]) -> [(first: Int, later: Int)] {
+    var found: [(Int, Int)] = []
+    if keys.count <= 12 {
+      for j in keys.indices {
+        for i in 0..<j where sameKey(keys[i], keys[j]) {
+          found.append((i, j))
+          break
+        }
+      }
+      return found
+    }
+    var seen: [Int: [Int]] = [:]
+    for j in keys.indices {
+      let hash = keyHash(keys[j])
+      if let earlier = seen[hash], let i = earlier.first(where: { sameKey(keys[$0], keys[j]) }) {
+        found.append((i, j))
+      }
+      seen[hash, default: []].append(j)
+    }
+    return found
+  }
+
+  func mappingPairs(_ index: Int) -> [(UInt32, UInt32)] {
+    let record = nodes[index]
+    let start = Int(record.payloadStart)
+    return (0..<Int(record.payloadCount)).map {
+      (children[start + 2 * $0], children[start + 2 * $0 + 1])
+    }
+  }
+
+  mutating func finishMapping(_ items: [UInt32]) -> [UInt32] {
+    var keys: [UInt32] = []
+    var values: [UInt32] = []
+    keys.reserveCapacity(items.count / 2)
+    values.reserveCapacity(items.count / 2)
+    var i = 0
+    while i + 1 < items.count {
+      keys.append(items[i])
+      values.append(items[i + 1])
+      i += 2
+    }
+    let mergeFlags = keys.map(isMergeKey)
+    // Duplicates among explicit keys: report, keep the later one.
+    var dropped = Set<Int>()
+    let explicit = keys.indices.filter { !mergeFlags[$0] }
+    for (first, later) in duplicates(explicit.map { keys[$0] }) {
+      let firstIndex = explicit[first]
+      let laterIndex = explicit[later]
+      dropped.insert(firstIndex)
+      let firstNode = nodes[Int(keys[firstIndex])]
+      let laterNode = nodes[Int(keys[laterIndex])]
+      diagnostics.append(
+        Diagnostic(
+          code: YAMLDiagnostics.duplicateKey(keyText(keys[laterIndex])).0,
+          message: YAMLDiagnostics.duplicateKey(keyText(keys[laterIndex])).1,
+          location: location(source, Int(laterNode.start), Int(laterNode.end)),
+          notes: [
+            Diagnostic.Note(
+              message: "first defined here",
+              location: location(source, Int(firstNode.start), Int(firstNode.end)))
+          ]))
+    }
+    var slots: [UInt32] = []
+    slots.reserveCapacity(items.count)
+    guard mergeFlags.contains(true) else {
+      for k in keys.indices where !dropped.contains(k) {
+        slots.append(keys[k])
+        slots.append(values[k])
+      }
+      return slots
+    }
+    // Merge keys: explicit keys win; among merged mappings, the first wins.
+    var present: [UInt32] = explicit.map { keys[$0] }
+    for k in keys.indices where !dropped.contains(k) {
+      guard mergeFlags[k] else {
+        slots.append(keys[k])
+        slots.append(values[k])
+        continue
+      }
+      let value = resolved(values[k])
+      let record = nodes[value]
+      var sources: [Int] = []
+      if record.kind == YAMLNodeKind.mapping.rawValue {
+        sources = [value]
+      } else if record.kind == YAMLNodeKind.sequence.rawValue {
+        let start = Int(record.payloadStart)
+        sources = (0..<Int(record.payloadCount)).map { resolved(children[start + $0]) }
+      }
+      if sources.isEmpty && record.kind != YAMLNodeKind.sequence.rawValue
+        || sources.contains(where: { nodes[$0].kind != YAMLNodeKind.mapping.rawValue })
+      {
+        let node = nodes[Int(values[k])]
+        let pair = YAMLDiagnostics.badMergeValue()
+        diagnostics.append(
+          Diagnostic(
+            code: pair.0, message: pair.1,
+            location: location(source, Int(node.start), Int(node.end))))
+        continue
+      }
+      for source in sources {
+        for (mergedKey, mergedValue) in mappingPairs(source)
+        where !present.contains(where: { sameKey($0, mergedKey) }) {
+          present.append(mergedKey)
+          slots.append(mergedKey)
+          slots.append(mergedValue)
+        }
+      }
+    }
+    return slots
+  }
+}

@@ -1,0 +1,114 @@
+import PlumbDiagnostics
+
+/// The kind of a YAML node.
+public enum YAMLNodeKind: UInt8, Sendable, Codable {
+  case scalar
+  case sequence
+  case mapping
+}
+
+/// How a node was written in the source.
+///
+/// Scalars are `plain`, `singleQuoted`, `doubleQuoted`, `literal` (`|`) or `folded` (`>`);
+/// sequences and mappings are `block` or `flow`.
+public enum YAMLStyle: UInt8, Sendable, Codable {
+  case plain
+  case singleQuoted
+  case doubleQuoted
+  case literal
+  case folded
+  case block
+  case flow
+}
+
+/// The type a scalar resolved to under the YAML 1.2 core schema (or its explicit tag).
+public enum YAMLScalarType: UInt8, Sendable, Codable {
+  case null
+  case bool
+  case int
+  case float
+  case string
+}
+
+/// One node's record in a ``YAMLTree`` arena (20 bytes).
+///
+/// Scalars keep their decoded value as a byte range: of the source itself when the decoded value
+/// is a verbatim slice of it (the common case), otherwise of the tree's side arena.
+struct NodeRecord {
+  /// Byte offset where the node starts (its anchor or tag, if any, comes before).
+  var start: UInt32
+  /// Byte offset just past the node's end.
+  var end: UInt32
+  /// Scalar: offset of the value bytes. Collection: index of the first child slot. Alias: target.
+  var payloadStart: UInt32
+  /// Scalar: length of the value bytes. Sequence: element count. Mapping: pair count.
+  var payloadCount: UInt32
+  /// 0 scalar, 1 sequence, 2 mapping, 3 alias.
+  var kind: UInt8
+  var style: UInt8
+  var scalarType: UInt8
+  var flags: UInt8
+
+  static let valueInArena: UInt8 = 1
+  static let aliasKind: UInt8 = 3
+}
+
+/// Immutable storage for every node of one loaded file (all its documents).
+///
+/// Nodes are records in one contiguous array; children are slices of one index array. Nothing is
+/// allocated per node, which keeps loading close to libyaml's own speed and memory small. Read it
+/// through ``YAMLNode`` values.
+public final class YAMLTree: Sendable {
+  /// The file the nodes were loaded from.
+  public let source: SourceFile
+  let nodes: [NodeRecord]
+  let children: [UInt32]
+  let arena: [UInt8]
+  let tags: [UInt32: String]
+  let anchors: [UInt32: String]
+
+  init(
+    source: SourceFile,
+    nodes: [NodeRecord],
+    children: [UInt32],
+    arena: [UInt8],
+    tags: [UInt32: String],
+    anchors: [UInt32: String]
+  ) {
+    self.source = source
+    self.nodes = nodes
+    self.children = children
+    self.arena = arena
+    self.tags = tags
+    self.anchors = anchors
+  }
+
+  /// The number of node records (aliases count once, not per expansion).
+  public var nodeCount: Int { nodes.count }
+
+  /// Calls `body` with the decoded bytes of scalar record `index`.
+  @inline(__always)
+  func withValueBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    let record = nodes[index]
+    let start = Int(record.payloadStart)
+    let count = Int(record.payloadCount)
+    if record.flags & NodeRecord.valueInArena != 0 {
+      return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<start + count])) }
+    }
+    return source.bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<start + count])) }
+  }
+}
+
+/// One document of a YAML stream.
+public struct YAMLDocument: Sendable {
+  /// The document's root node.
+  public let root: YAMLNode
+  /// The span from the document's first to its last byte (including `---` / `...` markers).
+  public let span: SourceSpan
+  /// Whether the document began with an explicit `---`.
+  public let hasExplicitStart: Bool
+  /// Whether the document ended with an explicit `...`.
+  public let hasExplicitEnd: Bool
+  /// The `%YAML` directive's version, if one was given (e.g. "1.2").
+  public let versionDirective: String?
+}
