@@ -41,6 +41,6 @@ let package = Package(
 
     .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics"]),
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
-    .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit"]),
+    .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb"]),
   ]
 )
