@@ -22,8 +22,12 @@ let package = Package(
     .target(name: "PlumbDiagnostics"),
     // The YAML/JSON loader: libyaml events -> node trees with exact byte spans.
     .target(name: "PlumbYAML", dependencies: ["CYAML", "PlumbDiagnostics"]),
+    // The document graph: entities, typed edges, indexes, and the value model rules read.
+    .target(name: "PlumbGraph", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
+    // Ingest adapters: catalog, Terraform plan, GitHub Actions, GitLab CI -> graph.
+    .target(name: "PlumbIngest", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // Facade the CLI calls: file discovery, loading, reports.
-    .target(name: "PlumbKit", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
+    .target(name: "PlumbKit", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // The thin command-line front end.
     .executableTarget(
       name: "plumb",
@@ -41,6 +45,8 @@ let package = Package(
 
     .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics"]),
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
+    .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML"]),
+    .testTarget(name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML"]),
     .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb"]),
   ]
 )

@@ -14,28 +14,31 @@ struct ReadFailure: Error {
   var code: String
 
   func diagnostic(path: String) -> Diagnostic {
-    Diagnostic(code: code, message: message, location: nil)
+    let start = SourcePosition(line: 1, column: 1, offset: 0)
+    return Diagnostic(
+      code: code, message: message, location: SourceLocation(path: path, span: SourceSpan(start: start, end: start)))
   }
 }
 
 /// Reads a whole file with POSIX calls, refusing files larger than `limit` before reading them.
-func readFile(path: String, limit: Int) -> Result<[UInt8], ReadFailure> {
+/// `displayPath` is the path named in messages.
+func readFile(path: String, displayPath: String, limit: Int) -> Result<[UInt8], ReadFailure> {
   let fd = open(path, O_RDONLY)
   guard fd >= 0 else {
-    return .failure(ReadFailure(message: "cannot read '\(path)': \(String(cString: strerror(errno)))", code: "io.unreadable"))
+    return .failure(ReadFailure(message: "cannot read '\(displayPath)': \(String(cString: strerror(errno)))", code: "io.unreadable"))
   }
   defer { close(fd) }
   var info = stat()
   guard fstat(fd, &info) == 0 else {
-    return .failure(ReadFailure(message: "cannot stat '\(path)': \(String(cString: strerror(errno)))", code: "io.unreadable"))
+    return .failure(ReadFailure(message: "cannot stat '\(displayPath)': \(String(cString: strerror(errno)))", code: "io.unreadable"))
   }
   if (info.st_mode & S_IFMT) == S_IFDIR {
-    return .failure(ReadFailure(message: "'\(path)' is a directory", code: "io.unreadable"))
+    return .failure(ReadFailure(message: "'\(displayPath)' is a directory", code: "io.unreadable"))
   }
   let size = Int(info.st_size)
   if size > limit {
     let pair = YAMLDiagnostics.documentTooLarge(size: size, limit: limit)
-    return .failure(ReadFailure(message: "'\(path)': " + pair.1, code: pair.0))
+    return .failure(ReadFailure(message: "'\(displayPath)': " + pair.1, code: pair.0))
   }
   var bytes = [UInt8](repeating: 0, count: size)
   var filled = 0
@@ -50,14 +53,14 @@ func readFile(path: String, limit: Int) -> Result<[UInt8], ReadFailure> {
     }
     if got < 0 {
       if errno == EINTR { continue }
-      return .failure(ReadFailure(message: "cannot read '\(path)': \(String(cString: strerror(errno)))", code: "io.unreadable"))
+      return .failure(ReadFailure(message: "cannot read '\(displayPath)': \(String(cString: strerror(errno)))", code: "io.unreadable"))
     }
     if got == 0 { break }
     filled += got
   }
   if filled > limit {
     let pair = YAMLDiagnostics.documentTooLarge(size: filled, limit: limit)
-    return .failure(ReadFailure(message: "'\(path)': " + pair.1, code: pair.0))
+    return .failure(ReadFailure(message: "'\(displayPath)': " + pair.1, code: pair.0))
   }
   bytes.removeSubrange(filled...)
   return .success(bytes)

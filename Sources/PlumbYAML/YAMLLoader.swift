@@ -25,12 +25,18 @@ public struct YAMLLoader: Sendable {
   }
 
   /// Reads and loads the file at `path`; an unreadable file gives an `io.unreadable` diagnostic.
-  public func load(path: String) -> YAMLLoadResult {
-    switch readFile(path: path, limit: limits.maxDocumentBytes) {
+  ///
+  /// - Parameters:
+  ///   - path: where to read the file.
+  ///   - displayPath: the path diagnostics and spans name (defaults to `path`), e.g. relative to
+  ///     a repository root.
+  public func load(path: String, displayPath: String? = nil) -> YAMLLoadResult {
+    let shown = displayPath ?? path
+    switch readFile(path: path, displayPath: shown, limit: limits.maxDocumentBytes) {
     case .success(let bytes):
-      return load(SourceFile(path: path, bytes: bytes))
+      return load(SourceFile(path: shown, bytes: bytes))
     case .failure(let failure):
-      return YAMLLoadResult(source: nil, documents: [], diagnostics: [failure.diagnostic(path: path)])
+      return YAMLLoadResult(source: nil, documents: [], diagnostics: [failure.diagnostic(path: shown)])
     }
   }
 
@@ -215,7 +221,13 @@ private struct TreeBuilder {
     var i = start
     let n = buffer.count
     while i < n && (buffer[i] == UInt8(ascii: "&") || buffer[i] == UInt8(ascii: "!")) {
-      while i < n && !isSpaceOrBreak(buffer[i]) && !isFlowIndicator(buffer[i]) { i += 1 }
+      if buffer[i] == UInt8(ascii: "!") && i + 1 < n && buffer[i + 1] == UInt8(ascii: "<") {
+        // A verbatim tag (`!<tag:yaml.org,2002:str>`) may contain flow indicators; it ends at '>'.
+        while i < n && buffer[i] != UInt8(ascii: ">") { i += 1 }
+        if i < n { i += 1 }
+      } else {
+        while i < n && !isSpaceOrBreak(buffer[i]) && !isFlowIndicator(buffer[i]) { i += 1 }
+      }
       // Whitespace, line breaks and comments may separate properties from content.
       while i < n {
         if isSpaceOrBreak(buffer[i]) {
@@ -385,7 +397,10 @@ private struct TreeBuilder {
     let index = Int(frame.nodeIndex)
     let items = pending[frame.pendingStart...]
     var end = eventEnd
-    if frame.isBlock, let last = items.last {
+    // A single-pair mapping in a flow sequence (`[a: b]`) has no braces: like a block collection.
+    let start = Int(nodes[index].start)
+    let unbraced = frame.isMapping && !(start < source.bytes.count && source.bytes[start] == UInt8(ascii: "{"))
+    if frame.isBlock || unbraced, let last = items.last {
       // A block collection ends where its last item ends, not at the next token libyaml saw.
       end = Int(nodes[Int(last)].end)
     }

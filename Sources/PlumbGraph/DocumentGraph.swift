@@ -1,0 +1,132 @@
+import PlumbDiagnostics
+
+/// The document graph: every entity from every input, typed edges between them, and indexes.
+///
+/// Immutable once built (see ``GraphBuilder``); safe to share across threads. Entities are sorted
+/// by id, so iteration order is the same on every run.
+public final class DocumentGraph: Sendable {
+  /// Every entity, sorted by id.
+  public let entities: [Entity]
+  /// Every edge, sorted by (from, type, to).
+  public let edges: [Edge]
+  /// Problems found while building (invalid entities, dangling references, cycles, …).
+  public let diagnostics: [Diagnostic]
+
+  private let byID: [EntityID: Int]
+  private let byKind: [String: [Int]]
+  private let byKindAndName: [String: [Int]]
+  private let byType: [String: [Int]]
+  private let outgoing: [Int: [Int]]
+  private let incoming: [Int: [Int]]
+
+  init(entities: [Entity], edges: [Edge], diagnostics: [Diagnostic]) {
+    let sorted = entities.sorted { $0.id < $1.id }
+    self.entities = sorted
+    var byID: [EntityID: Int] = [:]
+    var byKind: [String: [Int]] = [:]
+    var byKindAndName: [String: [Int]] = [:]
+    var byType: [String: [Int]] = [:]
+    for (index, entity) in sorted.enumerated() {
+      byID[entity.id] = index
+      byKind[entity.kind, default: []].append(index)
+      byKindAndName[Self.nameKey(entity.kind, entity.name), default: []].append(index)
+      if let type = entity.type { byType[entity.kind + "\u{0}" + type, default: []].append(index) }
+    }
+    let sortedEdges = Array(Set(edges)).sorted {
+      ($0.from, $0.type, $0.to) < ($1.from, $1.type, $1.to)
+    }
+    var outgoing: [Int: [Int]] = [:]
+    var incoming: [Int: [Int]] = [:]
+    for (index, edge) in sortedEdges.enumerated() {
+      if let from = byID[edge.from] { outgoing[from, default: []].append(index) }
+      if let to = byID[edge.to] { incoming[to, default: []].append(index) }
+    }
+    self.edges = sortedEdges
+    self.byID = byID
+    self.byKind = byKind
+    self.byKindAndName = byKindAndName
+    self.byType = byType
+    self.outgoing = outgoing
+    self.incoming = incoming
+    self.diagnostics = diagnostics
+  }
+
+  private static func nameKey(_ kind: String, _ name: String) -> String { kind + "\u{0}" + name.lowercased() }
+
+  /// The entity with `id`, or nil. O(1).
+  public func entity(_ id: EntityID) -> Entity? { byID[id].map { entities[$0] } }
+
+  /// Every entity of `kind`, in id order. O(1) plus the result.
+  public func entities(ofKind kind: String) -> [Entity] { (byKind[kind] ?? []).map { entities[$0] } }
+
+  /// Entities of `kind` named `name` (case-insensitive). O(1) plus the result.
+  public func entities(ofKind kind: String, named name: String) -> [Entity] {
+    (byKindAndName[Self.nameKey(kind, name)] ?? []).map { entities[$0] }
+  }
+
+  /// Entities of `kind` whose ``Entity/type`` is `type`. O(1) plus the result.
+  public func entities(ofKind kind: String, type: String) -> [Entity] {
+    (byType[kind + "\u{0}" + type] ?? []).map { entities[$0] }
+  }
+
+  /// The kinds present, sorted.
+  public var kinds: [String] { byKind.keys.sorted() }
+
+  /// Edges leaving `id`, optionally only of `type`.
+  public func edges(from id: EntityID, type: String? = nil) -> [Edge] {
+    guard let index = byID[id] else { return [] }
+    return (outgoing[index] ?? []).map { edges[$0] }.filter { type == nil || $0.type == type }
+  }
+
+  /// Edges arriving at `id`, optionally only of `type`.
+  public func edges(to id: EntityID, type: String? = nil) -> [Edge] {
+    guard let index = byID[id] else { return [] }
+    return (incoming[index] ?? []).map { edges[$0] }.filter { type == nil || $0.type == type }
+  }
+
+  /// The entities `id` points at through edges of `type`.
+  public func related(_ id: EntityID, _ type: String) -> [Entity] {
+    edges(from: id, type: type).compactMap { entity($0.to) }
+  }
+
+  /// Builds an index of the entities of `kind` by the string value at `path` in their attributes,
+  /// for equality joins. Build it once per query plan and reuse it: lookups are O(1).
+  ///
+  /// - Complexity: O(n) in the entities of `kind`.
+  public func index(kind: String, path: [PathComponent], caseInsensitive: Bool = false) -> AttributeIndex {
+    var map: [String: [Int]] = [:]
+    for position in byKind[kind] ?? [] {
+      let value = entities[position].attributes.at(path)
+      guard let key = AttributeIndex.key(value, caseInsensitive: caseInsensitive) else { continue }
+      map[key, default: []].append(position)
+    }
+    return AttributeIndex(graph: self, positions: map, caseInsensitive: caseInsensitive)
+  }
+
+  fileprivate func entity(at position: Int) -> Entity { entities[position] }
+}
+
+/// A hash index from an attribute's value to the entities that have it.
+public struct AttributeIndex: Sendable {
+  let graph: DocumentGraph
+  let positions: [String: [Int]]
+  let caseInsensitive: Bool
+
+  static func key(_ value: Value, caseInsensitive: Bool) -> String? {
+    switch value.scalar {
+    case .string(let s): return caseInsensitive ? s.lowercased() : s
+    case .int(let i): return String(i)
+    case .bool(let b): return String(b)
+    default: return nil
+    }
+  }
+
+  /// The entities whose indexed attribute equals `value`. O(1) plus the result.
+  public func lookup(_ value: Value) -> [Entity] {
+    guard let key = Self.key(value, caseInsensitive: caseInsensitive) else { return [] }
+    return (positions[key] ?? []).map { graph.entity(at: $0) }
+  }
+
+  /// The entities whose indexed attribute equals the string `value`.
+  public func lookup(_ value: String) -> [Entity] { lookup(.string(value)) }
+}

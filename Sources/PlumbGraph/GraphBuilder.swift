@@ -1,0 +1,78 @@
+import PlumbDiagnostics
+
+/// Collects entities, edges and diagnostics from the adapters, then freezes them into a
+/// ``DocumentGraph``.
+public struct GraphBuilder: Sendable {
+  private(set) var entities: [EntityID: Entity] = [:]
+  private(set) var order: [EntityID] = []
+  private(set) var edges: [Edge] = []
+  /// Problems reported so far.
+  public private(set) var diagnostics: [Diagnostic] = []
+
+  /// Creates an empty builder.
+  public init() {}
+
+  /// Adds an entity. A second entity with the same id is a diagnostic and is dropped.
+  public mutating func add(_ entity: Entity) {
+    if let existing = entities[entity.id] {
+      diagnose(
+        Diagnostic(
+          code: "graph.duplicate-id",
+          message: "'\(entity.id)' is defined more than once; the first definition is kept",
+          location: entity.location,
+          notes: [Diagnostic.Note(message: "first defined here", location: existing.location)]))
+      return
+    }
+    entities[entity.id] = entity
+    order.append(entity.id)
+  }
+
+  /// Adds an edge. Edges whose ends are not entities are reported when the graph is built.
+  public mutating func connect(_ from: EntityID, _ type: String, _ to: EntityID, at location: SourceLocation? = nil) {
+    edges.append(Edge(from: from, type: type, to: to, location: location))
+  }
+
+  /// Adds a diagnostic.
+  public mutating func diagnose(_ diagnostic: Diagnostic) {
+    diagnostics.append(diagnostic)
+  }
+
+  /// Whether an entity with `id` has been added.
+  public func contains(_ id: EntityID) -> Bool { entities[id] != nil }
+
+  /// The entity with `id`, if added.
+  public func entity(_ id: EntityID) -> Entity? { entities[id] }
+
+  /// Every entity added so far, in the order added.
+  public var allEntities: [Entity] { order.compactMap { entities[$0] } }
+
+  /// Freezes the graph. Edges to or from unknown entities are dropped with a diagnostic.
+  public func build() -> DocumentGraph {
+    var kept: [Edge] = []
+    var problems = diagnostics
+    for edge in edges {
+      if entities[edge.from] != nil && entities[edge.to] != nil {
+        kept.append(edge)
+      } else {
+        let missing = entities[edge.from] == nil ? edge.from : edge.to
+        problems.append(
+          Diagnostic(
+            code: "graph.dangling-edge",
+            severity: .warning,
+            message: "'\(edge.type)' edge from '\(edge.from)' points at '\(missing)', which is not in the graph",
+            location: edge.location))
+      }
+    }
+    let sorted = problems.enumerated().sorted { a, b in
+      let l = a.element.location
+      let r = b.element.location
+      switch (l, r) {
+      case let (l?, r?) where l != r: return l < r
+      case (nil, _?): return true
+      case (_?, nil): return false
+      default: return a.offset < b.offset
+      }
+    }.map(\.element)
+    return DocumentGraph(entities: Array(entities.values), edges: kept, diagnostics: sorted)
+  }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import PlumbDiagnostics
+import PlumbGraph
+import PlumbYAML
+
+/// One input file, loaded.
+public struct LoadedInput: Sendable {
+  /// The path relative to the ingest root (or as given, when outside it); used in ids and output.
+  public let path: String
+  /// The absolute, standardised path.
+  public let absolutePath: String
+  /// What the loader produced.
+  public let result: YAMLLoadResult
+  /// The recognised format, or nil.
+  public let format: InputFormat?
+
+  /// The file's documents.
+  public var documents: [YAMLDocument] { result.documents }
+}
+
+/// Options that shape ingestion.
+public struct IngestOptions: Sendable {
+  /// Tag or label keys on Terraform resources that name a catalog entity, tried in order.
+  public var componentTagKeys: [String] = ["backstage.io/component", "component", "service", "app"]
+  /// Tag or label keys on Terraform resources that name an owner (a Group or User).
+  public var ownerTagKeys: [String] = ["owner", "team"]
+  /// Loader limits.
+  public var limits: YAMLLimits = .default
+
+  /// The defaults.
+  public init() {}
+}
+
+/// What adapters share while they run: the graph being built, the root, and a file loader that
+/// refuses to leave the root and loads each file once.
+public struct IngestContext: Sendable {
+  /// The directory inputs are resolved against; nothing outside it is read by reference.
+  public let root: String
+  /// Ingest options.
+  public let options: IngestOptions
+  /// The graph under construction.
+  public var graph = GraphBuilder()
+  /// Files loaded so far, by absolute path.
+  public private(set) var loaded: [String: LoadedInput] = [:]
+  /// Absolute paths of files an adapter took in (the others are reported as skipped).
+  public private(set) var consumed: Set<String> = []
+  /// The format each consumed file was read as, by absolute path.
+  public private(set) var consumedFormats: [String: InputFormat] = [:]
+
+  /// Records that an adapter took `input` in as `format`.
+  public mutating func markConsumed(_ input: LoadedInput, as format: InputFormat) {
+    consumed.insert(input.absolutePath)
+    consumedFormats[input.absolutePath] = format
+  }
+
+  /// Creates a context rooted at `root`.
+  public init(root: String, options: IngestOptions = IngestOptions()) {
+    self.root = IngestContext.standardize(root)
+    self.options = options
+  }
+
+  /// An absolute, standardised path (`.` and `..` removed, no trailing slash).
+  public static func standardize(_ path: String) -> String {
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    return URL(fileURLWithPath: absolute).standardizedFileURL.path
+  }
+
+  /// The path relative to the root, or the absolute path when it is outside.
+  public func relative(_ absolutePath: String) -> String {
+    if absolutePath == root { return "." }
+    let prefix = root.hasSuffix("/") ? root : root + "/"
+    return absolutePath.hasPrefix(prefix) ? String(absolutePath.dropFirst(prefix.count)) : absolutePath
+  }
+
+  /// Whether `absolutePath` lies inside the root (after resolving symlinks).
+  public func isInsideRoot(_ absolutePath: String) -> Bool {
+    let resolved = URL(fileURLWithPath: absolutePath).resolvingSymlinksInPath().path
+    let rootResolved = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+    return resolved == rootResolved || resolved.hasPrefix(rootResolved.hasSuffix("/") ? rootResolved : rootResolved + "/")
+  }
+
+  /// Loads the file at `absolutePath` once (later calls return the cached result) and reports its
+  /// loader diagnostics the first time.
+  public mutating func load(_ absolutePath: String) -> LoadedInput {
+    let path = IngestContext.standardize(absolutePath)
+    if let cached = loaded[path] { return cached }
+    let relativePath = relative(path)
+    let result = YAMLLoader(limits: options.limits).load(path: path, displayPath: relativePath)
+    let input = LoadedInput(
+      path: relativePath, absolutePath: path, result: result,
+      format: InputFormat.recognize(path: relativePath, documents: result.documents))
+    loaded[path] = input
+    for diagnostic in result.diagnostics { graph.diagnose(diagnostic) }
+    return input
+  }
+}
+
+/// An input adapter: turns files of one format into entities and edges.
+public protocol IngestAdapter {
+  /// The format this adapter reads.
+  static var format: InputFormat { get }
+  /// Ingests one file of the adapter's format.
+  mutating func ingest(_ input: LoadedInput, context: inout IngestContext)
+  /// Called once after every file was ingested, for work that needs them all (references).
+  mutating func finish(context: inout IngestContext)
+}

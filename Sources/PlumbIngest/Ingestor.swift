@@ -1,0 +1,128 @@
+import Foundation
+import PlumbDiagnostics
+import PlumbGraph
+import PlumbYAML
+
+/// The result of ingesting a set of paths.
+public struct IngestResult: Sendable {
+  /// The document graph.
+  public let graph: DocumentGraph
+  /// Every file loaded, sorted by path, with the format it was read as (nil when skipped).
+  public let files: [(path: String, format: InputFormat?)]
+  /// The root paths are relative to.
+  public let root: String
+  /// The loaded sources, for rendering diagnostics with their lines.
+  public let sources: [SourceFile]
+}
+
+/// Turns paths into one document graph: discovers inputs, loads them, recognises each format,
+/// runs the adapters, links across sources, and reports what it could not use.
+public struct Ingestor: Sendable {
+  /// Ingest options.
+  public var options: IngestOptions
+
+  /// Creates an ingestor.
+  public init(options: IngestOptions = IngestOptions()) {
+    self.options = options
+  }
+
+  /// Ingests `paths` (files or directories). `root` bounds references (Location targets, local
+  /// includes) and makes paths relative; by default it is the one directory given, else the
+  /// current directory.
+  public func ingest(paths: [String], root: String? = nil) -> IngestResult {
+    let manager = FileManager.default
+    let defaultRoot: String = {
+      if paths.count == 1 {
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: paths[0], isDirectory: &isDirectory), isDirectory.boolValue { return paths[0] }
+      }
+      return manager.currentDirectoryPath
+    }()
+    var context = IngestContext(root: root ?? defaultRoot, options: options)
+    var explicitFiles = Set<String>()
+    var discovered: [String] = []
+    for path in paths {
+      var isDirectory: ObjCBool = false
+      let absolute = IngestContext.standardize(path)
+      guard manager.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
+        context.graph.diagnose(
+          Diagnostic(code: "io.missing", message: "no such file or directory: '\(path)'", location: nil))
+        continue
+      }
+      if isDirectory.boolValue {
+        discovered.append(contentsOf: InputWalker().walk(absolute))
+      } else {
+        explicitFiles.insert(absolute)
+        discovered.append(absolute)
+      }
+    }
+    let inputs = Array(Set(discovered)).sorted().map { context.load($0) }
+
+    var catalog = CatalogAdapter()
+    var terraform = TerraformPlanAdapter()
+    var github = GitHubActionsAdapter()
+    var gitlab = GitLabCIAdapter()
+    for input in inputs {
+      switch input.format {
+      case .backstageCatalog: catalog.ingest(input, context: &context)
+      case .terraformPlan: terraform.ingest(input, context: &context)
+      case .githubWorkflow, .githubAction: github.ingest(input, context: &context)
+      case .gitlabCI: gitlab.ingest(input, context: &context)
+      case nil: break
+      }
+    }
+    catalog.finish(context: &context)
+    terraform.finish(context: &context)
+    github.finish(context: &context)
+    gitlab.finish(context: &context)
+    CrossSourceLinker().link(context: &context)
+
+    // What nobody took in is reported: an error when the user named the file, a note otherwise.
+    for (absolute, input) in context.loaded.sorted(by: { $0.key < $1.key })
+    where !context.consumed.contains(absolute) && !input.result.hasErrors {
+      let explicit = explicitFiles.contains(absolute)
+      let start = SourcePosition(line: 1, column: 1, offset: 0)
+      context.graph.diagnose(
+        Diagnostic(
+          code: "ingest.unknown-format",
+          severity: explicit ? .error : .note,
+          message: explicit
+            ? "not a Backstage catalog, Terraform plan, GitHub Actions or GitLab CI file"
+            : "skipped: not a Backstage catalog, Terraform plan, GitHub Actions or GitLab CI file",
+          location: SourceLocation(path: input.path, span: SourceSpan(start: start, end: start))))
+    }
+    let files = context.loaded.values.sorted { $0.path < $1.path }.map {
+      (path: $0.path, format: context.consumedFormats[$0.absolutePath])
+    }
+    return IngestResult(
+      graph: context.graph.build(), files: files, root: context.root,
+      sources: context.loaded.values.compactMap(\.result.source))
+  }
+}
+
+/// Walks a directory for YAML and JSON files, skipping VCS and build folders and never following
+/// directory symlinks.
+struct InputWalker {
+  func walk(_ root: String) -> [String] {
+    let manager = FileManager.default
+    var found: [String] = []
+    var stack = [root]
+    while let directory = stack.popLast() {
+      guard let names = try? manager.contentsOfDirectory(atPath: directory) else { continue }
+      for name in names {
+        let path = directory + "/" + name
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+        if isDirectory.boolValue {
+          if name == ".git" || name.hasPrefix(".build") || name == "node_modules" || name == ".terraform" { continue }
+          if (try? manager.destinationOfSymbolicLink(atPath: path)) != nil { continue }
+          stack.append(path)
+        } else {
+          let lower = name.lowercased()
+          if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") { found.append(path) }
+        }
+      }
+    }
+    return found.sorted()
+  }
+}
