@@ -26,6 +26,10 @@ public struct IngestOptions: Sendable {
   public var ownerTagKeys: [String] = ["owner", "team"]
   /// Loader limits.
   public var limits: YAMLLimits = .default
+  /// The repository the inputs come from (`owner/name`, or a URL), used to link pipelines to the
+  /// catalog component whose `github.com/project-slug`, `gitlab.com/project-slug` or
+  /// `backstage.io/source-location` names it. Nil: link by directory instead.
+  public var repository: String?
 
   /// The defaults.
   public init() {}

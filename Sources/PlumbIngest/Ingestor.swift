@@ -38,7 +38,12 @@ public struct Ingestor: Sendable {
       }
       return manager.currentDirectoryPath
     }()
-    var context = IngestContext(root: root ?? defaultRoot, options: options)
+    let rootPath = IngestContext.standardize(root ?? defaultRoot)
+    let configuration = PlumbConfigurationFile.read(root: rootPath)
+    var effective = options
+    configuration.apply(to: &effective)
+    var context = IngestContext(root: rootPath, options: effective)
+    for diagnostic in configuration.diagnostics { context.graph.diagnose(diagnostic) }
     var explicitFiles = Set<String>()
     var discovered: [String] = []
     for path in paths {
@@ -119,6 +124,8 @@ struct InputWalker {
           stack.append(path)
         } else {
           let lower = name.lowercased()
+          // Plumb's own configuration is not an input.
+          if name == PlumbConfigurationFile.name { continue }
           if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") { found.append(path) }
         }
       }

@@ -1,0 +1,96 @@
+import PlumbDiagnostics
+import PlumbYAML
+
+/// The repository's Plumb configuration, `.plumb.yaml` at the ingest root.
+///
+/// ```yaml
+/// repository: acme/platform          # links pipelines to the component of this repository
+/// links:
+///   component_tags: [component, service]
+///   owner_tags: [owner, team]
+/// ```
+///
+/// Unknown keys and wrong types are diagnostics at their node. Later sections (rule and policy
+/// directories, waivers) extend this file.
+public struct PlumbConfigurationFile: Sendable {
+  /// The file name looked for at the root.
+  public static let name = ".plumb.yaml"
+
+  /// `repository:`.
+  public var repository: String?
+  /// `links.component_tags`.
+  public var componentTagKeys: [String]?
+  /// `links.owner_tags`.
+  public var ownerTagKeys: [String]?
+  /// Problems found in the file.
+  public var diagnostics: [Diagnostic] = []
+
+  /// Reads `<root>/.plumb.yaml`; a missing file gives an empty configuration.
+  public static func read(root: String) -> PlumbConfigurationFile {
+    var config = PlumbConfigurationFile()
+    let path = root.hasSuffix("/") ? root + name : root + "/" + name
+    guard access(path) else { return config }
+    let result = YAMLLoader().load(path: path, displayPath: name)
+    config.diagnostics = result.diagnostics
+    guard let root = result.documents.first?.root, root.kind == .mapping else { return config }
+    for pair in root.pairs {
+      switch pair.key.string {
+      case "repository":
+        config.repository = config.string(pair.value)
+      case "links":
+        for link in pair.value.pairs {
+          switch link.key.string {
+          case "component_tags": config.componentTagKeys = config.strings(link.value)
+          case "owner_tags": config.ownerTagKeys = config.strings(link.value)
+          default: config.unknown(link.key, in: "links")
+          }
+        }
+      default:
+        config.unknown(pair.key, in: nil)
+      }
+    }
+    return config
+  }
+
+  /// Applies the file's settings to ingest options.
+  public func apply(to options: inout IngestOptions) {
+    if let repository { options.repository = repository }
+    if let componentTagKeys { options.componentTagKeys = componentTagKeys }
+    if let ownerTagKeys { options.ownerTagKeys = ownerTagKeys }
+  }
+
+  private static func access(_ path: String) -> Bool {
+    var isDirectory = false
+    return fileExists(path, &isDirectory) && !isDirectory
+  }
+
+  private mutating func string(_ node: YAMLNode) -> String? {
+    if node.scalarType == .string, let text = node.string { return text }
+    diagnostics.append(Diagnostic(code: "config.type", message: "expected a string", location: node.location))
+    return nil
+  }
+
+  private mutating func strings(_ node: YAMLNode) -> [String]? {
+    guard node.kind == .sequence else {
+      diagnostics.append(Diagnostic(code: "config.type", message: "expected a list of strings", location: node.location))
+      return nil
+    }
+    return node.elements.compactMap { string($0) }
+  }
+
+  private mutating func unknown(_ key: YAMLNode, in section: String?) {
+    let name = key.string ?? key.rawText
+    let place = section.map { " in '\($0)'" } ?? ""
+    diagnostics.append(
+      Diagnostic(code: "config.unknown-key", message: "unknown key '\(name)'\(place)", location: key.location))
+  }
+}
+
+import Foundation
+
+private func fileExists(_ path: String, _ isDirectory: inout Bool) -> Bool {
+  var flag: ObjCBool = false
+  let exists = FileManager.default.fileExists(atPath: path, isDirectory: &flag)
+  isDirectory = flag.boolValue
+  return exists
+}

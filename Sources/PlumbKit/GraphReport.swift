@@ -1,0 +1,113 @@
+import PlumbDiagnostics
+import PlumbGraph
+import PlumbIngest
+
+/// What `plumb graph` prints: entities, edges and diagnostics, optionally filtered by kind.
+public struct GraphReport: Sendable {
+  /// The ingest result.
+  public let result: IngestResult
+  /// Kind filters: an entity is shown when its kind equals a filter or starts with `filter.`.
+  public let kinds: [String]
+
+  /// Ingests `paths` and prepares the report.
+  public static func load(paths: [String], root: String? = nil, kinds: [String] = []) -> GraphReport {
+    GraphReport(result: Ingestor().ingest(paths: paths, root: root), kinds: kinds)
+  }
+
+  /// The entities shown.
+  public var entities: [Entity] {
+    guard !kinds.isEmpty else { return result.graph.entities }
+    return result.graph.entities.filter { entity in
+      kinds.contains { entity.kind == $0 || entity.kind.hasPrefix($0 + ".") }
+    }
+  }
+
+  /// The number of error diagnostics.
+  public var errorCount: Int { result.graph.diagnostics.filter { $0.severity == .error }.count }
+
+  /// Entities with their outgoing edges, then diagnostics, then a summary.
+  public func text(colored: Bool = false) -> String {
+    var out = ""
+    let graph = result.graph
+    for entity in entities {
+      var line = "\(entity.id)  \(entity.kind)"
+      if let type = entity.type { line += "  type=\(type)" }
+      line += "  \(entity.location)"
+      out += line + "\n"
+      for edge in graph.edges(from: entity.id) {
+        out += "    \(edge.type) -> \(edge.to)\n"
+      }
+    }
+    out += DiagnosticRenderer(sources: result.sources, colored: colored).render(graph.diagnostics)
+    out += summary()
+    return out
+  }
+
+  /// One line per kind with its count, and totals.
+  public func summary() -> String {
+    var counts: [String: Int] = [:]
+    for entity in entities { counts[entity.kind, default: 0] += 1 }
+    let perKind = counts.keys.sorted().map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: " ")
+    let diagnostics = result.graph.diagnostics
+    let errors = diagnostics.filter { $0.severity == .error }.count
+    let warnings = diagnostics.filter { $0.severity == .warning }.count
+    let used = result.files.filter { $0.format != nil }.count
+    var line = "\(result.files.count) files (\(used) ingested, \(result.files.count - used) skipped), "
+    line += "\(entities.count) entities, \(result.graph.edges.count) edges, \(errors) errors, \(warnings) warnings\n"
+    return line + (perKind.isEmpty ? "no entities" : perKind) + "\n"
+  }
+
+  /// The report as JSON.
+  public func json() -> String {
+    var writer = JSONWriter()
+    let graph = result.graph
+    writer.beginObject()
+    writer.key("version")
+    writer.string(Plumb.version)
+    writer.key("files")
+    writer.beginArray()
+    for file in result.files {
+      writer.beginObject()
+      writer.key("path")
+      writer.string(file.path)
+      writer.key("format")
+      if let format = file.format { writer.string(format.rawValue) } else { writer.null() }
+      writer.endObject()
+    }
+    writer.endArray()
+    writer.key("entities")
+    writer.beginArray()
+    for entity in entities {
+      writer.beginObject()
+      writer.key("id")
+      writer.string(entity.id.rawValue)
+      writer.key("kind")
+      writer.string(entity.kind)
+      writer.key("type")
+      if let type = entity.type { writer.string(type) } else { writer.null() }
+      writer.key("name")
+      writer.string(entity.name)
+      writer.key("path")
+      writer.string(entity.location.path)
+      writer.key("span")
+      writeSpan(entity.location.span, &writer)
+      writer.key("edges")
+      writer.beginArray()
+      for edge in graph.edges(from: entity.id) {
+        writer.beginObject()
+        writer.key("type")
+        writer.string(edge.type)
+        writer.key("to")
+        writer.string(edge.to.rawValue)
+        writer.endObject()
+      }
+      writer.endArray()
+      writer.endObject()
+    }
+    writer.endArray()
+    writer.key("diagnostics")
+    writeDiagnostics(graph.diagnostics, &writer)
+    writer.endObject()
+    return writer.output + "\n"
+  }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import PlumbKit
+
+extension PlumbCommand {
+  struct Graph: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Build the document graph from catalogs, plans and pipelines, and print it.",
+      discussion: """
+        Given a directory, Plumb loads every YAML and JSON file under it and recognises each by \
+        content: Backstage catalog files (and their Location targets), Terraform plans \
+        (`terraform show -json`), GitHub Actions workflows and actions, GitLab CI files (with \
+        local includes). Files of no known format are listed as skipped. Exit status: 0 when \
+        everything ingested, 2 when an input had errors, 4 when nothing was found, 64 on a usage \
+        error.
+        """
+    )
+
+    @Argument(help: "Files or directories to ingest.")
+    var paths: [String]
+
+    @Option(help: "Only show entities of this kind (e.g. catalog, catalog.Component, terraform.resource). Repeatable.")
+    var kind: [String] = []
+
+    @Option(help: "The repository root: references never leave it; paths are shown relative to it.")
+    var root: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: ParseFormat = .text
+
+    @Option(help: "Colour diagnostics: auto, always or never.")
+    var color: ColorMode = .auto
+
+    func run() throws {
+      let report = GraphReport.load(paths: paths, root: root, kinds: kind)
+      switch format {
+      case .text:
+        let colored = color.enabled(isTTY: isatty(STDOUT_FILENO) == 1)
+        FileHandle.standardOutput.write(Data(report.text(colored: colored).utf8))
+      case .json:
+        FileHandle.standardOutput.write(Data(report.json().utf8))
+      }
+      if report.errorCount > 0 { throw ExitCode(ExitStatus.inputErrors) }
+      if report.result.graph.entities.isEmpty {
+        FileHandle.standardError.write(Data("plumb: nothing to ingest: no catalog, plan or pipeline found\n".utf8))
+        throw ExitCode(ExitStatus.nothingEvaluated)
+      }
+    }
+  }
+}
