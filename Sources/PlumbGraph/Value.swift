@@ -46,7 +46,9 @@ public indirect enum Value: Sendable {
     case .list: return .list
     case .map: return .map
     case .yaml(let node): return ValueKind(node)
-    case .planned(let planned): return planned.resolved.kind
+    case .planned(let planned):
+      if planned.isUnknown { return .unknown }
+      return planned.after.map(ValueKind.init) ?? .missing
     case .located(let value, _): return value.kind
     }
   }
@@ -65,7 +67,9 @@ public indirect enum Value: Sendable {
       case .string(let s): return .string(s)
       }
     case .planned(let planned):
-      return planned.resolved.scalar
+      if planned.isUnknown { return .unknown }
+      guard let after = planned.after else { return .missing }
+      return after.kind == .scalar ? Value.yaml(after).scalar : self
     case .located(let value, _):
       return value.scalar
     default:
@@ -98,6 +102,7 @@ public indirect enum Value: Sendable {
       return node[key].map(Value.yaml) ?? .missing
     case .planned(let planned): return planned.member(key)
     case .located(let value, _): return value[key]
+    case .unknown: return .unknown
     default: return .missing
     }
   }
@@ -111,11 +116,13 @@ public indirect enum Value: Sendable {
       return .yaml(element)
     case .planned(let planned): return planned.element(index)
     case .located(let value, _): return value[index]
+    case .unknown: return .unknown
     default: return .missing
     }
   }
 
-  /// Follows a path of keys (strings) and indexes (ints).
+  /// Follows a path of keys (strings) and indexes (ints). Below a missing value everything is
+  /// missing; below an unknown value everything is unknown.
   public func at(_ path: [PathComponent]) -> Value {
     var current = self
     for component in path {
@@ -285,14 +292,12 @@ public struct PlannedValue: Sendable {
   /// Whether this value is marked sensitive.
   public var isSensitive: Bool { Self.isTrue(sensitiveMask) }
 
-  /// The value with the masks applied at this level.
+  /// The value with the masks applied at this level: unknown, missing, or this planned view
+  /// (which keeps the masks for the values below it, and the sensitive mark of a scalar).
   public var resolved: Value {
     if isUnknown { return .unknown }
-    guard let after else { return .missing }
-    switch after.kind {
-    case .scalar: return Value.yaml(after)
-    case .sequence, .mapping: return .planned(self)
-    }
+    guard after != nil else { return .missing }
+    return .planned(self)
   }
 
   func member(_ key: String) -> Value {
