@@ -26,8 +26,10 @@ let package = Package(
     .target(name: "PlumbGraph", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
     // Ingest adapters: catalog, Terraform plan, GitHub Actions, GitLab CI -> graph.
     .target(name: "PlumbIngest", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    // The policy language: lexer, parser, checker, evaluator, findings.
+    .target(name: "PlumbPolicy", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // Facade the CLI calls: file discovery, loading, reports.
-    .target(name: "PlumbKit", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    .target(name: "PlumbKit", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // The thin command-line front end.
     .executableTarget(
       name: "plumb",
@@ -47,6 +49,7 @@ let package = Package(
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML"]),
     .testTarget(name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML"]),
+    .testTarget(name: "PlumbPolicyTests", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph"]),
     .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb"]),
   ]
 )

@@ -1,0 +1,586 @@
+import Foundation
+import PlumbDiagnostics
+import PlumbGraph
+
+/// Evaluates one compiled rule over a graph.
+///
+/// Evaluation is total: there are no loops other than over finite collections, no recursion in
+/// the language, and every join goes through a hash index, so the cost grows with the input.
+struct Evaluator {
+  let graph: DocumentGraph
+  let rule: CompiledRule
+  let params: [String: RuntimeValue]
+  let indexes: IndexCache
+  private var evidence: [Evidence] = []
+  private var recording = false
+  private var regexes: [String: NSRegularExpression?] = [:]
+  private var memo: [Int: RuntimeValue] = [:]
+
+  init(graph: DocumentGraph, rule: CompiledRule, params: [String: RuntimeValue], indexes: IndexCache) {
+    self.graph = graph
+    self.rule = rule
+    self.params = params
+    self.indexes = indexes
+  }
+
+  /// The result of one rule over the graph.
+  struct Outcome {
+    var findings: [Finding] = []
+    var statistics: RuleStatistics
+    var states: [(EntityID, RuleState)] = []
+  }
+
+  typealias Env = [String: RuntimeValue]
+
+  // MARK: Running a rule
+
+  mutating func run() -> Outcome {
+    var outcome = Outcome(statistics: RuleStatistics(ruleID: rule.id))
+    guard let selector = rule.decl.selector else { return outcome }
+    for entity in entities(selector) {
+      outcome.statistics.selected += 1
+      judge(entity, &outcome)
+    }
+    return outcome
+  }
+
+  func entities(_ selector: Selector) -> [Entity] {
+    if selector.types.isEmpty { return graph.entities(ofKind: selector.kind) }
+    return selector.types.flatMap { graph.entities(ofKind: selector.kind, type: $0) }
+  }
+
+  mutating func judge(_ entity: Entity, _ outcome: inout Outcome) {
+    var env: Env = [rule.decl.variable: .entity(entity)]
+    var anyFailure = false
+    var anyUnknown = false
+    for statement in rule.decl.body {
+      switch statement {
+      case .let(let name, let value, _):
+        env[name] = eval(value, env)
+      case .when(let condition, _):
+        startRecording()
+        let truth = truth(eval(condition, env))
+        let decided = stopRecording()
+        switch truth {
+        case .yes: continue
+        case .no:
+          outcome.statistics.notApplicable += 1
+          outcome.states.append((entity.id, .notApplicable))
+          return
+        case .unknown:
+          // Whether the rule applies is unknown until apply: never silently not-applicable.
+          outcome.findings.append(
+            finding(
+              entity, verdict: .indeterminate, ordinal: -1, at: nil, env: env, evidence: decided,
+              message: "cannot tell whether '\(rule.id)' applies to '\(entity.name)': \(describeUnknown(decided))"))
+          outcome.statistics.applicable += 1
+          outcome.statistics.indeterminate += 1
+          outcome.states.append((entity.id, .indeterminate))
+          return
+        }
+      case .require(let requirement):
+        startRecording()
+        let truth = truth(eval(requirement.condition, env))
+        let decided = stopRecording()
+        if truth == .yes { continue }
+        let verdict: Verdict = truth == .no ? .fail : .indeterminate
+        if verdict == .fail { anyFailure = true } else { anyUnknown = true }
+        var message = evalMessage(requirement.message, env)
+        if verdict == .indeterminate {
+          message += " (indeterminate: \(describeUnknown(decided)))"
+        }
+        var result = finding(
+          entity, verdict: verdict, ordinal: requirement.ordinal, at: requirement.at, env: env,
+          evidence: decided, message: message)
+        if verdict == .fail { result.fixes = fixes(requirement.fixes, env) }
+        outcome.findings.append(result)
+      }
+    }
+    outcome.statistics.applicable += 1
+    if anyFailure {
+      outcome.statistics.failed += 1
+      outcome.states.append((entity.id, .fail))
+    } else if anyUnknown {
+      outcome.statistics.indeterminate += 1
+      outcome.states.append((entity.id, .indeterminate))
+    } else {
+      outcome.statistics.passed += 1
+      outcome.states.append((entity.id, .pass))
+    }
+  }
+
+  func describeUnknown(_ evidence: [Evidence]) -> String {
+    let unknown = evidence.filter { $0.value == "<unknown until apply>" }.map(\.expression)
+    if unknown.isEmpty { return "a value is unknown until apply" }
+    return unknown.map { "'\($0)'" }.joined(separator: ", ") + (unknown.count == 1 ? " is" : " are")
+      + " unknown until apply"
+  }
+
+  mutating func finding(
+    _ entity: Entity, verdict: Verdict, ordinal: Int, at: Expr?, env: Env, evidence: [Evidence], message: String
+  ) -> Finding {
+    var location = entity.location
+    var atText = ""
+    if let at {
+      let value = eval(at, env)
+      atText = rule.text(at)
+      if let place = value.location { location = place }
+    } else if let decided = evidence.first(where: { $0.location != nil })?.location {
+      location = decided
+    }
+    let fingerprint = stableHash([rule.id, entity.id.rawValue, String(ordinal), atText])
+    return Finding(
+      ruleID: rule.id, title: rule.decl.title, severity: rule.decl.severity, category: rule.decl.category,
+      message: message, entity: entity.id, entityKind: entity.kind, location: location, verdict: verdict,
+      evidence: evidence, fingerprint: fingerprint, fixes: [])
+  }
+
+  mutating func evalMessage(_ expr: Expr, _ env: Env) -> String {
+    let wasRecording = recording
+    recording = false
+    defer { recording = wasRecording }
+    return eval(expr, env).text
+  }
+
+  // MARK: Evidence
+
+  mutating func startRecording() {
+    evidence.removeAll()
+    recording = true
+  }
+
+  mutating func stopRecording() -> [Evidence] {
+    recording = false
+    var seen = Set<Evidence>()
+    return evidence.filter { seen.insert($0).inserted }
+  }
+
+  mutating func record(_ expr: Expr, _ value: RuntimeValue) {
+    guard recording else { return }
+    switch expr {
+    case .string, .int, .float, .bool, .null, .list, .map, .param: return
+    default: break
+    }
+    evidence.append(Evidence(expression: rule.text(expr), value: value.text, location: value.location))
+  }
+
+  // MARK: Expressions
+
+  mutating func eval(_ expr: Expr, _ env: Env) -> RuntimeValue {
+    switch expr {
+    case .null: return .null
+    case .bool(let b, _): return .bool(b)
+    case .int(let i, _): return .int(i)
+    case .float(let f, _): return .value(.float(f))
+    case .string(let parts, _):
+      var text = ""
+      for part in parts {
+        switch part {
+        case .text(let t): text += t
+        case .expr(let e): text += eval(e, env).text
+        }
+      }
+      return .string(text)
+    case .list(let items, _):
+      return .list(items.map { eval($0, env) })
+    case .map(let entries, _):
+      return .value(.map(ValueMap(entries.map { ($0.key, toValue(eval($0.value, env))) })))
+    case .name(let name, _):
+      if let bound = env[name] { return bound }
+      // Inside a selector filter, a free name is an attribute of the candidate.
+      if let candidate = env[Evaluator.candidateKey], case .entity(let entity) = candidate {
+        return .value(entity.attributes[name])
+      }
+      return .missing
+    case .param(let name, _):
+      return params[name] ?? .missing
+    case .member(let base, let name, _):
+      return member(eval(base, env), name)
+    case .index(let base, let key, _):
+      let container = eval(base, env)
+      let index = eval(key, env)
+      if index.isUnknown { return .unknown }
+      switch index.scalar {
+      case .int(let i):
+        if container.isUnknown { return .unknown }
+        if let elements = container.elements { return i >= 0 && i < elements.count ? elements[i] : .missing }
+        return .missing
+      case .string(let s): return member(container, s)
+      default: return .missing
+      }
+    case .call(let name, let arguments, _):
+      return call(name, arguments, env, expr)
+    case .unary(.not, let operand, _):
+      return truth(eval(operand, env)).negated.runtime
+    case .unary(.negate, let operand, _):
+      switch eval(operand, env).scalar {
+      case .int(let i): return .int(-i)
+      case .float(let f): return .value(.float(-f))
+      case .unknown: return .unknown
+      default: return .missing
+      }
+    case .binary(let op, let left, let right, _):
+      return binary(op, left, right, env)
+    case .quantifier(let quantifier, let variables, let collection, let body, _):
+      return quantify(quantifier, variables, collection, body, env)
+    case .select(let selector, let filter, let range):
+      return select(selector, filter, range, env)
+    case .traverse(let base, let relation, _):
+      return traverse(eval(base, env), relation)
+    }
+  }
+
+  static let candidateKey = "\u{0}candidate"
+
+  func member(_ base: RuntimeValue, _ name: String) -> RuntimeValue {
+    switch base {
+    case .entity(let entity): return .value(entity.attributes[name])
+    case .value(let value): return .value(value[name])
+    case .list: return .missing
+    }
+  }
+
+  func traverse(_ base: RuntimeValue, _ relation: String) -> RuntimeValue {
+    switch base {
+    case .entity(let entity):
+      return .list(graph.related(entity.id, relation).map(RuntimeValue.entity))
+    case .list(let items):
+      var result: [RuntimeValue] = []
+      for item in items {
+        if case .list(let related) = traverse(item, relation) { result.append(contentsOf: related) }
+      }
+      return .list(result)
+    case .value(let value):
+      return value.isUnknown ? .unknown : .list([])
+    }
+  }
+
+  func toValue(_ runtime: RuntimeValue) -> Value {
+    switch runtime {
+    case .value(let v): return v
+    case .entity(let e): return e.attributes
+    case .list(let items): return .list(items.map(toValue))
+    }
+  }
+
+  // MARK: Truth, equality, ordering
+
+  func truth(_ value: RuntimeValue) -> Truth {
+    switch value.kind {
+    case .bool: return Truth(value.scalar.bool ?? false)
+    case .unknown: return .unknown
+    case .missing, .null: return .no
+    default: return .yes
+    }
+  }
+
+  func equals(_ a: RuntimeValue, _ b: RuntimeValue) -> Truth {
+    if a.isUnknown || b.isUnknown { return .unknown }
+    if case .entity(let x) = a, case .entity(let y) = b { return Truth(x.id == y.id) }
+    if let xs = a.elements, let ys = b.elements {
+      guard xs.count == ys.count else { return .no }
+      var result = Truth.yes
+      for (x, y) in zip(xs, ys) {
+        result = Truth.and(result, equals(x, y))
+        if result == .no { return .no }
+      }
+      return result
+    }
+    if a.kind == .map && b.kind == .map, let xs = a.entries, let ys = b.entries {
+      guard xs.count == ys.count else { return .no }
+      var result = Truth.yes
+      for (key, x) in xs {
+        guard let y = ys.first(where: { $0.key == key })?.value else { return .no }
+        result = Truth.and(result, equals(x, y))
+        if result == .no { return .no }
+      }
+      return result
+    }
+    return Truth(scalarEquals(a.scalar, b.scalar))
+  }
+
+  func scalarEquals(_ a: Value, _ b: Value) -> Bool {
+    switch (a, b) {
+    case (.missing, .missing), (.null, .null): return true
+    case (.string(let x), .string(let y)): return x == y
+    case (.int(let x), .int(let y)): return x == y
+    case (.float(let x), .float(let y)): return x == y
+    case (.int(let x), .float(let y)), (.float(let y), .int(let x)): return Double(x) == y
+    case (.bool(let x), .bool(let y)): return x == y
+    default: return false
+    }
+  }
+
+  func compare(_ a: RuntimeValue, _ b: RuntimeValue, _ op: BinaryOperator) -> Truth {
+    if a.isUnknown || b.isUnknown { return .unknown }
+    let order: Int?
+    switch (a.scalar, b.scalar) {
+    case (.int(let x), .int(let y)): order = x < y ? -1 : (x == y ? 0 : 1)
+    case (.float(let x), .float(let y)): order = x < y ? -1 : (x == y ? 0 : 1)
+    case (.int(let x), .float(let y)): order = Double(x) < y ? -1 : (Double(x) == y ? 0 : 1)
+    case (.float(let x), .int(let y)): order = x < Double(y) ? -1 : (x == Double(y) ? 0 : 1)
+    case (.string(let x), .string(let y)): order = x < y ? -1 : (x == y ? 0 : 1)
+    default: order = nil
+    }
+    guard let order else { return .no }
+    switch op {
+    case .less: return Truth(order < 0)
+    case .lessEqual: return Truth(order <= 0)
+    case .greater: return Truth(order > 0)
+    default: return Truth(order >= 0)
+    }
+  }
+
+  func contains(_ container: RuntimeValue, _ item: RuntimeValue) -> Truth {
+    if container.isUnknown || item.isUnknown { return .unknown }
+    if let elements = container.elements {
+      var result = Truth.no
+      for element in elements {
+        result = Truth.or(result, equals(item, element))
+        if result == .yes { return .yes }
+      }
+      return result
+    }
+    if container.kind == .map, case .string(let key) = item.scalar {
+      return Truth(container.entries?.contains { $0.key == key } ?? false)
+    }
+    if case .string(let haystack) = container.scalar, case .string(let needle) = item.scalar {
+      return Truth(haystack.contains(needle))
+    }
+    return .no
+  }
+
+  mutating func matches(_ value: RuntimeValue, _ pattern: RuntimeValue) -> Truth {
+    if value.isUnknown || pattern.isUnknown { return .unknown }
+    guard case .string(let text) = value.scalar, case .string(let source) = pattern.scalar else { return .no }
+    let regex: NSRegularExpression?
+    if let cached = regexes[source] {
+      regex = cached
+    } else {
+      regex = try? NSRegularExpression(pattern: source)
+      regexes[source] = regex
+    }
+    guard let regex else { return .no }
+    let range = NSRange(text.startIndex..<text.endIndex, in: text)
+    return Truth(regex.firstMatch(in: text, range: range) != nil)
+  }
+
+  mutating func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr, _ env: Env) -> RuntimeValue {
+    switch op {
+    case .and:
+      let l = truth(eval(left, env))
+      if l == .no { return .bool(false) }
+      return Truth.and(l, truth(eval(right, env))).runtime
+    case .or:
+      let l = truth(eval(left, env))
+      if l == .yes { return .bool(true) }
+      return Truth.or(l, truth(eval(right, env))).runtime
+    default: break
+    }
+    let a = eval(left, env)
+    let b = eval(right, env)
+    record(left, a)
+    record(right, b)
+    switch op {
+    case .equal: return equals(a, b).runtime
+    case .notEqual: return equals(a, b).negated.runtime
+    case .less, .lessEqual, .greater, .greaterEqual: return compare(a, b, op).runtime
+    case .in: return contains(b, a).runtime
+    case .notIn: return contains(b, a).negated.runtime
+    case .matches: return matches(a, b).runtime
+    case .add, .subtract, .multiply, .divide: return arithmetic(op, a, b)
+    case .and, .or: return .missing
+    }
+  }
+
+  func arithmetic(_ op: BinaryOperator, _ a: RuntimeValue, _ b: RuntimeValue) -> RuntimeValue {
+    if a.isUnknown || b.isUnknown { return .unknown }
+    switch (a.scalar, b.scalar) {
+    case (.int(let x), .int(let y)):
+      let result: (Int, Bool)
+      switch op {
+      case .add: result = x.addingReportingOverflow(y)
+      case .subtract: result = x.subtractingReportingOverflow(y)
+      case .multiply: result = x.multipliedReportingOverflow(by: y)
+      default:
+        guard y != 0 else { return .missing }
+        result = x.dividedReportingOverflow(by: y)
+      }
+      return result.1 ? .missing : .int(result.0)
+    case (.string(let x), .string(let y)) where op == .add:
+      return .string(x + y)
+    default:
+      guard let x = number(a.scalar), let y = number(b.scalar) else { return .missing }
+      switch op {
+      case .add: return .value(.float(x + y))
+      case .subtract: return .value(.float(x - y))
+      case .multiply: return .value(.float(x * y))
+      default: return y == 0 ? .missing : .value(.float(x / y))
+      }
+    }
+  }
+
+  func number(_ value: Value) -> Double? {
+    switch value {
+    case .int(let i): return Double(i)
+    case .float(let f): return f
+    default: return nil
+    }
+  }
+
+  // MARK: Quantifiers
+
+  mutating func quantify(
+    _ quantifier: Quantifier, _ variables: [String], _ collection: Expr, _ body: Expr, _ env: Env
+  ) -> RuntimeValue {
+    let container = eval(collection, env)
+    if container.isUnknown { return .unknown }
+    var bindings: [[RuntimeValue]] = []
+    if let elements = container.elements {
+      bindings = variables.count == 2
+        ? elements.enumerated().map { [RuntimeValue.int($0.offset), $0.element] } : elements.map { [$0] }
+    } else if let entries = container.entries, container.kind == .map {
+      bindings = variables.count == 2 ? entries.map { [RuntimeValue.string($0.key), $0.value] } : entries.map { [$0.value] }
+    }
+    var scope = env
+    var sawUnknown = false
+    var count = 0
+    var kept: [RuntimeValue] = []
+    for binding in bindings {
+      for (name, value) in zip(variables, binding) { scope[name] = value }
+      if quantifier == .map {
+        kept.append(eval(body, scope))
+        continue
+      }
+      let t = truth(eval(body, scope))
+      switch (quantifier, t) {
+      case (.all, .no): return .bool(false)
+      case (.any, .yes): return .bool(true)
+      case (.none, .yes): return .bool(false)
+      case (_, .unknown): sawUnknown = true
+      case (.count, .yes): count += 1
+      case (.filter, .yes): kept.append(binding.last ?? .missing)
+      default: break
+      }
+    }
+    switch quantifier {
+    case .all, .none: return sawUnknown ? .unknown : .bool(true)
+    case .any: return sawUnknown ? .unknown : .bool(false)
+    case .count: return sawUnknown ? .unknown : .int(count)
+    case .filter: return sawUnknown ? .unknown : .list(kept)
+    case .map: return .list(kept)
+    }
+  }
+
+  // MARK: Selectors and joins
+
+  mutating func select(_ selector: Selector, _ filter: Expr?, _ range: Range<Int>, _ env: Env) -> RuntimeValue {
+    guard let filter else {
+      // Independent of the entity being judged: computed once per run.
+      if let cached = memo[range.lowerBound] { return cached }
+      let all = RuntimeValue.list(entities(selector).map(RuntimeValue.entity))
+      memo[range.lowerBound] = all
+      return all
+    }
+    guard let plan = rule.joins[range.lowerBound] else { return .missing }
+    let probe = eval(plan.probe, env)
+    record(plan.probe, probe)
+    if probe.isUnknown { return .unknown }
+    var candidates: [Entity]
+    switch plan.key {
+    case .name:
+      guard case .string(let name) = probe.scalar else { return .list([]) }
+      candidates = graph.entities(ofKind: plan.kind, named: name)
+    case .attribute(let path):
+      candidates = indexes.index(graph, kind: plan.kind, path: path).lookup(probe.scalar)
+    }
+    if !plan.types.isEmpty { candidates = candidates.filter { plan.types.contains($0.type ?? "") } }
+    var result: [RuntimeValue] = []
+    var scope = env
+    for candidate in candidates {
+      scope[Evaluator.candidateKey] = .entity(candidate)
+      scope["it"] = .entity(candidate)
+      var keep = Truth.yes
+      for condition in plan.residual {
+        keep = Truth.and(keep, truth(eval(condition, scope)))
+        if keep == .no { break }
+      }
+      if keep == .unknown { return .unknown }
+      if keep == .yes { result.append(.entity(candidate)) }
+    }
+    return .list(result)
+  }
+
+  // MARK: Fixes
+
+  mutating func fixes(_ statements: [FixStatement], _ env: Env) -> [ProposedFix] {
+    statements.compactMap { statement in
+      switch statement {
+      case .set(let target, let value, _): return fix(.set, target, value, env)
+      case .insert(let target, let value, _): return fix(.insert, target, value, env)
+      case .remove(let target, _): return fix(.remove, target, nil, env)
+      case .append(let target, let value, _): return fix(.append, target, value, env)
+      }
+    }
+  }
+
+  mutating func fix(_ operation: ProposedFix.Operation, _ target: Expr, _ value: Expr?, _ env: Env) -> ProposedFix? {
+    var path: [String] = []
+    var cursor = target
+    while true {
+      switch cursor {
+      case .member(let base, let name, _):
+        path.insert(name, at: 0)
+        cursor = base
+        continue
+      case .index(let base, let key, _):
+        path.insert(eval(key, env).text, at: 0)
+        cursor = base
+        continue
+      default: break
+      }
+      break
+    }
+    guard case .entity(let entity) = eval(cursor, env) else { return nil }
+    // The deepest node that exists along the path anchors the edit.
+    var anchor = entity.location
+    var current = entity.attributes
+    for key in path {
+      let next = Int(key).map { current[$0] } ?? current[key]
+      if next.isMissing { break }
+      current = next
+      if let location = next.location { anchor = location }
+    }
+    let rendered = value.map { jsonText(eval($0, env)) }
+    return ProposedFix(operation: operation, entity: entity.id, path: path, value: rendered, anchor: anchor)
+  }
+
+  func jsonText(_ value: RuntimeValue) -> String {
+    switch value {
+    case .list(let items): return "[" + items.map(jsonText).joined(separator: ", ") + "]"
+    case .entity(let e): return jsonQuote(e.name)
+    case .value(let v):
+      switch v.kind {
+      case .string: return jsonQuote(v.string ?? "")
+      case .list: return "[" + v.elements.map { jsonText(.value($0)) }.joined(separator: ", ") + "]"
+      case .map: return "{" + v.entries.map { jsonQuote($0.key) + ": " + jsonText(.value($0.value)) }.joined(separator: ", ") + "}"
+      case .missing, .null, .unknown: return "null"
+      default: return value.text
+      }
+    }
+  }
+
+  func jsonQuote(_ s: String) -> String {
+    var out = "\""
+    for c in s.unicodeScalars {
+      switch c {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      default: out.unicodeScalars.append(c)
+      }
+    }
+    return out + "\""
+  }
+}

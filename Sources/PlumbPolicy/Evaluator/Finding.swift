@@ -1,0 +1,102 @@
+import PlumbDiagnostics
+import PlumbGraph
+
+/// A rule's verdict on one entity that is not a pass.
+public enum Verdict: String, Sendable, Codable {
+  /// The requirement is false.
+  case fail
+  /// The requirement depends on a value unknown until apply (or otherwise undecidable): neither
+  /// pass nor fail, and never counted as compliant.
+  case indeterminate
+}
+
+/// A value that decided a verdict, with the expression that produced it and where it was written.
+public struct Evidence: Sendable, Codable, Hashable {
+  /// The expression's source text, e.g. `c.spec.owner`.
+  public var expression: String
+  /// The value, rendered.
+  public var value: String
+  /// Where the value was written, if in a file.
+  public var location: SourceLocation?
+}
+
+/// An edit a rule proposes to fix a finding (applied and verified by the fix engine).
+public struct ProposedFix: Sendable, Codable, Hashable {
+  public enum Operation: String, Sendable, Codable {
+    case set, insert, remove, append
+  }
+  /// The operation.
+  public var operation: Operation
+  /// The entity whose document is edited.
+  public var entity: EntityID
+  /// The path from the entity's attributes to the edited node, e.g. `["with", "persist-credentials"]`.
+  public var path: [String]
+  /// The value to write, as JSON-compatible text (nil for remove).
+  public var value: String?
+  /// Where the deepest existing node on the path was written.
+  public var anchor: SourceLocation?
+}
+
+/// One finding: a rule's fail or indeterminate verdict on one entity.
+public struct Finding: Sendable, Codable, Hashable {
+  /// The rule's id.
+  public var ruleID: String
+  /// The rule's title.
+  public var title: String
+  /// The rule's severity.
+  public var severity: Severity
+  /// The rule's category.
+  public var category: String
+  /// The message, interpolated.
+  public var message: String
+  /// The entity judged.
+  public var entity: EntityID
+  /// The entity's kind.
+  public var entityKind: String
+  /// The exact place of the node that decided the verdict.
+  public var location: SourceLocation
+  /// Fail or indeterminate.
+  public var verdict: Verdict
+  /// The values that decided it.
+  public var evidence: [Evidence]
+  /// Identity that survives moved lines and reordered files: rule, entity, requirement.
+  public var fingerprint: String
+  /// Edits that would fix it, if the rule has a fix.
+  public var fixes: [ProposedFix]
+}
+
+/// How a rule fared over the whole graph.
+public struct RuleStatistics: Sendable, Codable, Hashable {
+  public var ruleID: String
+  /// Entities the selector matched.
+  public var selected = 0
+  /// Entities the rule applied to (every `when` true).
+  public var applicable = 0
+  public var passed = 0
+  public var failed = 0
+  public var indeterminate = 0
+  /// Entities excluded by a `when` that was false.
+  public var notApplicable = 0
+}
+
+/// The per-entity state of one rule, for scorecards.
+public enum RuleState: String, Sendable, Codable {
+  case pass, fail, indeterminate, notApplicable = "not-applicable"
+}
+
+/// Stable 64-bit FNV-1a hash, hex encoded: fingerprints must not change across runs or platforms.
+func stableHash(_ parts: [String]) -> String {
+  var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+  for (i, part) in parts.enumerated() {
+    if i > 0 {
+      hash ^= 0x1F
+      hash = hash &* 0x100_0000_01b3
+    }
+    for byte in part.utf8 {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
+    }
+  }
+  let hex = String(hash, radix: 16)
+  return String(repeating: "0", count: 16 - hex.count) + hex
+}

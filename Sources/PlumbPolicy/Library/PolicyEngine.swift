@@ -1,0 +1,117 @@
+import Foundation
+import PlumbDiagnostics
+import PlumbGraph
+
+/// A rule as a run uses it: compiled, with its enforcement level and parameter values.
+public struct RuleBinding: Sendable {
+  public let rule: CompiledRule
+  public let enforcement: Enforcement
+  public let parameters: [String: RuntimeValue]
+}
+
+/// Everything one evaluation produced.
+public struct EvaluationResult: Sendable {
+  /// Findings, sorted by file, position, rule.
+  public var findings: [Finding]
+  /// Per-rule counts, sorted by rule id.
+  public var statistics: [RuleStatistics]
+  /// Per rule, the state of every entity it selected (for scorecards).
+  public var states: [String: [EntityID: RuleState]]
+  /// The enforcement level of each rule that ran.
+  public var enforcement: [String: Enforcement]
+  /// The rules that ran.
+  public var rules: [CompiledRule]
+
+  /// Whether any rule applied to any entity (a run that evaluated nothing must not pass).
+  public var evaluatedAnything: Bool { statistics.contains { $0.applicable > 0 } }
+}
+
+/// Binds rules to a policy pack and evaluates them over a graph.
+public struct PolicyEngine: Sendable {
+  /// The rules that will run.
+  public let bindings: [RuleBinding]
+
+  /// Binds the library's rules through `pack` (nil: every rule at `warn` with default parameters).
+  ///
+  /// In a pack, a rule's own entry wins over its category's, which wins over `all`; rules the pack
+  /// does not mention, and rules at `off`, do not run.
+  public init(library: PolicyLibrary, pack: PackDecl?) {
+    var bindings: [RuleBinding] = []
+    for rule in library.rules {
+      var enforcement: Enforcement? = pack == nil ? .warn : nil
+      var overrides: [(String, Expr, Range<Int>)] = []
+      var specificity = -1
+      for entry in pack?.entries ?? [] {
+        let level: Int
+        switch entry.target {
+        case .all: level = 0
+        case .category(let category): level = category == rule.decl.category ? 1 : -1
+        case .rule(let id): level = id == rule.id ? 2 : -1
+        }
+        guard level >= specificity && level >= 0 else { continue }
+        specificity = level
+        enforcement = entry.enforcement
+        if level == 2 { overrides = entry.params }
+      }
+      guard let enforcement, enforcement != .off else { continue }
+      var parameters: [String: RuntimeValue] = [:]
+      for param in rule.decl.params {
+        if let value = param.defaultValue, let constant = Checker.constant(value) { parameters[param.name] = constant }
+      }
+      for (name, value, _) in overrides {
+        if let constant = Checker.constant(value) { parameters[name] = constant }
+      }
+      bindings.append(RuleBinding(rule: rule, enforcement: enforcement, parameters: parameters))
+    }
+    self.bindings = bindings
+  }
+
+  /// Evaluates every bound rule over `graph`, in parallel; the result is the same on every run.
+  public func evaluate(_ graph: DocumentGraph) -> EvaluationResult {
+    let indexes = IndexCache()
+    let outcomes = ConcurrentResults<Evaluator.Outcome>(count: bindings.count)
+    DispatchQueue.concurrentPerform(iterations: bindings.count) { position in
+      let binding = bindings[position]
+      var evaluator = Evaluator(graph: graph, rule: binding.rule, params: binding.parameters, indexes: indexes)
+      outcomes.set(position, evaluator.run())
+    }
+    var findings: [Finding] = []
+    var statistics: [RuleStatistics] = []
+    var states: [String: [EntityID: RuleState]] = [:]
+    var enforcement: [String: Enforcement] = [:]
+    for (binding, outcome) in zip(bindings, outcomes.values) {
+      guard let outcome else { continue }
+      findings += outcome.findings
+      statistics.append(outcome.statistics)
+      states[binding.rule.id] = Dictionary(outcome.states, uniquingKeysWith: { first, _ in first })
+      enforcement[binding.rule.id] = binding.enforcement
+    }
+    findings.sort { a, b in
+      (a.location.path, a.location.span.start.offset, a.ruleID, a.entity.rawValue, a.fingerprint)
+        < (b.location.path, b.location.span.start.offset, b.ruleID, b.entity.rawValue, b.fingerprint)
+    }
+    return EvaluationResult(
+      findings: findings, statistics: statistics, states: states, enforcement: enforcement,
+      rules: bindings.map(\.rule))
+  }
+}
+
+/// Slots filled concurrently, one per iteration.
+final class ConcurrentResults<T>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var storage: [T?]
+
+  init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ value: T) {
+    lock.lock()
+    storage[index] = value
+    lock.unlock()
+  }
+
+  var values: [T?] {
+    lock.lock()
+    defer { lock.unlock() }
+    return storage
+  }
+}

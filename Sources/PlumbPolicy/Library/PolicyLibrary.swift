@@ -1,0 +1,192 @@
+import Foundation
+import PlumbDiagnostics
+
+/// A rule file's text, with the path it is known by (built-in rules are embedded in the binary).
+public struct PolicySource: Sendable {
+  /// The path shown in diagnostics (e.g. `rules/security/github_actions_pinned.plumb`).
+  public var path: String
+  /// The file's text.
+  public var text: String
+
+  /// Creates a policy source.
+  public init(path: String, text: String) {
+    self.path = path
+    self.text = text
+  }
+}
+
+/// Every rule, policy pack and scorecard loaded for a run, checked.
+public struct PolicyLibrary: Sendable {
+  /// Rules that compiled, sorted by id.
+  public private(set) var rules: [CompiledRule] = []
+  /// Policy packs, by name.
+  public private(set) var packs: [String: PackDecl] = [:]
+  /// Scorecards, by name.
+  public private(set) var scorecards: [String: ScorecardDecl] = [:]
+  /// The sources of packs and scorecards, by name, for locating their diagnostics.
+  public private(set) var declarationSources: [String: SourceFile] = [:]
+  /// Problems: syntax and check errors, duplicates, unknown references.
+  public private(set) var diagnostics: [Diagnostic] = []
+  /// Every policy file read.
+  public private(set) var sources: [SourceFile] = []
+
+  /// Parses and checks `sources`.
+  public init(sources policySources: [PolicySource]) {
+    var ruleDecls: [(RuleDecl, SourceFile)] = []
+    var packDecls: [(PackDecl, SourceFile)] = []
+    var cardDecls: [(ScorecardDecl, SourceFile)] = []
+    for policy in policySources {
+      let source = SourceFile(path: policy.path, text: policy.text)
+      sources.append(source)
+      var parser = Parser(source: source)
+      let file = parser.parseFile()
+      diagnostics.append(contentsOf: parser.diagnostics)
+      ruleDecls += file.rules.map { ($0, source) }
+      packDecls += file.packs.map { ($0, source) }
+      cardDecls += file.scorecards.map { ($0, source) }
+    }
+    var seen: [String: SourceLocation] = [:]
+    for (decl, source) in ruleDecls {
+      let location = SourceLocation(path: source.path, span: source.span(from: decl.idRange.lowerBound, to: decl.idRange.upperBound))
+      if let first = seen[decl.id] {
+        diagnostics.append(
+          Diagnostic(
+            code: "policy.duplicate-rule", message: "rule '\(decl.id)' is defined more than once", location: location,
+            notes: [Diagnostic.Note(message: "first defined here", location: first)]))
+        continue
+      }
+      seen[decl.id] = location
+      var checker = Checker(source: source)
+      if let compiled = checker.check(decl) { rules.append(compiled) }
+      diagnostics.append(contentsOf: checker.diagnostics)
+    }
+    rules.sort { $0.id < $1.id }
+    let allRuleIDs = Set(ruleDecls.map(\.0.id))
+    for (pack, source) in packDecls {
+      if packs[pack.name] != nil {
+        diagnostics.append(error(source, pack.range, "pack '\(pack.name)' is defined more than once", "policy.duplicate-pack"))
+        continue
+      }
+      checkPack(pack, source, allRuleIDs)
+      packs[pack.name] = pack
+      declarationSources["pack:" + pack.name] = source
+    }
+    for (card, source) in cardDecls {
+      if scorecards[card.name] != nil {
+        diagnostics.append(
+          error(source, card.range, "scorecard '\(card.name)' is defined more than once", "policy.duplicate-scorecard"))
+        continue
+      }
+      checkScorecard(card, source, allRuleIDs)
+      scorecards[card.name] = card
+      declarationSources["scorecard:" + card.name] = source
+    }
+  }
+
+  /// Reads every `*.plumb` file under `paths` (files or directories), sorted by path.
+  public static func read(paths: [String]) -> (sources: [PolicySource], diagnostics: [Diagnostic]) {
+    var found: [String] = []
+    var problems: [Diagnostic] = []
+    let manager = FileManager.default
+    for path in paths {
+      var isDirectory: ObjCBool = false
+      guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        problems.append(Diagnostic(code: "io.missing", message: "no such rule or policy path: '\(path)'", location: nil))
+        continue
+      }
+      if !isDirectory.boolValue {
+        found.append(path)
+        continue
+      }
+      let enumerator = manager.enumerator(atPath: path)
+      while let relative = enumerator?.nextObject() as? String {
+        if relative.hasSuffix(".plumb") { found.append(path + "/" + relative) }
+      }
+    }
+    var sources: [PolicySource] = []
+    for file in found.sorted() {
+      if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+        sources.append(PolicySource(path: file, text: text))
+      } else {
+        problems.append(Diagnostic(code: "io.unreadable", message: "cannot read '\(file)' as UTF-8 text", location: nil))
+      }
+    }
+    return (sources, problems)
+  }
+
+  /// The rule with `id`.
+  public func rule(_ id: String) -> CompiledRule? { rules.first { $0.id == id } }
+
+  /// Whether any diagnostic is an error.
+  public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+  // MARK: Checking packs and scorecards
+
+  private func error(_ source: SourceFile, _ range: Range<Int>, _ message: String, _ code: String) -> Diagnostic {
+    Diagnostic(
+      code: code, message: message,
+      location: SourceLocation(path: source.path, span: source.span(from: range.lowerBound, to: range.upperBound)))
+  }
+
+  private mutating func checkPack(_ pack: PackDecl, _ source: SourceFile, _ ruleIDs: Set<String>) {
+    let categories = Set(rules.map(\.decl.category))
+    for entry in pack.entries {
+      switch entry.target {
+      case .rule(let id):
+        guard ruleIDs.contains(id) else {
+          let hint = suggestion(for: id, among: ruleIDs).map { "; did you mean '\($0)'?" } ?? ""
+          diagnostics.append(error(source, entry.range, "pack '\(pack.name)' names unknown rule '\(id)'\(hint)", "policy.unknown-rule"))
+          continue
+        }
+        guard let rule = rule(id) else { continue }
+        for (name, value, range) in entry.params {
+          guard let param = rule.decl.params.first(where: { $0.name == name }) else {
+            let hint = suggestion(for: name, among: rule.decl.params.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+            diagnostics.append(error(source, range, "rule '\(id)' has no parameter '\(name)'\(hint)", "policy.unknown-parameter"))
+            continue
+          }
+          guard let constant = Checker.constant(value), Checker.conforms(constant, to: param.type) else {
+            diagnostics.append(error(source, value.range, "'\(name)' of rule '\(id)' must be a \(param.type) literal", "policy.parameter-type"))
+            continue
+          }
+        }
+      case .category(let category):
+        if !categories.contains(category) {
+          diagnostics.append(
+            error(source, entry.range, "pack '\(pack.name)' names category '\(category)', which no rule has", "policy.unknown-category"))
+        }
+        if !entry.params.isEmpty {
+          diagnostics.append(error(source, entry.range, "parameters can only be set on a single rule", "policy.parameter-scope"))
+        }
+      case .all:
+        if !entry.params.isEmpty {
+          diagnostics.append(error(source, entry.range, "parameters can only be set on a single rule", "policy.parameter-scope"))
+        }
+      }
+    }
+  }
+
+  private mutating func checkScorecard(_ card: ScorecardDecl, _ source: SourceFile, _ ruleIDs: Set<String>) {
+    var checker = Checker(source: source)
+    if let selector = card.selector {
+      checker.checkSelector(selector)
+      if let filter = card.filter { _ = checker.infer(filter, [card.variable: .entity(selector.kind)]) }
+    }
+    diagnostics.append(contentsOf: checker.diagnostics)
+    var levels = Set<String>()
+    for level in card.levels {
+      for (member, range) in level.members where !ruleIDs.contains(member) && !levels.contains(member) {
+        let hint = suggestion(for: member, among: ruleIDs.union(levels)).map { "; did you mean '\($0)'?" } ?? ""
+        diagnostics.append(
+          error(source, range, "scorecard '\(card.name)' names unknown rule or earlier level '\(member)'\(hint)", "policy.unknown-rule"))
+      }
+      if levels.contains(level.name) {
+        diagnostics.append(error(source, level.range, "level '\(level.name)' is defined twice", "policy.duplicate-level"))
+      }
+      levels.insert(level.name)
+    }
+    for (rule, _, range) in card.weights where !ruleIDs.contains(rule) {
+      diagnostics.append(error(source, range, "weight for unknown rule '\(rule)'", "policy.unknown-rule"))
+    }
+  }
+}

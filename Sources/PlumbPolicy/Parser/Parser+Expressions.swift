@@ -1,0 +1,257 @@
+extension Parser {
+  mutating func parseExpression() -> Expr { parseOr() }
+
+  mutating func parseOr() -> Expr {
+    var left = parseAnd()
+    while check(.or) {
+      advance()
+      let right = parseAnd()
+      left = .binary(.or, left, right, left.range.lowerBound..<right.range.upperBound)
+    }
+    return left
+  }
+
+  mutating func parseAnd() -> Expr {
+    var left = parseNot()
+    while check(.and) {
+      advance()
+      let right = parseNot()
+      left = .binary(.and, left, right, left.range.lowerBound..<right.range.upperBound)
+    }
+    return left
+  }
+
+  mutating func parseNot() -> Expr {
+    if check(.not) {
+      let start = current.range.lowerBound
+      advance()
+      let operand = parseNot()
+      return .unary(.not, operand, start..<operand.range.upperBound)
+    }
+    return parseComparison()
+  }
+
+  mutating func parseComparison() -> Expr {
+    let left = parseAdditive()
+    var op: BinaryOperator?
+    switch current.kind {
+    case .symbol(.equalEqual): op = .equal
+    case .symbol(.notEqual): op = .notEqual
+    case .symbol(.less): op = .less
+    case .symbol(.lessEqual): op = .lessEqual
+    case .symbol(.greater): op = .greater
+    case .symbol(.greaterEqual): op = .greaterEqual
+    case .keyword(.in): op = .in
+    case .keyword(.matches): op = .matches
+    case .keyword(.not) where peek().kind == .keyword(.in):
+      advance()
+      op = .notIn
+    default: break
+    }
+    guard let op else { return left }
+    advance()
+    let right = parseAdditive()
+    return .binary(op, left, right, left.range.lowerBound..<right.range.upperBound)
+  }
+
+  mutating func parseAdditive() -> Expr {
+    var left = parseMultiplicative()
+    while check(.plus) || check(.minus) {
+      let op: BinaryOperator = check(.plus) ? .add : .subtract
+      advance()
+      let right = parseMultiplicative()
+      left = .binary(op, left, right, left.range.lowerBound..<right.range.upperBound)
+    }
+    return left
+  }
+
+  mutating func parseMultiplicative() -> Expr {
+    var left = parseUnary()
+    while check(.star) || check(.slash) {
+      let op: BinaryOperator = check(.star) ? .multiply : .divide
+      advance()
+      let right = parseUnary()
+      left = .binary(op, left, right, left.range.lowerBound..<right.range.upperBound)
+    }
+    return left
+  }
+
+  mutating func parseUnary() -> Expr {
+    if check(.minus) {
+      let start = current.range.lowerBound
+      advance()
+      let operand = parseUnary()
+      return .unary(.negate, operand, start..<operand.range.upperBound)
+    }
+    return parsePostfix()
+  }
+
+  mutating func parsePostfix() -> Expr {
+    var expr = parsePrimary()
+    while true {
+      if check(.dot) {
+        advance()
+        // Keywords are fine as attribute names: `x.in`, `step.if`… (`if` is not a keyword anyway).
+        let token = current
+        switch token.kind {
+        case .identifier, .keyword:
+          advance()
+          expr = .member(expr, token.text, expr.range.lowerBound..<token.range.upperBound)
+        default:
+          error("expected an attribute name after '.', found \(describe(token))", token.range)
+          return expr
+        }
+      } else if check(.lbracket) {
+        advance()
+        let key = parseExpression()
+        expect(.rbracket, "to close the index")
+        expr = .index(expr, key, range(from: expr.range.lowerBound))
+      } else if check(.arrow) {
+        advance()
+        guard let (relation, _) = expectIdentifier("a relation name after '->'") else { return expr }
+        expr = .traverse(expr, relation, range(from: expr.range.lowerBound))
+      } else {
+        return expr
+      }
+    }
+  }
+
+  mutating func parsePrimary() -> Expr {
+    let token = current
+    let start = token.range.lowerBound
+    switch token.kind {
+    case .keyword(.true):
+      advance()
+      return .bool(true, token.range)
+    case .keyword(.false):
+      advance()
+      return .bool(false, token.range)
+    case .keyword(.null):
+      advance()
+      return .null(token.range)
+    case .int:
+      advance()
+      guard let value = Int(token.text) else {
+        error("number '\(token.text)' is too large", token.range)
+        return .int(0, token.range)
+      }
+      return .int(value, token.range)
+    case .float:
+      advance()
+      return .float(Double(token.text) ?? 0, token.range)
+    case .string:
+      advance()
+      return .string(interpolate(token), token.range)
+    case .block:
+      advance()
+      return .string([.text(token.text)], token.range)
+    case .keyword(.param):
+      advance()
+      expect(.dot, "after 'param'")
+      guard let (name, _) = expectIdentifier("a parameter name") else { return .null(token.range) }
+      return .param(name, range(from: start))
+    case .keyword(.all), .keyword(.any), .keyword(.none):
+      return parseQuantifier(Quantifier(rawValue: token.text) ?? .all)
+    case .identifier where ["count", "filter", "map"].contains(token.text) && isQuantifierAhead():
+      return parseQuantifier(Quantifier(rawValue: token.text) ?? .count)
+    case .identifier where Parser.sources.contains(token.text) && peek().kind == .symbol(.dot):
+      guard let selector = parseSelector() else { return .null(token.range) }
+      var filter: Expr?
+      if check(.lbracket) {
+        advance()
+        filter = parseExpression()
+        expect(.rbracket, "to close the filter")
+      }
+      return .select(selector, filter: filter, range(from: start))
+    case .identifier:
+      advance()
+      if check(.lparen) {
+        advance()
+        var arguments: [Expr] = []
+        while !atEnd && !check(.rparen) {
+          arguments.append(parseExpression())
+          if !accept(.comma) { break }
+        }
+        expect(.rparen, "to close the call to '\(token.text)'")
+        return .call(token.text, arguments, range(from: start))
+      }
+      return .name(token.text, token.range)
+    case .symbol(.lparen):
+      advance()
+      let inner = parseExpression()
+      expect(.rparen, "to close the parenthesis")
+      return inner
+    case .symbol(.lbracket):
+      advance()
+      var elements: [Expr] = []
+      while !atEnd && !check(.rbracket) {
+        elements.append(parseExpression())
+        if !accept(.comma) { break }
+      }
+      expect(.rbracket, "to close the list")
+      return .list(elements, range(from: start))
+    case .symbol(.lbrace):
+      advance()
+      var entries: [(String, Expr)] = []
+      while !atEnd && !check(.rbrace) {
+        var key = ""
+        if current.kind == .string || current.kind == .identifier {
+          key = current.text
+          advance()
+        } else {
+          error("expected a map key (a name or a string), found \(describe(current))", current.range)
+          break
+        }
+        expect(.colon, "after the map key")
+        entries.append((key, parseExpression()))
+        if !accept(.comma) { break }
+      }
+      expect(.rbrace, "to close the map")
+      return .map(entries, range(from: start))
+    default:
+      error("expected an expression, found \(describe(token))", token.range)
+      if !atEnd { advance() }
+      return .null(token.range)
+    }
+  }
+
+  /// `name(x in …` or `name(k, v in …`.
+  func isQuantifierAhead() -> Bool {
+    guard peek().kind == .symbol(.lparen), peek(2).kind == .identifier else { return false }
+    if peek(3).kind == .keyword(.in) { return true }
+    return peek(3).kind == .symbol(.comma) && peek(4).kind == .identifier && peek(5).kind == .keyword(.in)
+  }
+
+  /// `all(x in xs, cond)`, `count(k, v in m, cond)`, `map(x in xs, expr)`.
+  mutating func parseQuantifier(_ quantifier: Quantifier) -> Expr {
+    let start = current.range.lowerBound
+    advance()
+    expect(.lparen, "after '\(quantifier.rawValue)'")
+    var variables: [String] = []
+    if let (first, _) = expectIdentifier("a variable name") { variables.append(first) }
+    if accept(.comma), let (second, _) = expectIdentifier("a second variable name") { variables.append(second) }
+    expect(.in, "after the variable")
+    let collection = parseExpression()
+    expect(.comma, "between the collection and the condition")
+    let body = parseExpression()
+    expect(.rparen, "to close '\(quantifier.rawValue)'")
+    return .quantifier(quantifier, variables: variables, collection: collection, body: body, range(from: start))
+  }
+
+  /// Parses the `${…}` parts of a string token.
+  mutating func interpolate(_ token: Token) -> [InterpolatedPart] {
+    token.parts.map { part in
+      switch part {
+      case .text(let text):
+        return .text(text)
+      case .interpolation(let sourceText, let offset):
+        var inner = Parser(source: source, tokensIn: offset..<(offset + sourceText.utf8.count))
+        let expr = inner.parseExpression()
+        if !inner.atEnd { inner.error("unexpected \(inner.describe(inner.current)) in '${…}'", inner.current.range) }
+        diagnostics.append(contentsOf: inner.diagnostics)
+        return .expr(expr)
+      }
+    }
+  }
+}
+
