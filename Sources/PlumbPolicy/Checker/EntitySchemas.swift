@@ -79,19 +79,24 @@ func suggestion(for name: String, among candidates: some Sequence<String>) -> St
   return best?.0
 }
 
+/// Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent
+/// transpositions (`spce` → `spec` is one edit) each cost 1.
 func editDistance(_ a: String, _ b: String) -> Int {
   let x = Array(a.unicodeScalars)
   let y = Array(b.unicodeScalars)
   if x.isEmpty { return y.count }
   if y.isEmpty { return x.count }
-  var previous = Array(0...y.count)
-  var current = previous
+  var table = Array(repeating: Array(repeating: 0, count: y.count + 1), count: x.count + 1)
+  for i in 0...x.count { table[i][0] = i }
+  for j in 0...y.count { table[0][j] = j }
   for i in 1...x.count {
-    current[0] = i
     for j in 1...y.count {
-      current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+      let cost = x[i - 1] == y[j - 1] ? 0 : 1
+      table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+      if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] {
+        table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+      }
     }
-    swap(&previous, &current)
   }
-  return previous[y.count]
+  return table[x.count][y.count]
 }

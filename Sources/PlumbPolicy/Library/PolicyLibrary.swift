@@ -41,7 +41,9 @@ public struct PolicyLibrary: Sendable {
       var parser = Parser(source: source)
       let file = parser.parseFile()
       diagnostics.append(contentsOf: parser.diagnostics)
-      ruleDecls += file.rules.map { ($0, source) }
+      // A rule whose text has syntax errors is never run, even if the parser recovered.
+      let broken = parser.diagnostics.compactMap { $0.location?.span.start.offset }
+      ruleDecls += file.rules.filter { rule in !broken.contains { rule.range.contains($0) } }.map { ($0, source) }
       packDecls += file.packs.map { ($0, source) }
       cardDecls += file.scorecards.map { ($0, source) }
     }

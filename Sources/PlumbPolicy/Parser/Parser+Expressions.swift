@@ -210,7 +210,11 @@ extension Parser {
       return .map(entries, range(from: start))
     default:
       error("expected an expression, found \(describe(token))", token.range)
-      if !atEnd { advance() }
+      // Leave keywords and closers for the statement parser to recover on.
+      switch token.kind {
+      case .keyword, .symbol(.rbrace), .symbol(.rparen), .symbol(.rbracket), .endOfFile: break
+      default: advance()
+      }
       return .null(token.range)
     }
   }
