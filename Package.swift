@@ -38,6 +38,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Regenerates embedded built-in rules and rule docs: `swift run plumb-generate`.
+    .executableTarget(name: "plumb-generate", dependencies: ["PlumbKit"]),
     // Benchmarks (not tests): `swift run -c release plumb-bench`.
     .executableTarget(
       name: "plumb-bench",

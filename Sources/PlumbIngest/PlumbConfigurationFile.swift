@@ -5,6 +5,8 @@ import PlumbYAML
 ///
 /// ```yaml
 /// repository: acme/platform          # links pipelines to the component of this repository
+/// rules: [policy/rules]                # more rule and policy directories, relative to the root
+/// pack: strict                         # the policy pack `plumb check` uses
 /// links:
 ///   component_tags: [component, service]
 ///   owner_tags: [owner, team]
@@ -18,6 +20,10 @@ public struct PlumbConfigurationFile: Sendable {
 
   /// `repository:`.
   public var repository: String?
+  /// `rules:` directories (or files) with more rules, packs and scorecards, relative to the root.
+  public var ruleDirectories: [String] = []
+  /// `pack:`.
+  public var pack: String?
   /// `links.component_tags`.
   public var componentTagKeys: [String]?
   /// `links.owner_tags`.
@@ -37,6 +43,10 @@ public struct PlumbConfigurationFile: Sendable {
       switch pair.key.string {
       case "repository":
         config.repository = config.string(pair.value)
+      case "pack":
+        config.pack = config.string(pair.value)
+      case "rules":
+        config.ruleDirectories = config.strings(pair.value) ?? []
       case "links":
         for link in pair.value.pairs {
           switch link.key.string {

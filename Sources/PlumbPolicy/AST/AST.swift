@@ -10,6 +10,8 @@ public struct PolicyFile: Sendable {
   public var packs: [PackDecl] = []
   /// Scorecards, in file order.
   public var scorecards: [ScorecardDecl] = []
+  /// Examples declared outside their rule (`examples for rule_id { … }`), for test files.
+  public var externalExamples: [(ruleID: String, examples: [ExampleDecl], range: Range<Int>)] = []
 }
 
 /// How serious a rule's findings are.

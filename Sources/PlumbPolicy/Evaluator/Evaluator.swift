@@ -132,7 +132,7 @@ struct Evaluator {
     return Finding(
       ruleID: rule.id, title: rule.decl.title, severity: rule.decl.severity, category: rule.decl.category,
       message: message, entity: entity.id, entityKind: entity.kind, location: location, verdict: verdict,
-      evidence: evidence, fingerprint: fingerprint, fixes: [])
+      evidence: evidence, fingerprint: fingerprint, requirement: ordinal, fixes: [])
   }
 
   mutating func evalMessage(_ expr: Expr, _ env: Env) -> String {

@@ -61,6 +61,8 @@ public struct Finding: Sendable, Codable, Hashable {
   public var evidence: [Evidence]
   /// Identity that survives moved lines and reordered files: rule, entity, requirement.
   public var fingerprint: String
+  /// Which `require` of the rule (0-based, in order) produced it; -1 when a `when` was unknown.
+  public var requirement: Int
   /// Edits that would fix it, if the rule has a fix.
   public var fixes: [ProposedFix]
 }

@@ -66,6 +66,17 @@ public struct PolicyEngine: Sendable {
     self.bindings = bindings
   }
 
+  /// Binds exactly `rules`, at `block`, with their default parameters (for rule tests).
+  public init(rules: [CompiledRule]) {
+    bindings = rules.map { rule in
+      var parameters: [String: RuntimeValue] = [:]
+      for param in rule.decl.params {
+        if let value = param.defaultValue, let constant = Checker.constant(value) { parameters[param.name] = constant }
+      }
+      return RuleBinding(rule: rule, enforcement: .block, parameters: parameters)
+    }
+  }
+
   /// Evaluates every bound rule over `graph`, in parallel; the result is the same on every run.
   public func evaluate(_ graph: DocumentGraph) -> EvaluationResult {
     let indexes = IndexCache()

@@ -29,12 +29,15 @@ public struct PolicyLibrary: Sendable {
   public private(set) var diagnostics: [Diagnostic] = []
   /// Every policy file read.
   public private(set) var sources: [SourceFile] = []
+  /// Test files that contributed examples, by rule id.
+  public private(set) var externalExampleSources: [String: [String]] = [:]
 
   /// Parses and checks `sources`.
   public init(sources policySources: [PolicySource]) {
     var ruleDecls: [(RuleDecl, SourceFile)] = []
     var packDecls: [(PackDecl, SourceFile)] = []
     var cardDecls: [(ScorecardDecl, SourceFile)] = []
+    var external: [(String, [ExampleDecl], Range<Int>, SourceFile)] = []
     for policy in policySources {
       let source = SourceFile(path: policy.path, text: policy.text)
       sources.append(source)
@@ -46,6 +49,16 @@ public struct PolicyLibrary: Sendable {
       ruleDecls += file.rules.filter { rule in !broken.contains { rule.range.contains($0) } }.map { ($0, source) }
       packDecls += file.packs.map { ($0, source) }
       cardDecls += file.scorecards.map { ($0, source) }
+      external += file.externalExamples.map { ($0.ruleID, $0.examples, $0.range, source) }
+    }
+    // Examples from test files join their rule.
+    for (ruleID, examples, range, source) in external {
+      guard let position = ruleDecls.firstIndex(where: { $0.0.id == ruleID }) else {
+        diagnostics.append(error(source, range, "examples for unknown rule '\(ruleID)'", "policy.unknown-rule"))
+        continue
+      }
+      ruleDecls[position].0.examples += examples
+      externalExampleSources[ruleID, default: []].append(source.path)
     }
     var seen: [String: SourceLocation] = [:]
     for (decl, source) in ruleDecls {

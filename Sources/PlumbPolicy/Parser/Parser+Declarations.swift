@@ -90,8 +90,15 @@ extension Parser {
       guard expect(.lbracket, "after 'tags'") else { return }
       while !atEnd && !check(.rbracket) {
         if current.kind == .identifier {
-          rule.tags.append(current.text)
+          // Bare tags may contain dashes: `github-actions`.
+          var tag = current.text
           advance()
+          while check(.minus), peek().kind == .identifier || peek().kind == .int {
+            advance()
+            tag += "-" + current.text
+            advance()
+          }
+          rule.tags.append(tag)
         } else if let text = expectString("a tag") {
           rule.tags.append(text)
         } else {

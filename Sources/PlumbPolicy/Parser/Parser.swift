@@ -31,8 +31,10 @@ struct Parser {
       case .keyword(.rule): if let rule = parseRule() { file.rules.append(rule) }
       case .keyword(.pack): if let pack = parsePack() { file.packs.append(pack) }
       case .keyword(.scorecard): if let card = parseScorecard() { file.scorecards.append(card) }
+      case .identifier where current.text == "examples":
+        if let external = parseExternalExamples() { file.externalExamples.append(external) }
       default:
-        error("expected 'rule', 'pack' or 'scorecard', found \(describe(current))", current.range)
+        error("expected 'rule', 'pack', 'scorecard' or 'examples', found \(describe(current))", current.range)
         advance()
         skipToTopLevel()
       }
@@ -98,10 +100,13 @@ struct Parser {
     if current.kind == .string || current.kind == .block {
       let token = current
       advance()
-      if token.kind == .string && token.parts.contains(where: { if case .interpolation = $0 { true } else { false } }) {
-        error("\(context) cannot interpolate values", token.range)
-      }
-      return token.text
+      // Metadata never interpolates: `${…}` (a GitHub expression in a remediation) stays literal.
+      return token.parts.map { part in
+        switch part {
+        case .text(let text): return text
+        case .interpolation(let source, _): return "${" + source + "}"
+        }
+      }.joined()
     }
     error("expected \(context) (a string), found \(describe(current))", current.range)
     return nil
@@ -135,7 +140,31 @@ struct Parser {
 
   /// Skips to the next top-level declaration.
   mutating func skipToTopLevel() {
-    while !atEnd && !check(.rule) && !check(.pack) && !check(.scorecard) { advance() }
+    while !atEnd && !check(.rule) && !check(.pack) && !check(.scorecard) && !checkWord("examples") { advance() }
+  }
+
+  /// `examples for rule_id { example … }`: examples kept in a separate test file.
+  mutating func parseExternalExamples() -> (ruleID: String, examples: [ExampleDecl], range: Range<Int>)? {
+    let start = current.range.lowerBound
+    advance()
+    expect(.for, "after 'examples'")
+    guard let (ruleID, _) = expectIdentifier("a rule id"), expect(.lbrace, "after the rule id") else {
+      skipToTopLevel()
+      return nil
+    }
+    var examples: [ExampleDecl] = []
+    while !atEnd && !check(.rbrace) {
+      let before = index
+      if check(.example) {
+        if let example = parseExample() { examples.append(example) }
+      } else {
+        error("expected 'example', found \(describe(current))", current.range)
+        advance()
+      }
+      if index == before { advance() }
+    }
+    expect(.rbrace, "to close the examples")
+    return (ruleID, examples, range(from: start))
   }
 
   /// Skips to the start of the next item inside a block (or its closing brace), honouring nesting.

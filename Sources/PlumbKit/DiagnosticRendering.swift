@@ -1,0 +1,10 @@
+@_exported import PlumbPolicy
+import PlumbDiagnostics
+
+/// Renderers for policy diagnostics (rule files are in memory, so their lines can be shown).
+public enum DiagnosticRendering {
+  /// A renderer that knows the library's policy sources.
+  public static func renderer(_ library: PolicyLibrary, colored: Bool = false) -> DiagnosticRenderer {
+    DiagnosticRenderer(sources: library.sources, colored: colored)
+  }
+}
