@@ -22,16 +22,34 @@ struct MarkConverter {
   mutating func offset(ofCharacterIndex index: Int) -> Int {
     if ascii { return min(base + index, bytes.count) }
     let count = bytes.count
-    while charIndex < index && byteOffset < count {
-      byteOffset += 1
-      while byteOffset < count && bytes[byteOffset] & 0xC0 == 0x80 { byteOffset += 1 }
-      charIndex += 1
+    // Local copies keep the cursor in registers; runs of ASCII are skipped up to 8 bytes at a time.
+    var char = charIndex
+    var byte = byteOffset
+    while char < index && byte < count {
+      if count - byte >= 8 {
+        // The next `step` bytes all ASCII: they are `step` one-byte characters (then any stray
+        // continuation bytes are skipped, exactly as the byte-by-byte walk below does).
+        let step = min(index - char, 8)
+        let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + byte).loadUnaligned(as: UInt64.self))
+        let mask: UInt64 = step == 8 ? 0x8080_8080_8080_8080 : 0x8080_8080_8080_8080 & ((1 << (8 * UInt64(step))) - 1)
+        if word & mask == 0 {
+          byte += step
+          char += step
+          while byte < count && bytes[byte] & 0xC0 == 0x80 { byte += 1 }
+          continue
+        }
+      }
+      byte += 1
+      while byte < count && bytes[byte] & 0xC0 == 0x80 { byte += 1 }
+      char += 1
     }
-    while charIndex > index && byteOffset > base {
-      byteOffset -= 1
-      while byteOffset > base && bytes[byteOffset] & 0xC0 == 0x80 { byteOffset -= 1 }
-      charIndex -= 1
+    while char > index && byte > base {
+      byte -= 1
+      while byte > base && bytes[byte] & 0xC0 == 0x80 { byte -= 1 }
+      char -= 1
     }
-    return byteOffset
+    charIndex = char
+    byteOffset = byte
+    return byte
   }
 }

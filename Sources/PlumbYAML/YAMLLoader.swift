@@ -117,13 +117,18 @@ private struct TreeBuilder {
   var documentStart = 0
   var documentExplicitStart = false
   var documentVersion: String?
+  /// Scratch space for the duplicate-key check of large mappings, reused across mappings.
+  var keySlots: [Int32] = []
+  var keyHashes: [Int] = []
 
   init(source: SourceFile, limits: YAMLLimits) {
     self.source = source
     self.limits = limits
-    // A rough guess that avoids most regrowth: about one node per 12 bytes of JSON-like input.
-    nodes.reserveCapacity(min(source.bytes.count / 12, 1 << 24))
-    children.reserveCapacity(min(source.bytes.count / 12, 1 << 24))
+    // A guess that avoids regrowth (a copy, and old plus new storage at once at the peak): compact
+    // JSON runs about one node per 11 bytes, so room for one per 8. Pages never written are only
+    // reserved address space, not resident memory.
+    nodes.reserveCapacity(min(source.bytes.count / 8, 1 << 24))
+    children.reserveCapacity(min(source.bytes.count / 8, 1 << 24))
   }
 
   mutating func error(_ pair: (String, String), _ start: Int, _ end: Int, notes: [Diagnostic.Note] = []) {
@@ -277,7 +282,7 @@ private struct TreeBuilder {
     default: break
     }
     if sliceStart >= 0 && sliceStart + length <= buffer.count {
-      if length == 0 || memcmpEqual(UnsafeBufferPointer(rebasing: buffer[sliceStart..<sliceStart + length]), value) {
+      if length == 0 || memcmp(buffer.baseAddress! + sliceStart, value.baseAddress!, length) == 0 {
         payloadStart = sliceStart
         inArena = false
       }
@@ -395,18 +400,26 @@ private struct TreeBuilder {
   mutating func close(_ eventEnd: Int) {
     guard let frame = frames.popLast() else { return }
     let index = Int(frame.nodeIndex)
-    let items = pending[frame.pendingStart...]
+    var items = pending[frame.pendingStart...]
     var end = eventEnd
-    // A single-pair mapping in a flow sequence (`[a: b]`) has no braces: like a block collection.
+    // A single-pair mapping in a flow sequence (`[a: b]`, `[{a: b}: c]`) has no braces of its
+    // own (its first key starts where it starts): it ends like a block collection.
     let start = Int(nodes[index].start)
-    let unbraced = frame.isMapping && !(start < source.bytes.count && source.bytes[start] == UInt8(ascii: "{"))
-    if frame.isBlock || unbraced, let last = items.last {
+    let braced = start < source.bytes.count && source.bytes[start] == UInt8(ascii: "{")
+      && (items.first.map { Int(nodes[Int($0)].start) > start } ?? true)
+    if frame.isBlock || (frame.isMapping && !braced), let last = items.last {
       // A block collection ends where its last item ends, not at the next token libyaml saw.
       end = Int(nodes[Int(last)].end)
     }
     nodes[index].end = UInt32(max(end, Int(nodes[index].start)))
     nodes[index].payloadStart = UInt32(children.count)
-    if frame.isMapping {
+    if frame.isMapping && mappingKeepsItsSlots(from: frame.pendingStart) {
+      // The common case (no merge key, no repeated key): finishMapping would return the pairs
+      // unchanged, so they are copied without its intermediate arrays.
+      let pairs = items.count / 2
+      children.append(contentsOf: items.prefix(2 * pairs))
+      nodes[index].payloadCount = UInt32(pairs)
+    } else if frame.isMapping {
       let slots = finishMapping(Array(items))
       children.append(contentsOf: slots)
       nodes[index].payloadCount = UInt32(slots.count / 2)
@@ -414,8 +427,10 @@ private struct TreeBuilder {
       children.append(contentsOf: items)
       nodes[index].payloadCount = UInt32(items.count)
     }
-    pending.removeSubrange(frame.pendingStart...)
-    if let name = anchorNames[frame.nodeIndex], anchors[name]?.index == frame.nodeIndex {
+    // Drop the slice first: while it shares pending's storage, shrinking pending copies all of it.
+    items = []
+    pending.removeLast(pending.count - frame.pendingStart)
+    if !anchorNames.isEmpty, let name = anchorNames[frame.nodeIndex], anchors[name]?.index == frame.nodeIndex {
       anchors[name] = AnchorInfo(index: frame.nodeIndex, expanded: frame.expanded, complete: true)
     }
     complete(frame.nodeIndex, expanded: frame.expanded)
@@ -544,6 +559,12 @@ extension TreeBuilder {
     if left == right { return true }
     guard isScalar(left), isScalar(right) else { return false }
     guard nodes[left].scalarType == nodes[right].scalarType else { return false }
+    // Null, bool, int and float keys are equal by value (`~`/`null`, `true`/`True`, `16`/`0x10`).
+    if let type = YAMLScalarType(rawValue: nodes[left].scalarType), type != .string {
+      return valueBytes(left) { l in
+        valueBytes(right) { r in YAMLScalarValue.make(type, l) == YAMLScalarValue.make(type, r) }
+      }
+    }
     return valueBytes(left) { l in valueBytes(right) { r in memcmpEqual(l, r) } }
   }
 
@@ -558,7 +579,11 @@ extension TreeBuilder {
     guard isScalar(index) else { return index &* 0x9E37_79B9 }
     var hasher = Hasher()
     hasher.combine(nodes[index].scalarType)
-    valueBytes(index) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    if let type = YAMLScalarType(rawValue: nodes[index].scalarType), type != .string {
+      valueBytes(index) { hasher.combine(YAMLScalarValue.make(type, $0)) }
+    } else {
+      valueBytes(index) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
     return hasher.finalize()
   }
 
@@ -672,5 +697,48 @@ extension TreeBuilder {
       }
     }
     return slots
+  }
+}
+
+// MARK: - Mappings: the fast path
+
+extension TreeBuilder {
+  /// Whether the key/value slots `pending[start...]` of a finished mapping stay as they are: no
+  /// merge key and no repeated key, the case where ``finishMapping(_:)`` returns them unchanged.
+  /// Uses the same tests (`isMergeKey`, `sameKey`, `keyHash`) without allocating per mapping.
+  mutating func mappingKeepsItsSlots(from start: Int) -> Bool {
+    let pairs = (pending.count - start) / 2
+    for p in 0..<pairs where isMergeKey(pending[start + 2 * p]) { return false }
+    if pairs <= 12 {
+      // Same pairwise comparison as `duplicates` for small mappings.
+      for j in 0..<pairs {
+        let key = pending[start + 2 * j]
+        for i in 0..<j where sameKey(pending[start + 2 * i], key) { return false }
+      }
+      return true
+    }
+    // Same grouping by `keyHash` as `duplicates`, in an open-addressing table reused across calls.
+    var size = 16
+    while size < 2 * pairs { size <<= 1 }
+    if keySlots.count < size {
+      keySlots = [Int32](repeating: -1, count: size)
+    } else {
+      for s in 0..<size { keySlots[s] = -1 }
+    }
+    keyHashes.removeAll(keepingCapacity: true)
+    let mask = size - 1
+    for j in 0..<pairs {
+      let key = pending[start + 2 * j]
+      let hash = keyHash(key)
+      keyHashes.append(hash)
+      var slot = hash & mask
+      while keySlots[slot] >= 0 {
+        let i = Int(keySlots[slot])
+        if keyHashes[i] == hash && sameKey(pending[start + 2 * i], key) { return false }
+        slot = (slot + 1) & mask
+      }
+      keySlots[slot] = Int32(j)
+    }
+    return true
   }
 }

@@ -28,7 +28,88 @@ import Testing
   /// - "libyaml accepts invalid:" invalid YAML that libyaml 0.2.5 loads without error;
   /// - "libyaml misparses:" valid YAML that libyaml loads, but to other values than the suite's;
   /// - "Plumb choice:" a deliberate Plumb behaviour (duplicate keys are errors, merge keys).
-  static let knownDeviations: [String: String] = [:]
+  static let knownDeviations: [String: String] = [
+    // libyaml 0.2.5 rejects valid YAML 1.2.
+    "2JQS": "libyaml rejects: block mapping entries with empty implicit keys (`: a`)",
+    "2LFX": "libyaml rejects: a reserved directive (`%FOO`), which YAML says to ignore with a warning",
+    "2SXE": "libyaml rejects: ':' in anchor and alias names (`&a:`, `*a:`)",
+    "4ABK": "libyaml rejects: a flow mapping entry with an omitted value after an adjacent ':' (`omitted value:,`)",
+    "4MUZ/00": "libyaml rejects: in a flow mapping, ':' on the line after its (quoted) key",
+    "4MUZ/01": "libyaml rejects: in a flow mapping, ':' on the line after its (quoted) key",
+    "4MUZ/02": "libyaml rejects: in a flow mapping, ':' on the line after its (plain) key",
+    "58MP": "libyaml rejects: a flow mapping value starting with ':' (`{x: :x}`)",
+    "5MUD": "libyaml rejects: ':' on the line after a quoted flow key, adjacent to the value (`:bar`)",
+    "5T43": "libyaml rejects: a plain value starting with ':' right after a JSON-like key's ':' (`\"key\"::value`)",
+    "6BCT": "libyaml rejects: a tab as separation space after a block sequence '-' (`-\\tbaz`, spec example 6.3)",
+    "6CA3": "libyaml rejects: tabs before a top-level flow sequence",
+    "6LVF": "libyaml rejects: a reserved directive (`%FOO`), which YAML says to ignore with a warning",
+    "6M2F": "libyaml rejects: a block mapping entry with an empty key (`: *a`) after an explicit entry",
+    "7Z25": "libyaml rejects: a bare document (no `---`) after a `...` document end marker",
+    "8XYN": "libyaml rejects: non-ASCII characters in anchor names",
+    "96NN/00": "libyaml rejects: a tab at the start of literal block scalar content",
+    "96NN/01": "libyaml rejects: a tab at the start of literal block scalar content",
+    "9SA2": "libyaml rejects: a multi-line double-quoted implicit key in a flow mapping",
+    "A2M4": "libyaml rejects: a tab as separation space after block sequence '-' (spec example 6.2)",
+    "BEC7": "libyaml rejects: `%YAML 1.3`, which YAML says to process with a warning (spec example 6.14)",
+    "CFD4": "libyaml rejects: an empty implicit key in a single-pair flow sequence entry (`[ : empty key ]`)",
+    "DBG4": "libyaml rejects: a plain scalar starting with `::` inside a flow sequence (spec example 7.10)",
+    "DK3J": "libyaml rejects: a folded block scalar at indentation 0 (`--- >`) with a line starting with '#'",
+    "DK95/00": "libyaml rejects: a tab after the indentation of a mapping value on the next line (`foo:\\n \\tbar`)",
+    "DK95/03": "libyaml rejects: a line of a space and a tab before the first mapping entry",
+    "DK95/04": "libyaml rejects: a line holding only a tab between mapping entries",
+    "FP8R": "libyaml rejects: a folded block scalar at indentation 0 (`--- >`)",
+    "FRK4": "libyaml rejects: completely empty flow nodes (`? foo :,`, `: bar`; spec example 7.3)",
+    "HM87/00": "libyaml rejects: a plain scalar starting with ':' in a flow sequence (`[:x]`)",
+    "HWV9": "libyaml rejects: a stream holding only a document end marker (`...`)",
+    "K3WX": "libyaml rejects: ':' after a comment, on the line after a quoted flow key",
+    "M2N8/00": "libyaml rejects: an explicit key holding a mapping with an empty key (`- ? : x`)",
+    "M7A3": "libyaml rejects: a bare document after `...` (spec example 9.3)",
+    "MUS6/05": "libyaml rejects: an unknown directive (`%YAM`), which YAML says to ignore",
+    "MUS6/06": "libyaml rejects: an unknown directive (`%YAMLL`), which YAML says to ignore",
+    "NHX8": "libyaml rejects: a top-level mapping entry with an empty key and value (`:`)",
+    "NJ66": "libyaml rejects: a multi-line plain implicit key in a flow mapping",
+    "NKF9": "libyaml rejects: empty keys (`: empty key`) in block and flow mappings",
+    "Q5MG": "libyaml rejects: a tab before a top-level flow mapping",
+    "QT73": "libyaml rejects: a stream of only a comment and a document end marker (`...`)",
+    "R4YG": "libyaml rejects: a tab in a leading line of a folded block scalar (spec example 8.2)",
+    "S3PD": "libyaml rejects: a block mapping entry with an empty key (`: # Both empty`, spec example 8.18)",
+    "SM9W/01": "libyaml rejects: a stream that is a single ':' (empty key and value)",
+    "UKK6/00": "libyaml rejects: a sequence entry that is a mapping with empty key and value (`- :`)",
+    "UT92": "libyaml rejects: a multi-line plain implicit key in a flow mapping (`{ matches\\n% : 20 }`, spec example 9.4)",
+    "VJP3/01": "libyaml rejects: a flow mapping key, ':' and value on separate lines",
+    "W4TN": "libyaml rejects: a literal block scalar at indentation 0 whose line starts with '%' (spec example 9.5)",
+    "W5VH": "libyaml rejects: alias and anchor names with characters other than letters, digits, '-' and '_'",
+    "Y79Y/001": "libyaml rejects: a tab-only line inside a literal block scalar",
+    "Y79Y/010": "libyaml rejects: a tab as separation space after a block sequence '-' (`-\\t-1`)",
+
+    // libyaml 0.2.5 accepts invalid YAML (and so does Plumb: it adds no syntax checks of its own).
+    "9C9N": "libyaml accepts invalid: flow sequence lines not indented more than the enclosing block mapping key",
+    "9HCY": "libyaml accepts invalid: a `%TAG` directive after a document without a `...` end marker",
+    "9JBA": "libyaml accepts invalid: a comment without whitespace before it, after a flow sequence (`]#invalid`)",
+    "CVW2": "libyaml accepts invalid: a comment without whitespace before it, after a comma (`,#invalid`)",
+    "DK95/01": "libyaml accepts invalid: a tab as indentation of a double-quoted scalar's continuation line",
+    "EB22": "libyaml accepts invalid: a `%YAML` directive after a document without a `...` end marker",
+    "G5U8": "libyaml accepts invalid: '-' as a plain scalar in a flow sequence (`[-, -]`)",
+    "MUS6/00": "libyaml accepts invalid: a comment without whitespace before it, after a directive (`%YAML 1.1#...`)",
+    "MUS6/01": "libyaml accepts invalid: a `%YAML` directive after a document without a `...` end marker",
+    "QB6E": "libyaml accepts invalid: double-quoted continuation lines not indented more than the mapping key",
+    "RHX7": "libyaml accepts invalid: a `%YAML` directive after a document without a `...` end marker",
+    "S98Z": "libyaml accepts invalid: a block scalar whose leading blank lines are more indented than the line after them",
+    "SU5Z": "libyaml accepts invalid: a comment without whitespace before it, after a double-quoted scalar",
+    "X4QW": "libyaml accepts invalid: a comment without whitespace before it, after a block scalar indicator (`>#`)",
+    "Y79Y/003": "libyaml accepts invalid: a tab as indentation inside a flow sequence",
+    "YJV2": "libyaml accepts invalid: '-' as a plain scalar in a flow sequence (`[-]`)",
+
+    // libyaml 0.2.5 loads valid YAML to other values than the suite's (checked against its events).
+    "652Z": "libyaml misparses: `?foo` in a flow mapping is read as an explicit key `foo`, not the plain scalar `?foo`",
+    "HM87/01": "libyaml misparses: `[?x]` is read as a single-pair mapping `{x: null}`, not the plain scalar `?x`",
+    "JEF9/02": "libyaml misparses: a keep-chomped literal (`|+`) ending in a line of spaces without a final line break loses the kept line break (\"\" instead of \"\\n\")",
+    "L24T/01": "libyaml misparses: a literal scalar ending in a more-indented line of spaces without a final line break gives \"x\\n \" instead of \"x\\n \\n\"",
+    "Y2GN": "libyaml misparses: ':' in an anchor name (`&an:chor value`) ends the anchor; the value becomes `:chor value`",
+
+    // Deliberate Plumb behaviour.
+    "X38W": "Plumb choice: duplicate keys are errors; the key `*a` is the same node as the first key `&a [a, &b b]` (the suite does not check key uniqueness)",
+  ]
 
   // MARK: Tests
 
@@ -72,16 +153,65 @@ import Testing
   }
 }
 
+extension YAMLTestSuiteTests {
+  // These check the checker itself and run even without the corpus.
+
+  @Test func deviationListIsEnforcedBothWays() {
+    func evaluation(_ failure: YAMLTestSuite.Failure?) -> YAMLTestSuite.Evaluation {
+      YAMLTestSuite.Evaluation(
+        id: "X", title: "t", isErrorCase: false, hasJSON: true, rejectedBySyntax: false, matchedJSON: false,
+        failure: failure)
+    }
+    #expect(YAMLTestSuite.problem(evaluation(nil), knownReason: nil) == nil)
+    // A listed case that passes must be removed from the list.
+    #expect(YAMLTestSuite.problem(evaluation(nil), knownReason: "libyaml rejects: x")?.contains("now passes") == true)
+    // An unlisted failure fails.
+    #expect(YAMLTestSuite.problem(evaluation(.acceptsInvalid), knownReason: nil) != nil)
+    // A listed failure passes only under its own category.
+    #expect(YAMLTestSuite.problem(evaluation(.acceptsInvalid), knownReason: "libyaml accepts invalid: x") == nil)
+    #expect(YAMLTestSuite.problem(evaluation(.acceptsInvalid), knownReason: "libyaml rejects: x") != nil)
+    #expect(YAMLTestSuite.problem(evaluation(.mismatch("m")), knownReason: "libyaml misparses: x") == nil)
+    #expect(YAMLTestSuite.problem(evaluation(.mismatch("m")), knownReason: "no category") != nil)
+    // Wrong spans are loader bugs: never an acceptable deviation.
+    #expect(YAMLTestSuite.problem(evaluation(.span("s")), knownReason: "libyaml misparses: x") != nil)
+  }
+
+  @Test func concatenatedJSONDocumentsAreSplit() throws {
+    let text = "{\"a\": [1, \"]}\\\"\"]}\n\"x y\"\nnull true 2.5\n[]\n-3"
+    let values = try YAMLTestSuite.parseJSONStream(Data(text.utf8))
+    #expect(
+      values == [
+        .object(["a": .array([.number(1), .string("]}\"")])]), .string("x y"), .null, .bool(true), .number(2.5),
+        .array([]), .number(-3),
+      ])
+    #expect(try YAMLTestSuite.parseJSONStream(Data(" \n".utf8)).isEmpty)
+  }
+
+  @Test func yamlValuesConvertToJSONValues() throws {
+    let result = YAMLLoader().load(text: "1: true\n~: [0x10, 1.5, '2', null]\n")
+    let root = try #require(result.documents.first?.root)
+    #expect(
+      JSONValue(node: root)
+        == .object(["1": .bool(true), "~": .array([.number(16), .number(1.5), .string("2"), .null])]))
+  }
+}
+
 // MARK: - The corpus
 
 enum YAMLTestSuite {
-  /// `<package root>/../shared/corpus/yaml-test-suite`, from this file's path.
-  static let suiteDirectory: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent()  // PlumbYAMLTests
-    .deletingLastPathComponent()  // Tests
-    .deletingLastPathComponent()  // package root
-    .deletingLastPathComponent()
-    .appendingPathComponent("shared/corpus/yaml-test-suite", isDirectory: true)
+  /// `<package root>/../shared/corpus/yaml-test-suite`, from this file's path; the environment
+  /// variable `PLUMB_YAML_TEST_SUITE` (a path) overrides it.
+  static let suiteDirectory: URL = {
+    if let path = ProcessInfo.processInfo.environment["PLUMB_YAML_TEST_SUITE"], !path.isEmpty {
+      return URL(fileURLWithPath: path, isDirectory: true)
+    }
+    return URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent()  // PlumbYAMLTests
+      .deletingLastPathComponent()  // Tests
+      .deletingLastPathComponent()  // package root
+      .deletingLastPathComponent()
+      .appendingPathComponent("shared/corpus/yaml-test-suite", isDirectory: true)
+  }()
 
   static let dataDirectory = suiteDirectory.appendingPathComponent("data", isDirectory: true)
 
@@ -150,6 +280,8 @@ enum YAMLTestSuite {
     case mismatch(String)
     /// `in.json` could not be read (a problem of the test, never a deviation).
     case badExpectation(String)
+    /// A node's span does not cover what was written for it (a loader bug, never a deviation).
+    case span(String)
 
     var description: String {
       switch self {
@@ -158,6 +290,7 @@ enum YAMLTestSuite {
       case .acceptsInvalid: "invalid input accepted without an error diagnostic"
       case .mismatch(let detail): "loaded values differ from in.json: \(detail)"
       case .badExpectation(let detail): "cannot read in.json: \(detail)"
+      case .span(let detail): "wrong span: \(detail)"
       }
     }
 
@@ -168,7 +301,7 @@ enum YAMLTestSuite {
       case .plumbError: ["Plumb choice"]
       case .acceptsInvalid: ["libyaml accepts invalid"]
       case .mismatch: ["libyaml misparses", "Plumb choice"]
-      case .badExpectation: []
+      case .badExpectation, .span: []
       }
     }
   }
@@ -187,9 +320,10 @@ enum YAMLTestSuite {
     /// A valid case that loaded without error (whether or not its values matched).
     var loaded: Bool {
       guard !isErrorCase else { return false }
-      guard let failure else { return true }
-      if case .mismatch = failure { return true }
-      return false
+      switch failure {
+      case nil, .mismatch, .span: return true
+      default: return false
+      }
     }
   }
 
@@ -233,23 +367,88 @@ enum YAMLTestSuite {
       }
       return evaluation
     }
-    guard hasJSON else { return evaluation }
-    let expected: [JSONValue]
-    do {
-      expected = try parseJSONStream(Data(contentsOf: jsonURL))
-    } catch {
-      evaluation.failure = .badExpectation("\(error)")
-      return evaluation
+    if hasJSON {
+      let expected: [JSONValue]
+      do {
+        expected = try parseJSONStream(Data(contentsOf: jsonURL))
+      } catch {
+        evaluation.failure = .badExpectation("\(error)")
+        return evaluation
+      }
+      let actual = result.documents.map { JSONValue(node: $0.root) }
+      if actual == expected {
+        evaluation.matchedJSON = true
+      } else {
+        evaluation.failure = .mismatch(
+          "expected \(expected.map(\.description).joined(separator: " ")), "
+            + "got \(actual.map(\.description).joined(separator: " "))")
+        return evaluation
+      }
     }
-    let actual = result.documents.map { JSONValue(node: $0.root) }
-    if actual == expected {
-      evaluation.matchedJSON = true
-    } else {
-      evaluation.failure = .mismatch(
-        "expected \(expected.map(\.description).joined(separator: " ")), "
-          + "got \(actual.map(\.description).joined(separator: " "))")
+    let wrongSpans = result.documents.flatMap { spanProblems($0.root) }
+    if !wrongSpans.isEmpty {
+      evaluation.failure = .span(wrongSpans.prefix(5).joined(separator: "; "))
     }
     return evaluation
+  }
+
+  /// Checks that every node's span covers what was written for it: within the file and on
+  /// character boundaries, inside its parent, quotes and brackets included, single-line plain
+  /// scalars exactly. (Block scalars end after their trailing line breaks, as libyaml marks them.)
+  static func spanProblems(_ root: YAMLNode) -> [String] {
+    let bytes = root.tree.source.bytes
+    var problems: [String] = []
+    func visit(_ node: YAMLNode, parent: Range<Int>?, depth: Int) {
+      // Aliases read as their anchored node, written elsewhere: checked where they were written.
+      guard !node.isAlias, depth < 200 else { return }
+      let range = node.byteRange
+      func fail(_ what: String) {
+        let raw = String(decoding: bytes[max(0, range.lowerBound)..<min(bytes.count, range.upperBound)], as: UTF8.self)
+        problems.append(
+          "\(node.kind) \(node.style) at line \(node.span.start.line): \(what) (span text \(raw.debugDescription))")
+      }
+      guard range.lowerBound >= 0, range.upperBound <= bytes.count else {
+        fail("span \(range) outside the file (\(bytes.count) bytes)")
+        return
+      }
+      for offset in [range.lowerBound, range.upperBound] where offset < bytes.count && bytes[offset] & 0xC0 == 0x80 {
+        fail("offset \(offset) is inside a UTF-8 character")
+      }
+      if let parent, !(parent.lowerBound <= range.lowerBound && range.upperBound <= parent.upperBound) {
+        fail("span \(range) is not inside its parent's span \(parent)")
+      }
+      let raw = bytes[range]
+      func starts(_ c: Character) -> Bool { raw.first == c.asciiValue }
+      func ends(_ c: Character) -> Bool { raw.count >= 2 && raw.last == c.asciiValue }
+      switch (node.kind, node.style) {
+      case (.scalar, .singleQuoted) where !(starts("'") && ends("'")): fail("not quoted")
+      case (.scalar, .doubleQuoted) where !(starts("\"") && ends("\"")): fail("not quoted")
+      case (.scalar, .literal) where !starts("|"): fail("does not start at '|'")
+      case (.scalar, .folded) where !starts(">"): fail("does not start at '>'")
+      case (.scalar, .plain):
+        let text = String(decoding: raw, as: UTF8.self)
+        if !text.contains(where: \.isNewline), text != node.string {
+          fail("single-line plain scalar's span differs from its value \(node.string.debugDescription)")
+        }
+      case (.sequence, .flow) where !(starts("[") && ends("]")): fail("not bracketed")
+      case (.sequence, .block) where !starts("-"): fail("does not start at '-'")
+      case (.mapping, .flow):
+        // A single-pair mapping in a flow sequence (`[a: b]`, `[{a: b}: c]`) has no braces.
+        let braced = starts("{") && (node.pairs.first.map { $0.key.byteRange.lowerBound > range.lowerBound } ?? true)
+        if braced ? !ends("}") : raw.last.map({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 }) == true {
+          fail("flow mapping does not end at '}' or at its last value")
+        }
+      default: break
+      }
+      for element in node.elements { visit(element, parent: range, depth: depth + 1) }
+      // Pairs brought in by a merge key (`<<: *base`) were written before this mapping.
+      for pair in node.pairs where pair.key.isAlias || pair.key.byteRange.lowerBound >= range.lowerBound {
+        visit(pair.key, parent: range, depth: depth + 1)
+        visit(pair.value, parent: range, depth: depth + 1)
+      }
+    }
+    visit(root, parent: nil, depth: 0)
+    return problems
   }
 
   /// What is wrong with `evaluation` given its entry in the deviation list, or nil if nothing.
