@@ -28,8 +28,10 @@ let package = Package(
     .target(name: "PlumbIngest", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // The policy language: lexer, parser, checker, evaluator, findings.
     .target(name: "PlumbPolicy", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    // The report model every output format renders, and the reporters.
+    .target(name: "PlumbReport", dependencies: ["PlumbPolicy", "PlumbGraph", "PlumbDiagnostics"]),
     // Facade the CLI calls: file discovery, loading, reports.
-    .target(name: "PlumbKit", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    .target(name: "PlumbKit", dependencies: ["PlumbReport", "PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // The thin command-line front end.
     .executableTarget(
       name: "plumb",
@@ -52,6 +54,7 @@ let package = Package(
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML"]),
     .testTarget(name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML"]),
     .testTarget(name: "PlumbPolicyTests", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph"]),
+    .testTarget(name: "PlumbReportTests", dependencies: ["PlumbReport", "PlumbPolicy", "PlumbGraph"], exclude: ["Snapshots"]),
     .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb"]),
   ]
 )
