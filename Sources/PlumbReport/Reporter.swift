@@ -1,0 +1,27 @@
+import PlumbDiagnostics
+
+/// Options every reporter receives besides the report.
+public struct ReporterOptions: Sendable {
+  /// Source files, so text-like formats can show the offending line.
+  public var sources: [SourceFile]
+  /// Whether to use ANSI colours (text only; decided by the caller from TTY and `NO_COLOR`).
+  public var colored: Bool
+  /// Base URL of rule documentation pages (`<base>/<rule_id>.md`).
+  public var ruleDocsBaseURL: String
+
+  public init(sources: [SourceFile] = [], colored: Bool = false, ruleDocsBaseURL: String = "docs/rules") {
+    self.sources = sources
+    self.colored = colored
+    self.ruleDocsBaseURL = ruleDocsBaseURL
+  }
+}
+
+/// An output format of `plumb check`: one stateless type per format, one file each.
+public protocol Reporter: Sendable {
+  /// The name used in `--output NAME[=PATH]`, e.g. `sarif`.
+  static var identifier: String { get }
+  /// One line for `plumb check --help` and the docs.
+  static var description: String { get }
+  /// Renders the whole report; the same report gives the same bytes.
+  static func render(_ report: CheckReport, options: ReporterOptions) -> String
+}
