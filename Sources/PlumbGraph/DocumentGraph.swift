@@ -32,7 +32,14 @@ public final class DocumentGraph: Sendable {
       byKindAndName[Self.nameKey(entity.kind, entity.name), default: []].append(index)
       if let type = entity.type { byType[entity.kind + "\u{0}" + type, default: []].append(index) }
     }
-    let sortedEdges = Array(Set(edges)).sorted {
+    // One edge per (from, type, to): a relation declared on both sides (children and parent),
+    // or twice, is one edge, located where it was first declared.
+    var unique: [String: Edge] = [:]
+    for edge in edges {
+      let key = edge.from.rawValue + "\u{0}" + edge.type + "\u{0}" + edge.to.rawValue
+      if unique[key] == nil { unique[key] = edge }
+    }
+    let sortedEdges = unique.values.sorted {
       ($0.from, $0.type, $0.to) < ($1.from, $1.type, $1.to)
     }
     var outgoing: [Int: [Int]] = [:]

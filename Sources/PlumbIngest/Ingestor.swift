@@ -36,6 +36,9 @@ public struct Ingestor: Sendable {
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: paths[0], isDirectory: &isDirectory), isDirectory.boolValue { return paths[0] }
       }
+      // Files given: the repository they live in (nearest `.git`), so local includes and
+      // Location targets resolve as they do in the repository; else the current directory.
+      if let first = paths.first, let repository = Self.repositoryRoot(containing: first) { return repository }
       return manager.currentDirectoryPath
     }()
     let rootPath = IngestContext.standardize(root ?? defaultRoot)
@@ -102,6 +105,18 @@ public struct Ingestor: Sendable {
     return IngestResult(
       graph: context.graph.build(), files: files, root: context.root,
       sources: context.loaded.values.compactMap(\.result.source))
+  }
+}
+
+extension Ingestor {
+  /// The nearest directory at or above `path` that holds `.git`, if any.
+  static func repositoryRoot(containing path: String) -> String? {
+    var directory = URL(fileURLWithPath: IngestContext.standardize(path)).deletingLastPathComponent()
+    while directory.path != "/" {
+      if FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path) { return directory.path }
+      directory.deleteLastPathComponent()
+    }
+    return nil
   }
 }
 

@@ -101,6 +101,7 @@ struct Parser {
       let token = current
       advance()
       // Metadata never interpolates: `${…}` (a GitHub expression in a remediation) stays literal.
+      guard token.kind == .string else { return token.text }
       return token.parts.map { part in
         switch part {
         case .text(let text): return text
