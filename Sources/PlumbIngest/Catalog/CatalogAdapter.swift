@@ -2,10 +2,190 @@ import PlumbDiagnostics
 import PlumbGraph
 import PlumbYAML
 
-/// Placeholder: being written.
+/// Reads Backstage catalog files into `catalog.<Kind>` entities and the relations Backstage derives.
+///
+/// Each document whose root is a mapping is validated the way the catalog validates it (envelope,
+/// field formats, kind schema, entity references; see ``CatalogEntityReader``) and becomes an
+/// entity when it has a kind and a name. Location entities pull in their target files (once each,
+/// never outside the root). ``finish(context:)`` resolves every reference against every entity
+/// read, adds each relation in both directions, and reports dangling references, duplicate
+/// entities, Location loops and ownership, group-hierarchy and partOf cycles.
 public struct CatalogAdapter: IngestAdapter {
   public static let format = InputFormat.backstageCatalog
+
+  /// What is kept of an entity for reference resolution.
+  struct Record {
+    let id: EntityID
+    let ref: CatalogEntityRef
+    let location: SourceLocation
+    let references: [CatalogPendingReference]
+  }
+
+  /// A Location target: the file that asked for it, the file, and where.
+  struct FileEdge {
+    let from: String
+    let to: String
+    let location: SourceLocation
+  }
+
+  /// Absolute paths of the files read (or queued) so far: each is read once, whoever asks.
+  private var ingestedFiles: Set<String> = []
+  /// Location targets waiting to be read.
+  private var queue: [String] = []
+  private var records: [EntityID: Record] = [:]
+  private var fileEdges: [FileEdge] = []
+
   public init() {}
-  public mutating func ingest(_ input: LoadedInput, context: inout IngestContext) {}
-  public mutating func finish(context: inout IngestContext) {}
+
+  public mutating func ingest(_ input: LoadedInput, context: inout IngestContext) {
+    guard ingestedFiles.insert(input.absolutePath).inserted else { return }
+    read(input, context: &context)
+    var next = 0
+    while next < queue.count {
+      let path = queue[next]
+      next += 1
+      read(context.load(path), context: &context)
+    }
+    queue.removeAll()
+  }
+
+  /// Reads every document of one file.
+  private mutating func read(_ input: LoadedInput, context: inout IngestContext) {
+    context.markConsumed(input, as: Self.format)
+    var reader = CatalogEntityReader()
+    var resolver = CatalogLocationResolver()
+    var targets: [CatalogLocationResolver.Target] = []
+    var added: [(Entity, CatalogReadEntity)] = []
+    for document in input.documents {
+      guard let read = reader.read(document) else { continue }
+      added.append((read.entity, read))
+      if let request = read.locationRequest {
+        targets += resolver.resolve(request, fileAbsolutePath: input.absolutePath, context: context)
+      }
+    }
+    for diagnostic in reader.diagnostics { context.graph.diagnose(diagnostic) }
+    for diagnostic in resolver.diagnostics { context.graph.diagnose(diagnostic) }
+    for (entity, read) in added { add(entity, read, context: &context) }
+    for target in targets {
+      // A glob that matches its own Location's file is not a loop.
+      if target.fromGlob && target.absolutePath == input.absolutePath { continue }
+      fileEdges.append(FileEdge(from: input.absolutePath, to: target.absolutePath, location: target.location))
+      if ingestedFiles.insert(target.absolutePath).inserted { queue.append(target.absolutePath) }
+    }
+  }
+
+  private mutating func add(_ entity: Entity, _ read: CatalogReadEntity, context: inout IngestContext) {
+    if let first = records[entity.id] {
+      context.graph.diagnose(
+        Diagnostic(
+          code: "catalog.duplicate-entity", severity: .warning,
+          message: "entity '\(first.ref.canonical)' is defined more than once; the first definition is kept",
+          location: entity.location,
+          notes: [Diagnostic.Note(message: "first defined here", location: first.location)]))
+      return
+    }
+    records[entity.id] = Record(id: entity.id, ref: read.ref, location: entity.location, references: read.references)
+    context.graph.add(entity)
+  }
+
+  public mutating func finish(context: inout IngestContext) {
+    reportLocationLoops(context: &context)
+    resolveReferences(context: &context)
+  }
+
+  // MARK: Location loops
+
+  private func reportLocationLoops(context: inout IngestContext) {
+    guard !fileEdges.isEmpty else { return }
+    let files = Array(Set(fileEdges.flatMap { [$0.from, $0.to] })).sorted()
+    var position: [String: Int] = [:]
+    for (index, file) in files.enumerated() { position[file] = index }
+    var successors = [[Int]](repeating: [], count: files.count)
+    var firstLocation: [Int: [Int: SourceLocation]] = [:]
+    for edge in fileEdges {
+      guard let from = position[edge.from], let to = position[edge.to] else { continue }
+      if firstLocation[from]?[to] == nil {
+        successors[from].append(to)
+        firstLocation[from, default: [:]][to] = edge.location
+      }
+    }
+    for cycle in CatalogCycles.cycles(successors) where cycle.count >= 2 {
+      let names = cycle.map { "'\(context.relative(files[$0]))'" }.joined(separator: " → ")
+      context.graph.diagnose(
+        Diagnostic(
+          code: "catalog.location-loop", severity: .warning,
+          message: "location targets form a loop: \(names); each file is read once",
+          location: firstLocation[cycle[0]]?[cycle[1]]))
+    }
+  }
+
+  // MARK: References, relations, cycles
+
+  private struct EdgeKey: Hashable {
+    let from: EntityID
+    let type: String
+    let to: EntityID
+  }
+
+  private func resolveReferences(context: inout IngestContext) {
+    let ids = records.keys.sorted()
+    var position: [EntityID: Int] = [:]
+    position.reserveCapacity(ids.count)
+    for (index, id) in ids.enumerated() { position[id] = index }
+
+    // The relations cycles are looked for in, each from the lower entity to the higher one.
+    var owners = [[Int]](repeating: [], count: ids.count)
+    var parents = [[Int]](repeating: [], count: ids.count)
+    var wholes = [[Int]](repeating: [], count: ids.count)
+    var seen = Set<EdgeKey>()
+    var edgeLocation: [EdgeKey: SourceLocation] = [:]
+
+    func connect(_ from: EntityID, _ type: String, _ to: EntityID, _ location: SourceLocation) -> Bool {
+      let key = EdgeKey(from: from, type: type, to: to)
+      guard seen.insert(key).inserted else { return false }
+      edgeLocation[key] = location
+      context.graph.connect(from, type, to, at: location)
+      return true
+    }
+
+    for id in ids {
+      guard let record = records[id], let source = position[id] else { continue }
+      for reference in record.references {
+        let targetID = reference.target.entityID
+        guard let target = position[targetID] else {
+          context.graph.diagnose(
+            Diagnostic(
+              code: "catalog.dangling-reference", severity: .warning,
+              message: "\(reference.field) refers to '\(reference.target.canonical)', which does not exist in the catalog",
+              location: reference.location))
+          continue
+        }
+        let pairs = [(id, reference.forward, targetID, source, target), (targetID, reference.reverse, id, target, source)]
+        for (from, type, to, fromIndex, toIndex) in pairs where connect(from, type, to, reference.location) {
+          switch type {
+          case CatalogRelation.ownedBy: owners[fromIndex].append(toIndex)
+          case CatalogRelation.childOf: parents[fromIndex].append(toIndex)
+          case CatalogRelation.partOf: wholes[fromIndex].append(toIndex)
+          default: break
+          }
+        }
+      }
+    }
+
+    let checks: [(graph: [[Int]], relation: String, code: String, what: String, link: String)] = [
+      (owners, CatalogRelation.ownedBy, "catalog.ownership-cycle", "ownership cycle", "each is owned by the next"),
+      (parents, CatalogRelation.childOf, "catalog.parent-cycle", "group hierarchy cycle", "each is a child of the next"),
+      (wholes, CatalogRelation.partOf, "catalog.parent-cycle", "partOf cycle", "each is part of the next"),
+    ]
+    for check in checks {
+      for cycle in CatalogCycles.cycles(check.graph) where cycle.count >= 2 {
+        let names = cycle.map { "'\(records[ids[$0]]?.ref.canonical ?? ids[$0].rawValue)'" }.joined(separator: " → ")
+        let key = EdgeKey(from: ids[cycle[0]], type: check.relation, to: ids[cycle[1]])
+        context.graph.diagnose(
+          Diagnostic(
+            code: check.code, severity: .warning, message: "\(check.what): \(names) (\(check.link))",
+            location: edgeLocation[key]))
+      }
+    }
+  }
 }
