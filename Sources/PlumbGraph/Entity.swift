@@ -46,7 +46,7 @@ public struct Entity: Sendable {
   /// The kind, e.g. `catalog.Component`, `terraform.resource`, `github.step`.
   public let kind: String
   /// A sub-type where the kind has one: a component's `spec.type`, a resource's type
-  /// (`aws_s3_bucket`), a step's `uses` action.
+  /// (`aws_s3_bucket`), a step's form (`uses`, `run`), a GitLab job's stage.
   public let type: String?
   /// The name by which rules and people refer to it (entity name, resource address, job id).
   public let name: String

@@ -17,7 +17,10 @@ public enum InputFormat: String, Sendable, Codable, CaseIterable {
   public static func recognize(path: String, documents: [YAMLDocument]) -> InputFormat? {
     let name = path.split(separator: "/").last.map(String.init) ?? path
     let roots = documents.map(\.root).filter { $0.kind == .mapping }
-    guard let first = roots.first else { return nil }
+    let inWorkflowsFolder = path.hasPrefix(".github/workflows/") || path.contains("/.github/workflows/")
+    guard let first = roots.first else {
+      return inWorkflowsFolder && (name.hasSuffix(".yml") || name.hasSuffix(".yaml")) ? .githubWorkflow : nil
+    }
     if first["format_version"] != nil
       && (first["resource_changes"] != nil || first["planned_values"] != nil || first["configuration"] != nil)
     {
@@ -25,11 +28,11 @@ public enum InputFormat: String, Sendable, Codable, CaseIterable {
     }
     if roots.contains(where: isCatalogDocument) { return .backstageCatalog }
     if (name == "action.yml" || name == "action.yaml") && first["runs"] != nil { return .githubAction }
-    let inWorkflows = path.contains(".github/workflows/")
+    let inWorkflows = path.hasPrefix(".github/workflows/") || path.contains("/.github/workflows/")
     if first["jobs"] != nil && (first["on"] != nil || inWorkflows) { return .githubWorkflow }
-    if inWorkflows && (name.hasSuffix(".yml") || name.hasSuffix(".yaml")) && first["jobs"] != nil {
-      return .githubWorkflow
-    }
+    // Anything YAML in .github/workflows/ is a workflow, even a broken one: GitHub reads it as one,
+    // so its problems must be reported, not skipped.
+    if inWorkflows && (name.hasSuffix(".yml") || name.hasSuffix(".yaml")) { return .githubWorkflow }
     if name == ".gitlab-ci.yml" || name.hasSuffix(".gitlab-ci.yml") || name.hasSuffix(".gitlab-ci.yaml") {
       return .gitlabCI
     }

@@ -17,7 +17,7 @@ public enum EntitySchemas {
   ]
   static let githubStepKeys: Set<String> = [
     "id", "if", "name", "uses", "run", "shell", "with", "env", "continue-on-error", "timeout-minutes",
-    "working-directory",
+    "working-directory", "parallel", "background", "wait", "wait-all", "cancel",
   ]
   static let gitlabJobKeys: Set<String> = [
     "script", "image", "services", "stage", "extends", "rules", "only", "except", "needs", "dependencies", "variables",
@@ -39,11 +39,13 @@ public enum EntitySchemas {
       "permissions_kind", "write_scopes",
     ]
     table["github.job"] = githubJobKeys.union([
-      "id", "needs_list", "permissions_kind", "write_scopes", "runner_labels", "self_hosted", "uses_ref",
-      "secrets_inherit", "workflow",
+      "id", "needs_list", "permissions_kind", "write_scopes", "runner_labels", "runner_group", "self_hosted",
+      "uses_ref", "secrets_inherit", "workflow", "container_images", "expressions",
     ])
     table["github.step"] = githubStepKeys.union(["index", "job", "uses_ref", "expressions"])
-    table["github.action"] = ["name", "author", "description", "inputs", "outputs", "runs", "branding", "using", "file"]
+    table["github.action"] = [
+      "name", "author", "description", "inputs", "outputs", "runs", "branding", "using", "file", "image_ref",
+    ]
     table["gitlab.pipeline"] = [
       "default", "include", "stages", "variables", "workflow", "image", "services", "cache", "before_script",
       "after_script", "spec", "includes", "file",
@@ -65,12 +67,12 @@ public enum EntitySchemas {
     "ownedBy", "ownerOf", "partOf", "hasPart", "dependsOn", "dependencyOf", "providesApi", "apiProvidedBy",
     "consumesApi", "apiConsumedBy", "memberOf", "hasMember", "childOf", "parentOf", "belongsTo", "hasResource",
     "hasPipeline", "inModule", "inPlan", "references", "inWorkflow", "needs", "callsWorkflow", "inJob", "usesAction",
-    "inAction", "inPipeline", "extends", "dependsOnJob",
+    "inAction", "inParallel", "inPipeline", "extends", "dependsOnJob", "triggers",
   ]
 }
 
 /// The closest candidate by edit distance, if close enough to be a plausible typo.
-func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
+public func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
   var best: (String, Int)?
   for candidate in candidates {
     let distance = editDistance(name.lowercased(), candidate.lowercased())
