@@ -128,4 +128,16 @@ import Testing
     let fresh = BuiltinPolicyGenerator.render(root: packageRoot.path)
     #expect(committed == fresh, "Sources/PlumbKit/BuiltinPolicies+Generated.swift is out of date: run 'swift run plumb-generate'")
   }
+
+  @Test func ruleDocumentationIsUpToDate() throws {
+    let pages = BuiltinPolicyGenerator.documentation(root: packageRoot.path)
+    #expect(pages.count > 10)
+    for (path, text) in pages {
+      let committed = try? String(contentsOf: packageRoot.appendingPathComponent(path), encoding: .utf8)
+      #expect(committed == text, "\(path) is out of date: run 'swift run plumb-generate'")
+    }
+    let folder = packageRoot.appendingPathComponent(BuiltinPolicyGenerator.docsFolder)
+    let onDisk = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".md") }
+    #expect(Set(onDisk.map { BuiltinPolicyGenerator.docsFolder + "/" + $0 }) == Set(pages.keys))
+  }
 }
