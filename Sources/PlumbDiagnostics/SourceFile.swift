@@ -16,6 +16,11 @@ public final class SourceFile: Sendable {
   public let isASCII: Bool
   /// True when the file starts with a UTF-8 byte order mark (EF BB BF).
   public let hasByteOrderMark: Bool
+  /// For non-ASCII files: the column at every `checkpointStride`-th byte offset, so that a
+  /// position on a very long line (Terraform writes a plan on one line) costs O(stride), not
+  /// O(line length). Empty for ASCII files, whose columns are plain subtraction.
+  private let checkpoints: [Int]
+  private static let checkpointStride = 512
 
   /// Creates a source file from its bytes, computing the line table in one pass.
   public init(path: String, bytes: [UInt8]) {
@@ -46,6 +51,29 @@ public final class SourceFile: Sendable {
     }
     self.lineStarts = starts
     self.isASCII = ascii
+    self.checkpoints = ascii ? [] : Self.columnCheckpoints(bytes, lineStarts: starts, bom: bom)
+  }
+
+  /// One pass: the column (1 + Unicode scalars since the line's start) at offsets 0, stride, 2·stride, …
+  private static func columnCheckpoints(_ bytes: [UInt8], lineStarts: [Int], bom: Bool) -> [Int] {
+    var result: [Int] = []
+    result.reserveCapacity(bytes.count / checkpointStride + 2)
+    var line = 0
+    var scalars = 0
+    var nextLineStart = lineStarts.count > 1 ? lineStarts[1] : Int.max
+    let contentStart = bom ? 3 : 0
+    bytes.withUnsafeBufferPointer { buffer in
+      for index in 0...buffer.count {
+        while index >= nextLineStart {
+          line += 1
+          scalars = 0
+          nextLineStart = line + 1 < lineStarts.count ? lineStarts[line + 1] : Int.max
+        }
+        if index % checkpointStride == 0 { result.append(1 + scalars) }
+        if index < buffer.count && index >= contentStart && buffer[index] & 0xC0 != 0x80 { scalars += 1 }
+      }
+    }
+    return result
   }
 
   /// Creates a source file from text (tests and in-memory inputs).
@@ -82,13 +110,24 @@ public final class SourceFile: Sendable {
     let line = lineIndex(ofOffset: offset)
     var start = lineStarts[line]
     if line == 0 && hasByteOrderMark { start = min(3, offset) }
-    var column = 1
     if isASCII {
-      column += offset - start
+      return SourcePosition(line: line + 1, column: 1 + offset - start, offset: offset)
+    }
+    // Scan from the nearest checkpoint on the same line (or from the line's start).
+    let block = offset / Self.checkpointStride
+    let checkpoint = block * Self.checkpointStride
+    var column: Int
+    var index: Int
+    if checkpoint >= start && checkpoint >= (hasByteOrderMark ? 3 : 0) && block < checkpoints.count {
+      column = checkpoints[block]
+      index = checkpoint
     } else {
-      var index = start
+      column = 1
+      index = start
+    }
+    bytes.withUnsafeBufferPointer { buffer in
       while index < offset {
-        if bytes[index] & 0xC0 != 0x80 { column += 1 }
+        if buffer[index] & 0xC0 != 0x80 { column += 1 }
         index += 1
       }
     }

@@ -846,26 +846,6 @@ struct PlanCase: Sendable, CustomTestStringConvertible {
     #expect(variable.path == [.key("eu"), .key("regions"), .index(1)])
   }
 
-  @Test func locatorAgreesWithSourceFile() {
-    // Multibyte text on long lines, a byte order mark, CR, LF and CRLF line breaks.
-    var text = "\u{FEFF}{\"a\": \"é\"}\r\n"
-    for i in 0..<300 { text += "\"k\(i)\": \"Zoë Müller 😀 \(i)\", " }
-    text += "\r[1]\n" + String(repeating: "x", count: 700) + "ü\n"
-    let source = SourceFile(path: "t.json", text: text)
-    let locator = SourceLocator(source)
-    for offset in stride(from: 0, through: source.bytes.count + 2, by: 1) {
-      let expected = source.position(ofOffset: offset)
-      let actual = locator.position(offset)
-      if actual != expected {
-        Issue.record("offset \(offset): \(actual) != \(expected)")
-        return
-      }
-    }
-    let ascii = SourceFile(path: "a.json", text: String(repeating: "{\"a\": 1}\n", count: 200))
-    let asciiLocator = SourceLocator(ascii)
-    #expect((0...ascii.bytes.count).allSatisfy { asciiLocator.position($0) == ascii.position(ofOffset: $0) })
-  }
-
   @Test func ingestingIsDeterministic() throws {
     let first = fixtureGraph()
     let second = fixtureGraph()

@@ -35,7 +35,6 @@ struct TerraformConfiguration {
   /// Shape problems found while indexing.
   private(set) var diagnostics: [Diagnostic] = []
   /// Positions of nodes in the plan file.
-  let locator: SourceLocator
 
   /// Evaluated provider settings, by provider_config key and attribute.
   private var evaluated: [String: Value] = [:]
@@ -44,8 +43,7 @@ struct TerraformConfiguration {
   /// Extracted references, by configuration resource node.
   private var referenceCache: [YAMLNode: [(expression: YAMLNode, targets: [TerraformReferenceTarget])]] = [:]
 
-  init(configuration: YAMLNode?, variables: YAMLNode?, locator: SourceLocator) {
-    self.locator = locator
+  init(configuration: YAMLNode?, variables: YAMLNode?) {
     self.variables = variables?.kind == .mapping ? variables : nil
     guard let configuration else { return }
     guard configuration.kind == .mapping else {
@@ -118,7 +116,7 @@ struct TerraformConfiguration {
   }
 
   private mutating func malformed(_ message: String, _ node: YAMLNode) {
-    diagnostics.append(TerraformDiagnostics.malformed(message, at: locator.location(node)))
+    diagnostics.append(TerraformDiagnostics.malformed(message, at: node.location))
   }
 
   // MARK: Lookup

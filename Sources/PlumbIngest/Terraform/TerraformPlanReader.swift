@@ -15,7 +15,6 @@ struct TerraformPlanReader {
   /// The plan entity's id.
   let planID: EntityID
   /// Positions of nodes in the plan file.
-  let locator: SourceLocator
 
   private var configuration: TerraformConfiguration
   /// Module instance entities by instance address.
@@ -29,26 +28,24 @@ struct TerraformPlanReader {
   /// Parsed `module_address` values.
   private var moduleAddresses: [String: [TerraformModuleStep]?] = [:]
 
-  private init(path: String, root: YAMLNode, locator: SourceLocator) {
+  private init(path: String, root: YAMLNode) {
     self.path = path
     self.root = root
-    self.locator = locator
     self.planID = EntityID("terraform:" + path)
     self.configuration = TerraformConfiguration(
-      configuration: root["configuration"], variables: root["variables"], locator: locator)
+      configuration: root["configuration"], variables: root["variables"])
   }
 
   /// Reads the plan whose root node is `root` (from the file at `path`, relative to the ingest
   /// root) into `graph`; a plan of an unsupported format adds only a diagnostic.
   static func read(path: String, root: YAMLNode, into graph: inout GraphBuilder) {
-    let locator = SourceLocator(root.tree.source)
     guard root.kind == .mapping else {
       graph.diagnose(
-        TerraformDiagnostics.malformed("a Terraform plan must be a mapping", at: locator.location(root)))
+        TerraformDiagnostics.malformed("a Terraform plan must be a mapping", at: root.location))
       return
     }
-    guard let version = acceptedFormatVersion(root, locator: locator, graph: &graph) else { return }
-    var reader = TerraformPlanReader(path: path, root: root, locator: locator)
+    guard let version = acceptedFormatVersion(root, graph: &graph) else { return }
+    var reader = TerraformPlanReader(path: path, root: root)
     reader.read(version: version, into: &graph)
   }
 
@@ -83,21 +80,21 @@ struct TerraformPlanReader {
   }
 
   /// The location of `node` in the plan file.
-  private func locate(_ node: YAMLNode) -> SourceLocation { locator.location(node) }
+  private func locate(_ node: YAMLNode) -> SourceLocation { node.location }
 
   // MARK: Format
 
   /// Checks `format_version`: 0.x and 1.x are read; 2.x and later, non-numeric or missing versions
   /// are an error and nothing of the file is ingested.
   private static func acceptedFormatVersion(
-    _ root: YAMLNode, locator: SourceLocator, graph: inout GraphBuilder
+    _ root: YAMLNode, graph: inout GraphBuilder
   ) -> YAMLNode? {
     guard let node = root["format_version"] else {
       graph.diagnose(
         Diagnostic(
           code: TerraformDiagnostics.unsupportedFormat,
           message: "the plan has no 'format_version'; nothing in this file was ingested",
-          location: locator.location(root)))
+          location: root.location))
       return nil
     }
     let text = node.kind == .scalar ? (node.string ?? "") : node.rawText
@@ -110,7 +107,7 @@ struct TerraformPlanReader {
         Diagnostic(
           code: TerraformDiagnostics.unsupportedFormat,
           message: "plan 'format_version' '\(text)' is not a version number; nothing in this file was ingested",
-          location: locator.location(node)))
+          location: node.location))
       return nil
     }
     guard let major = Int(parts[0]), major <= 1 else {
@@ -119,7 +116,7 @@ struct TerraformPlanReader {
           code: TerraformDiagnostics.unsupportedFormat,
           message: "unsupported plan 'format_version' '\(text)': only formats 0.x and 1.x are read; "
             + "nothing in this file was ingested",
-          location: locator.location(node)))
+          location: node.location))
       return nil
     }
     return node
