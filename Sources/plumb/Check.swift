@@ -9,9 +9,16 @@ extension PlumbCommand {
       discussion: """
         Loads the inputs into the document graph, evaluates the built-in rules and any rules \
         given with --rules (or `rules:` in .plumb.yaml) through the policy pack (--pack, \
-        `pack:` in .plumb.yaml, else 'baseline'), and prints findings grouped by file with the \
-        source line and a caret. Exit status: 0 pass, 1 blocking findings, 2 input errors, \
-        3 rule or policy errors, 4 nothing evaluated, 64 usage error.
+        `pack:` in .plumb.yaml, else 'baseline'), applies waivers (.plumb-waivers.yaml or \
+        --waivers) and inline `# plumb:ignore rule -- reason` comments, compares with a \
+        baseline (--baseline, --baseline-ref) and writes each --output.
+
+        Output formats: \(OutputRequest.knownFormats.joined(separator: ", ")).
+
+        Exit status (the first that applies, in this order): 64 usage error, 3 policy errors \
+        (rules, packs, waivers, configuration), 2 input errors (unreadable, malformed, unknown \
+        format when named, invalid; an unreadable baseline; an output that cannot be written), \
+        4 nothing evaluated, 1 blocking findings, 0 pass. See docs/exit-codes.md.
         """
     )
 
@@ -30,18 +37,97 @@ extension PlumbCommand {
     @Option(help: "The repository root: references never leave it; paths are shown relative to it.")
     var root: String?
 
+    @Option(
+      name: .customLong("output"),
+      help: ArgumentHelp(
+        "An output: FORMAT or FORMAT=PATH (repeatable; no PATH: standard output; default: text).",
+        valueName: "format[=path]"))
+    var outputs: [String] = []
+
+    @Option(help: "Which findings fail the build, by their rule's enforcement level (never: none do).")
+    var failOn: GateOptions.FailOn = .block
+
+    @Option(help: "Only findings of rules at this severity or above fail the build.")
+    var failOnSeverity: Severity?
+
+    @Option(help: "Whether indeterminate findings (values unknown until apply) of failing levels block, or only warn.")
+    var indeterminate: GateOptions.Indeterminate = .block
+
+    @Option(help: "The lowest enforcement level the text output shows (blocking findings always show); never changes what fails.")
+    var show: ShowLevel = .advisory
+
+    @Option(help: "The waiver file (default: .plumb-waivers.yaml at the root, if present).")
+    var waivers: String?
+
+    @Option(help: "A JSON report of an earlier run (--output json=FILE) to compare with.")
+    var baseline: String?
+
+    @Option(help: "A git revision: check the same paths as they were there and compare with its findings.")
+    var baselineRef: String?
+
+    @Flag(help: "Only findings not in the baseline fail the build (needs --baseline or --baseline-ref).")
+    var newOnly = false
+
+    @Option(help: "The date waivers expire against, YYYY-MM-DD (default: $PLUMB_TODAY, else today in UTC).")
+    var today: String?
+
     @Option(help: "Colour output: auto, always or never.")
     var color: ColorMode = .auto
+
+    func validate() throws {
+      for output in outputs {
+        if case .failure(let error) = OutputRequest.parse(output) { throw ValidationError(error.message) }
+      }
+      if baseline != nil && baselineRef != nil {
+        throw ValidationError("give either --baseline or --baseline-ref, not both")
+      }
+      if newOnly && baseline == nil && baselineRef == nil {
+        throw ValidationError("--new-only needs a baseline: --baseline FILE or --baseline-ref REF")
+      }
+      if let today, ISODate(today) == nil {
+        throw ValidationError("--today must be a date written YYYY-MM-DD, found '\(today)'")
+      }
+      if today == nil, ISODate.today() == nil {
+        let value = ProcessInfo.processInfo.environment["PLUMB_TODAY"] ?? ""
+        throw ValidationError("PLUMB_TODAY must be a date written YYYY-MM-DD, found '\(value)'")
+      }
+    }
 
     func run() throws {
       var options = CheckOptions(paths: paths, root: root)
       options.ruleDirectories = ruleDirectories
       options.pack = pack
       options.useBuiltinRules = !noBuiltinRules
+      options.gate.failOn = failOn
+      options.gate.minimumSeverity = failOnSeverity
+      options.gate.indeterminate = indeterminate
+      options.gate.newOnly = newOnly
+      options.waiversPath = waivers
+      options.baseline = baseline.map(BaselineSource.file) ?? baselineRef.map(BaselineSource.gitRevision)
+      options.today = today.flatMap(ISODate.init) ?? ISODate.today()
+      options.arguments = Array(CommandLine.arguments.dropFirst())
       let run = CheckRun.run(options)
-      let colored = color.enabled(isTTY: isatty(STDOUT_FILENO) == 1)
-      FileHandle.standardOutput.write(Data(run.text(colored: colored).utf8))
-      let status = run.exitStatus
+
+      var status = run.exitStatus
+      let requests = outputs.isEmpty ? [OutputRequest(format: "text")] : outputs.compactMap { try? OutputRequest.parse($0).get() }
+      let terminal = color.enabled(isTTY: isatty(STDOUT_FILENO) == 1)
+      for request in requests {
+        let text = run.render(request.format, colored: request.path == nil && terminal, show: show) ?? ""
+        guard let path = request.path else {
+          FileHandle.standardOutput.write(Data(text.utf8))
+          continue
+        }
+        do {
+          if OutputWriter.isGitHubStepSummary(path) {
+            try OutputWriter.append(text, to: path)
+          } else {
+            try OutputWriter.write(text, to: path)
+          }
+        } catch {
+          FileHandle.standardError.write(Data("plumb: cannot write \(request.format) output to '\(path)': \(error.localizedDescription)\n".utf8))
+          status = ExitStatus.mostSevere(status, ExitStatus.inputErrors)
+        }
+      }
       if status != ExitStatus.success { throw ExitCode(status) }
     }
   }

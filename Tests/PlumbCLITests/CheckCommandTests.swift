@@ -12,13 +12,13 @@ import Testing
       "  21:29  error: 'github.event.pull_request.title' is expanded into a run script; an attacker controls its value [template_injection]",
       "  14:15  warning: 'actions/checkout' is pinned to version-tag 'v4', not a full commit SHA [actions_pinned_to_sha]",
       "  58:10  error: owner 'data-platform' of component 'nightly-report' does not exist in the catalog [owner_is_a_group]",
-      "  32:85  error: 'aws_security_group.bastion' opens port 22 to the internet [security_group_admin_ports_open]",
+      "  32:85   error: 'aws_security_group.bastion' opens port 22 to the internet [security_group_admin_ports_open]",
       "  22:10  warning: job 'build' runs 'docker:latest', a moving 'latest' image [image_pinned_by_digest]",
     ]
     for line in expected { #expect(result.stdout.contains(line), "missing: \(line)") }
     // The residency finding points at the provider alias's region constant.
     #expect(result.stdout.contains("holds personal data of 'payments-api' in region 'us-east-1'"))
-    #expect(result.stdout.contains("result: fail (blocking findings)"))
+    #expect(result.stdout.contains("verdict: fail (4 blocking findings)"))
     // Files are grouped, each once.
     #expect(result.stdout.components(separatedBy: "\n.gitlab-ci.yml\n").count == 2)
   }
@@ -53,7 +53,7 @@ import Testing
     try "just: data\n".write(to: directory.appendingPathComponent("values.yaml"), atomically: true, encoding: .utf8)
     let result = try runPlumb(["check", "--color", "never", directory.path])
     #expect(result.status == 4)
-    #expect(result.stdout.contains("result: fail (nothing was evaluated"))
+    #expect(result.stdout.contains("verdict: fail (nothing was evaluated"))
     let unknownPack = try runPlumb(["check", "--pack", "nope", "fixtures/platform"])
     #expect(unknownPack.status == 3)
     #expect(unknownPack.stdout.contains("no policy pack named 'nope'"))

@@ -45,6 +45,54 @@ import Testing
     #expect(text == "error: no such file [io.missing]\nnote: given here\n")
   }
 
+  @Test func leavesLinesOfExactlyTheMaximumWidthUncropped() {
+    let text = "k: " + String(repeating: "x", count: DiagnosticRenderer.maxSnippetWidth - 3)
+    let source = SourceFile(path: "a.yaml", text: text + "\n")
+    let snippet = DiagnosticRenderer(sources: [source]).snippet(
+      SourceLocation(path: "a.yaml", span: source.span(from: 3, to: 5)))
+    #expect(snippet == "  |\n1 | \(text)\n  |    ^~\n")
+  }
+
+  @Test func cropsLongLinesAroundTheCaretOnBothSides() throws {
+    // 100 'a', then the 5-scalar value "héllo" at column 101, then 200 'b': 305 columns.
+    let text = String(repeating: "a", count: 100) + "héllo" + String(repeating: "b", count: 200)
+    let source = SourceFile(path: "min.json", text: text)
+    let location = SourceLocation(path: "min.json", span: source.span(from: 100, to: 106))
+    #expect(location.span.start.column == 101)
+    #expect(location.span.end.column == 106)
+    let lines = DiagnosticRenderer(sources: [source]).snippet(location).split(separator: "\n", omittingEmptySubsequences: false)
+    try #require(lines.count == 4)
+    // Window: 60 columns before the caret, 160 in all, `…` at both cut ends.
+    let shown = "…" + String(repeating: "a", count: 60) + "héllo" + String(repeating: "b", count: 95) + "…"
+    #expect(lines[1] == "1 | \(shown)")
+    #expect(lines[2] == "  | " + String(repeating: " ", count: 61) + "^~~~~")
+    // The caret sits under the 'h' in terminal columns (scalars).
+    let shownScalars = Array(lines[1].unicodeScalars)
+    let caretColumn = Array(lines[2].unicodeScalars).firstIndex(of: "^")
+    #expect(caretColumn.map { shownScalars[$0] } == "h")
+  }
+
+  @Test func cropsOnlyTheEndWhenTheCaretIsNearTheStart() {
+    let text = "run: " + String(repeating: "z", count: 300)
+    let source = SourceFile(path: "w.yml", text: text)
+    let snippet = DiagnosticRenderer(sources: [source]).snippet(
+      SourceLocation(path: "w.yml", span: source.span(from: 5, to: 305)))
+    let shown = "run: " + String(repeating: "z", count: 155) + "…"
+    // The underline stops at the window's edge.
+    #expect(snippet == "  |\n1 | \(shown)\n  |      ^" + String(repeating: "~", count: 154) + "\n")
+  }
+
+  @Test func cropsOnlyTheStartWhenTheCaretIsNearTheEnd() {
+    let text = "\t" + String(repeating: "y", count: 250) + "!"
+    let source = SourceFile(path: "t.txt", text: text)
+    // The '!' is column 252 (the tab is one column, four cells wide): 255 cells in all.
+    let location = SourceLocation(path: "t.txt", span: source.span(from: 251, to: 252))
+    #expect(location.span.start.column == 252)
+    let snippet = DiagnosticRenderer(sources: [source]).snippet(location)
+    let shown = "…" + String(repeating: "y", count: 159) + "!"
+    #expect(snippet == "  |\n1 | \(shown)\n  | " + String(repeating: " ", count: 160) + "^\n")
+  }
+
   @Test func lineTableHandlesEveryLineBreakStyle() {
     let source = SourceFile(path: "x", text: "a\nb\r\nc\rd")
     #expect(source.lineStarts == [0, 2, 5, 7])

@@ -585,13 +585,14 @@ struct GitLabCIAdapterTests {
 
         """
     ])
-    // `compile` and the matrix instance `compile: [linux]` are two edges to compile (their own lines).
+    // `compile` and the matrix instance `compile: [linux]` are one relation (the graph keeps one
+    // edge per from/type/to), located where it was first written.
     #expect(run.targets("gitlab:.gitlab-ci.yml#test", "needs") == [
-      "gitlab:.gitlab-ci.yml#compile", "gitlab:.gitlab-ci.yml#compile", "gitlab:.gitlab-ci.yml#lint",
+      "gitlab:.gitlab-ci.yml#compile", "gitlab:.gitlab-ci.yml#lint",
     ])
     #expect(
       run.graph.edges(from: EntityID("gitlab:.gitlab-ci.yml#test"), type: "needs").compactMap { $0.location?.span.start.line }
-        .sorted() == [15, 16, 18])
+        .sorted() == [15, 18])
     #expect(run.targets("gitlab:.gitlab-ci.yml#test", "dependsOnJob") == ["gitlab:.gitlab-ci.yml#lint"])
     #expect(run.gitlabDiagnostics.map { position($0) } == [
       "gitlab.needs-unknown@21:12",

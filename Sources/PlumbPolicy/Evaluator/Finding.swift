@@ -65,6 +65,28 @@ public struct Finding: Sendable, Codable, Hashable {
   public var requirement: Int
   /// Edits that would fix it, if the rule has a fix.
   public var fixes: [ProposedFix]
+
+  /// Creates a finding (the evaluator makes rule findings; the gate makes findings of its own,
+  /// such as expired waivers).
+  public init(
+    ruleID: String, title: String, severity: Severity, category: String, message: String, entity: EntityID,
+    entityKind: String, location: SourceLocation, verdict: Verdict, evidence: [Evidence] = [], fingerprint: String,
+    requirement: Int, fixes: [ProposedFix] = []
+  ) {
+    self.ruleID = ruleID
+    self.title = title
+    self.severity = severity
+    self.category = category
+    self.message = message
+    self.entity = entity
+    self.entityKind = entityKind
+    self.location = location
+    self.verdict = verdict
+    self.evidence = evidence
+    self.fingerprint = fingerprint
+    self.requirement = requirement
+    self.fixes = fixes
+  }
 }
 
 /// How a rule fared over the whole graph.
@@ -79,6 +101,11 @@ public struct RuleStatistics: Sendable, Codable, Hashable {
   public var indeterminate = 0
   /// Entities excluded by a `when` that was false.
   public var notApplicable = 0
+
+  /// Creates empty statistics for a rule.
+  public init(ruleID: String) {
+    self.ruleID = ruleID
+  }
 }
 
 /// The per-entity state of one rule, for scorecards.
@@ -87,7 +114,7 @@ public enum RuleState: String, Sendable, Codable {
 }
 
 /// Stable 64-bit FNV-1a hash, hex encoded: fingerprints must not change across runs or platforms.
-func stableHash(_ parts: [String]) -> String {
+public func stableHash(_ parts: [String]) -> String {
   var hash: UInt64 = 0xcbf2_9ce4_8422_2325
   for (i, part) in parts.enumerated() {
     if i > 0 {

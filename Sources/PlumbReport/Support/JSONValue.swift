@@ -1,0 +1,89 @@
+/// A JSON value whose object members keep the order they were written in.
+///
+/// Reporters build one of these and print it: the same report gives the same bytes (members in a
+/// fixed, documented order; no dictionary iteration), slashes are not escaped and non-ASCII text
+/// is written as UTF-8.
+indirect enum JSONValue: Sendable {
+  case object([(String, JSONValue)])
+  case array([JSONValue])
+  case string(String)
+  case int(Int)
+  case bool(Bool)
+  case null
+
+  /// `.string(value)`, or `.null` when `value` is nil.
+  static func string(_ value: String?) -> JSONValue {
+    value.map { .string($0) } ?? .null
+  }
+
+  /// Pretty-printed with two-space indentation and a final newline.
+  func rendered() -> String {
+    var out = ""
+    write(to: &out, indent: 0)
+    out += "\n"
+    return out
+  }
+
+  private func write(to out: inout String, indent: Int) {
+    switch self {
+    case .object(let members):
+      guard !members.isEmpty else {
+        out += "{}"
+        return
+      }
+      out += "{\n"
+      for (index, (key, value)) in members.enumerated() {
+        out += String(repeating: "  ", count: indent + 1)
+        JSONValue.appendQuoted(key, to: &out)
+        out += ": "
+        value.write(to: &out, indent: indent + 1)
+        out += index == members.count - 1 ? "\n" : ",\n"
+      }
+      out += String(repeating: "  ", count: indent) + "}"
+    case .array(let elements):
+      guard !elements.isEmpty else {
+        out += "[]"
+        return
+      }
+      out += "[\n"
+      for (index, element) in elements.enumerated() {
+        out += String(repeating: "  ", count: indent + 1)
+        element.write(to: &out, indent: indent + 1)
+        out += index == elements.count - 1 ? "\n" : ",\n"
+      }
+      out += String(repeating: "  ", count: indent) + "]"
+    case .string(let text):
+      JSONValue.appendQuoted(text, to: &out)
+    case .int(let number):
+      out += String(number)
+    case .bool(let flag):
+      out += flag ? "true" : "false"
+    case .null:
+      out += "null"
+    }
+  }
+
+  /// Appends `text` as a JSON string literal (RFC 8259: quote, backslash and C0 controls escaped).
+  static func appendQuoted(_ text: String, to out: inout String) {
+    out += "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case "\u{08}": out += "\\b"
+      case "\u{0C}": out += "\\f"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    out += "\""
+  }
+}
