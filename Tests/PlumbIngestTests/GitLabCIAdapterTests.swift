@@ -592,7 +592,7 @@ struct GitLabCIAdapterTests {
     ])
     #expect(
       run.graph.edges(from: EntityID("gitlab:.gitlab-ci.yml#test"), type: "needs").compactMap { $0.location?.span.start.line }
-        .sorted() == [15, 18])
+        .sorted() == [15, 16])
     #expect(run.targets("gitlab:.gitlab-ci.yml#test", "dependsOnJob") == ["gitlab:.gitlab-ci.yml#lint"])
     #expect(run.gitlabDiagnostics.map { position($0) } == [
       "gitlab.needs-unknown@21:12",
