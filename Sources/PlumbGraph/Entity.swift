@@ -40,7 +40,10 @@ public enum EntityKinds {
 
 /// One thing in the document graph: a catalog entity, a Terraform resource instance, a workflow,
 /// a job, a step.
-public struct Entity: Sendable {
+///
+/// A class, immutable: entities are shared by the graph, its indexes, rules and findings, and
+/// passing one around costs a single reference count instead of one per field.
+public final class Entity: Sendable {
   /// The stable id.
   public let id: EntityID
   /// The kind, e.g. `catalog.Component`, `terraform.resource`, `github.step`.

@@ -228,10 +228,14 @@ public enum ValueKind: String, Sendable, Hashable {
 }
 
 /// An insertion-ordered map of values, for attributes an adapter builds.
+///
+/// Small maps (most attribute maps have a dozen keys) are searched linearly, which is faster than
+/// hashing and allocates nothing; past 24 entries a position index is kept.
 public struct ValueMap: Sendable {
   /// The entries in insertion order.
   public private(set) var entries: [(key: String, value: Value)] = []
-  private var positions: [String: Int] = [:]
+  private var positions: [String: Int]?
+  private static let indexThreshold = 24
 
   /// Creates an empty map.
   public init() {}
@@ -241,23 +245,42 @@ public struct ValueMap: Sendable {
     for (key, value) in entries { self[key] = value }
   }
 
+  private func position(of key: String) -> Int? {
+    if let positions { return positions[key] }
+    for index in entries.indices where entries[index].key == key { return index }
+    return nil
+  }
+
   /// The value for `key`, or nil.
   public subscript(key: String) -> Value? {
-    get { positions[key].map { entries[$0].value } }
+    get { position(of: key).map { entries[$0].value } }
     set {
-      if let position = positions[key] {
-        if let newValue { entries[position].value = newValue } else { remove(key) }
+      if let position = position(of: key) {
+        if let newValue {
+          entries[position].value = newValue
+        } else {
+          entries.remove(at: position)
+          rebuildIndex()
+        }
       } else if let newValue {
-        positions[key] = entries.count
         entries.append((key, newValue))
+        if positions != nil {
+          positions?[key] = entries.count - 1
+        } else if entries.count > Self.indexThreshold {
+          rebuildIndex()
+        }
       }
     }
   }
 
-  private mutating func remove(_ key: String) {
-    guard let position = positions.removeValue(forKey: key) else { return }
-    entries.remove(at: position)
-    for (k, p) in positions where p > position { positions[k] = p - 1 }
+  private mutating func rebuildIndex() {
+    guard entries.count > Self.indexThreshold else {
+      positions = nil
+      return
+    }
+    var index: [String: Int] = [:]
+    for (position, entry) in entries.enumerated() { index[entry.key] = position }
+    positions = index
   }
 
   /// The number of entries.

@@ -8,6 +8,9 @@ import PlumbYAML
 /// `deferred_changes`), the data sources read at plan time (`prior_state`), then reference edges,
 /// which need every instance to be known.
 struct TerraformPlanReader {
+  /// Provider values by (provider config key, module path), shared by the resources using them.
+  private var providerCache: [String: Value] = [:]
+
   /// The file's path relative to the ingest root (used in ids).
   let path: String
   /// The plan's root mapping.
@@ -433,9 +436,18 @@ struct TerraformPlanReader {
 
   /// The `provider` attribute: the provider configuration a resource uses, with its region.
   private mutating func providerValue(config: YAMLNode?, modulePath: [String], providerName: YAMLNode?) -> Value {
-    var provider = ValueMap()
     let keyNode = config?["provider_config_key"]
     let key = keyNode.flatMap(Self.text)
+    // Every instance of a configuration resource shares its provider: resolve it once.
+    let cacheKey = key.map { $0 + "\u{0}" + modulePath.joined(separator: "\u{1}") }
+    if let cacheKey, let cached = providerCache[cacheKey] { return cached }
+    let value = resolveProvider(keyNode: keyNode, key: key, modulePath: modulePath, providerName: providerName)
+    if let cacheKey { providerCache[cacheKey] = value }
+    return value
+  }
+
+  private mutating func resolveProvider(keyNode: YAMLNode?, key: String?, modulePath: [String], providerName: YAMLNode?) -> Value {
+    var provider = ValueMap()
     let match = key.flatMap { configuration.provider(key: $0, modulePath: modulePath) }
     if let keyNode { provider["key"] = .yaml(keyNode) }
 
