@@ -9,6 +9,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
   ],
   targets: [
     // libyaml, linked from the system (Debian: libyaml-dev).
@@ -30,8 +31,15 @@ let package = Package(
     .target(name: "PlumbPolicy", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // The report model every output format renders, and the reporters.
     .target(name: "PlumbReport", dependencies: ["PlumbPolicy", "PlumbGraph", "PlumbDiagnostics"]),
+    // Scorecards: levels, roll-ups, history (SQLite through GRDB), HTML dashboard.
+    .target(
+      name: "PlumbScore",
+      dependencies: ["PlumbReport", "PlumbPolicy", "PlumbGraph", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    // Fixes: byte-span edits, YAML and HCL locators, verification, patch bundles.
+    .target(name: "PlumbFix", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // Facade the CLI calls: file discovery, loading, reports.
-    .target(name: "PlumbKit", dependencies: ["PlumbReport", "PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    .target(name: "PlumbKit", dependencies: ["PlumbScore", "PlumbFix", "PlumbReport", "PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // The thin command-line front end.
     .executableTarget(
       name: "plumb",
@@ -49,12 +57,17 @@ let package = Package(
       path: "Benchmarks/plumb-bench"
     ),
 
+    // The organisation-scale benchmark (graph build, rule evaluation): `swift run -c release plumb-org-bench`.
+    .executableTarget(name: "plumb-org-bench", dependencies: ["PlumbKit"], path: "Benchmarks/plumb-org-bench"),
+
     .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics"]),
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML"]),
     .testTarget(name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML"]),
     .testTarget(name: "PlumbPolicyTests", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph"]),
     .testTarget(name: "PlumbReportTests", dependencies: ["PlumbReport", "PlumbPolicy", "PlumbGraph"], exclude: ["Snapshots"]),
+    .testTarget(name: "PlumbScoreTests", dependencies: ["PlumbScore", "PlumbKit"]),
+    .testTarget(name: "PlumbFixTests", dependencies: ["PlumbFix", "PlumbKit"]),
     .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb"]),
   ]
 )

@@ -1,0 +1,1 @@
+print("plumb-org-bench: not written yet")

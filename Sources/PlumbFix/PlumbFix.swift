@@ -1,0 +1,2 @@
+/// Fixes: see docs/fixes.md.
+public enum PlumbFixModule {}

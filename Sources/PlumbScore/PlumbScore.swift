@@ -1,0 +1,2 @@
+/// Scorecards: see docs/scorecards.md.
+public enum PlumbScoreModule {}
