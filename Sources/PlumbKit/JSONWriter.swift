@@ -1,3 +1,5 @@
+import PlumbDiagnostics
+
 /// A small streaming JSON writer with deterministic output (keys in the order written).
 ///
 /// Used for reports whose size makes building a dictionary first wasteful.
@@ -112,27 +114,5 @@ public struct JSONWriter: Sendable {
   }
 
   /// A JSON string literal for `text`.
-  public static func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case "\u{08}": out += "\\b"
-      case "\u{0C}": out += "\\f"
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    out += "\""
-    return out
-  }
+  public static func quoted(_ text: String) -> String { JSONText.quoted(text) }
 }

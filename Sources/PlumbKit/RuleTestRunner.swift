@@ -42,7 +42,7 @@ public struct RuleTestRunner: Sendable {
   /// Runs every example of every rule in `library` (or only `ruleIDs`).
   public func run(_ library: PolicyLibrary, only ruleIDs: Set<String>? = nil) -> [RuleResult] {
     let rules = library.rules.filter { ruleIDs?.contains($0.id) ?? true }
-    let results = ConcurrentSlots<RuleResult>(count: rules.count)
+    let results = ConcurrentResults<RuleResult>(count: rules.count)
     DispatchQueue.concurrentPerform(iterations: rules.count) { position in
       results.set(position, run(rules[position]))
     }
@@ -186,25 +186,5 @@ public struct RuleTestRunner: Sendable {
     let examples = results.reduce(0) { $0 + $1.examples.count }
     out += "\n\(results.count - failed) passed, \(failed) failed (\(results.count) rules, \(examples) examples)\n"
     return out
-  }
-}
-
-/// Slots filled concurrently, one per iteration.
-final class ConcurrentSlots<T: Sendable>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var storage: [T?]
-
-  init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-  func set(_ index: Int, _ value: T) {
-    lock.lock()
-    storage[index] = value
-    lock.unlock()
-  }
-
-  var values: [T?] {
-    lock.lock()
-    defer { lock.unlock() }
-    return storage
   }
 }

@@ -570,17 +570,5 @@ struct Evaluator {
     }
   }
 
-  func jsonQuote(_ s: String) -> String {
-    var out = "\""
-    for c in s.unicodeScalars {
-      switch c {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      default: out.unicodeScalars.append(c)
-      }
-    }
-    return out + "\""
-  }
+  func jsonQuote(_ s: String) -> String { JSONText.quoted(s) }
 }

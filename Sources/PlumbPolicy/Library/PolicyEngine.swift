@@ -107,20 +107,23 @@ public struct PolicyEngine: Sendable {
   }
 }
 
-/// Slots filled concurrently, one per iteration.
-final class ConcurrentResults<T>: @unchecked Sendable {
+/// Slots filled concurrently, one per iteration of `DispatchQueue.concurrentPerform`.
+public final class ConcurrentResults<T>: @unchecked Sendable {
   private let lock = NSLock()
   private var storage: [T?]
 
-  init(count: Int) { storage = Array(repeating: nil, count: count) }
+  /// Creates `count` empty slots.
+  public init(count: Int) { storage = Array(repeating: nil, count: count) }
 
-  func set(_ index: Int, _ value: T) {
+  /// Fills slot `index`.
+  public func set(_ index: Int, _ value: T) {
     lock.lock()
     storage[index] = value
     lock.unlock()
   }
 
-  var values: [T?] {
+  /// Every slot, in order.
+  public var values: [T?] {
     lock.lock()
     defer { lock.unlock() }
     return storage

@@ -70,19 +70,5 @@ public struct GitLabReporter: Reporter {
   }
 
   /// 64-bit FNV-1a over the parts (separated by U+001F), hex: stable across runs and platforms.
-  static func fnv1a(_ parts: [String]) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for (index, part) in parts.enumerated() {
-      if index > 0 {
-        hash ^= 0x1F
-        hash = hash &* 0x100_0000_01b3
-      }
-      for byte in part.utf8 {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x100_0000_01b3
-      }
-    }
-    let hex = String(hash, radix: 16)
-    return String(repeating: "0", count: 16 - hex.count) + hex
-  }
+  static func fnv1a(_ parts: [String]) -> String { stableHash(parts) }
 }

@@ -1,3 +1,4 @@
+import PlumbDiagnostics
 /// A JSON value whose object members keep the order they were written in.
 ///
 /// Reporters build one of these and print it: the same report gives the same bytes (members in a
@@ -65,25 +66,6 @@ indirect enum JSONValue: Sendable {
 
   /// Appends `text` as a JSON string literal (RFC 8259: quote, backslash and C0 controls escaped).
   static func appendQuoted(_ text: String, to out: inout String) {
-    out += "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case "\u{08}": out += "\\b"
-      case "\u{0C}": out += "\\f"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    out += "\""
+    JSONText.appendQuoted(text, to: &out)
   }
 }
