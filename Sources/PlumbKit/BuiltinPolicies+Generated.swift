@@ -918,11 +918,17 @@ extension BuiltinPolicies {
           or (starts_with(e.field, "with.") and (action + ":" + lower(replace(e.field, "with.", ""))) in param.code_inputs))
         # A context is risky when it is `inputs`/`github.event.inputs` (whole or one input) and the
         # input is not declared with a type that cannot carry text.
+        # An input declared by both triggers is safe only if both declare a safe type: a `choice` of
+        # workflow_dispatch does not constrain what a workflow_call caller passes as a `string`.
+        let safe_types = ["boolean", "number", "choice", "environment"]
         let risky = filter(e in sinks, not (e.text matches param.boolean_valued) and any(c in e.contexts,
           c matches "^(github\\.event\\.)?inputs(\\.|\\[|$)"
-          and default(wf.on.workflow_dispatch.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")].type,
-                      wf.on.workflow_call.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")].type)
-              not in ["boolean", "number", "choice", "environment"]))
+          and ((exists(wf.on.workflow_dispatch.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")])
+                and default(wf.on.workflow_dispatch.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")].type, "string") not in safe_types)
+            or (exists(wf.on.workflow_call.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")])
+                and default(wf.on.workflow_call.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")].type, "string") not in safe_types)
+            or not (exists(wf.on.workflow_dispatch.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")])
+                    or exists(wf.on.workflow_call.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")])))))
         require count(risky) == 0
           else "'${first(risky).text}' is expanded into ${default({run: "a run script"}[first(risky).field], "the '" + replace(first(risky).field, "with.", "") + "' input of " + action)}; whoever supplies the input writes code into the step" at first(risky)
 
@@ -958,6 +964,23 @@ extension BuiltinPolicies {
               steps:
                 - run: git tag "↓${{ inputs.version }}"
         """ expect "'inputs.version' is expanded into a run script"
+        example fail "a choice for workflow_dispatch, a string for workflow_call" """
+          on:
+            workflow_call:
+              inputs:
+                mode:
+                  type: string
+            workflow_dispatch:
+              inputs:
+                mode:
+                  type: choice
+                  options: [fast, full]
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make "↓${{ inputs.mode }}"
+        """ expect "'inputs.mode' is expanded into a run script"
         example fail {
           file "action.yml" """
             name: greet
