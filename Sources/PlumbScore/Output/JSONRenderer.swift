@@ -1,0 +1,17 @@
+import Foundation
+
+/// The JSON output: the ``ScoreReport`` as it is, keys sorted, two-space indentation. The same
+/// inputs give the same bytes (no timestamp unless `--now` or `--record`).
+public enum ScoreJSONRenderer {
+  public static func render(_ report: ScoreReport) -> String { encode(report) }
+
+  /// A diff as JSON.
+  public static func render(_ diff: ScoreDiff) -> String { encode(diff) }
+
+  static func encode<T: Encodable>(_ value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    guard let data = try? encoder.encode(value) else { return "{}\n" }
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+}

@@ -1,0 +1,179 @@
+import ArgumentParser
+import Foundation
+import PlumbKit
+
+extension PlumbCommand {
+  struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Compute scorecards: levels and scores per entity, rolled up by team, system, domain and organisation.",
+      discussion: """
+        Runs the same evaluation as `plumb check` (rules through the policy pack, waivers and \
+        inline ignores), then every scorecard (or those named with --scorecard): each rule's \
+        state per entity (pass, fail, indeterminate, not-applicable, waived, error), the level \
+        reached, the weighted score, and roll-ups by owning team, department, system, domain and \
+        organisation. --explain NAME prints the arithmetic and the findings behind an entity's \
+        or a group's numbers.
+
+        History: --record stores the run in SQLite (--db, default .plumb/history.sqlite under \
+        the root); the HTML dashboard then draws trends. --diff compares two recorded runs \
+        (the paths are then run ids; none: the last two).
+
+        Formats: text, json, markdown, html (a single file with no network assets). \
+        Exit status: 0 scored; 2 input errors, an unreadable history database or an output \
+        that cannot be written; 3 policy errors or an unknown scorecard; 4 nothing scored. \
+        Findings never change it: gate with `plumb check`. See docs/scorecards.md.
+        """
+    )
+
+    @Argument(help: "Files or directories to score (with --diff: two run ids, or none for the last two runs).")
+    var paths: [String] = []
+
+    @Option(name: .customLong("rules"), help: "More rule and policy files or directories (repeatable).")
+    var ruleDirectories: [String] = []
+
+    @Option(help: "The policy pack the rules run through (default: .plumb.yaml's pack, else 'baseline').")
+    var pack: String?
+
+    @Flag(help: "Do not load the rules that ship with Plumb.")
+    var noBuiltinRules = false
+
+    @Option(help: "The repository root: references never leave it; paths are shown relative to it.")
+    var root: String?
+
+    @Option(help: "Only this scorecard (repeatable; default: every scorecard).")
+    var scorecard: [String] = []
+
+    @Option(help: "Output format: text, json, markdown or html.")
+    var format: String = "text"
+
+    @Option(help: "Write the output to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "Explain an entity's or a group's numbers: an entity name or id, a team, system or domain, or 'organisation'.")
+    var explain: String?
+
+    @Flag(help: "Record this run in the history database.")
+    var record = false
+
+    @Option(help: "The history database (default: .plumb/history.sqlite under the root).")
+    var db: String?
+
+    @Flag(help: "Show what changed between two recorded runs (ids as arguments; default: the last two).")
+    var diff = false
+
+    @Option(help: "The time of this run, ISO 8601 (e.g. 2026-03-01T09:00:00Z), for recording and reproducible output.")
+    var now: String?
+
+    @Option(help: "The commit scored (default when recording: `git rev-parse HEAD` at the root).")
+    var commit: String?
+
+    @Option(help: "The waiver file (default: .plumb-waivers.yaml at the root, if present).")
+    var waivers: String?
+
+    @Option(help: "The date waivers expire against, YYYY-MM-DD (default: the date of --now, else $PLUMB_TODAY, else today).")
+    var today: String?
+
+    @Option(help: "Where rule documentation pages are, for links (default: docs/rules/).")
+    var ruleDocs: String = "docs/rules/"
+
+    func validate() throws {
+      guard ScoreRun.formats.contains(format) else {
+        throw ValidationError("unknown format '\(format)' (known: \(ScoreRun.formats.joined(separator: ", ")))")
+      }
+      if let now, ScoreRun.normalizedTime(now) == nil {
+        throw ValidationError("--now must be an ISO 8601 time such as 2026-03-01T09:00:00Z, found '\(now)'")
+      }
+      if let today, ISODate(today) == nil {
+        throw ValidationError("--today must be a date written YYYY-MM-DD, found '\(today)'")
+      }
+      if diff {
+        if record || explain != nil { throw ValidationError("--diff cannot be combined with --record or --explain") }
+        if !(paths.isEmpty || paths.count == 2) || paths.contains(where: { Int64($0) == nil }) {
+          throw ValidationError("--diff takes two run ids (e.g. `--diff 3 5`) or none (the last two runs)")
+        }
+        if format == "html" { throw ValidationError("--diff writes text, json or markdown") }
+      } else if paths.isEmpty {
+        throw ValidationError("give the files or directories to score")
+      }
+    }
+
+    func run() throws {
+      if diff { return try runDiff() }
+      var options = ScoreOptions(paths: paths, root: root)
+      options.ruleDirectories = ruleDirectories
+      options.pack = pack
+      options.useBuiltinRules = !noBuiltinRules
+      options.waiversPath = waivers
+      options.today = today.flatMap(ISODate.init)
+      options.scorecards = scorecard
+      options.now = now
+      options.commit = commit
+      options.record = record
+      options.databasePath = db
+      options.ruleDocs = ruleDocs.hasSuffix("/") || ruleDocs.isEmpty ? ruleDocs : ruleDocs + "/"
+      let run = ScoreRun.run(options)
+      var status = run.exitStatus
+      for problem in run.problems { FileHandle.standardError.write(Data("plumb: \(problem)\n".utf8)) }
+      if run.report.inputErrors + run.report.policyErrors > 0 {
+        FileHandle.standardError.write(
+          Data(
+            "plumb: \(run.report.inputErrors) input error(s), \(run.report.policyErrors) policy error(s); `plumb check` shows them\n"
+              .utf8))
+      }
+      if let recorded = run.recorded {
+        FileHandle.standardError.write(
+          Data("plumb: recorded run #\(recorded.id) at \(recorded.recordedAt) in \(ScoreRun.databasePath(options, root: run.check.ingest.root))\n".utf8))
+      }
+      let text: String
+      if let explain {
+        guard let explanation = run.explain(explain) else {
+          let known = ScoreExplainer(report: run.report).candidates()
+          FileHandle.standardError.write(
+            Data("plumb: no scored entity or group named '\(explain)' (known: \(known.joined(separator: ", ")))\n".utf8))
+          throw ExitCode(ExitStatus.usage)
+        }
+        text = explanation
+      } else {
+        text = run.render(format) ?? ""
+      }
+      status = ExitStatus.mostSevere(status, emit(text))
+      if status != ExitStatus.success { throw ExitCode(status) }
+    }
+
+    func runDiff() throws {
+      let root = self.root ?? FileManager.default.currentDirectoryPath
+      var options = ScoreOptions(paths: [], root: root)
+      options.databasePath = db
+      let path = ScoreRun.databasePath(options, root: root)
+      switch ScoreHistoryDiff.diff(databasePath: path, runs: paths.compactMap { Int64($0) }) {
+      case .failure(let error):
+        FileHandle.standardError.write(Data("plumb: \(error)\n".utf8))
+        throw ExitCode(ExitStatus.inputErrors)
+      case .success(let diff):
+        let text: String
+        switch format {
+        case "json": text = ScoreJSONRenderer.render(diff)
+        case "markdown": text = ScoreMarkdownRenderer.render(diff)
+        default: text = ScoreDiffRenderer.text(diff)
+        }
+        let status = emit(text)
+        if status != ExitStatus.success { throw ExitCode(status) }
+      }
+    }
+
+    /// Writes `text` to --output or standard output; the exit status that follows.
+    func emit(_ text: String) -> Int32 {
+      guard let output else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return ExitStatus.success
+      }
+      do {
+        try OutputWriter.write(text, to: output)
+        return ExitStatus.success
+      } catch {
+        FileHandle.standardError.write(Data("plumb: cannot write to '\(output)': \(error.localizedDescription)\n".utf8))
+        return ExitStatus.inputErrors
+      }
+    }
+  }
+}
