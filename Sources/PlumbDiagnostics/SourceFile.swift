@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The bytes of one input file and a table of where its lines start.
 ///
 /// Every position Plumb reports is derived from a byte offset into `bytes` through this table, so
@@ -18,8 +20,9 @@ public final class SourceFile: Sendable {
   public let hasByteOrderMark: Bool
   /// For non-ASCII files: the column at every `checkpointStride`-th byte offset, so that a
   /// position on a very long line (Terraform writes a plan on one line) costs O(stride), not
-  /// O(line length). Empty for ASCII files, whose columns are plain subtraction.
-  private let checkpoints: [Int]
+  /// O(line length). Built on first use (only diagnostics and findings need columns), so loading
+  /// does not pay for it.
+  private let checkpoints = Mutex<[Int]?>(nil)
   private static let checkpointStride = 512
 
   /// Creates a source file from its bytes, computing the line table in one pass.
@@ -51,7 +54,16 @@ public final class SourceFile: Sendable {
     }
     self.lineStarts = starts
     self.isASCII = ascii
-    self.checkpoints = ascii ? [] : Self.columnCheckpoints(bytes, lineStarts: starts, bom: bom)
+  }
+
+  /// The checkpoints of a non-ASCII file, computed once.
+  private func columnCheckpoints() -> [Int] {
+    checkpoints.withLock { cached in
+      if let cached { return cached }
+      let built = Self.columnCheckpoints(bytes, lineStarts: lineStarts, bom: hasByteOrderMark)
+      cached = built
+      return built
+    }
   }
 
   /// One pass: the column (1 + Unicode scalars since the line's start) at offsets 0, stride, 2·stride, …
@@ -118,6 +130,7 @@ public final class SourceFile: Sendable {
     let checkpoint = block * Self.checkpointStride
     var column: Int
     var index: Int
+    let checkpoints = columnCheckpoints()
     if checkpoint >= start && checkpoint >= (hasByteOrderMark ? 3 : 0) && block < checkpoints.count {
       column = checkpoints[block]
       index = checkpoint

@@ -19,7 +19,6 @@ struct MarkConverter {
     self.byteOffset = base
   }
 
-  @inline(__always)
   mutating func offset(ofCharacterIndex index: Int) -> Int {
     if ascii { return min(base + index, bytes.count) }
     let count = bytes.count
