@@ -34,14 +34,7 @@ public final class DocumentGraph: Sendable {
     }
     // One edge per (from, type, to): a relation declared on both sides (children and parent),
     // or twice, is one edge, located where it was first declared.
-    var unique: [String: Edge] = [:]
-    for edge in edges {
-      let key = edge.from.rawValue + "\u{0}" + edge.type + "\u{0}" + edge.to.rawValue
-      if unique[key] == nil { unique[key] = edge }
-    }
-    let sortedEdges = unique.values.sorted {
-      ($0.from, $0.type, $0.to) < ($1.from, $1.type, $1.to)
-    }
+    let sortedEdges = Self.uniqueSortedEdges(edges, byID: byID)
     var outgoing: [Int: [Int]] = [:]
     var incoming: [Int: [Int]] = [:]
     for (index, edge) in sortedEdges.enumerated() {
@@ -59,6 +52,41 @@ public final class DocumentGraph: Sendable {
   }
 
   private static func nameKey(_ kind: String, _ name: String) -> String { kind + "\u{0}" + name.lowercased() }
+
+  /// The edges without duplicates (the first of each (from, type, to) is kept), sorted by
+  /// (from, type, to).
+  ///
+  /// Entities are sorted by id, so an end's position orders like its id: edges are keyed and
+  /// sorted by positions, which is much cheaper than by concatenated or compared id strings.
+  private static func uniqueSortedEdges(_ edges: [Edge], byID: [EntityID: Int]) -> [Edge] {
+    struct Key: Hashable {
+      let from: Int
+      let type: String
+      let to: Int
+    }
+    var seen = Set<Key>()
+    var unique: [(key: Key, edge: Edge)] = []
+    unique.reserveCapacity(edges.count)
+    for edge in edges {
+      guard let from = byID[edge.from], let to = byID[edge.to] else {
+        return uniqueSortedEdgesByID(edges)
+      }
+      let key = Key(from: from, type: edge.type, to: to)
+      if seen.insert(key).inserted { unique.append((key, edge)) }
+    }
+    unique.sort { ($0.key.from, $0.key.type, $0.key.to) < ($1.key.from, $1.key.type, $1.key.to) }
+    return unique.map(\.edge)
+  }
+
+  /// The same for edges whose ends may not be entities: keyed and sorted by ids.
+  private static func uniqueSortedEdgesByID(_ edges: [Edge]) -> [Edge] {
+    var unique: [String: Edge] = [:]
+    for edge in edges {
+      let key = edge.from.rawValue + "\u{0}" + edge.type + "\u{0}" + edge.to.rawValue
+      if unique[key] == nil { unique[key] = edge }
+    }
+    return unique.values.sorted { ($0.from, $0.type, $0.to) < ($1.from, $1.type, $1.to) }
+  }
 
   /// The entity with `id`, or nil. O(1).
   public func entity(_ id: EntityID) -> Entity? { byID[id].map { entities[$0] } }

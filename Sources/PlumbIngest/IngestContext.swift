@@ -30,6 +30,9 @@ public struct IngestOptions: Sendable {
   /// catalog component whose `github.com/project-slug`, `gitlab.com/project-slug` or
   /// `backstage.io/source-location` names it. Nil: link by directory instead.
   public var repository: String?
+  /// Contents to read instead of the files on disk, by absolute standardised path (a fix is
+  /// verified by ingesting the patched text without writing it).
+  public var overlay: [String: [UInt8]] = [:]
 
   /// The defaults.
   public init() {}
@@ -89,7 +92,10 @@ public struct IngestContext: Sendable {
     let path = IngestContext.standardize(absolutePath)
     if let cached = loaded[path] { return cached }
     let relativePath = relative(path)
-    let result = YAMLLoader(limits: options.limits).load(path: path, displayPath: relativePath)
+    let loader = YAMLLoader(limits: options.limits)
+    let result =
+      options.overlay[path].map { loader.load(SourceFile(path: relativePath, bytes: $0)) }
+      ?? loader.load(path: path, displayPath: relativePath)
     let input = LoadedInput(
       path: relativePath, absolutePath: path, result: result,
       format: InputFormat.recognize(path: relativePath, documents: result.documents))

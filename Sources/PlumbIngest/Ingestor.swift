@@ -15,11 +15,23 @@ public struct IngestResult: Sendable {
   public let sources: [SourceFile]
 }
 
+/// The stages of an ingest, in order, as ``Ingestor/onStage`` reports them (for benchmarks).
+public enum IngestStage: String, Sendable, CaseIterable {
+  /// Every input discovered, loaded (parsed) and recognised.
+  case loaded
+  /// The adapters and the cross-source links have run.
+  case linked
+  /// The graph is built.
+  case built
+}
+
 /// Turns paths into one document graph: discovers inputs, loads them, recognises each format,
 /// runs the adapters, links across sources, and reports what it could not use.
 public struct Ingestor: Sendable {
   /// Ingest options.
   public var options: IngestOptions
+  /// Called as each stage ends (benchmarks time and measure the stages with it).
+  public var onStage: (@Sendable (IngestStage) -> Void)?
 
   /// Creates an ingestor.
   public init(options: IngestOptions = IngestOptions()) {
@@ -65,6 +77,7 @@ public struct Ingestor: Sendable {
       }
     }
     let inputs = Array(Set(discovered)).sorted().map { context.load($0) }
+    onStage?(.loaded)
 
     var catalog = CatalogAdapter()
     var terraform = TerraformPlanAdapter()
@@ -102,9 +115,11 @@ public struct Ingestor: Sendable {
     let files = context.loaded.values.sorted { $0.path < $1.path }.map {
       (path: $0.path, format: context.consumedFormats[$0.absolutePath])
     }
+    onStage?(.linked)
+    let graph = context.graph.build()
+    onStage?(.built)
     return IngestResult(
-      graph: context.graph.build(), files: files, root: context.root,
-      sources: context.loaded.values.compactMap(\.result.source))
+      graph: graph, files: files, root: context.root, sources: context.loaded.values.compactMap(\.result.source))
   }
 }
 

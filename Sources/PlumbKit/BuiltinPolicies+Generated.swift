@@ -8,16 +8,62 @@ extension BuiltinPolicies {
       path: "policies/baseline.plumb",
       text: #"""
       # The packs and scorecards that ship with Plumb. `plumb check` applies `baseline` unless
-      # `--pack` or `.plumb.yaml` names another.
+      # `--pack` or `.plumb.yaml` names another. docs/policy-packs.md describes each pack.
 
       pack baseline {
         title "Baseline"
-        description "What every platform should hold: ownership and critical security issues block; the rest warns."
+        description "What every platform should hold: critical security issues, owners that resolve to groups, the component tags residency depends on and personal data outside its jurisdiction block; other high and medium findings warn; low-severity findings and organisation-specific golden paths are advice."
         all rules: warn
-        category ownership: block
+
+        # Critical security issues: public data, admin access from anywhere, code injection.
         rule template_injection: block
+        rule iam_policy_admin_wildcard: block
+        rule iam_policy_document_admin_wildcard: block
+        rule rds_publicly_accessible: block
+        rule s3_bucket_policy_public: block
+        rule s3_bucket_public_acl: block
         rule security_group_admin_ports_open: block
+        rule security_group_all_ports_open: block
+        rule azure_nsg_admin_ports_open: block
+        rule gcp_bigquery_dataset_public: block
+        rule gcp_firewall_admin_ports_open: block
+        rule gcp_iam_public_principal: block
+        rule gcp_sql_open_to_world: block
+        rule gcp_storage_bucket_public_iam: block
+
+        # Low-severity hardening: shown, never fails.
+        rule azure_storage_infrastructure_encryption_disabled: advisory
+        rule gcp_compute_instance_public_ip: advisory
+        rule kms_key_deletion_window_short: advisory
+        rule rds_iam_authentication_disabled: advisory
+        rule s3_bucket_access_logging_missing: advisory
+        rule s3_bucket_encryption_missing: advisory
+        rule s3_bucket_encryption_not_kms: advisory
+        rule security_group_egress_open: advisory
+
+        # Ownership: owners that resolve to groups, and an org chart without loops, block (every other
+        # check routes its findings through them); the rest of the category warns or advises.
+        category ownership: warn
+        rule component_has_owner: block
+        rule owner_is_a_group: block
+        rule api_owner_is_a_group: block
+        rule resource_owner_is_a_group: block
+        rule system_owner_is_a_group: block
+        rule group_hierarchy_has_no_cycle: block
+        # A misspelt component tag silently exempts a resource from the residency rules.
+        rule terraform_component_tag_resolves: block
+        rule component_lifecycle_is_allowed: advisory
+        rule component_type_is_allowed: advisory
+        rule production_component_has_annotations: advisory
+
+        # Residency: personal data and its copies outside the jurisdiction (EU by default) block.
         rule personal_data_in_allowed_regions: block
+        rule personal_data_replicas_in_allowed_regions: block
+        rule personal_data_in_global_service: warn
+
+        # Golden paths encode one organisation's choices (approved module sources, templates, the
+        # shared deploy workflow): advice until a pack sets their parameters.
+        category golden_paths: advisory
       }
 
       pack strict {
@@ -27,6 +73,16 @@ extension BuiltinPolicies {
         all rules: block
       }
 
+      pack eu_residency {
+        title "EU data residency"
+        description "Personal data stays in the EU: resources, replicas and backups of components annotated plumb.dev/data-class: personal must be in EU regions, and global services holding it are named; these block. Ownership, which links resources to those components, warns. Nothing else runs."
+        inline_ignores forbidden
+        rule personal_data_in_allowed_regions: block { jurisdiction = "EU" }
+        rule personal_data_replicas_in_allowed_regions: block { jurisdiction = "EU" }
+        rule personal_data_in_global_service: block
+        category ownership: warn
+      }
+
       scorecard production_readiness {
         title "Production readiness"
         for c in catalog.Component when c.spec.lifecycle == "production"
@@ -34,6 +90,499 @@ extension BuiltinPolicies {
         level silver: bronze, actions_pinned_to_sha, checkout_persist_credentials
         level gold: silver, personal_data_in_allowed_regions
         weight component_has_owner 2
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/golden-paths/catalog/component_has_required_annotations.plumb",
+      text: #"""
+      rule component_has_required_annotations {
+        title "Components carry the annotations their type's golden path requires"
+        severity low
+        category golden_paths
+        tags [catalog, golden-path, annotations]
+        rationale """
+          Each type of component has a golden path, and the path is visible in annotations: a service
+          scaffolded from a template says so (`backstage.io/source-template`), is wired to on-call
+          (`pagerduty.com/service-id`), to its docs and its dashboards. Plugins, scorecards and
+          incident tooling read these annotations; a component without them is invisible to all of
+          them. `required_annotations` lists `type=annotation` pairs (`*` for every type); the default
+          requires services and websites to come from a template.
+        """
+        remediation """
+          Add the missing annotations to `metadata.annotations`, or create the component from the
+          organisation's template (which writes them) and move the code over.
+        """
+        param required_annotations: list<string> = ["service=backstage.io/source-template", "website=backstage.io/source-template"]
+
+        for c in catalog.Component
+        let required = map(e in filter(e in param.required_annotations,
+            first(split(e, "=")) == "*" or first(split(e, "=")) == c.spec.type), last(split(e, "=")))
+        when count(required) > 0
+        let missing = filter(a in required, is_empty(c.metadata.annotations[a]))
+        require count(missing) == 0
+          else "${c.spec.type} '${c.metadata.name}' lacks annotation ${join(missing, ", ")}, required for its type"
+          at c.metadata.name
+
+        example pass """
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata:
+            name: payments-api
+            annotations: {backstage.io/source-template: "template:default/spring-boot-service"}
+          spec: {type: service, lifecycle: production, owner: payments}
+        """
+        example pass "a library has no requirement by default" """
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata: {name: money}
+          spec: {type: library, lifecycle: production, owner: payments}
+        """
+        example fail "a hand-made service" """
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata: {name: ↓payments-api}
+          spec: {type: service, lifecycle: production, owner: payments}
+        """ expect "service 'payments-api' lacks annotation backstage.io/source-template, required for its type"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/golden-paths/catalog/component_matches_source_template.plumb",
+      text: #"""
+      rule component_matches_source_template {
+        title "Components keep the type of the template they were created from"
+        severity low
+        category golden_paths
+        tags [catalog, golden-path, templates]
+        rationale """
+          A component scaffolded from a Software Template carries `backstage.io/source-template`, and the
+          template's `spec.type` says what it creates. Scorecards, required annotations and the
+          template's own upgrades (re-running a newer template version) match on that type. A
+          component whose type was changed after scaffolding (`service` created, `website` declared), or
+          whose template was deleted or renamed, has left the golden path without anyone deciding so.
+          The rule runs only when the checked catalog contains templates.
+        """
+        remediation """
+          Restore the type the template creates, or, if the component really is something else now,
+          remove the `backstage.io/source-template` annotation and register it as such. Re-register a
+          renamed template or fix the annotation to point at it.
+        """
+
+        for c in catalog.Component
+        when count(catalog.Template) > 0
+        let template_ref = c.metadata.annotations["backstage.io/source-template"]
+        when not is_empty(template_ref)
+        let template_name = last(split(last(split(to_string(template_ref), ":")), "/"))
+        let templates = catalog.Template[name(it) == template_name]
+        require count(templates) > 0
+          else "component '${c.metadata.name}' was created from template '${template_ref}', which is not in the catalog"
+          at template_ref
+        require count(templates) == 0 or any(t in templates, t.spec.type == c.spec.type)
+          else "component '${c.metadata.name}' has type '${c.spec.type}', but its template '${template_name}' creates '${first(templates).spec.type}' components"
+          at c.spec.type
+
+        example pass {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {backstage.io/source-template: "template:default/spring-boot-service"}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "templates/spring-boot.yaml" """
+            apiVersion: scaffolder.backstage.io/v1beta3
+            kind: Template
+            metadata: {name: spring-boot-service}
+            spec:
+              type: service
+              owner: platform
+              steps:
+                - {id: fetch, action: fetch:template}
+          """
+        }
+        example fail "type changed after scaffolding" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {backstage.io/source-template: "template:default/spring-boot-service"}
+            spec: {type: ↓website, lifecycle: production, owner: payments}
+          """
+          file "templates/spring-boot.yaml" """
+            apiVersion: scaffolder.backstage.io/v1beta3
+            kind: Template
+            metadata: {name: spring-boot-service}
+            spec:
+              type: service
+              owner: platform
+              steps:
+                - {id: fetch, action: fetch:template}
+          """
+        } expect "component 'payments-api' has type 'website', but its template 'spring-boot-service' creates 'service' components"
+        example fail "template no longer in the catalog" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {backstage.io/source-template: ↓"template:default/java-service"}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "templates/spring-boot.yaml" """
+            apiVersion: scaffolder.backstage.io/v1beta3
+            kind: Template
+            metadata: {name: spring-boot-service}
+            spec:
+              type: service
+              owner: platform
+              steps:
+                - {id: fetch, action: fetch:template}
+          """
+        } expect "was created from template 'template:default/java-service', which is not in the catalog"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/golden-paths/github/deploy_jobs_use_reusable_workflow.plumb",
+      text: #"""
+      rule deploy_jobs_use_reusable_workflow {
+        title "Deploy jobs call the organisation's reusable deploy workflow"
+        severity medium
+        category golden_paths
+        tags [github, golden-path, deployment]
+        rationale """
+          The deploy path is where the golden path matters most: the organisation's reusable deploy
+          workflow holds the OIDC role, the environment protection, the change record, the canary and
+          the rollback. A job that deploys with its own steps (`run: ./deploy.sh`) skips all of them,
+          and every fix to the shared workflow misses it. Jobs are deploy jobs when their id, name or
+          environment matches `deploy_pattern`; they must call (`jobs.<id>.uses`) one of
+          `required_reusable_workflows` (`owner/repo/.github/workflows/file.yml`, any ref), or any
+          reusable workflow when the list is empty. Jobs of a workflow that is itself only called by
+          others (`on: workflow_call`) are the shared path and are not judged.
+        """
+        remediation """
+          Replace the job's steps with a call to the shared workflow:
+          `uses: acme/.github/.github/workflows/deploy.yml@<sha>` with its inputs and `secrets`, and
+          list that workflow in `required_reusable_workflows` in your pack.
+        """
+        param deploy_pattern: string = "(?i)deploy"
+        param required_reusable_workflows: list<string> = []
+
+        for j in github.job
+        let wf = first(j -> inWorkflow)
+        let environment = default(j.environment.name, j.environment)
+        when not (wf.triggers == ["workflow_call"])
+        when to_string(j.id) matches param.deploy_pattern
+          or (exists(j.name) and to_string(j.name) matches param.deploy_pattern)
+          or (exists(environment) and to_string(environment) matches param.deploy_pattern)
+        let called = lower(trim(first(split(to_string(default(j.uses, "")), "@"))))
+        let expected = default(first(filter(x in [join(param.required_reusable_workflows, " or ")], x != "")), "a reusable workflow")
+        let actual = default(first(filter(x in ["calls '" + called + "'"], called != "")), "runs its own steps")
+        require exists(j.uses) and (count(param.required_reusable_workflows) == 0
+            or any(w in param.required_reusable_workflows, lower(first(split(w, "@"))) == called))
+          else "deploy job '${j.id}' ${actual} instead of calling ${expected}"
+          at j.id
+
+        example pass """
+          on: {push: {branches: [main]}}
+          jobs:
+            deploy:
+              uses: acme/.github/.github/workflows/deploy.yml@0123456789abcdef0123456789abcdef01234567
+              with: {environment: production}
+              secrets: inherit
+        """
+        example pass "a build job is not a deploy job" """
+          on: push
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make
+        """
+        example fail "a deploy job with its own steps" """
+          on: {push: {branches: [main]}}
+          jobs:
+            ↓deploy-prod:
+              runs-on: ubuntu-24.04
+              environment: production
+              steps:
+                - run: ./deploy.sh
+        """ expect "deploy job 'deploy-prod' runs its own steps instead of calling a reusable workflow"
+        example fail "environment named like a deployment" """
+          on: {push: {branches: [main]}}
+          jobs:
+            ↓ship:
+              runs-on: ubuntu-24.04
+              environment: {name: deploy-eu, url: "https://eu.example.com"}
+              steps:
+                - run: ./ship.sh
+        """ expect "deploy job 'ship' runs its own steps"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/golden-paths/terraform/module_not_forked_locally.plumb",
+      text: #"""
+      rule module_not_forked_locally {
+        title "Modules are not copied into the repository"
+        severity low
+        category golden_paths
+        tags [terraform, modules, golden-path]
+        rationale """
+          A module copied into the repository (`source = "../shared/vpc"`, a vendored fork of the
+          platform's module) stops receiving the platform team's fixes the day it is copied, and drifts
+          from the golden path without anyone noticing: the next encryption or logging default is
+          applied everywhere but there. Unless `allow_local_modules` is set, local module sources are
+          reported, except those under `local_module_allowlist` (by default `./modules/`, the usual
+          place for a root module's own small submodules).
+        """
+        remediation """
+          Call the platform's published module (`source = "app.terraform.io/acme/vpc/aws"`, `version =
+          "~> 2.1"`) instead of a local copy; if the copy exists for a missing feature, contribute it
+          upstream. Add genuinely local modules to `local_module_allowlist`.
+        """
+        param allow_local_modules: bool = false
+        param local_module_allowlist: list<string> = ["./modules/"]
+
+        for m in terraform.module
+        let parent = first(m -> inModule)
+        let source = to_string(m.source)
+        when exists(m.source)
+        when starts_with(source, "./") or starts_with(source, "../")
+        when not exists(parent) or starts_with(to_string(parent.source), "./") or starts_with(to_string(parent.source), "../")
+        require param.allow_local_modules or any(p in param.local_module_allowlist, starts_with(source, p))
+          else "module '${m.address}' uses the local copy '${source}' instead of a published module"
+          at m.source
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "module.logs.aws_s3_bucket.this", "module_address": "module.logs", "mode": "managed",
+             "type": "aws_s3_bucket", "name": "this", "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "logs"}, "after_unknown": {"id": true}}}],
+           "configuration": {"root_module": {"module_calls": {
+             "logs": {"source": "./modules/logs",
+                      "module": {"resources": [{"address": "aws_s3_bucket.this", "mode": "managed", "type": "aws_s3_bucket", "name": "this"}]}}}}}}
+        """
+        example fail "a copy of a shared module" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "module.vpc.aws_vpc.this", "module_address": "module.vpc", "mode": "managed",
+             "type": "aws_vpc", "name": "this", "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"cidr_block": "10.0.0.0/16"}, "after_unknown": {"id": true}}}],
+           "configuration": {"root_module": {"module_calls": {
+             "vpc": {"source": ↓"../../shared/terraform-aws-vpc",
+                     "module": {"resources": [{"address": "aws_vpc.this", "mode": "managed", "type": "aws_vpc", "name": "this"}]}}}}}}
+        """ expect "module 'module.vpc' uses the local copy '../../shared/terraform-aws-vpc' instead of a published module"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/golden-paths/terraform/module_source_approved.plumb",
+      text: #"""
+      rule module_source_approved {
+        title "Terraform modules come from approved sources"
+        severity medium
+        category golden_paths
+        tags [terraform, modules, golden-path, supply-chain]
+        rationale """
+          The platform team's modules (or vetted public ones) encode the golden path: encryption,
+          logging, tagging and network defaults that every other rule in this library checks for. A
+          module pulled from an arbitrary Git repository or registry namespace bypasses all of it, and
+          runs its author's code with the deployment's cloud credentials at plan time (providers,
+          `external` data sources). Sources are approved by prefix (`approved_sources`), e.g. your
+          private registry `app.terraform.io/acme/` or `git::https://github.com/acme/terraform-`. Local
+          modules are judged by `module_not_forked_locally`; modules that an approved module calls
+          itself are its author's choice and are not judged.
+        """
+        remediation """
+          Use the approved module for this job (ask the platform team if there is none), or have the
+          source reviewed and added to `approved_sources` in your pack.
+        """
+        param approved_sources: list<string> = ["terraform-aws-modules/", "Azure/", "terraform-google-modules/", "hashicorp/"]
+
+        for m in terraform.module
+        let parent = first(m -> inModule)
+        let source = to_string(m.source)
+        when exists(m.source)
+        # Local modules: module_not_forked_locally.
+        when not (starts_with(source, "./") or starts_with(source, "../"))
+        # Modules called by a module that is not local belong to that module's author.
+        when not exists(parent) or starts_with(to_string(parent.source), "./") or starts_with(to_string(parent.source), "../")
+        require any(p in param.approved_sources, starts_with(lower(source), lower(p)))
+          else "module '${m.address}' comes from '${source}', not an approved source (${join(param.approved_sources, ", ")})"
+          at m.source
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "module.vpc.aws_vpc.this[0]", "module_address": "module.vpc", "mode": "managed",
+             "type": "aws_vpc", "name": "this", "index": 0, "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"cidr_block": "10.0.0.0/16"}, "after_unknown": {"id": true}}}],
+           "configuration": {"root_module": {"module_calls": {
+             "vpc": {"source": "terraform-aws-modules/vpc/aws", "version_constraint": "~> 5.0",
+                     "module": {"resources": [{"address": "aws_vpc.this", "mode": "managed", "type": "aws_vpc", "name": "this"}]}}}}}}
+        """
+        example fail "a module from someone's Git repository" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "module.vpc.aws_vpc.this", "module_address": "module.vpc", "mode": "managed",
+             "type": "aws_vpc", "name": "this", "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"cidr_block": "10.0.0.0/16"}, "after_unknown": {"id": true}}}],
+           "configuration": {"root_module": {"module_calls": {
+             "vpc": {"source": ↓"git::https://github.com/someone/tf-vpc.git?ref=main",
+                     "module": {"resources": [{"address": "aws_vpc.this", "mode": "managed", "type": "aws_vpc", "name": "this"}]}}}}}}
+        """ expect "module 'module.vpc' comes from 'git::https://github.com/someone/tf-vpc.git?ref=main', not an approved source"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/golden-paths/terraform/module_version_approved.plumb",
+      text: #"""
+      rule module_version_approved {
+        title "Terraform modules are pinned to an approved version"
+        severity medium
+        category golden_paths
+        tags [terraform, modules, golden-path, supply-chain]
+        rationale """
+          A registry module without `version` takes whatever its author published last, including a
+          new major version that renames resources (so the next apply destroys and recreates them); a
+          Git module at `?ref=main` changes under you between plan and apply. Golden-path modules
+          also get security fixes: `minimum_versions` (entries `source=version`, e.g.
+          `terraform-aws-modules/s3-bucket/aws=4.1.0`) sets the oldest release each module may be
+          pinned to, compared with the lowest version the constraint admits (`~> 4.0` admits 4.0).
+          Local modules have no version; modules that a registry module calls itself are pinned by it.
+        """
+        remediation """
+          Pin registry modules with `version = "~> X.Y"` at or above the minimum, and Git modules with
+          `?ref=` a release tag (`?ref=v1.4.2`) or a commit SHA.
+        """
+        param minimum_versions: list<string> = []
+
+        for m in terraform.module
+        let parent = first(m -> inModule)
+        let source = to_string(m.source)
+        when exists(m.source)
+        when not (starts_with(source, "./") or starts_with(source, "../"))
+        when not exists(parent) or starts_with(to_string(parent.source), "./") or starts_with(to_string(parent.source), "../")
+        # Registry addresses: [host/]namespace/name/provider[//subdir].
+        let registry = source matches "^([A-Za-z0-9.-]+\\.[A-Za-z]+/)?[A-Za-z0-9_-]+/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+(//.*)?$"
+        let git = starts_with(source, "git::") or starts_with(source, "git@") or starts_with(source, "github.com/")
+          or starts_with(source, "bitbucket.org/") or source matches "\\.git($|[/?])"
+        when registry or git
+        let ref = first(split(first(filter(x in [last(split(source, "ref="))], contains(source, "ref="))), "&"))
+        let pinned_ref = ref matches "^v?[0-9]+(\\.[0-9]+)*$" or ref matches "^[0-9a-f]{40}$"
+        # Without `?ref=…` and `//subdirectory` (the scheme's `://` is not a subdirectory).
+        let base = replace(first(split(replace(first(split(source, "?")), "://", "§§"), "//")), "§§", "://")
+        let minimum = first(map(e in filter(e in param.minimum_versions, lower(first(split(e, "="))) == lower(base)), last(split(e, "="))))
+        let version = default(version_floor(default(m.version_constraint, "")), ref)
+        require (registry and exists(m.version_constraint)) or (git and pinned_ref)
+          else "module '${m.address}' from '${source}' is not pinned to a version"
+          at m.source
+        require not exists(minimum) or not exists(version) or version_compare(version, minimum) >= 0
+          else "module '${m.address}' allows version ${version} of '${base}', below the approved minimum ${minimum}"
+          at default(m.version_constraint, m.source)
+
+        example pass """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "module.vpc.aws_vpc.this[0]", "module_address": "module.vpc", "mode": "managed",
+             "type": "aws_vpc", "name": "this", "index": 0, "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"cidr_block": "10.0.0.0/16"}, "after_unknown": {"id": true}}}],
+           "configuration": {"root_module": {"module_calls": {
+             "vpc": {"source": "terraform-aws-modules/vpc/aws", "version_constraint": "~> 5.0",
+                     "module": {"resources": [{"address": "aws_vpc.this", "mode": "managed", "type": "aws_vpc", "name": "this"}]}}}}}}
+        """
+        example pass "a Git module at a release tag" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "module.db.aws_db_instance.this", "module_address": "module.db", "mode": "managed",
+             "type": "aws_db_instance", "name": "this", "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"engine": "postgres"}, "after_unknown": {"id": true}}}],
+           "configuration": {"root_module": {"module_calls": {
+             "db": {"source": "git::https://github.com/acme/terraform-aws-rds.git?ref=v3.2.1",
+                    "module": {"resources": [{"address": "aws_db_instance.this", "mode": "managed", "type": "aws_db_instance", "name": "this"}]}}}}}}
+        """
+        example fail "a registry module without a version" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "module.vpc.aws_vpc.this", "module_address": "module.vpc", "mode": "managed",
+             "type": "aws_vpc", "name": "this", "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"cidr_block": "10.0.0.0/16"}, "after_unknown": {"id": true}}}],
+           "configuration": {"root_module": {"module_calls": {
+             "vpc": {"source": ↓"terraform-aws-modules/vpc/aws",
+                     "module": {"resources": [{"address": "aws_vpc.this", "mode": "managed", "type": "aws_vpc", "name": "this"}]}}}}}}
+        """ expect "module 'module.vpc' from 'terraform-aws-modules/vpc/aws' is not pinned to a version"
+        example fail "a Git module on a branch" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "module.db.aws_db_instance.this", "module_address": "module.db", "mode": "managed",
+             "type": "aws_db_instance", "name": "this", "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"engine": "postgres"}, "after_unknown": {"id": true}}}],
+           "configuration": {"root_module": {"module_calls": {
+             "db": {"source": ↓"git::https://github.com/acme/terraform-aws-rds.git?ref=main",
+                    "module": {"resources": [{"address": "aws_db_instance.this", "mode": "managed", "type": "aws_db_instance", "name": "this"}]}}}}}}
+        """ expect "is not pinned to a version"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/ownership/api_owner_is_a_group.plumb",
+      text: #"""
+      rule api_owner_is_a_group {
+        title "An API's owner is a Group that exists"
+        severity high
+        category ownership
+        tags [catalog, ownership]
+        rationale """
+          Consumers of an API need someone to ask about breaking changes, deprecations and incidents. An
+          API owned by nobody (a typo, a renamed team) or by a departed individual is an API nobody will
+          version or retire.
+          `spec.owner` must resolve to a Group in the catalog; individual users leave, so a User is
+          accepted only where `allow_users` is set.
+        """
+        remediation "Point `spec.owner` of the API at an existing Group (`owner: group:payments`), or register the Group in the catalog."
+        param allow_users: bool = false
+
+        for x in catalog.API
+        let owners = x -> ownedBy
+        require exists(x.spec.owner) and trim(to_string(x.spec.owner)) != ""
+          else "API '${x.metadata.name}' has no spec.owner" at x.spec
+        when exists(x.spec.owner)
+        require count(owners) > 0
+          else "owner '${x.spec.owner}' of API '${x.metadata.name}' does not exist in the catalog" at x.spec.owner
+        require all(o in owners, kind(o) == "catalog.Group" or (param.allow_users and kind(o) == "catalog.User"))
+          else "API '${x.metadata.name}' is owned by ${join(map(o in owners, id(o)), ", ")}, not a Group" at x.spec.owner
+
+        example pass """
+            apiVersion: backstage.io/v1alpha1
+            kind: API
+            metadata: {name: orders}
+            spec: {type: openapi, lifecycle: production, owner: payments, definition: "openapi: 3.0.0"}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: payments}
+            spec: {type: team, children: []}
+        """
+        example fail "no owner" """
+            apiVersion: backstage.io/v1alpha1
+            kind: API
+            metadata: {name: orders}
+            spec: ↓{type: openapi, lifecycle: production, definition: "openapi: 3.0.0"}
+        """ expect "'orders' has no spec.owner"
+        example fail "dangling owner" """
+            apiVersion: backstage.io/v1alpha1
+            kind: API
+            metadata: {name: orders}
+            spec: {type: openapi, lifecycle: production, owner: ↓ghosts, definition: "openapi: 3.0.0"}
+        """ expect "owner 'ghosts' of"
+        example fail "owned by a user" """
+            apiVersion: backstage.io/v1alpha1
+            kind: API
+            metadata: {name: orders}
+            spec: {type: openapi, lifecycle: production, owner: ↓user:ana, definition: "openapi: 3.0.0"}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: User
+            metadata: {name: ana}
+            spec: {memberOf: []}
+        """ expect "is owned by catalog:user:default/ana, not a Group"
       }
 
       """#),
@@ -50,10 +599,14 @@ extension BuiltinPolicies {
           component without `spec.owner` is invisible to scorecards and to on-call rotations.
         """
         remediation "Set `spec.owner` to the Group that runs the component, e.g. `owner: group:payments`."
+        # The owner `plumb fix` writes into components that have none (e.g. "group:platform"), set by a
+        # policy pack; unset, there is no fix.
+        param default_owner: string
 
         for c in catalog.Component
         require exists(c.spec.owner) and trim(to_string(c.spec.owner)) != ""
           else "component '${c.metadata.name}' has no spec.owner" at c.spec
+          fix { set c.spec.owner = param.default_owner }
 
         example pass """
           apiVersion: backstage.io/v1alpha1
@@ -74,6 +627,312 @@ extension BuiltinPolicies {
             ↓type: service
             lifecycle: production
         """ expect "component 'payments-api' has no spec.owner"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/ownership/component_lifecycle_is_allowed.plumb",
+      text: #"""
+      rule component_lifecycle_is_allowed {
+        title "Components use a lifecycle from the organisation's list"
+        severity low
+        category ownership
+        tags [catalog, taxonomy]
+        rationale """
+          Scorecards, packs and on-call routing select components by lifecycle (`production` must have
+          an owner, docs and a system). The catalog accepts any string, so `prod`, `Production` and
+          `live` silently fall out of every rule written for `production`: the component is never
+          held to the production bar.
+        """
+        remediation "Use one of the allowed lifecycles (`allowed_lifecycles`), e.g. `lifecycle: production`."
+        param allowed_lifecycles: list<string> = ["experimental", "production", "deprecated"]
+
+        for c in catalog.Component
+        when exists(c.spec.lifecycle)
+        require c.spec.lifecycle in param.allowed_lifecycles
+          else "component '${c.metadata.name}' has lifecycle '${c.spec.lifecycle}', not one of ${join(param.allowed_lifecycles, ", ")}"
+          at c.spec.lifecycle
+
+        example pass """
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata: {name: payments-api}
+          spec: {type: service, lifecycle: production, owner: payments}
+        """
+        example fail "an abbreviation" """
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata: {name: payments-api}
+          spec: {type: service, lifecycle: ↓prod, owner: payments}
+        """ expect "component 'payments-api' has lifecycle 'prod', not one of experimental, production, deprecated"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/ownership/component_type_is_allowed.plumb",
+      text: #"""
+      rule component_type_is_allowed {
+        title "Components use a type from the organisation's list"
+        severity low
+        category ownership
+        tags [catalog, taxonomy]
+        rationale """
+          Component types decide which golden path, scorecard and required annotations apply (a
+          `service` needs an on-call rotation, a `library` does not). The catalog accepts any string,
+          so `Service`, `svc` or `micro-service` escape every rule written for `service`.
+        """
+        remediation "Use one of the allowed types (`allowed_types`), or add the new type to the list in your pack."
+        param allowed_types: list<string> = ["service", "website", "library", "documentation", "tool"]
+
+        for c in catalog.Component
+        when exists(c.spec.type)
+        require c.spec.type in param.allowed_types
+          else "component '${c.metadata.name}' has type '${c.spec.type}', not one of ${join(param.allowed_types, ", ")}"
+          at c.spec.type
+
+        example pass """
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata: {name: payments-api}
+          spec: {type: service, lifecycle: production, owner: payments}
+        """
+        example fail "a synonym" """
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata: {name: payments-api}
+          spec: {type: ↓micro-service, lifecycle: production, owner: payments}
+        """ expect "component 'payments-api' has type 'micro-service', not one of service, website"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/ownership/gitlab_pipeline_belongs_to_owned_component.plumb",
+      text: #"""
+      rule gitlab_pipeline_belongs_to_owned_component {
+        title "GitLab pipelines belong to a catalog component with an owner"
+        severity medium
+        category ownership
+        tags [gitlab, catalog, cross-source]
+        rationale """
+          A pipeline deploys, publishes and holds CI/CD variables; when it breaks or leaks, someone must
+          answer for it. Plumb links each `.gitlab-ci.yml` to the catalog Components of its repository
+          (`p -> belongsTo`: by the repository in `.plumb.yaml` and the components' project-slug or
+          source-location annotation, else the catalog file nearest above the pipeline). A pipeline that
+          belongs to no component, or only to components whose owner does not exist, has no accountable
+          team. The rule runs only when a catalog was checked along with the pipelines.
+        """
+        remediation """
+          Register the project's component in a `catalog-info.yaml` at the repository root (or set
+          `repository:` in `.plumb.yaml` and the component's `gitlab.com/project-slug` annotation), and
+          give it an owner that exists.
+        """
+
+        for p in gitlab.pipeline
+        when count(catalog.Component) > 0
+        let components = p -> belongsTo
+        require count(components) > 0
+          else "pipeline '${file(p)}' belongs to no catalog component"
+        require count(components) == 0 or any(c in components, count(c -> ownedBy) > 0)
+          else "pipeline '${file(p)}' belongs to ${join(map(c in components, name(c)), ", ")}, which has no owner in the catalog"
+
+        example pass {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: payments}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: payments}
+            spec: {type: team, children: []}
+          """
+          file ".gitlab-ci.yml" """
+            test:
+              script: make test
+          """
+        }
+        example fail "no component in the repository" {
+          file "services/api/catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file ".gitlab-ci.yml" """
+            ↓test:
+              script: make test
+          """
+        } expect "pipeline '.gitlab-ci.yml' belongs to no catalog component"
+        example fail "the component's owner does not exist" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: ghosts}
+          """
+          file ".gitlab-ci.yml" """
+            ↓test:
+              script: make test
+          """
+        } expect "belongs to payments-api, which has no owner in the catalog"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/ownership/group_has_members_or_children.plumb",
+      text: #"""
+      rule group_has_members_or_children {
+        title "Groups have members or child groups"
+        severity medium
+        category ownership
+        tags [catalog, ownership]
+        rationale """
+          Ownership resolves to people through groups: a Group with no members and no child groups is an
+          owner that pages no one. It is what is left after a reorganisation moved everyone out, or a
+          team created for a component and never staffed; every component it owns is effectively
+          unowned, although `owner_is_a_group` passes.
+        """
+        remediation """
+          Add the team's members (`spec.members`, or `memberOf` on the Users) or its sub-teams
+          (`spec.children`), or move what the Group owns to a staffed Group and delete it.
+        """
+        param exempt_types: list<string> = []
+
+        for g in catalog.Group
+        when g.spec.type not in param.exempt_types
+        require count(g -> hasMember) > 0 or count(g -> parentOf) > 0
+          else "group '${g.metadata.name}' has no members and no child groups: what it owns reaches no one" at g.metadata.name
+
+        example pass {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: payments}
+            spec: {type: team, children: [], members: [ana]}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: User
+            metadata: {name: ana}
+            spec: {memberOf: []}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: engineering}
+            spec: {type: department, children: [payments]}
+          """
+        }
+        example pass "members declared on the users" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: payments}
+            spec: {type: team, children: []}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: User
+            metadata: {name: ana}
+            spec: {memberOf: [payments]}
+          """
+        }
+        example fail "an empty team" """
+          apiVersion: backstage.io/v1alpha1
+          kind: Group
+          metadata: {name: ↓web}
+          spec: {type: team, children: []}
+        """ expect "group 'web' has no members and no child groups"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/ownership/group_hierarchy_has_no_cycle.plumb",
+      text: #"""
+      rule group_hierarchy_has_no_cycle {
+        title "A group is not its own ancestor"
+        severity high
+        category ownership
+        tags [catalog, ownership]
+        rationale """
+          `spec.parent`/`spec.children` form the org chart that escalations, scorecard roll-ups and
+          access reviews walk. A parent chain that comes back to where it started (a is a child of b, b
+          of a) has no top: roll-ups never finish or count twice, and an escalation never reaches a
+          head of department. The catalog accepts such cycles; Plumb's catalog reader reports them as
+          `catalog.parent-cycle` diagnostics, and this rule turns them into findings that packs can block.
+          The language has no recursion, so the rule follows `childOf` a bounded number of steps:
+          `max_depth` (at most 8) parents up. Cycles longer than that are still reported by the
+          `catalog.parent-cycle` diagnostic. Ownership cycles (a component owned by a component that it
+          owns) cannot exist when owners are Groups, which `owner_is_a_group` and the other
+          `*_owner_is_a_group` rules require.
+        """
+        remediation "Break the cycle: set `spec.parent` of one of the groups to a group above both (and fix the matching `spec.children`)."
+        param max_depth: int = 8
+
+        for g in catalog.Group
+        let p1 = g -> childOf
+        let p2 = p1 -> childOf
+        let p3 = p2 -> childOf
+        let p4 = p3 -> childOf
+        let p5 = p4 -> childOf
+        let p6 = p5 -> childOf
+        let p7 = p6 -> childOf
+        let p8 = p7 -> childOf
+        when count(p1) > 0
+        require not ((param.max_depth >= 1 and g in p1) or (param.max_depth >= 2 and g in p2)
+            or (param.max_depth >= 3 and g in p3) or (param.max_depth >= 4 and g in p4)
+            or (param.max_depth >= 5 and g in p5) or (param.max_depth >= 6 and g in p6)
+            or (param.max_depth >= 7 and g in p7) or (param.max_depth >= 8 and g in p8))
+          else "group '${g.metadata.name}' is its own ancestor: its parent chain ('${join(map(p in p1, name(p)), "', '")}' …) comes back to it"
+          at g.spec.parent
+
+        example pass {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: payments}
+            spec: {type: team, parent: engineering, children: []}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: engineering}
+            spec: {type: department, parent: company, children: [payments]}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: company}
+            spec: {type: root, children: [engineering]}
+          """
+        }
+        example fail "two groups that are each other's parent" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: payments}
+            spec: {type: team, parent: ↓engineering, children: []}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: engineering}
+            spec: {type: department, parent: ↓payments, children: []}
+          """
+        } expect "group 'payments' is its own ancestor: its parent chain ('engineering'"
+        example fail "a longer loop through children" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: a}
+            spec: {type: team, parent: ↓c, children: []}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: b}
+            spec: {type: team, parent: ↓a, children: []}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: c}
+            spec: {type: team, parent: ↓b, children: []}
+          """
+        } expect "group 'a' is its own ancestor"
       }
 
       """#),
@@ -137,6 +996,249 @@ extension BuiltinPolicies {
 
       """#),
     PolicySource(
+      path: "rules/ownership/production_component_has_annotations.plumb",
+      text: #"""
+      rule production_component_has_annotations {
+        title "Production components link their source and their docs"
+        severity low
+        category ownership
+        tags [catalog, ownership, production-readiness]
+        rationale """
+          During an incident the first two questions are "where is the code?" and "where is the
+          runbook?". `backstage.io/source-location` answers the first (Backstage adds it for entities it
+          ingests from a repository, but not for entities registered by URL or from another
+          repository) and `backstage.io/techdocs-ref` the second. A production component without them
+          sends the on-call engineer searching.
+        """
+        remediation """
+          Add the annotations to the component's `metadata.annotations`, e.g.
+          `backstage.io/source-location: url:https://github.com/acme/payments/tree/main/` and
+          `backstage.io/techdocs-ref: dir:.`.
+        """
+        param production_lifecycles: list<string> = ["production"]
+        param required_annotations: list<string> = ["backstage.io/source-location", "backstage.io/techdocs-ref"]
+
+        for c in catalog.Component
+        when c.spec.lifecycle in param.production_lifecycles
+        let missing = filter(a in param.required_annotations, is_empty(c.metadata.annotations[a]))
+        require count(missing) == 0
+          else "production component '${c.metadata.name}' lacks annotation ${join(missing, ", ")}" at c.metadata.name
+
+        example pass """
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata:
+            name: payments-api
+            annotations:
+              backstage.io/source-location: url:https://github.com/acme/payments/tree/main/
+              backstage.io/techdocs-ref: dir:.
+          spec: {type: service, lifecycle: production, owner: payments}
+        """
+        example fail "no docs" """
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata:
+            name: ↓payments-api
+            annotations:
+              backstage.io/source-location: url:https://github.com/acme/payments/tree/main/
+          spec: {type: service, lifecycle: production, owner: payments}
+        """ expect "production component 'payments-api' lacks annotation backstage.io/techdocs-ref"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/ownership/production_component_has_system.plumb",
+      text: #"""
+      rule production_component_has_system {
+        title "Production components belong to a System"
+        severity medium
+        category ownership
+        tags [catalog, ownership, production-readiness]
+        rationale """
+          A System groups the components that are deployed, versioned and owned together, and is where
+          architecture decisions, incident ownership and cost roll up. A production component outside
+          any System has no place in the architecture: its dependencies, its blast radius and the team
+          that answers for the whole are unknown. A `spec.system` that names no System in the catalog
+          is as good as none. A subcomponent (`spec.subcomponentOf`) may take its parent's System.
+        """
+        remediation "Set `spec.system` to the System the component is part of, and register that System in the catalog."
+        param production_lifecycles: list<string> = ["production"]
+
+        for c in catalog.Component
+        when c.spec.lifecycle in param.production_lifecycles
+        let parents = c -> partOf
+        require exists(c.spec.system) or exists(c.spec.subcomponentOf)
+          else "production component '${c.metadata.name}' belongs to no system (spec.system is not set)" at c.spec
+        require any(p in parents, kind(p) == "catalog.System" or any(s in p -> partOf, kind(s) == "catalog.System"))
+            or not (exists(c.spec.system) or exists(c.spec.subcomponentOf))
+          else "production component '${c.metadata.name}' names system '${default(c.spec.system, c.spec.subcomponentOf)}', which is not a System in the catalog"
+          at default(c.spec.system, c.spec.subcomponentOf)
+
+        example pass {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: payments, system: checkout}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: System
+            metadata: {name: checkout}
+            spec: {owner: payments}
+          """
+        }
+        example pass "an experimental component needs no system" """
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata: {name: spike}
+          spec: {type: service, lifecycle: experimental, owner: payments}
+        """
+        example fail "no system" """
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata: {name: storefront}
+          spec: ↓{type: website, lifecycle: production, owner: web}
+        """ expect "production component 'storefront' belongs to no system"
+        example fail "a system that does not exist" """
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata: {name: storefront}
+          spec: {type: website, lifecycle: production, owner: web, system: ↓shop}
+        """ expect "names system 'shop', which is not a System in the catalog"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/ownership/resource_owner_is_a_group.plumb",
+      text: #"""
+      rule resource_owner_is_a_group {
+        title "A Resource's owner is a Group that exists"
+        severity high
+        category ownership
+        tags [catalog, ownership]
+        rationale """
+          A Resource (a database, a bucket, a queue) is where data lives: when it fills up, leaks or must
+          be deleted for a GDPR request, someone has to answer. An owner that names nobody looks owned but
+          reaches no one.
+          `spec.owner` must resolve to a Group in the catalog; individual users leave, so a User is
+          accepted only where `allow_users` is set.
+        """
+        remediation "Point `spec.owner` of the Resource at an existing Group (`owner: group:payments`), or register the Group in the catalog."
+        param allow_users: bool = false
+
+        for x in catalog.Resource
+        let owners = x -> ownedBy
+        require exists(x.spec.owner) and trim(to_string(x.spec.owner)) != ""
+          else "resource '${x.metadata.name}' has no spec.owner" at x.spec
+        when exists(x.spec.owner)
+        require count(owners) > 0
+          else "owner '${x.spec.owner}' of resource '${x.metadata.name}' does not exist in the catalog" at x.spec.owner
+        require all(o in owners, kind(o) == "catalog.Group" or (param.allow_users and kind(o) == "catalog.User"))
+          else "resource '${x.metadata.name}' is owned by ${join(map(o in owners, id(o)), ", ")}, not a Group" at x.spec.owner
+
+        example pass """
+            apiVersion: backstage.io/v1alpha1
+            kind: Resource
+            metadata: {name: orders}
+            spec: {type: database, owner: payments}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: payments}
+            spec: {type: team, children: []}
+        """
+        example fail "no owner" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Resource
+            metadata: {name: orders}
+            spec: ↓{type: database}
+        """ expect "'orders' has no spec.owner"
+        example fail "dangling owner" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Resource
+            metadata: {name: orders}
+            spec: {type: database, owner: ↓ghosts}
+        """ expect "owner 'ghosts' of"
+        example fail "owned by a user" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Resource
+            metadata: {name: orders}
+            spec: {type: database, owner: ↓user:ana}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: User
+            metadata: {name: ana}
+            spec: {memberOf: []}
+        """ expect "is owned by catalog:user:default/ana, not a Group"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/ownership/system_owner_is_a_group.plumb",
+      text: #"""
+      rule system_owner_is_a_group {
+        title "A System's owner is a Group that exists"
+        severity high
+        category ownership
+        tags [catalog, ownership]
+        rationale """
+          A System's owner answers for the whole: its architecture, its budget, its incidents that cross
+          components. A System whose owner does not resolve to a team leaves every component in it without
+          an escalation path.
+          `spec.owner` must resolve to a Group in the catalog; individual users leave, so a User is
+          accepted only where `allow_users` is set.
+        """
+        remediation "Point `spec.owner` of the System at an existing Group (`owner: group:payments`), or register the Group in the catalog."
+        param allow_users: bool = false
+
+        for x in catalog.System
+        let owners = x -> ownedBy
+        require exists(x.spec.owner) and trim(to_string(x.spec.owner)) != ""
+          else "system '${x.metadata.name}' has no spec.owner" at x.spec
+        when exists(x.spec.owner)
+        require count(owners) > 0
+          else "owner '${x.spec.owner}' of system '${x.metadata.name}' does not exist in the catalog" at x.spec.owner
+        require all(o in owners, kind(o) == "catalog.Group" or (param.allow_users and kind(o) == "catalog.User"))
+          else "system '${x.metadata.name}' is owned by ${join(map(o in owners, id(o)), ", ")}, not a Group" at x.spec.owner
+
+        example pass """
+            apiVersion: backstage.io/v1alpha1
+            kind: System
+            metadata: {name: orders}
+            spec: {owner: payments}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: payments}
+            spec: {type: team, children: []}
+        """
+        example fail "no owner" """
+            apiVersion: backstage.io/v1alpha1
+            kind: System
+            metadata: {name: orders}
+            spec: ↓{type: x}
+        """ expect "'orders' has no spec.owner"
+        example fail "dangling owner" """
+            apiVersion: backstage.io/v1alpha1
+            kind: System
+            metadata: {name: orders}
+            spec: {owner: ↓ghosts}
+        """ expect "owner 'ghosts' of"
+        example fail "owned by a user" """
+            apiVersion: backstage.io/v1alpha1
+            kind: System
+            metadata: {name: orders}
+            spec: {owner: ↓user:ana}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: User
+            metadata: {name: ana}
+            spec: {memberOf: []}
+        """ expect "is owned by catalog:user:default/ana, not a Group"
+      }
+
+      """#),
+    PolicySource(
       path: "rules/ownership/terraform_component_tag_resolves.plumb",
       text: #"""
       rule terraform_component_tag_resolves {
@@ -146,12 +1248,15 @@ extension BuiltinPolicies {
         tags [terraform, catalog, cross-source]
         rationale """
           The `component` tag is how a cloud resource finds its owner, its data classification and its
-          scorecard. A tag naming a component that is not in the catalog breaks all three silently.
+          scorecard. A tag naming a component that is not in the catalog breaks all three silently. The
+          rule runs only when a catalog was checked along with the plan.
         """
         remediation "Fix the tag to name a catalog Component, or register the component."
 
         for r in terraform.resource
         let component = r.tags["component"]
+        # Without a catalog there is nothing to resolve against (the linker says so once).
+        when count(catalog.Component) > 0
         when exists(component)
         require count(catalog.Component[name(it) == component]) == 1
           else "'${r.address}' is tagged component '${component}', which is not a Component in the catalog" at component
@@ -186,6 +1291,289 @@ extension BuiltinPolicies {
                  "after": {"tags": {"component": ↓"payment-api"}}, "after_unknown": {}}}]}
           """
         } expect "tagged component 'payment-api', which is not a Component in the catalog"
+        example indeterminate "component tag known only after apply" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"tags": {"Name": "b"}}, "after_unknown": {"tags": {"component": true}}}}]}
+          """
+        }
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/ownership/terraform_owner_tag_resolves.plumb",
+      text: #"""
+      rule terraform_owner_tag_resolves {
+        title "Terraform owner tags name a Group or User that exists"
+        severity medium
+        category ownership
+        tags [terraform, catalog, cross-source]
+        rationale """
+          The owner tag is how an alert, a cost report or a security finding on a cloud resource reaches
+          a team. A tag naming a team that was renamed or never registered (`owner = "platfrom"`) looks
+          owned and routes to nobody. Plumb resolves the tag against the catalog's Groups and Users
+          (`r -> ownedBy`); this rule reports tags that resolve to nothing. It runs only when a catalog
+          was checked along with the plan.
+        """
+        remediation "Fix the tag to name a catalog Group (`owner = \"payments\"` or `group:default/payments`), or register the Group."
+        param owner_tag_keys: list<string> = ["owner", "team"]
+
+        for r in terraform.resource
+        when count(catalog.Component) > 0
+        when known(r.tags)
+        let key = first(filter(k in param.owner_tag_keys, exists(r.tags[k])))
+        when exists(key)
+        # An owner tag known only after apply: indeterminate; an empty one: nothing to resolve.
+        when not is_empty(r.tags[key])
+        require count(r -> ownedBy) > 0
+          else "'${r.address}' is tagged ${key} = '${r.tags[key]}', which names no Group or User in the catalog"
+          at r.tags[key]
+
+        example pass {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: payments}
+            spec: {type: team, children: []}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"tags": {"owner": "payments"}}, "after_unknown": {}}}]}
+          """
+        }
+        example fail "a misspelt team" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: platform}
+            spec: {type: team, children: []}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: platform}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"tags": {"owner": ↓"platfrom"}}, "after_unknown": {}}}]}
+          """
+        } expect "'aws_s3_bucket.b' is tagged owner = 'platfrom', which names no Group or User in the catalog"
+        example indeterminate "owner tag known only after apply" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: payments}
+            spec: {type: team, children: []}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"tags": {"Name": "b"}}, "after_unknown": {"tags": {"owner": true}}}}]}
+          """
+        }
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/ownership/terraform_resource_has_owner.plumb",
+      text: #"""
+      rule terraform_resource_has_owner {
+        title "Terraform resources are linked to a catalog component or owner"
+        severity medium
+        category ownership
+        tags [terraform, catalog, cross-source]
+        rationale """
+          A cloud resource nobody owns is the one that is still running, still public and still holding
+          data two years after its service was retired. Plumb links a resource to the catalog through
+          its tags (a component tag such as `component` or `backstage.io/component` gives `belongsTo`, an
+          owner tag such as `owner` or `team` gives `ownedBy`; the keys are set in `.plumb.yaml`). A
+          taggable resource with neither link cannot be attributed, costed or cleaned up. A resource
+          whose tags are unknown until apply is indeterminate. The rule runs only when a catalog was
+          checked along with the plan.
+        """
+        remediation """
+          Tag the resource with the component it serves (`tags = { component = "payments-api" }`), or set
+          the tags once for every resource through the AWS provider's `default_tags`, Azure policy or
+          Google `default_labels`.
+        """
+
+        param link_tag_keys: list<string> = ["backstage.io/component", "component", "service", "app", "owner", "team"]
+
+        for r in terraform.resource
+        when count(catalog.Component) > 0
+        when not (r.actions == ["delete"] or r.actions == ["forget"])
+        # Resources without tags, tags_all or labels cannot be tagged.
+        when exists(r.tags)
+        # A component or owner tag that names nothing: the *_tag_resolves rules report it.
+        when not any(k in param.link_tag_keys, known(r.tags) and not is_empty(r.tags[k]))
+        # Tags unknown until apply (`tags_all` with the provider's default tags still unknown): the
+        # resource cannot be linked, so whether it has an owner is unknown.
+        # Known resource tags that are empty, with a provider that sets no default tags, settle it.
+        let tags_unknown = is_unknown(r.tags) and (is_unknown(r.after.tags) or not is_empty(r.after.tags)
+          or not exists(r.provider.resolved_key) or exists(r.provider.expressions.default_tags)
+          or exists(r.provider.expressions.default_labels))
+        require count(r -> belongsTo) > 0 or count(r -> ownedBy) > 0 or (tags_unknown and r.tags != null)
+          else "'${r.address}' has no tag that links it to a catalog component or owner (tags: ${join(keys(r.tags), ", ")})"
+          at r.address
+
+        example pass {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"tags": {"component": "payments-api"}}, "after_unknown": {}}}]}
+          """
+        }
+        example fail "no component or owner tag" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": ↓"aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"tags": {"Name": "exports"}}, "after_unknown": {}}}]}
+          """
+        } expect "'aws_s3_bucket.b' has no tag that links it to a catalog component or owner (tags: Name)"
+        example indeterminate "tags known only after apply" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"bucket": "exports"}, "after_unknown": {"tags": true, "tags_all": true}}}]}
+          """
+        }
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/ownership/workflow_belongs_to_owned_component.plumb",
+      text: #"""
+      rule workflow_belongs_to_owned_component {
+        title "GitHub workflows belong to a catalog component with an owner"
+        severity medium
+        category ownership
+        tags [github, catalog, cross-source]
+        rationale """
+          A workflow deploys, publishes and holds secrets; when it fails at 3 a.m. or leaks a token,
+          someone must answer for it. Plumb links each workflow to the catalog Components of its
+          repository (`w -> belongsTo`: by the repository in `.plumb.yaml` and the components'
+          project-slug or source-location annotation, else the catalog file nearest above the workflow).
+          A workflow that belongs to no component, or only to components whose owner does not exist,
+          has no accountable team. The rule runs only when a catalog was checked along with the workflows.
+        """
+        remediation """
+          Register the repository's component in a `catalog-info.yaml` at the repository root (or set
+          `repository:` in `.plumb.yaml` and the component's `github.com/project-slug` annotation), and
+          give it an owner that exists.
+        """
+
+        for w in github.workflow
+        when count(catalog.Component) > 0
+        let components = w -> belongsTo
+        require count(components) > 0
+          else "workflow '${file(w)}' belongs to no catalog component"
+        require count(components) == 0 or any(c in components, count(c -> ownedBy) > 0)
+          else "workflow '${file(w)}' belongs to ${join(map(c in components, name(c)), ", ")}, which has no owner in the catalog"
+
+        example pass {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: payments}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: payments}
+            spec: {type: team, children: []}
+          """
+          file ".github/workflows/ci.yml" """
+            on: push
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: make test
+          """
+        }
+        example fail "no component in the repository" {
+          file "services/api/catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file ".github/workflows/ci.yml" """
+            ↓on: push
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: make test
+          """
+        } expect "workflow '.github/workflows/ci.yml' belongs to no catalog component"
+        example fail "the component's owner does not exist" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: payments-api}
+            spec: {type: service, lifecycle: production, owner: ghosts}
+          """
+          file ".github/workflows/ci.yml" """
+            ↓on: push
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: make test
+          """
+        } expect "belongs to payments-api, which has no owner in the catalog"
       }
 
       """#),
@@ -196,24 +1584,63 @@ extension BuiltinPolicies {
         title "Resources of components holding personal data stay in allowed regions"
         severity critical
         category residency
-        tags [terraform, catalog, cross-source, gdpr]
+        tags [terraform, catalog, cross-source, gdpr, residency]
+        docs "docs/residency.md"
         rationale """
-          A component whose catalog entry carries the annotation `plumb.dev/data-class: personal`
-          processes personal data. Every Terraform resource tagged with that component must be placed in
-          an allowed region. A region unknown until apply cannot be shown to comply, so it is
-          indeterminate, which a gate treats as blocking: residency fails closed.
+          A catalog entity annotated `plumb.dev/data-class: personal` processes personal data, and every
+          Terraform resource its component tag links to it (`r -> belongsTo`) must keep that data inside
+          the jurisdiction (GDPR chapter V: a bucket created in `us-east-1` is a transfer to a third
+          country). The location is the one the provider will use: AWS `region` (else the provider
+          configuration's region, as AWS provider 5 plans leave it to the provider), Azure `location`,
+          Google `location`/`region`/`zone`, with multi-regions expanded (GCS `EUR5` is Belgium and
+          London, so not EU). A location unknown until apply, or one Plumb's region data does not list,
+          cannot be shown to comply: it is indeterminate, which a gate treats as blocking, so residency
+          fails closed. A resource whose tags are unknown cannot be linked, so whether it holds personal
+          data is itself indeterminate (when the catalog has personal-data components at all).
         """
-        remediation "Move the resource to an allowed region (set the provider's or the resource's `region`)."
-        param allowed_regions: list<string> = ["eu-west-1", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1"]
+        remediation """
+          Create the resource in a region of the jurisdiction: set the resource's `region`/`location`,
+          or pass it a provider configured for such a region (`provider = aws.eu`). If the component does
+          not hold personal data, fix its `plumb.dev/data-class` annotation instead. To allow exact regions
+          rather than a jurisdiction, set `allowed_regions` in the pack.
+        """
+        param jurisdiction: string = "EU"
+        param allowed_regions: list<string> = []
+        param replication_only_types: list<string> = ["aws_db_instance_automated_backups_replication"]
 
         for r in terraform.resource
-        let c = first(catalog.Component[name(it) == r.tags["component"]])
-        let region = default(r.after.region, r.provider.region)
-        when c.metadata.annotations["plumb.dev/data-class"] == "personal"
-        require region in param.allowed_regions
-          else "'${r.address}' holds personal data of '${name(c)}' in region '${region}', outside ${param.allowed_regions}"
+        let linked = r -> belongsTo
+        let personal = filter(e in linked, e.metadata.annotations["plumb.dev/data-class"] == "personal")
+        let c = first(personal)
+        let personal_components = count(catalog.Component[metadata.annotations["plumb.dev/data-class"] == "personal"])
+        when not (r.actions == ["delete"] or r.actions == ["forget"])
+        # Global services have no region: personal_data_in_global_service names them.
+        when not is_global_service(r)
+        # Resources whose own location is a copy destination: personal_data_replicas_in_allowed_regions.
+        when type(r) not in param.replication_only_types
+        # Tags unknown until apply (`tags_all` with the provider's default tags still unknown): the
+        # resource cannot be linked, so whether it belongs to a personal-data component is unknown.
+        # Known resource tags that are empty, with a provider that sets no default tags, settle it.
+        let tags_unknown = is_unknown(r.tags) and (is_unknown(r.after.tags) or not is_empty(r.after.tags)
+          or not exists(r.provider.resolved_key) or exists(r.provider.expressions.default_tags)
+          or exists(r.provider.expressions.default_labels))
+        # (`tags_unknown and r.tags != null` is unknown exactly then, false otherwise.)
+        when count(personal) > 0 or (personal_components > 0 and count(linked) == 0 and tags_unknown and r.tags != null)
+        let loc = location(r)
+        # No location of its own (a random id, a role assignment): nothing is stored.
+        when exists(loc)
+        let allowed = map(a in param.allowed_regions, replace(lower(a), " ", ""))
+        let explicit = count(allowed) > 0
+        let inside = (explicit and loc in allowed) or (not explicit and in_jurisdiction(loc, param.jurisdiction))
+        let scope = first(filter(s in [join(param.allowed_regions, ", "), param.jurisdiction], s != ""))
+        require is_unknown(inside) or inside
+          else "'${r.address}' holds personal data of '${name(c)}' in region '${loc}' (${default(jurisdiction_of(loc), "not in Plumb's region data")}), outside ${scope}"
+          at loc
+        require known(inside) or inside
+          else "cannot tell whether '${r.address}' keeps the personal data of '${name(c)}' in ${scope}: its location '${loc}' is unknown until apply or not in Plumb's region data"
+          at loc
 
-        example pass {
+        example pass "EU region" {
           file "catalog-info.yaml" """
             apiVersion: backstage.io/v1alpha1
             kind: Component
@@ -230,7 +1657,7 @@ extension BuiltinPolicies {
                  "after": {"region": "eu-west-1", "tags": {"component": "payments-api"}}, "after_unknown": {}}}]}
           """
         }
-        example fail "us region" {
+        example fail "us region on the resource (AWS provider 6)" {
           file "catalog-info.yaml" """
             apiVersion: backstage.io/v1alpha1
             kind: Component
@@ -246,7 +1673,65 @@ extension BuiltinPolicies {
                "change": {"actions": ["create"], "before": null,
                  "after": {"region": ↓"us-east-1", "tags": {"component": "payments-api"}}, "after_unknown": {}}}]}
           """
-        } expect "holds personal data of 'payments-api' in region 'us-east-1'"
+        } expect "holds personal data of 'payments-api' in region 'us-east-1' (US), outside EU"
+        example fail "provider alias in the US (AWS provider 5: the region is the provider's)" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "infra/plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_db_instance.ledger", "mode": "managed", "type": "aws_db_instance", "name": "ledger",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"engine": "postgres", "tags": {"component": "payments-api"}}, "after_unknown": {"arn": true}}}],
+             "configuration": {
+               "provider_config": {
+                 "aws.us": {"name": "aws", "alias": "us", "expressions": {"region": {"constant_value": ↓"us-east-1"}}}},
+               "root_module": {"resources": [
+                 {"address": "aws_db_instance.ledger", "mode": "managed", "type": "aws_db_instance", "name": "ledger",
+                  "provider_config_key": "aws.us", "expressions": {"engine": {"constant_value": "postgres"}}}]}}}
+          """
+        } expect "'aws_db_instance.ledger' holds personal data of 'payments-api' in region 'us-east-1'"
+        example fail "GCS dual-region across the EU and London" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: crm
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: sales}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "google_storage_bucket.contacts", "mode": "managed", "type": "google_storage_bucket",
+               "name": "contacts", "provider_name": "registry.terraform.io/hashicorp/google",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"location": ↓"EUR5", "labels": {"component": "crm"}}, "after_unknown": {"url": true}}}]}
+          """
+        } expect "in region 'eur5' (EU+UK), outside EU"
+        example pass "Azure location written with spaces" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: crm
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: sales}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "azurerm_storage_account.sa", "mode": "managed", "type": "azurerm_storage_account",
+               "name": "sa", "provider_name": "registry.terraform.io/hashicorp/azurerm",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"location": "West Europe", "account_replication_type": "LRS", "tags": {"component": "crm"}},
+                 "after_unknown": {"id": true}}}]}
+          """
+        }
         example indeterminate "region known only after apply" {
           file "catalog-info.yaml" """
             apiVersion: backstage.io/v1alpha1
@@ -262,6 +1747,23 @@ extension BuiltinPolicies {
                "provider_name": "registry.terraform.io/hashicorp/aws",
                "change": {"actions": ["create"], "before": null,
                  "after": {"tags": {"component": "payments-api"}}, "after_unknown": {"region": true}}}]}
+          """
+        } expect "cannot tell whether 'aws_s3_bucket.b' keeps the personal data of 'payments-api' in EU"
+        example indeterminate "tags known only after apply" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"region": "us-east-1"}, "after_unknown": {"tags": true, "tags_all": true}}}]}
           """
         }
         example pass "not personal data" {
@@ -283,6 +1785,375 @@ extension BuiltinPolicies {
 
       """#),
     PolicySource(
+      path: "rules/residency/personal_data_in_global_service.plumb",
+      text: #"""
+      rule personal_data_in_global_service {
+        title "Components holding personal data do not use global services for it"
+        severity high
+        category residency
+        tags [terraform, catalog, cross-source, gdpr, residency]
+        docs "docs/residency.md"
+        rationale """
+          Global services have no region: a CloudFront distribution caches responses at edge locations
+          worldwide (even `PriceClass_100` includes the USA), Global Accelerator and Front Door route
+          through every point of presence, a resource whose location is `global` is stored wherever the
+          provider chooses. Personal data that passes through them leaves the jurisdiction, and no region
+          setting can bring it back, so such resources are named explicitly. Control-plane services that
+          hold configuration rather than the component's data (IAM, Route 53, Organizations, billing) are
+          exempt through `exempt_types` (regular expressions on the resource type), as region-deny
+          policies exempt them.
+        """
+        remediation """
+          Serve personal data from a regional service in the jurisdiction (an ALB or API Gateway in an
+          EU region instead of CloudFront, an Application Gateway instead of Front Door), or keep the
+          personal data out of the global service (do not cache it) and record that decision as a
+          waiver with a reason.
+        """
+        param exempt_types: list<string> = [
+          "^aws_iam_", "^aws_organizations_", "^aws_route53", "^aws_account_", "^aws_budgets_", "^aws_ce_", "^aws_cur_",
+          "^aws_billing", "^aws_bcmdataexports_", "^aws_costoptimizationhub_", "^aws_pricing_", "^aws_rolesanywhere_",
+          "^aws_notifications", "^aws_s3_account_public_access_block$", "^aws_ec2_image_block_public_access$",
+          "^azurerm_dns_", "^azurerm_private_dns_", "^azurerm_traffic_manager_", "^google_dns_", "_iam_",
+          "^google_service_account", "^google_organization_", "^google_folder_", "^google_billing_"
+        ]
+
+        for r in terraform.resource
+        let linked = r -> belongsTo
+        let personal = filter(e in linked, e.metadata.annotations["plumb.dev/data-class"] == "personal")
+        let c = first(personal)
+        let personal_components = count(catalog.Component[metadata.annotations["plumb.dev/data-class"] == "personal"])
+        when not (r.actions == ["delete"] or r.actions == ["forget"])
+        when is_global_service(r)
+        # Tags unknown until apply (`tags_all` with the provider's default tags still unknown): the
+        # resource cannot be linked, so whether it belongs to a personal-data component is unknown.
+        # Known resource tags that are empty, with a provider that sets no default tags, settle it.
+        let tags_unknown = is_unknown(r.tags) and (is_unknown(r.after.tags) or not is_empty(r.after.tags)
+          or not exists(r.provider.resolved_key) or exists(r.provider.expressions.default_tags)
+          or exists(r.provider.expressions.default_labels))
+        # (`tags_unknown and r.tags != null` is unknown exactly then, false otherwise.)
+        when count(personal) > 0 or (personal_components > 0 and count(linked) == 0 and tags_unknown and r.tags != null)
+        require any(p in param.exempt_types, type(r) matches p)
+          else "'${r.address}' (${type(r)}) is a global service with no region: the personal data of '${name(c)}' it handles is not confined to any jurisdiction"
+          at r.type
+
+        example pass "IAM role of a personal-data component (control plane, exempt)" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_iam_role.api", "mode": "managed", "type": "aws_iam_role", "name": "api",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"name": "payments-api", "tags": {"component": "payments-api"}}, "after_unknown": {"arn": true}}}]}
+          """
+        }
+        example fail "CloudFront in front of a personal-data component" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_cloudfront_distribution.api", "mode": "managed", "type": ↓"aws_cloudfront_distribution",
+               "name": "api", "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"price_class": "PriceClass_100", "enabled": true, "tags": {"component": "payments-api"}},
+                 "after_unknown": {"arn": true, "domain_name": true}}}]}
+          """
+        } expect "'aws_cloudfront_distribution.api' (aws_cloudfront_distribution) is a global service with no region: the personal data of 'payments-api'"
+        example fail "Azure resource placed in the 'global' location" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: crm
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: sales}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "azurerm_cdn_profile.web", "mode": "managed", "type": ↓"azurerm_cdn_profile", "name": "web",
+               "provider_name": "registry.terraform.io/hashicorp/azurerm",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"location": "global", "sku": "Standard_Microsoft", "tags": {"component": "crm"}},
+                 "after_unknown": {"id": true}}}]}
+          """
+        } expect "the personal data of 'crm' it handles is not confined to any jurisdiction"
+        example indeterminate "tags known only after apply" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_cloudfront_distribution.api", "mode": "managed", "type": "aws_cloudfront_distribution",
+               "name": "api", "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"price_class": "PriceClass_All", "enabled": true},
+                 "after_unknown": {"arn": true, "tags": true, "tags_all": true}}}]}
+          """
+        }
+        example pass "CloudFront of a component without personal data" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: docs-site}
+            spec: {type: website, lifecycle: production, owner: web}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_cloudfront_distribution.docs", "mode": "managed", "type": "aws_cloudfront_distribution",
+               "name": "docs", "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"enabled": true, "tags": {"component": "docs-site"}}, "after_unknown": {"arn": true}}}]}
+          """
+        }
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/residency/personal_data_replicas_in_allowed_regions.plumb",
+      text: #"""
+      rule personal_data_replicas_in_allowed_regions {
+        title "Replicas and backups of personal data stay in allowed regions"
+        severity critical
+        category residency
+        tags [terraform, catalog, cross-source, gdpr, residency, replication, backup]
+        docs "docs/residency.md"
+        rationale """
+          Replication and backup settings are where residency silently breaks: the table is in Frankfurt
+          but a DynamoDB `replica` sits in `us-east-1`, an S3 replication rule copies every object to a
+          bucket in Virginia, a geo-redundant (GRS) storage account or SQL database backs up to the
+          paired region, Cosmos DB writes to every `geo_location`, Cloud SQL keeps backups in a
+          multi-region, Secret Manager's automatic replication stores secrets anywhere. Each copy is a
+          transfer of the personal data as much as the primary. A destination unknown until apply, or
+          one Plumb cannot resolve (a replication target bucket outside the plan, a geo-redundant account
+          in a region without a pair), is indeterminate: residency fails closed.
+        """
+        remediation """
+          Point replicas and backup copies at regions of the jurisdiction (`replica { region_name =
+          "eu-central-1" }`, a destination bucket in an EU region, `backup_configuration { location =
+          "eu" }`, `user_managed` Secret Manager replicas), or use locally/zone-redundant storage (`ZRS`,
+          `LRS`, `storage_account_type = "Zone"`) where the pair is outside the jurisdiction.
+        """
+        param jurisdiction: string = "EU"
+        param allowed_regions: list<string> = []
+
+        for r in terraform.resource
+        # Resources that cannot be tagged (an S3 replication configuration) take the components of the
+        # resources they reference (the source bucket).
+        let linked = flatten([r -> belongsTo, filter(e in r -> references -> belongsTo, not exists(r.tags))])
+        let personal = filter(e in linked, e.metadata.annotations["plumb.dev/data-class"] == "personal")
+        let c = first(personal)
+        when not (r.actions == ["delete"] or r.actions == ["forget"])
+        when count(personal) > 0
+        let replicas = replica_locations(r)
+        when count(replicas) > 0
+        let allowed = map(a in param.allowed_regions, replace(lower(a), " ", ""))
+        let explicit = count(allowed) > 0
+        let scope = first(filter(s in [join(param.allowed_regions, ", "), param.jurisdiction], s != ""))
+        # Copies known to be outside (a copy whose location is unknown is judged below).
+        let outside = filter(l in replicas,
+          known(l) and ((explicit and l not in allowed)
+            or (not explicit and exists(jurisdiction_of(l)) and not in_jurisdiction(l, param.jurisdiction))))
+        require count(outside) == 0
+          else "'${r.address}' (personal data of '${c.metadata.name}') copies its data to ${join(map(l in outside, "'${l}' (${default(jurisdiction_of(l), "not in Plumb's region data")})"), ", ")}, outside ${scope}"
+          at first(outside)
+        require count(outside) > 0
+            or all(l in replicas, (explicit and l in allowed) or (not explicit and in_jurisdiction(l, param.jurisdiction)))
+          else "cannot tell where '${r.address}' (personal data of '${c.metadata.name}') copies its data: ${join(map(l in replicas, "'${l}'"), ", ")} (a copy's location is unknown until apply or not in Plumb's region data)"
+
+        example pass "DynamoDB replica in the EU" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_dynamodb_table.orders", "mode": "managed", "type": "aws_dynamodb_table", "name": "orders",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"region": "eu-central-1", "replica": [{"region_name": "eu-west-1"}],
+                           "tags": {"component": "payments-api"}},
+                 "after_unknown": {"arn": true, "replica": [{"arn": true}]}}}]}
+          """
+        }
+        example fail "DynamoDB replica in the US" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_dynamodb_table.orders", "mode": "managed", "type": "aws_dynamodb_table", "name": "orders",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"region": "eu-central-1",
+                           "replica": [{"region_name": "eu-west-1"}, {"region_name": ↓"us-east-1"}],
+                           "tags": {"component": "payments-api"}},
+                 "after_unknown": {"arn": true, "replica": [{"arn": true}, {"arn": true}]}}}]}
+          """
+        } expect "'aws_dynamodb_table.orders' (personal data of 'payments-api') copies its data to 'us-east-1' (US), outside EU"
+        example fail "geo-redundant storage account in London replicates to UK West" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: crm
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: sales}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "azurerm_storage_account.contacts", "mode": "managed", "type": "azurerm_storage_account",
+               "name": "contacts", "provider_name": "registry.terraform.io/hashicorp/azurerm",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"location": ↓"uksouth", "account_replication_type": "GRS", "tags": {"component": "crm"}},
+                 "after_unknown": {"id": true, "secondary_location": true}}}]}
+          """
+        } expect "copies its data to 'ukwest' (UK), outside EU"
+        example fail "S3 replication to a bucket in the US managed in the same plan" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_s3_bucket.exports", "mode": "managed", "type": "aws_s3_bucket", "name": "exports",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"bucket": "acme-exports", "region": "eu-central-1", "tags": {"component": "payments-api"}},
+                 "after_unknown": {"arn": true}}},
+              {"address": "aws_s3_bucket.replica", "mode": "managed", "type": "aws_s3_bucket", "name": "replica",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"bucket": "acme-exports-replica", "region": ↓"us-east-1", "tags": {"component": "payments-api"}},
+                 "after_unknown": {"arn": true}}},
+              {"address": "aws_s3_bucket_replication_configuration.exports", "mode": "managed",
+               "type": "aws_s3_bucket_replication_configuration", "name": "exports",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"region": "eu-central-1", "bucket": "acme-exports",
+                           "rule": [{"id": "all", "status": "Enabled",
+                                     "destination": [{"bucket": "arn:aws:s3:::acme-exports-replica"}]}]},
+                 "after_unknown": {"id": true}}}],
+             "configuration": {"root_module": {"resources": [
+               {"address": "aws_s3_bucket.exports", "mode": "managed", "type": "aws_s3_bucket", "name": "exports",
+                "expressions": {"bucket": {"constant_value": "acme-exports"}}},
+               {"address": "aws_s3_bucket.replica", "mode": "managed", "type": "aws_s3_bucket", "name": "replica",
+                "expressions": {"bucket": {"constant_value": "acme-exports-replica"}}},
+               {"address": "aws_s3_bucket_replication_configuration.exports", "mode": "managed",
+                "type": "aws_s3_bucket_replication_configuration", "name": "exports",
+                "expressions": {"bucket": {"references": ["aws_s3_bucket.exports.id", "aws_s3_bucket.exports"]},
+                                "rule": [{"destination": [{"bucket": {"references": ["aws_s3_bucket.replica.arn", "aws_s3_bucket.replica"]}}]}]}}]}}}
+          """
+        } expect "'aws_s3_bucket_replication_configuration.exports' (personal data of 'payments-api') copies its data to 'us-east-1' (US)"
+        example indeterminate "Cloud SQL backups in the default multi-region" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: crm
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: sales}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "google_sql_database_instance.main", "mode": "managed", "type": "google_sql_database_instance",
+               "name": "main", "provider_name": "registry.terraform.io/hashicorp/google",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"region": "europe-west1", "settings": [{"backup_configuration": [{"enabled": true, "location": null}],
+                           "user_labels": {"component": "crm"}}], "labels": {"component": "crm"}},
+                 "after_unknown": {"connection_name": true}}}]}
+          """
+        } expect "cannot tell where 'google_sql_database_instance.main' (personal data of 'crm') copies its data"
+        example indeterminate "DynamoDB replica region known only after apply" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_dynamodb_table.orders", "mode": "managed", "type": "aws_dynamodb_table", "name": "orders",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"region": "eu-central-1", "replica": [{}], "tags": {"component": "payments-api"}},
+                 "after_unknown": {"replica": [{"region_name": true}]}}}]}
+          """
+        }
+        example pass "Secret Manager with EU user-managed replicas" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: crm
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: sales}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "google_secret_manager_secret.db", "mode": "managed", "type": "google_secret_manager_secret",
+               "name": "db", "provider_name": "registry.terraform.io/hashicorp/google",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"secret_id": "db", "labels": {"component": "crm"},
+                           "replication": [{"auto": [], "user_managed": [{"replicas": [
+                             {"location": "europe-west1"}, {"location": "europe-west4"}]}]}]},
+                 "after_unknown": {"id": true}}}]}
+          """
+        }
+        example fail "Secret Manager automatic replication is global" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: crm
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: sales}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "google_secret_manager_secret.db", "mode": "managed", "type": "google_secret_manager_secret",
+               "name": "db", "provider_name": "registry.terraform.io/hashicorp/google",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"secret_id": "db", "labels": {"component": "crm"},
+                           "replication": [{"auto": ↓[{"customer_managed_encryption": []}], "user_managed": []}]},
+                 "after_unknown": {"id": true}}}]}
+          """
+        } expect "copies its data to 'global' (ALL), outside EU"
+      }
+
+      """#),
+    PolicySource(
       path: "rules/security/github/actions_pinned_to_sha.plumb",
       text: #"""
       rule actions_pinned_to_sha {
@@ -298,11 +2169,16 @@ extension BuiltinPolicies {
         """
         remediation "Pin the action to the commit SHA of the release you reviewed, with the tag in a comment: `uses: owner/repo@<sha> # v1.2.3`."
         param trusted_owners: list<string> = []
+        # `owner/repo@tag: sha` (owner/repo lower-cased), filled by `plumb fix` from .plumb/action-pins.yaml
+        # and the pins already in the repository; without a known pin there is no fix.
+        param action_pins: any
 
         for s in github.step
         when s.uses_ref.kind == "repository" and not (lower(s.uses_ref.owner) in param.trusted_owners)
+        let pin = param.action_pins[lower(s.uses_ref.owner + "/" + s.uses_ref.repo) + "@" + s.uses_ref.ref]
         require s.uses_ref.ref_kind == "sha"
           else "'${s.uses_ref.owner}/${s.uses_ref.repo}' is pinned to ${s.uses_ref.ref_kind} '${s.uses_ref.ref}', not a full commit SHA" at s.uses
+          fix { set s.uses = s.uses_ref.owner + "/" + s.uses_ref.repo + default("/" + s.uses_ref.path, "") + "@" + pin }
 
         example pass """
           on: push
@@ -1119,11 +2995,15 @@ extension BuiltinPolicies {
         """
         remediation "Pin the call to the commit you reviewed, with the tag in a comment: `uses: owner/repo/.github/workflows/x.yml@<sha> # v1.2.3`."
         param trusted_owners: list<string> = []
+        # `owner/repo@tag: sha` (owner/repo lower-cased), filled by `plumb fix`; without a pin, no fix.
+        param action_pins: any
 
         for j in github.job("reusable")
         when j.uses_ref.kind == "repository" and not (lower(j.uses_ref.owner) in param.trusted_owners)
+        let pin = param.action_pins[lower(j.uses_ref.owner + "/" + j.uses_ref.repo) + "@" + j.uses_ref.ref]
         require j.uses_ref.ref_kind == "sha"
           else "job '${j.id}' calls '${j.uses_ref.raw}', pinned to ${j.uses_ref.ref_kind} '${default(j.uses_ref.ref, "")}', not a full commit SHA" at j.uses
+          fix { set j.uses = j.uses_ref.owner + "/" + j.uses_ref.repo + default("/" + j.uses_ref.path, "") + "@" + pin }
 
         example pass """
           on: push
@@ -1396,7 +3276,7 @@ extension BuiltinPolicies {
         title "Jobs declare their token permissions"
         severity medium
         category security
-        tags [github-actions, least-privilege]
+        tags [github-actions, least-privilege, "unsafe-fix"]
         rationale """
           A job with no `permissions` in the job or the workflow gets the repository's default
           GITHUB_TOKEN permissions: read-write on every scope in repositories created before February
@@ -1413,6 +3293,7 @@ extension BuiltinPolicies {
         when not (reusable_only and type(j) == "steps")
         require j.permissions_kind != "missing" or workflow.permissions_kind != "missing"
           else "job '${j.id}' runs with the repository's default token permissions: neither the job nor the workflow sets 'permissions'" at j.id
+          fix { set workflow.permissions = {contents: "read"} }
 
         example pass """
           on: pull_request
@@ -1676,7 +3557,7 @@ extension BuiltinPolicies {
         title "Jobs do not run with a write-all token"
         severity high
         category security
-        tags [github-actions, least-privilege]
+        tags [github-actions, least-privilege, "unsafe-fix"]
         rationale """
           `permissions: write-all` gives the job's GITHUB_TOKEN write access to every scope: any step
           (or a compromised action) can push code, rewrite releases and tags, publish packages, approve
@@ -1689,8 +3570,10 @@ extension BuiltinPolicies {
         let workflow = first(j -> inWorkflow)
         require j.permissions_kind != "write-all"
           else "job '${j.id}' asks for a write-all token" at j.permissions
+          fix { set j.permissions = {contents: "read"} }
         require j.permissions_kind != "missing" or workflow.permissions_kind != "write-all"
           else "job '${j.id}' inherits the workflow's write-all token" at workflow.permissions
+          fix { set workflow.permissions = {contents: "read"} }
 
         example pass """
           on: push
@@ -2640,8 +4523,10 @@ extension BuiltinPolicies {
         let from_snapshot = exists(v.config.snapshot_id) or (known(v.after.snapshot_id) and not is_empty(v.after.snapshot_id))
         require default_on or not (unset and not from_snapshot)
           else "'${v.address}' does not set encrypted = true, and the plan does not turn on EBS encryption by default" at v.address
+          fix { set v.after.encrypted = true }
         require default_on or (unset and not from_snapshot) or v.after.encrypted == true
           else "'${v.address}' has encrypted = ${v.after.encrypted}" at v.after.encrypted
+          fix { set v.after.encrypted = true }
 
         example pass """
           {"format_version": "1.2", "resource_changes": [
@@ -3785,6 +5670,7 @@ extension BuiltinPolicies {
         when not is_null(db.after)
         require db.after.publicly_accessible != true
           else "'${db.address}' is publicly accessible" at db.after.publicly_accessible
+          fix { set db.after.publicly_accessible = false }
 
         example pass """
           {"format_version": "1.2", "resource_changes": [
@@ -3843,8 +5729,10 @@ extension BuiltinPolicies {
         let unset = exists(db.provider.key) and not exists(db.config.storage_encrypted) and is_unknown(db.after.storage_encrypted)
         require not unset
           else "'${db.address}' does not set storage_encrypted (its storage is unencrypted)" at db.address
+          fix { set db.after.storage_encrypted = true }
         require unset or db.after.storage_encrypted == true
           else "'${db.address}' has storage_encrypted = ${db.after.storage_encrypted}" at db.after.storage_encrypted
+          fix { set db.after.storage_encrypted = true }
 
         example pass """
           {"format_version": "1.2", "resource_changes": [
@@ -4539,9 +6427,11 @@ extension BuiltinPolicies {
         # The legacy inline block is computed (unknown) when the configuration does not write it.
         let inline_unset = exists(b.provider.key) and not exists(b.config.versioning) and is_unknown(b.after.versioning)
         let inline_on = not inline_unset and any(v in b.after.versioning, v.enabled == true)
-        let status = first(versionings).after.versioning_configuration[0].status
+        let versioning = first(versionings)
+        let status = versioning.after.versioning_configuration[0].status
         require count(versionings) == 0 or inline_on or all(v in versionings, v.after.versioning_configuration[0].status == "Enabled")
           else "'${b.address}' has versioning status '${status}' (${first(versionings).address})" at status
+          fix { set versioning.after.versioning_configuration[0].status = "Enabled" }
         require count(versionings) > 0 or inline_on or any(p in opaque, p.after.bucket == b.after.bucket)
           else "'${b.address}' does not enable versioning" at b.address
 
@@ -4641,6 +6531,12 @@ extension BuiltinPolicies {
         let off = filter(f in param.flags, r.after[f] != true)
         require count(off) == 0
           else "'${r.address}' leaves ${join(off, ", ")} off" at r.after[first(off)]
+          fix {
+            set r.after.block_public_acls = true
+            set r.after.block_public_policy = true
+            set r.after.ignore_public_acls = true
+            set r.after.restrict_public_buckets = true
+          }
 
         example pass """
           {"format_version": "1.2", "resource_changes": [
@@ -5830,9 +7726,11 @@ extension BuiltinPolicies {
         require sa.after.allow_nested_items_to_be_public != true
           else "'${sa.address}' lets containers be made public (allow_nested_items_to_be_public = true)"
           at sa.after.allow_nested_items_to_be_public
+          fix { set sa.after.allow_nested_items_to_be_public = false }
         require sa.after.allow_blob_public_access != true
           else "'${sa.address}' allows public blob access (allow_blob_public_access = true)"
           at sa.after.allow_blob_public_access
+          fix { set sa.after.allow_blob_public_access = false }
 
         example pass """
           {"format_version": "1.2", "resource_changes": [
@@ -7258,9 +9156,11 @@ extension BuiltinPolicies {
         require not exists(pap) or pap_unset or pap == "enforced"
           else "'${b.address}' does not enforce public access prevention (public_access_prevention = '${pap}')"
           at pap
+          fix { set b.after.public_access_prevention = "enforced" }
         # Missing before provider 4.x, which cannot set it.
         require exists(pap) and not pap_unset
           else "'${b.address}' does not set public_access_prevention: it inherits the organization policy instead of enforcing prevention"
+          fix { set b.after.public_access_prevention = "enforced" }
 
         example pass """
           {"format_version": "1.2", "resource_changes": [
@@ -7404,6 +9304,7 @@ extension BuiltinPolicies {
             or b.config.uniform_bucket_level_access.constant_value == true
           else "'${b.address}' does not enable uniform_bucket_level_access: per-object ACLs can grant access that IAM does not show"
           at ubla
+          fix { set b.after.uniform_bucket_level_access = true }
 
         example pass """
           {"format_version": "1.2", "resource_changes": [

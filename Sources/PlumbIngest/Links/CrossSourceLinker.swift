@@ -124,16 +124,24 @@ struct CrossSourceLinker {
 struct CatalogDirectory {
   let entities: [Entity]
   private let byName: [String: [Entity]]
+  /// The Components, in entity order.
+  let components: [Entity]
+  /// The Components by the directory of the file that defines them, in entity order.
+  private let componentsByDirectory: [String: [Entity]]
 
   init(_ entities: [Entity]) {
     self.entities = entities
     var byName: [String: [Entity]] = [:]
     for entity in entities { byName[entity.name.lowercased(), default: []].append(entity) }
     self.byName = byName
+    let componentKind = EntityKinds.catalog("Component")
+    components = entities.filter { $0.kind == componentKind }
+    var byDirectory: [String: [Entity]] = [:]
+    for component in components { byDirectory[Self.parent(of: component.location.path), default: []].append(component) }
+    componentsByDirectory = byDirectory
   }
 
   var isEmpty: Bool { entities.isEmpty }
-  var components: [Entity] { entities.filter { $0.kind == EntityKinds.catalog("Component") } }
 
   /// Resolves `[kind:][namespace/]name`; without a kind, the first of `defaultKinds` that has it.
   func resolve(_ reference: String, defaultKinds: [String]) -> Entity? {
@@ -179,8 +187,7 @@ struct CatalogDirectory {
   func components(near path: String) -> [Entity] {
     var directory = Self.parent(of: path)
     while true {
-      let here = components.filter { Self.parent(of: $0.location.path) == directory }
-      if !here.isEmpty { return here }
+      if let here = componentsByDirectory[directory], !here.isEmpty { return here }
       if directory.isEmpty { return [] }
       directory = Self.parent(of: directory)
     }

@@ -247,8 +247,19 @@ struct Checker {
         types.append(.entities(selector.kind))
         continue
       }
+      // flatten([list of entities, …]) keeps the entities' type (a fix can then edit `first(…)`).
+      if name == "flatten", case .list(let items, _) = argument, !items.isEmpty {
+        let itemTypes = items.map { infer($0, scope, candidate: candidate) }
+        if case .entities(let kind)? = itemTypes.first, itemTypes.allSatisfy({ $0 == .entities(kind) }) {
+          types.append(.entities(kind))
+        } else {
+          types.append(.value)
+        }
+        continue
+      }
       types.append(infer(argument, scope, candidate: candidate))
     }
+    if name == "flatten", case .entities(let kind)? = types.first { return .entities(kind) }
     if name == "matches", arguments.count == 2, case .string(let parts, let patternRange) = arguments[1],
       parts.count == 1, case .text(let pattern) = parts[0], (try? NSRegularExpression(pattern: pattern)) == nil
     {

@@ -42,6 +42,27 @@ public enum Builtins {
     .init(name: "type", arity: 1...1, signature: "type(e)", summary: "an entity's type (component type, resource type)"),
     .init(name: "id", arity: 1...1, signature: "id(e)", summary: "an entity's stable id"),
     .init(name: "file", arity: 1...1, signature: "file(x)", summary: "the file an entity or value was written in"),
+    .init(
+      name: "version_compare", arity: 2...2, signature: "version_compare(a, b)",
+      summary: "-1, 0 or 1 as version a is lower than, equal to or higher than b (dotted numbers, a leading `v` and a `-pre` suffix allowed; missing when either is not a version)"),
+    .init(
+      name: "version_floor", arity: 1...1, signature: "version_floor(constraint)",
+      summary: "the lowest version a Terraform version constraint admits (`~> 5.2` → `5.2`, `>= 3.1, < 4` → `3.1`, `1.4.0` → `1.4.0`); missing when it has no lower bound"),
+    .init(
+      name: "location", arity: 1...1, signature: "location(r)",
+      summary: "where a Terraform resource keeps its data: AWS `region` (else the provider's region), Azure `location` (lower case, no spaces; child resources: their parent's), Google `location`/`region`/`zone` (zones → region; `eu`, `eur4` … as tokens); `global` for global services; unknown when the plan cannot tell; missing when the resource has no location"),
+    .init(
+      name: "replica_locations", arity: 1...1, signature: "replica_locations(r)",
+      summary: "locations of the copies a resource makes of its data: DynamoDB `replica`, Secrets Manager `replica`, S3 replication destinations (buckets in the same plan), RDS automated-backup replication, AWS Backup copy actions, Azure geo-redundant storage/backups (the paired region), Key Vault pair, Cosmos DB `geo_location`, Cloud SQL backup location, Secret Manager replicas (`auto` → `global`), GCS dual-region `data_locations`; an element is unknown where the plan cannot tell"),
+    .init(
+      name: "is_global_service", arity: 1...1, signature: "is_global_service(r)",
+      summary: "true for resources of global services that have no region (AWS IAM, Route 53, CloudFront, Organizations …; Azure Front Door, DNS, Traffic Manager; Google DNS, IAM, global load balancing) and for resources whose location is `global`"),
+    .init(
+      name: "jurisdiction_of", arity: 1...1, signature: "jurisdiction_of(location)",
+      summary: "the jurisdiction of a location: `EU`, `EEA` (EEA outside the EU), `UK`, `CH`, `US`, another country's ISO code, `EU+UK` for a dual-region across both, `ALL` for `global`; missing when the location is not in Plumb's region data"),
+    .init(
+      name: "in_jurisdiction", arity: 2...2, signature: "in_jurisdiction(location, jurisdiction)",
+      summary: "true when every place a location stores data is inside the jurisdiction (`EU`, `EEA`, `UK`, `CH`, `US`, `ALL`, an ISO country code, or a list of these); unknown when the location is unknown or not in Plumb's region data"),
   ]
 
   static let byName: [String: BuiltinFunction] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
@@ -119,9 +140,52 @@ extension Evaluator {
       guard let elements = x.elements, case .string(let separator) = args[1].scalar else { return .missing }
       if elements.contains(where: \.isUnknown) { return .unknown }
       return .string(elements.map(\.text).joined(separator: separator))
+    case "version_compare":
+      if x.isUnknown || args[1].isUnknown { return .unknown }
+      guard case .string(let a) = x.scalar, case .string(let b) = args[1].scalar,
+        let left = Versions.parse(a), let right = Versions.parse(b)
+      else { return .missing }
+      return .int(Versions.compare(left, right))
+    case "version_floor":
+      if x.isUnknown { return .unknown }
+      guard case .string(let constraint) = x.scalar, let floor = Versions.floor(constraint) else { return .missing }
+      return x.location.map { .value(.located(.string(floor), $0)) } ?? .string(floor)
+    case "location", "replica_locations", "is_global_service":
+      if x.isUnknown { return .unknown }
+      guard case .entity(let entity) = x else { return name == "is_global_service" ? .bool(false) : .missing }
+      let resolver = ResidencyResolver(graph: graph, indexes: indexes)
+      switch name {
+      case "location": return .value(resolver.location(entity))
+      case "replica_locations": return .value(resolver.replicaLocations(entity))
+      default: return .bool(resolver.isGlobalService(entity))
+      }
+    case "jurisdiction_of":
+      if x.isUnknown { return .unknown }
+      guard case .string(let location) = x.scalar else { return .missing }
+      guard let places = Regions.places(location) else { return .missing }
+      return .string(Regions.jurisdictionName(places))
+    case "in_jurisdiction":
+      return inJurisdiction(x, args[1])
     default:
       return stringFunction(name, args)
     }
+  }
+
+  /// `in_jurisdiction(location, jurisdiction)`: every place of the location inside the union of
+  /// the named jurisdictions.
+  func inJurisdiction(_ location: RuntimeValue, _ jurisdiction: RuntimeValue) -> RuntimeValue {
+    if location.isUnknown || jurisdiction.isUnknown { return .unknown }
+    var allowed = Set<String>()
+    for name in jurisdiction.elements ?? [jurisdiction] {
+      if name.isUnknown { return .unknown }
+      guard case .string(let text) = name.scalar, let countries = Regions.countries(ofJurisdiction: text) else {
+        return .missing
+      }
+      allowed.formUnion(countries)
+    }
+    guard case .string(let text) = location.scalar else { return .missing }
+    guard let places = Regions.places(text), !places.isEmpty else { return .unknown }
+    return .bool(places.allSatisfy { Regions.place($0, isIn: allowed) })
   }
 
   func stringFunction(_ name: String, _ args: [RuntimeValue]) -> RuntimeValue {
@@ -145,5 +209,68 @@ extension Evaluator {
       return .string(s.replacingOccurrences(of: old, with: new))
     default: return .missing
     }
+  }
+}
+
+/// Dotted version numbers, for `version_compare` and `version_floor`.
+enum Versions {
+  struct Version {
+    var numbers: [Int]
+    var prerelease: String?
+  }
+
+  /// `1.2.3`, `v1.2`, `1.2.3-rc.1`, `1.2.3+build` → numbers and pre-release; nil otherwise.
+  static func parse(_ text: String) -> Version? {
+    var body = Substring(text.trimmingCharacters(in: .whitespaces))
+    if body.first == "v" || body.first == "V" { body = body.dropFirst() }
+    if let plus = body.firstIndex(of: "+") { body = body[..<plus] }
+    var prerelease: String?
+    if let dash = body.firstIndex(of: "-") {
+      prerelease = String(body[body.index(after: dash)...])
+      body = body[..<dash]
+    }
+    let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+    guard !parts.isEmpty, parts.count <= 4 else { return nil }
+    var numbers: [Int] = []
+    for part in parts {
+      guard !part.isEmpty, part.allSatisfy(\.isASCII), let number = Int(part), number >= 0 else { return nil }
+      numbers.append(number)
+    }
+    return Version(numbers: numbers, prerelease: prerelease)
+  }
+
+  /// -1, 0 or 1. Missing components count as 0; a pre-release is lower than its release.
+  static func compare(_ a: Version, _ b: Version) -> Int {
+    for position in 0..<max(a.numbers.count, b.numbers.count) {
+      let x = position < a.numbers.count ? a.numbers[position] : 0
+      let y = position < b.numbers.count ? b.numbers[position] : 0
+      if x != y { return x < y ? -1 : 1 }
+    }
+    switch (a.prerelease, b.prerelease) {
+    case (nil, nil): return 0
+    case (nil, _): return 1
+    case (_, nil): return -1
+    case (let x?, let y?): return x == y ? 0 : (x < y ? -1 : 1)
+    }
+  }
+
+  /// The highest lower bound of a Terraform version constraint (`~>`, `>=`, `>`, `=` or a bare
+  /// version); nil when it has none (`< 2.0`, `!= 1.1`) or does not parse.
+  static func floor(_ constraint: String) -> String? {
+    var best: (text: String, version: Version)?
+    for clause in constraint.split(separator: ",") {
+      var text = Substring(clause.trimmingCharacters(in: .whitespaces))
+      var lower = true
+      for op in ["~>", ">=", "<=", "!=", ">", "<", "="] where text.hasPrefix(op) {
+        lower = ["~>", ">=", ">", "="].contains(op)
+        text = text.dropFirst(op.count)
+        break
+      }
+      let versionText = text.trimmingCharacters(in: .whitespaces)
+      guard let version = parse(versionText) else { return nil }
+      guard lower else { continue }
+      if best == nil || compare(version, best!.version) > 0 { best = (versionText, version) }
+    }
+    return best?.text
   }
 }

@@ -11,10 +11,13 @@ struct Evaluator {
   let rule: CompiledRule
   let params: [String: RuntimeValue]
   let indexes: IndexCache
-  private var evidence: [Evidence] = []
+  /// What was recorded since `startRecording`, rendered only when a finding needs it.
+  private var evidence: [(expr: Expr, value: RuntimeValue)] = []
   private var recording = false
   private var regexes: [String: NSRegularExpression?] = [:]
   private var memo: [Int: RuntimeValue] = [:]
+  /// Large join candidate lists, grouped for narrowing (see `JoinNarrowing.swift`).
+  var joins: [JoinSite: NarrowedJoin] = [:]
 
   init(graph: DocumentGraph, rule: CompiledRule, params: [String: RuntimeValue], indexes: IndexCache) {
     self.graph = graph
@@ -60,7 +63,7 @@ struct Evaluator {
       case .when(let condition, _):
         startRecording()
         let truth = truth(eval(condition, env))
-        let decided = stopRecording()
+        let recorded = stopRecording()
         switch truth {
         case .yes: continue
         case .no:
@@ -68,6 +71,7 @@ struct Evaluator {
           outcome.states.append((entity.id, .notApplicable))
           return
         case .unknown:
+          let decided = rendered(recorded)
           // Whether the rule applies is unknown until apply: never silently not-applicable.
           outcome.findings.append(
             finding(
@@ -81,8 +85,9 @@ struct Evaluator {
       case .require(let requirement):
         startRecording()
         let truth = truth(eval(requirement.condition, env))
-        let decided = stopRecording()
+        let recorded = stopRecording()
         if truth == .yes { continue }
+        let decided = rendered(recorded)
         let verdict: Verdict = truth == .no ? .fail : .indeterminate
         if verdict == .fail { anyFailure = true } else { anyUnknown = true }
         var message = evalMessage(requirement.message, env)
@@ -145,14 +150,22 @@ struct Evaluator {
   // MARK: Evidence
 
   mutating func startRecording() {
-    evidence.removeAll()
+    evidence.removeAll(keepingCapacity: true)
     recording = true
   }
 
-  mutating func stopRecording() -> [Evidence] {
+  /// Stops recording and returns what was recorded. Rendering it (`rendered`) costs more than
+  /// most evaluations, and only findings need it: a passing or not-applicable entity never does.
+  mutating func stopRecording() -> [(expr: Expr, value: RuntimeValue)] {
     recording = false
+    return evidence
+  }
+
+  /// Recorded values as evidence, in order, without duplicates.
+  func rendered(_ recorded: [(expr: Expr, value: RuntimeValue)]) -> [Evidence] {
     var seen = Set<Evidence>()
-    return evidence.filter { seen.insert($0).inserted }
+    return recorded.map { Evidence(expression: rule.text($0.expr), value: $0.value.text, location: $0.value.location) }
+      .filter { seen.insert($0).inserted }
   }
 
   mutating func record(_ expr: Expr, _ value: RuntimeValue) {
@@ -161,7 +174,7 @@ struct Evaluator {
     case .string, .int, .float, .bool, .null, .list, .map, .param: return
     default: break
     }
-    evidence.append(Evidence(expression: rule.text(expr), value: value.text, location: value.location))
+    evidence.append((expr, value))
   }
 
   // MARK: Expressions
@@ -487,14 +500,30 @@ struct Evaluator {
     record(plan.probe, probe)
     if probe.isUnknown { return .unknown }
     var candidates: [Entity]
-    switch plan.key {
-    case .name:
-      guard case .string(let name) = probe.scalar else { return .list([]) }
-      candidates = graph.entities(ofKind: plan.kind, named: name)
-    case .attribute(let path):
-      candidates = indexes.index(graph, kind: plan.kind, path: path).lookup(probe.scalar)
+    if case .name = plan.key, probe.scalar.string == nil { return .list([]) }
+    let site = JoinSite(range.lowerBound, plan, probe)
+    if let site, let join = joins[site] {
+      // A large candidate list seen before: only the candidates that can pass are evaluated
+      // (all of them while evidence is recorded, so it stays the same).
+      candidates = recording ? join.candidates : narrow(join, env)
+    } else {
+      switch plan.key {
+      case .name:
+        guard case .string(let name) = probe.scalar else { return .list([]) }
+        candidates = graph.entities(ofKind: plan.kind, named: name)
+      case .attribute(let path):
+        candidates = indexes.index(graph, kind: plan.kind, path: path).lookup(probe.scalar)
+      }
+      // Cached by the size of the index hit: a long hit list that the type filter empties is as
+      // costly to build on every lookup as a long candidate list.
+      let hits = candidates.count
+      if !plan.types.isEmpty { candidates = candidates.filter { plan.types.contains($0.type ?? "") } }
+      if let site, hits >= NarrowedJoin.threshold {
+        let join = narrowedJoin(plan, candidates, env)
+        joins[site] = join
+        if !recording { candidates = narrow(join, env) }
+      }
     }
-    if !plan.types.isEmpty { candidates = candidates.filter { plan.types.contains($0.type ?? "") } }
     var result: [RuntimeValue] = []
     var scope = env
     for candidate in candidates {
@@ -551,7 +580,13 @@ struct Evaluator {
       current = next
       if let location = next.location { anchor = location }
     }
-    let rendered = value.map { jsonText(eval($0, env)) }
+    var rendered: String?
+    if let value {
+      // A value the rule cannot know (missing, unknown until apply) gives no fix: nothing is guessed.
+      let evaluated = eval(value, env)
+      if evaluated.isMissing || evaluated.isUnknown { return nil }
+      rendered = jsonText(evaluated)
+    }
     return ProposedFix(operation: operation, entity: entity.id, path: path, value: rendered, anchor: anchor)
   }
 

@@ -77,6 +77,22 @@ public struct PolicyEngine: Sendable {
     }
   }
 
+  private init(bindings: [RuleBinding]) {
+    self.bindings = bindings
+  }
+
+  /// A copy in which every rule that declares the parameter `name` gets `update(current value)`
+  /// (for values a run supplies itself, such as the action pins `plumb fix` reads).
+  public func updatingParameter(_ name: String, _ update: (RuntimeValue?) -> RuntimeValue) -> PolicyEngine {
+    PolicyEngine(
+      bindings: bindings.map { binding in
+        guard binding.rule.decl.params.contains(where: { $0.name == name }) else { return binding }
+        var parameters = binding.parameters
+        parameters[name] = update(parameters[name])
+        return RuleBinding(rule: binding.rule, enforcement: binding.enforcement, parameters: parameters)
+      })
+  }
+
   /// Evaluates every bound rule over `graph`, in parallel; the result is the same on every run.
   public func evaluate(_ graph: DocumentGraph) -> EvaluationResult {
     let indexes = IndexCache()

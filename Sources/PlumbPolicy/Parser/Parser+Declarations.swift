@@ -134,6 +134,11 @@ extension Parser {
   }
 
   mutating func parseType() -> ParamType {
+    // `any` is also a quantifier, so it comes as a keyword.
+    if current.kind == .keyword(.any) {
+      advance()
+      return .any
+    }
     guard let (name, nameRange) = expectIdentifier("a type (bool, int, number, string, any, list<…>)") else { return .any }
     switch name {
     case "bool": return .bool

@@ -1,2 +1,0 @@
-/// Fixes: see docs/fixes.md.
-public enum PlumbFixModule {}

@@ -1,0 +1,117 @@
+import Foundation
+import PlumbDiagnostics
+@_exported import PlumbFix
+import PlumbGraph
+import PlumbIngest
+import PlumbPolicy
+import PlumbReport
+
+/// What `plumb fix` was asked to do.
+public struct FixRunOptions: Sendable {
+  /// The check the fixes come from (paths, root, rules, pack, waivers).
+  public var check: CheckOptions
+  /// Apply unsafe fixes too.
+  public var includeUnsafe = false
+  /// Only fix findings of these rules.
+  public var rules: Set<String>?
+  /// The Terraform root module's directory (default: the plan's directory).
+  public var terraformRoot: String?
+
+  public init(check: CheckOptions) {
+    self.check = check
+  }
+}
+
+/// One `plumb fix`: the check, then fixes for its findings (waived and ignored ones excepted),
+/// planned, verified and ready to print as a diff, write in place, or bundle per team.
+public struct FixRun: Sendable {
+  /// The check the findings come from.
+  public let check: CheckRun
+  /// The fix engine (for re-verification of bundles).
+  public let engine: FixEngine?
+  /// The fixes.
+  public let result: FixResult
+  /// The action pins known to the run.
+  public let pins: ActionPins
+
+  /// The exit status: policy errors stop everything (3); otherwise 0.
+  public var exitStatus: Int32 { engine == nil ? ExitStatus.policyErrors : ExitStatus.success }
+
+  /// Runs the check and plans and verifies the fixes.
+  public static func run(_ options: FixRunOptions) -> FixRun {
+    let check = CheckRun.run(options.check)
+    let pins = ActionPins.load(root: check.ingest.root, graph: check.ingest.graph)
+    guard check.result != nil else {
+      return FixRun(check: check, engine: nil, result: FixResult(outcomes: [], applied: [], changes: []), pins: pins)
+    }
+    // The same rules and pack as the check, with the pins the repository knows.
+    let pinValue = RuntimeValue.value(.map(ValueMap(pins.parameterEntries.map { ($0.0, Value.string($0.1)) })))
+    let policy = PolicyEngine(library: check.library, pack: check.pack).updatingParameter("action_pins") { _ in pinValue }
+    let findings = policy.evaluate(check.ingest.graph).findings
+    let suppressed = Set(check.report.findings.filter { $0.suppression != nil }.map(\.finding.fingerprint))
+    let engine = FixEngine(
+      ingest: check.ingest, paths: options.check.paths, policy: policy, findings: findings, pins: pins,
+      terraformRoot: options.terraformRoot)
+    var fixOptions = FixOptions()
+    fixOptions.includeUnsafe = options.includeUnsafe
+    fixOptions.rules = options.rules
+    let result = engine.run(findings.filter { !suppressed.contains($0.fingerprint) }, options: fixOptions)
+    return FixRun(check: check, engine: engine, result: result, pins: pins)
+  }
+
+  /// The unified diff of every change (`git apply` reads it).
+  public var diff: String {
+    result.changes.map { UnifiedDiff.make(path: $0.path, old: $0.original, new: $0.patched) }.joined()
+  }
+
+  /// Writes every change in place (atomic, inside the root, never through a symlink); returns the
+  /// problems (empty when all were written).
+  public func write() -> [String] {
+    let writer = SafeWriter(root: check.ingest.root)
+    var problems: [String] = []
+    for change in result.changes {
+      do {
+        try writer.write(change.patched, to: change.absolutePath, expected: change.original)
+      } catch {
+        problems.append("\(change.path): \(error)")
+      }
+    }
+    return problems
+  }
+
+  /// Writes a bundle of change sets to `directory`. `notes`: change sets left out because they do
+  /// not verify on their own; `errors`: the bundle could not be written.
+  public func bundle(to directory: String, grouping: BundleGrouping) -> (notes: [String], errors: [String]) {
+    guard let engine else { return ([], ["the rules did not compile"]) }
+    let builder = BundleBuilder(engine: engine, graph: check.ingest.graph)
+    let (sets, notes) = builder.changeSets(result.applied, grouping: grouping)
+    do {
+      try builder.write(sets, grouping: grouping, to: directory)
+    } catch {
+      return (notes, ["cannot write the bundle to \(directory): \(error)"])
+    }
+    return (notes, [])
+  }
+
+  /// A summary: one line per finding with a fix, then the totals.
+  public func summary() -> String {
+    var out = ""
+    for outcome in result.outcomes {
+      let f = outcome.finding
+      let status = outcome.status.rawValue + (outcome.status == .fixed && !outcome.safe ? " (unsafe)" : "")
+      out += "\(status.padding(toLength: 18, withPad: " ", startingAt: 0)) \(f.location.path):\(f.location.span.start.line)  \(f.ruleID)  \(f.message)\n"
+      if let reason = outcome.reason, outcome.status != .fixed || !outcome.safe { out += "    \(reason)\n" }
+      for note in outcome.notes { out += "    note: \(note)\n" }
+    }
+    let count = { (status: FixOutcome.Status) in result.outcomes.filter { $0.status == status }.count }
+    let files = result.changes.count
+    var totals = ["\(count(.fixed)) fixed (\(files) file\(files == 1 ? "" : "s"))"]
+    if count(.unsafe) > 0 { totals.append("\(count(.unsafe)) unsafe not applied (--unsafe)") }
+    if count(.conflict) > 0 { totals.append("\(count(.conflict)) deferred (overlapping edits)") }
+    if count(.unverified) > 0 { totals.append("\(count(.unverified)) failed verification") }
+    if count(.refused) > 0 { totals.append("\(count(.refused)) not fixable") }
+    out += totals.joined(separator: ", ") + "\n"
+    for diagnostic in pins.diagnostics { out += "\(ActionPins.fileName): \(diagnostic.message)\n" }
+    return out
+  }
+}
