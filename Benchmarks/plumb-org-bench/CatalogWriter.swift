@@ -229,7 +229,7 @@ struct CatalogWriter {
           lifecycle: \(component.lifecycle)
 
         """
-      if let owner = component.owner { out += "  owner: \(owner)\n" }
+      out += "  owner: \(component.owner)\n"
       out += "  system: \(org.systems[component.system].name)\n"
       if !component.providesApis.isEmpty {
         out += "  providesApis: [" + component.providesApis.map { org.apis[$0].name }.joined(separator: ", ") + "]\n"

@@ -38,6 +38,14 @@ func peakRSSKiB() -> Int {
   return Int(usage.ru_maxrss)
 }
 
+/// CPU seconds this process has used so far (user and system, every thread).
+func cpuSeconds() -> Double {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+    + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 /// The path of the running executable (so measurements can run in fresh children).
 func executablePath() -> String {
   #if os(Linux)
@@ -52,6 +60,7 @@ func executablePath() -> String {
 struct ChildResult {
   var status: Int32
   var seconds: Double
+  var cpuSeconds: Double
   var peakKiB: Int
   var output: String
 }
@@ -100,8 +109,11 @@ func runChild(_ arguments: [String], captureOutput: Bool = true) throws -> Child
   while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
   let seconds = now() - start
   let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+  let cpu =
+    Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
   return ChildResult(
-    status: exitCode, seconds: seconds, peakKiB: Int(usage.ru_maxrss), output: String(decoding: output, as: UTF8.self))
+    status: exitCode, seconds: seconds, cpuSeconds: cpu, peakKiB: Int(usage.ru_maxrss),
+    output: String(decoding: output, as: UTF8.self))
 }
 
 /// `key=value` pairs of one output line.

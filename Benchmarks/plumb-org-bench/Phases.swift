@@ -11,13 +11,14 @@ import PlumbPolicy
 /// Stage marks collected from the ingestor's callback.
 final class StageMarks: @unchecked Sendable {
   private let lock = NSLock()
-  private(set) var marks: [(IngestStage, Double, Int)] = []
+  private(set) var marks: [(stage: IngestStage, time: Double, cpu: Double, peak: Int)] = []
 
   func mark(_ stage: IngestStage) {
     let time = now()
+    let cpu = cpuSeconds()
     let peak = peakRSSKiB()
     lock.lock()
-    marks.append((stage, time, peak))
+    marks.append((stage, time, cpu, peak))
     lock.unlock()
   }
 }
@@ -37,23 +38,27 @@ func runPhases(directory: String, evaluate: String, subsetSize: Int, ruleRuns: I
   var ingestor = Ingestor()
   ingestor.onStage = { marks.mark($0) }
   let start = now()
+  let startCPU = cpuSeconds()
   let ingest = ingestor.ingest(paths: [directory])
-  var previous = start
-  for (stage, time, peak) in marks.marks {
+  var previous = (time: start, cpu: startCPU)
+  for mark in marks.marks {
     let name: String
-    switch stage {
+    switch mark.stage {
     case .loaded: name = "load"
     case .linked: name = "ingest"
     case .built: name = "graph"
     }
-    print("phase=\(name) seconds=\(time - previous) peak_kib=\(peak)")
-    previous = time
+    print("phase=\(name) seconds=\(mark.time - previous.time) cpu=\(mark.cpu - previous.cpu) peak_kib=\(mark.peak)")
+    previous = (mark.time, mark.cpu)
   }
   let graph = ingest.graph
 
   var t = now()
+  var c = cpuSeconds()
   let library = PolicyLibrary(sources: BuiltinPolicies.sources)
-  print("phase=compile seconds=\(now() - t) peak_kib=\(peakRSSKiB()) rules=\(library.rules.count) errors=\(library.hasErrors)")
+  print(
+    "phase=compile seconds=\(now() - t) cpu=\(cpuSeconds() - c) peak_kib=\(peakRSSKiB()) rules=\(library.rules.count) "
+      + "errors=\(library.hasErrors)")
 
   // Census: what was ingested.
   var kinds: [String: Int] = [:]
@@ -77,20 +82,22 @@ func runPhases(directory: String, evaluate: String, subsetSize: Int, ruleRuns: I
   switch evaluate {
   case "all":
     t = now()
+    c = cpuSeconds()
     let engine = PolicyEngine(library: library, pack: library.packs["baseline"])
     let result = engine.evaluate(graph)
     print(
-      "phase=evaluate seconds=\(now() - t) peak_kib=\(peakRSSKiB()) rules=\(engine.bindings.count) "
+      "phase=evaluate seconds=\(now() - t) cpu=\(cpuSeconds() - c) peak_kib=\(peakRSSKiB()) rules=\(engine.bindings.count) "
         + "findings=\(result.findings.count) "
         + "fail=\(result.findings.count { $0.verdict == .fail }) "
         + "indeterminate=\(result.findings.count { $0.verdict == .indeterminate })")
   case "subset":
     let rules = subsetRules(library.rules, count: subsetSize)
     t = now()
+    c = cpuSeconds()
     let engine = PolicyEngine(rules: rules)
     let result = engine.evaluate(graph)
     print(
-      "phase=evaluate50 seconds=\(now() - t) peak_kib=\(peakRSSKiB()) rules=\(rules.count) "
+      "phase=evaluate50 seconds=\(now() - t) cpu=\(cpuSeconds() - c) peak_kib=\(peakRSSKiB()) rules=\(rules.count) "
         + "findings=\(result.findings.count)")
     print("subset " + rules.map(\.id).joined(separator: ","))
   case "rules":
@@ -110,7 +117,7 @@ func runPhases(directory: String, evaluate: String, subsetSize: Int, ruleRuns: I
   default:
     break
   }
-  print("phase=total seconds=\(now() - start) peak_kib=\(peakRSSKiB())")
+  print("phase=total seconds=\(now() - start) cpu=\(cpuSeconds() - startCPU) peak_kib=\(peakRSSKiB())")
 }
 
 /// Runs the pipeline once without output beyond a summary (for `perf record`).

@@ -93,7 +93,7 @@ struct Options {
 // MARK: Generation
 
 /// Bumped whenever a generator changes, so stale data is regenerated.
-let generatorVersion = 1
+let generatorVersion = 3
 
 /// The organisation's directory for these options; generates it unless it is already there.
 func ensureData(_ options: Options) throws -> (directory: String, summary: String) {
@@ -154,6 +154,7 @@ func ensureData(_ options: Options) throws -> (directory: String, summary: Strin
 
 struct PhaseSample {
   var seconds: Double
+  var cpu: Double
   var peakKiB: Int
 }
 
@@ -197,7 +198,8 @@ func runBenchmark(_ options: Options) throws {
         let f = fields(line)
         if let phase = f["phase"], let seconds = f["seconds"].flatMap(Double.init), let peak = f["peak_kib"].flatMap(Int.init) {
           let key = (evaluate == "subset" && phase != "evaluate50") ? phase + "/subset" : phase
-          samples[key, default: []].append(PhaseSample(seconds: seconds, peakKiB: peak))
+          let cpu = f["cpu"].flatMap(Double.init) ?? 0
+          samples[key, default: []].append(PhaseSample(seconds: seconds, cpu: cpu, peakKiB: peak))
           if phase == "evaluate" { evaluateInfo = f }
           if phase == "evaluate50" { subsetInfo = f }
         }
@@ -211,7 +213,7 @@ func runBenchmark(_ options: Options) throws {
       let child = try runChild(
         [options.plumb, "check", "--fail-on", "never", "--output", "json=/dev/null", directory], captureOutput: false)
       e2eStatus = child.status
-      e2e.append(PhaseSample(seconds: child.seconds, peakKiB: child.peakKiB))
+      e2e.append(PhaseSample(seconds: child.seconds, cpu: child.cpuSeconds, peakKiB: child.peakKiB))
     }
   }
   var ruleLines: [(id: String, seconds: Double, selected: Int, findings: Int)] = []
@@ -232,7 +234,7 @@ func runBenchmark(_ options: Options) throws {
   func best(_ key: String) -> PhaseSample? {
     guard let list = samples[key], !list.isEmpty else { return nil }
     let fastest = list.min { $0.seconds < $1.seconds }!
-    return PhaseSample(seconds: fastest.seconds, peakKiB: list.map(\.peakKiB).max()!)
+    return PhaseSample(seconds: fastest.seconds, cpu: fastest.cpu, peakKiB: list.map(\.peakKiB).max()!)
   }
   var out = ""
   let date = ISO8601DateFormatter().string(from: Date())
@@ -252,10 +254,11 @@ func runBenchmark(_ options: Options) throws {
   out += "- evaluation: \(evaluateInfo["rules"] ?? "?") rules (pack `baseline`), \(evaluateInfo["findings"] ?? "?") findings "
     + "(\(evaluateInfo["fail"] ?? "?") fail, \(evaluateInfo["indeterminate"] ?? "?") indeterminate); "
     + "50-rule subset: \(subsetInfo["findings"] ?? "?") findings\n"
-  out += "- best of \(options.runs) runs; peak RSS is the measuring process's peak at the end of the phase "
-    + "(cumulative: it includes every earlier phase), the largest of the runs\n\n"
+  out += "- best of \(options.runs) runs (wall time; the CPU time, all threads, is that run's); peak RSS is the "
+    + "measuring process's peak at the end of the phase (cumulative: it includes every earlier phase), the largest "
+    + "of the runs\n\n"
 
-  out += "| phase | time | peak RSS |\n|---|---:|---:|\n"
+  out += "| phase | wall time | CPU time | peak RSS |\n|---|---:|---:|---:|\n"
   let rows: [(String, String)] = [
     ("load (discover, read and parse every YAML/JSON file)", "load"),
     ("ingest (adapters, cross-source links)", "ingest"),
@@ -267,13 +270,13 @@ func runBenchmark(_ options: Options) throws {
   ]
   for (label, key) in rows {
     guard let sample = best(key) else { continue }
-    out += "| \(label) | \(formatSeconds(sample.seconds)) | \(formatMiB(sample.peakKiB)) |\n"
+    out += "| \(label) | \(formatSeconds(sample.seconds)) | \(formatSeconds(sample.cpu)) | \(formatMiB(sample.peakKiB)) |\n"
   }
   if let fastest = e2e.min(by: { $0.seconds < $1.seconds }) {
     out += "| **`plumb check` end to end** (exit \(e2eStatus)) | **\(formatSeconds(fastest.seconds))** | "
-      + "**\(formatMiB(e2e.map(\.peakKiB).max()!))** |\n"
+      + "\(formatSeconds(fastest.cpu)) | **\(formatMiB(e2e.map(\.peakKiB).max()!))** |\n"
   } else if !options.skipE2E {
-    out += "| `plumb check` end to end | not run: no executable at `\(options.plumb)` | |\n"
+    out += "| `plumb check` end to end | not run: no executable at `\(options.plumb)` | | |\n"
   }
   if let load = best("load"), let evaluate = best("evaluate"), let subset = best("evaluate50") {
     out += String(

@@ -64,18 +64,20 @@ public final class DocumentGraph: Sendable {
       let type: String
       let to: Int
     }
-    var seen = Set<Key>()
-    var unique: [(key: Key, edge: Edge)] = []
+    var seen = Set<Key>(minimumCapacity: edges.count)
+    // The first edge of each key, as (key, position in `edges`): edges are large, so they are
+    // sorted by position and copied once.
+    var unique: [(key: Key, position: Int)] = []
     unique.reserveCapacity(edges.count)
-    for edge in edges {
+    for (position, edge) in edges.enumerated() {
       guard let from = byID[edge.from], let to = byID[edge.to] else {
         return uniqueSortedEdgesByID(edges)
       }
       let key = Key(from: from, type: edge.type, to: to)
-      if seen.insert(key).inserted { unique.append((key, edge)) }
+      if seen.insert(key).inserted { unique.append((key, position)) }
     }
     unique.sort { ($0.key.from, $0.key.type, $0.key.to) < ($1.key.from, $1.key.type, $1.key.to) }
-    return unique.map(\.edge)
+    return unique.map { edges[$0.position] }
   }
 
   /// The same for edges whose ends may not be entities: keyed and sorted by ids.
@@ -127,10 +129,21 @@ public final class DocumentGraph: Sendable {
   /// Builds an index of the entities of `kind` by the string value at `path` in their attributes,
   /// for equality joins. Build it once per query plan and reuse it: lookups are O(1).
   ///
-  /// - Complexity: O(n) in the entities of `kind`.
-  public func index(kind: String, path: [PathComponent], caseInsensitive: Bool = false) -> AttributeIndex {
+  /// With `types`, only entities of those types are indexed: the same hits as filtering the
+  /// lookups of the whole kind's index by type, in the same (id) order.
+  ///
+  /// - Complexity: O(n) in the entities of `kind` (of `types`, when given).
+  public func index(
+    kind: String, types: [String] = [], path: [PathComponent], caseInsensitive: Bool = false
+  ) -> AttributeIndex {
     var map: [String: [Int]] = [:]
-    for position in byKind[kind] ?? [] {
+    let positions: [Int]
+    if types.isEmpty || types.contains("") {
+      positions = byKind[kind] ?? []
+    } else {
+      positions = Set(types).flatMap { byType[kind + "\u{0}" + $0] ?? [] }.sorted()
+    }
+    for position in positions {
       let value = entities[position].attributes.at(path)
       guard let key = AttributeIndex.key(value, caseInsensitive: caseInsensitive) else { continue }
       map[key, default: []].append(position)

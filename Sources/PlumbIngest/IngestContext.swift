@@ -91,16 +91,43 @@ public struct IngestContext: Sendable {
   public mutating func load(_ absolutePath: String) -> LoadedInput {
     let path = IngestContext.standardize(absolutePath)
     if let cached = loaded[path] { return cached }
+    return register(read(path))
+  }
+
+  /// Loads the files at `absolutePaths` on every core, as `load` would one after the other (in
+  /// this order: their diagnostics are reported in it); `load` then finds them cached.
+  public mutating func preload(_ absolutePaths: [String]) {
+    var seen = Set<String>()
+    let paths = absolutePaths.map(IngestContext.standardize).filter { loaded[$0] == nil && seen.insert($0).inserted }
+    guard paths.count > 1 else { return }
+    let inputs = UnsafeMutableBufferPointer<LoadedInput?>.allocate(capacity: paths.count)
+    inputs.initialize(repeating: nil)
+    defer {
+      inputs.deinitialize()
+      inputs.deallocate()
+    }
+    let context = self
+    nonisolated(unsafe) let slots = inputs
+    DispatchQueue.concurrentPerform(iterations: paths.count) { slots[$0] = context.read(paths[$0]) }
+    for input in inputs { if let input { _ = register(input) } }
+  }
+
+  /// Reads and recognises the file at the standardised `path`.
+  private func read(_ path: String) -> LoadedInput {
     let relativePath = relative(path)
     let loader = YAMLLoader(limits: options.limits)
     let result =
       options.overlay[path].map { loader.load(SourceFile(path: relativePath, bytes: $0)) }
       ?? loader.load(path: path, displayPath: relativePath)
-    let input = LoadedInput(
+    return LoadedInput(
       path: relativePath, absolutePath: path, result: result,
       format: InputFormat.recognize(path: relativePath, documents: result.documents))
-    loaded[path] = input
-    for diagnostic in result.diagnostics { graph.diagnose(diagnostic) }
+  }
+
+  /// Caches `input` and reports its loader diagnostics.
+  private mutating func register(_ input: LoadedInput) -> LoadedInput {
+    loaded[input.absolutePath] = input
+    for diagnostic in input.result.diagnostics { graph.diagnose(diagnostic) }
     return input
   }
 }

@@ -76,7 +76,9 @@ public struct Ingestor: Sendable {
         discovered.append(absolute)
       }
     }
-    let inputs = Array(Set(discovered)).sorted().map { context.load($0) }
+    let paths = Array(Set(discovered)).sorted()
+    context.preload(paths)
+    let inputs = paths.map { context.load($0) }
     onStage?(.loaded)
 
     var catalog = CatalogAdapter()

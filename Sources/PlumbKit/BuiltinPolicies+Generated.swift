@@ -5801,20 +5801,23 @@ extension BuiltinPolicies {
         when not is_null(b.after)
         let ref = "aws_s3_bucket." + b.name
         let bucket_name = first(filter(x in [b.after.bucket], known(x)))
-        # A bucket that receives access logs does not log its own access (that would loop).
+        # A bucket that receives access logs does not log its own access (that would loop). Logging
+        # resources and legacy buckets that name it as target literally, or whose target expression
+        # references it (edges of the plan's configuration: same plan, same module instance).
         let log_target = count(terraform.resource("aws_s3_bucket_logging")[after.target_bucket == bucket_name])
-          + count(terraform.resource("aws_s3_bucket_logging")[config.target_bucket.references[0] == ref and module == b.module and file(it) == file(b)])
-          + count(terraform.resource("aws_s3_bucket_logging")[config.target_bucket.references[1] == ref and module == b.module and file(it) == file(b)])
+          + count(filter(x in b -> referencedBy, type(x) == "aws_s3_bucket_logging" and ref in x.config.target_bucket.references))
           + count(terraform.resource("aws_s3_bucket")[after.logging[0].target_bucket == bucket_name])
-          + count(terraform.resource("aws_s3_bucket")[config.logging[0].target_bucket.references[0] == ref and module == b.module and file(it) == file(b)])
-          + count(terraform.resource("aws_s3_bucket")[config.logging[0].target_bucket.references[1] == ref and module == b.module and file(it) == file(b)])
+          + count(filter(x in b -> referencedBy, type(x) == "aws_s3_bucket" and ref in x.config.logging[0].target_bucket.references))
         when not (param.exempt_log_targets and log_target > 0)
+        # Logging resources that name the bucket literally, and those whose `bucket` expression
+        # references it.
         let loggings = count(terraform.resource("aws_s3_bucket_logging")[after.bucket == bucket_name])
-          + count(terraform.resource("aws_s3_bucket_logging")[config.bucket.references[0] == ref and module == b.module and file(it) == file(b)])
-          + count(terraform.resource("aws_s3_bucket_logging")[config.bucket.references[1] == ref and module == b.module and file(it) == file(b)])
-          + count(terraform.resource("aws_s3_bucket_logging")[config.bucket.references[2] == ref and module == b.module and file(it) == file(b)])
-          + count(terraform.resource("aws_s3_bucket_logging")[module == b.module and file(it) == file(b) and ref in config.bucket.references])
-        let opaque = terraform.resource("aws_s3_bucket_logging")[change.after_unknown.bucket == true and file(it) == file(b) and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+          + count(filter(x in b -> referencedBy, type(x) == "aws_s3_bucket_logging" and ref in x.config.bucket.references))
+        # Logging resources whose bucket is known only after apply and whose `bucket` expression
+        # references no aws_s3_bucket (a variable, a local, a module output): any may be this bucket's.
+        # The lookup does not depend on the bucket, so it is computed once per run.
+        let unattributed = terraform.resource("aws_s3_bucket_logging")[change.after_unknown.bucket == true and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+        let opaque = filter(p in unattributed, file(p) == file(b))
         let inline_unset = exists(b.provider.key) and not exists(b.config.logging) and is_unknown(b.after.logging)
         let inline_on = not inline_unset and count(b.after.logging) > 0
         require loggings > 0 or inline_on or any(p in opaque, p.after.bucket == b.after.bucket)
@@ -5871,6 +5874,27 @@ extension BuiltinPolicies {
             {"address": "aws_s3_bucket_logging.any", "mode": "managed", "type": "aws_s3_bucket_logging", "name": "any", "provider_config_key": "aws",
              "expressions": {"bucket": {"references": ["var.bucket_id"]}, "target_bucket": {"constant_value": "acme-logs"}}}]}}}
         """
+        example fail "module instances: each bucket has only its own logging resource" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "module.s3[\"a\"].aws_s3_bucket.this[0]", "module_address": "module.s3[\"a\"]", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-a"}, "after_unknown": {"id": true, "logging": true}}},
+            {"address": "module.s3[\"a\"].aws_s3_bucket_logging.this[0]", "module_address": "module.s3[\"a\"]", "mode": "managed", "type": "aws_s3_bucket_logging", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"target_bucket": "acme-logs", "target_prefix": "a/"}, "after_unknown": {"bucket": true}}},
+            {"address": ↓"module.s3[\"b\"].aws_s3_bucket.this[0]", "module_address": "module.s3[\"b\"]", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-b"}, "after_unknown": {"id": true, "logging": true}}}],
+           "configuration": {"root_module": {"module_calls": {"s3": {"source": "./modules/s3", "for_each_expression": {"references": ["var.buckets"]},
+             "module": {"resources": [
+              {"address": "aws_s3_bucket.this", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "provider_config_key": "aws",
+               "expressions": {"bucket": {"references": ["var.name"]}}, "count_expression": {"constant_value": 1}},
+              {"address": "aws_s3_bucket_logging.this", "mode": "managed", "type": "aws_s3_bucket_logging", "name": "this", "provider_config_key": "aws",
+               "expressions": {"bucket": {"references": ["aws_s3_bucket.this[0].id", "aws_s3_bucket.this[0]", "aws_s3_bucket.this"]}, "target_bucket": {"references": ["var.log_bucket"]}, "target_prefix": {"references": ["var.name"]}},
+               "count_expression": {"references": ["var.enabled"]}}]}}}}}}
+        """ expect "'module.s3[\"b\"].aws_s3_bucket.this[0]' has no server access logging"
       }
 
       """#),
@@ -5899,12 +5923,15 @@ extension BuiltinPolicies {
         when not is_null(b.after)
         let ref = "aws_s3_bucket." + b.name
         let bucket_name = first(filter(x in [b.after.bucket], known(x)))
+        # Encryption configurations that name the bucket literally, and those whose `bucket` expression
+        # references it (edges of the plan's configuration: same plan, same module instance).
         let configs = count(terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[after.bucket == bucket_name])
-          + count(terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[config.bucket.references[0] == ref and module == b.module and file(it) == file(b)])
-          + count(terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[config.bucket.references[1] == ref and module == b.module and file(it) == file(b)])
-          + count(terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[config.bucket.references[2] == ref and module == b.module and file(it) == file(b)])
-          + count(terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[module == b.module and file(it) == file(b) and ref in config.bucket.references])
-        let opaque = terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[change.after_unknown.bucket == true and file(it) == file(b) and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+          + count(filter(x in b -> referencedBy, type(x) == "aws_s3_bucket_server_side_encryption_configuration" and ref in x.config.bucket.references))
+        # Configurations whose bucket is known only after apply and whose `bucket` expression references
+        # no aws_s3_bucket (a variable, a local, a module output): any may be this bucket's. The lookup
+        # does not depend on the bucket, so it is computed once per run.
+        let unattributed = terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[change.after_unknown.bucket == true and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+        let opaque = filter(p in unattributed, file(p) == file(b))
         let inline_unset = exists(b.provider.key) and not exists(b.config.server_side_encryption_configuration)
           and is_unknown(b.after.server_side_encryption_configuration)
         let inline_on = not inline_unset and count(b.after.server_side_encryption_configuration) > 0
@@ -5952,6 +5979,42 @@ extension BuiltinPolicies {
              "provider_name": "registry.terraform.io/hashicorp/aws",
              "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data"}, "after_unknown": {"id": true, "server_side_encryption_configuration": true}}}]}
         """
+        example indeterminate "a configuration whose bucket comes from a variable" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data"}, "after_unknown": {"id": true, "server_side_encryption_configuration": true}}},
+            {"address": "aws_s3_bucket_server_side_encryption_configuration.any", "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "any",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "AES256"}], "bucket_key_enabled": null}]}, "after_unknown": {"bucket": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-data"}}},
+            {"address": "aws_s3_bucket_server_side_encryption_configuration.any", "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "any", "provider_config_key": "aws",
+             "expressions": {"bucket": {"references": ["var.bucket_id"]}}}]}}}
+        """
+        example fail "module instances: each bucket has only its own configuration" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "module.s3[\"a\"].aws_s3_bucket.this[0]", "module_address": "module.s3[\"a\"]", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-a"}, "after_unknown": {"id": true, "server_side_encryption_configuration": true}}},
+            {"address": "module.s3[\"a\"].aws_s3_bucket_server_side_encryption_configuration.this[0]", "module_address": "module.s3[\"a\"]", "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "AES256"}], "bucket_key_enabled": null}]}, "after_unknown": {"bucket": true}}},
+            {"address": ↓"module.s3[\"b\"].aws_s3_bucket.this[0]", "module_address": "module.s3[\"b\"]", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-b"}, "after_unknown": {"id": true, "server_side_encryption_configuration": true}}}],
+           "configuration": {"root_module": {"module_calls": {"s3": {"source": "./modules/s3", "for_each_expression": {"references": ["var.buckets"]},
+             "module": {"resources": [
+              {"address": "aws_s3_bucket.this", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "provider_config_key": "aws",
+               "expressions": {"bucket": {"references": ["var.name"]}}, "count_expression": {"constant_value": 1}},
+              {"address": "aws_s3_bucket_server_side_encryption_configuration.this", "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration", "name": "this", "provider_config_key": "aws",
+               "expressions": {"bucket": {"references": ["aws_s3_bucket.this[0].id", "aws_s3_bucket.this[0]", "aws_s3_bucket.this"]}, "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": {"constant_value": "AES256"}}]}]},
+               "count_expression": {"references": ["var.enabled"]}}]}}}}}}
+        """ expect "'module.s3[\"b\"].aws_s3_bucket.this[0]' declares no default server-side encryption"
       }
 
       """#),
@@ -6146,15 +6209,16 @@ extension BuiltinPolicies {
         let ref = "aws_s3_bucket." + b.name
         # A bucket whose name is known only after apply cannot be named literally by another resource.
         let by_name = known(b.after.bucket) and count(terraform.resource("aws_s3_bucket_public_access_block")[after.bucket == b.after.bucket]) > 0
-        let by_ref = count(terraform.resource("aws_s3_bucket_public_access_block")[config.bucket.references[0] == ref and module == b.module and file(it) == file(b)])
-          + count(terraform.resource("aws_s3_bucket_public_access_block")[config.bucket.references[1] == ref and module == b.module and file(it) == file(b)])
-          + count(terraform.resource("aws_s3_bucket_public_access_block")[config.bucket.references[2] == ref and module == b.module and file(it) == file(b)])
-          + count(terraform.resource("aws_s3_bucket_public_access_block")[module == b.module and file(it) == file(b) and ref in config.bucket.references])
-        # The account-level block in the same plan covers every bucket.
-        let account = count(terraform.resource("aws_s3_account_public_access_block")[after.block_public_acls == true and file(it) == file(b)])
+        # Blocks whose `bucket` expression references the bucket (edges of the plan's configuration:
+        # same plan, same module instance).
+        let by_ref = count(filter(x in b -> referencedBy, type(x) == "aws_s3_bucket_public_access_block" and ref in x.config.bucket.references))
+        # The account-level block in the same plan covers every bucket (found once per run, then by file).
+        let account = count(filter(a in terraform.resource("aws_s3_account_public_access_block")[after.block_public_acls == true], file(a) == file(b)))
         # Blocks whose bucket is known only after apply and that do not name a bucket resource
-        # (`bucket = var.bucket_id`): any of them may be this bucket's.
-        let opaque = terraform.resource("aws_s3_bucket_public_access_block")[change.after_unknown.bucket == true and file(it) == file(b) and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+        # (`bucket = var.bucket_id`): any of them may be this bucket's. The lookup does not depend on the
+        # bucket, so it is computed once per run; each bucket then only looks at those blocks.
+        let unattributed = terraform.resource("aws_s3_bucket_public_access_block")[change.after_unknown.bucket == true and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+        let opaque = filter(p in unattributed, file(p) == file(b))
         require by_ref > 0 or account > 0 or by_name or any(p in opaque, p.after.bucket == b.after.bucket)
           else "'${b.address}' has no aws_s3_bucket_public_access_block" at b.address
 
@@ -6210,6 +6274,46 @@ extension BuiltinPolicies {
             {"address": "aws_s3_bucket_public_access_block.any", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "any",
              "expressions": {"bucket": {"references": ["var.bucket_id"]}}}]}}}
         """
+        example fail "a block whose bucket comes from a variable, in another plan" {
+          file "dev/plan.tfplan.json" """
+            {"format_version": "1.2",
+             "resource_changes": [
+              {"address": ↓"aws_s3_bucket.exports", "mode": "managed", "type": "aws_s3_bucket", "name": "exports",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-exports"}, "after_unknown": {"id": true}}}]}
+          """
+          file "prod/plan.tfplan.json" """
+            {"format_version": "1.2",
+             "resource_changes": [
+              {"address": "aws_s3_bucket_public_access_block.any", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "any",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null, "after": {"block_public_acls": true}, "after_unknown": {"bucket": true}}}],
+             "configuration": {"root_module": {"resources": [
+              {"address": "aws_s3_bucket_public_access_block.any", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "any",
+               "expressions": {"bucket": {"references": ["var.bucket_id"]}}}]}}}
+          """
+        } expect "'aws_s3_bucket.exports' has no aws_s3_bucket_public_access_block"
+        example fail "module instances: each bucket has only its own block" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "module.s3[\"a\"].aws_s3_bucket.this[0]", "module_address": "module.s3[\"a\"]", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-a"}, "after_unknown": {"id": true}}},
+            {"address": "module.s3[\"a\"].aws_s3_bucket_public_access_block.this[0]", "module_address": "module.s3[\"a\"]", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"block_public_acls": true, "block_public_policy": true, "ignore_public_acls": true, "restrict_public_buckets": true}, "after_unknown": {"bucket": true, "id": true}}},
+            {"address": ↓"module.s3[\"b\"].aws_s3_bucket.this[0]", "module_address": "module.s3[\"b\"]", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-b"}, "after_unknown": {"id": true}}}],
+           "configuration": {"root_module": {"module_calls": {"s3": {"source": "./modules/s3", "for_each_expression": {"references": ["var.buckets"]},
+             "module": {"resources": [
+              {"address": "aws_s3_bucket.this", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "provider_config_key": "aws",
+               "expressions": {"bucket": {"references": ["var.name"]}}, "count_expression": {"constant_value": 1}},
+              {"address": "aws_s3_bucket_public_access_block.this", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "this", "provider_config_key": "aws",
+               "expressions": {"bucket": {"references": ["aws_s3_bucket.this[0].id", "aws_s3_bucket.this[0]", "aws_s3_bucket.this"]}, "block_public_acls": {"constant_value": true}},
+               "count_expression": {"references": ["var.enabled"]}}]}}}}}}
+        """ expect "'module.s3[\"b\"].aws_s3_bucket.this[0]' has no aws_s3_bucket_public_access_block"
       }
 
       """#),
@@ -6324,13 +6428,17 @@ extension BuiltinPolicies {
         when not is_null(b.after)
         let ref = "aws_s3_bucket." + b.name
         let bucket_name = first(filter(x in [b.after.bucket], known(x)))
+        # Bucket policies that name the bucket literally, and those whose `bucket` expression references
+        # it (edges of the plan's configuration: same plan, same module instance). A policy whose
+        # document only mentions the bucket's ARN is another bucket's policy.
         let policies = flatten([
           terraform.resource("aws_s3_bucket_policy")[after.bucket == bucket_name],
-          terraform.resource("aws_s3_bucket_policy")[config.bucket.references[0] == ref and module == b.module and file(it) == file(b)],
-          terraform.resource("aws_s3_bucket_policy")[config.bucket.references[1] == ref and module == b.module and file(it) == file(b)],
-          terraform.resource("aws_s3_bucket_policy")[config.bucket.references[2] == ref and module == b.module and file(it) == file(b)],
-          terraform.resource("aws_s3_bucket_policy")[module == b.module and file(it) == file(b) and ref in config.bucket.references]])
-        let opaque = terraform.resource("aws_s3_bucket_policy")[change.after_unknown.bucket == true and file(it) == file(b) and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+          filter(x in b -> referencedBy, type(x) == "aws_s3_bucket_policy" and ref in x.config.bucket.references)])
+        # Policies whose bucket is known only after apply and whose `bucket` expression references no
+        # aws_s3_bucket (a variable, a local, a module output): any may be this bucket's. The lookup does
+        # not depend on the bucket, so it is computed once per run.
+        let unattributed = terraform.resource("aws_s3_bucket_policy")[change.after_unknown.bucket == true and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+        let opaque = filter(p in unattributed, file(p) == file(b))
         let inline_unset = exists(b.provider.key) and not exists(b.config.policy) and is_unknown(b.after.policy)
         let inline_tls = not inline_unset and b.after.policy matches param.deny_insecure
         require inline_tls or any(p in policies, p.after.policy matches param.deny_insecure) or any(p in opaque, p.after.bucket == b.after.bucket)
@@ -6388,6 +6496,64 @@ extension BuiltinPolicies {
             {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b", "provider_config_key": "aws",
              "expressions": {"bucket": {"references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"]}, "policy": {"references": ["data.aws_iam_policy_document.b.json"]}}}]}}}
         """
+        example indeterminate "a policy whose bucket comes from a variable" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data"}, "after_unknown": {"id": true, "policy": true}}},
+            {"address": "aws_s3_bucket_policy.any", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "any",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"policy": "{\"Statement\":[{\"Action\":\"s3:*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}},\"Effect\":\"Deny\",\"Principal\":\"*\",\"Resource\":\"*\"}],\"Version\":\"2012-10-17\"}"}, "after_unknown": {"bucket": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-data"}}},
+            {"address": "aws_s3_bucket_policy.any", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "any", "provider_config_key": "aws",
+             "expressions": {"bucket": {"references": ["var.bucket_id"]}}}]}}}
+        """
+        example fail "a policy whose document names this bucket but whose bucket is another" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-b"}, "after_unknown": {"arn": true, "id": true, "policy": true}}},
+            {"address": ↓"aws_s3_bucket.c", "mode": "managed", "type": "aws_s3_bucket", "name": "c",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-c"}, "after_unknown": {"arn": true, "id": true, "policy": true}}},
+            {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": "{\"Statement\":[{\"Action\":\"s3:*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}},\"Effect\":\"Deny\",\"Principal\":\"*\",\"Resource\":[\"arn:aws:s3:::acme-b\",\"arn:aws:s3:::acme-b/*\",\"arn:aws:s3:::acme-c\"]}],\"Version\":\"2012-10-17\"}"}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-b"}}},
+            {"address": "aws_s3_bucket.c", "mode": "managed", "type": "aws_s3_bucket", "name": "c", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-c"}}},
+            {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b", "provider_config_key": "aws",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"]},
+                             "policy": {"references": ["aws_s3_bucket.b.arn", "aws_s3_bucket.b", "aws_s3_bucket.c.arn", "aws_s3_bucket.c"]}}}]}}}
+        """ expect "'aws_s3_bucket.c' has no bucket policy denying requests without TLS"
+        example fail "module instances: each bucket has only its own policy" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "module.s3[\"a\"].aws_s3_bucket.this[0]", "module_address": "module.s3[\"a\"]", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-a"}, "after_unknown": {"id": true, "policy": true}}},
+            {"address": "module.s3[\"a\"].aws_s3_bucket_policy.this[0]", "module_address": "module.s3[\"a\"]", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"policy": "{\"Statement\":[{\"Action\":\"s3:*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}},\"Effect\":\"Deny\",\"Principal\":\"*\",\"Resource\":[\"arn:aws:s3:::acme-a\",\"arn:aws:s3:::acme-a/*\"]}],\"Version\":\"2012-10-17\"}"}, "after_unknown": {"bucket": true}}},
+            {"address": ↓"module.s3[\"b\"].aws_s3_bucket.this[0]", "module_address": "module.s3[\"b\"]", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-b"}, "after_unknown": {"id": true, "policy": true}}}],
+           "configuration": {"root_module": {"module_calls": {"s3": {"source": "./modules/s3", "for_each_expression": {"references": ["var.buckets"]},
+             "module": {"resources": [
+              {"address": "aws_s3_bucket.this", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "provider_config_key": "aws",
+               "expressions": {"bucket": {"references": ["var.name"]}}, "count_expression": {"constant_value": 1}},
+              {"address": "aws_s3_bucket_policy.this", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "this", "provider_config_key": "aws",
+               "expressions": {"bucket": {"references": ["aws_s3_bucket.this[0].id", "aws_s3_bucket.this[0]", "aws_s3_bucket.this"]}, "policy": {"references": ["data.aws_iam_policy_document.tls.json", "data.aws_iam_policy_document.tls"]}},
+               "count_expression": {"references": ["var.enabled"]}}]}}}}}}
+        """ expect "'module.s3[\"b\"].aws_s3_bucket.this[0]' has no bucket policy denying requests without TLS"
       }
 
       """#),
@@ -6416,14 +6582,17 @@ extension BuiltinPolicies {
         let ref = "aws_s3_bucket." + b.name
         # The bucket's name when known; missing otherwise, so that a lookup by name finds nothing.
         let bucket_name = first(filter(x in [b.after.bucket], known(x)))
+        # Versioning resources that name the bucket literally, and those whose `bucket` expression
+        # references it (edges of the plan's configuration: same plan, same module instance).
         let versionings = flatten([
           terraform.resource("aws_s3_bucket_versioning")[after.bucket == bucket_name],
-          terraform.resource("aws_s3_bucket_versioning")[config.bucket.references[0] == ref and module == b.module and file(it) == file(b)],
-          terraform.resource("aws_s3_bucket_versioning")[config.bucket.references[1] == ref and module == b.module and file(it) == file(b)],
-          terraform.resource("aws_s3_bucket_versioning")[config.bucket.references[2] == ref and module == b.module and file(it) == file(b)],
-          terraform.resource("aws_s3_bucket_versioning")[module == b.module and file(it) == file(b) and ref in config.bucket.references]])
-        # Versioning resources whose bucket comes from a variable or local: any may be this bucket's.
-        let opaque = terraform.resource("aws_s3_bucket_versioning")[change.after_unknown.bucket == true and file(it) == file(b) and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+          filter(x in b -> referencedBy, type(x) == "aws_s3_bucket_versioning" and ref in x.config.bucket.references)])
+        # Versioning resources whose bucket is known only after apply and whose `bucket` expression
+        # references no aws_s3_bucket (a variable, a local, a module output): any may be this bucket's.
+        # The lookup does not depend on the bucket, so it is computed once per run; each bucket then
+        # only looks at those, not at every versioning resource.
+        let unattributed = terraform.resource("aws_s3_bucket_versioning")[change.after_unknown.bucket == true and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
+        let opaque = filter(p in unattributed, file(p) == file(b))
         # The legacy inline block is computed (unknown) when the configuration does not write it.
         let inline_unset = exists(b.provider.key) and not exists(b.config.versioning) and is_unknown(b.after.versioning)
         let inline_on = not inline_unset and any(v in b.after.versioning, v.enabled == true)
@@ -6500,6 +6669,42 @@ extension BuiltinPolicies {
             {"address": "aws_s3_bucket_versioning.data", "mode": "managed", "type": "aws_s3_bucket_versioning", "name": "data", "provider_config_key": "aws",
              "expressions": {"bucket": {"references": ["aws_s3_bucket.data.id", "aws_s3_bucket.data"]}}}]}}}
         """
+        example indeterminate "a versioning resource whose bucket comes from a variable" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-data"}, "after_unknown": {"id": true, "versioning": true}}},
+            {"address": "aws_s3_bucket_versioning.any", "mode": "managed", "type": "aws_s3_bucket_versioning", "name": "any",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"versioning_configuration": [{"mfa_delete": null, "status": "Enabled"}]}, "after_unknown": {"bucket": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data", "provider_config_key": "aws",
+             "expressions": {"bucket": {"constant_value": "acme-data"}}},
+            {"address": "aws_s3_bucket_versioning.any", "mode": "managed", "type": "aws_s3_bucket_versioning", "name": "any", "provider_config_key": "aws",
+             "expressions": {"bucket": {"references": ["var.bucket_id"]}}}]}}}
+        """
+        example fail "module instances: each bucket has only its own versioning resource" """
+          {"format_version": "1.2",
+           "resource_changes": [
+            {"address": "module.s3[\"a\"].aws_s3_bucket.this[0]", "module_address": "module.s3[\"a\"]", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-a"}, "after_unknown": {"id": true, "versioning": true}}},
+            {"address": "module.s3[\"a\"].aws_s3_bucket_versioning.this[0]", "module_address": "module.s3[\"a\"]", "mode": "managed", "type": "aws_s3_bucket_versioning", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null,
+               "after": {"versioning_configuration": [{"mfa_delete": null, "status": "Enabled"}]}, "after_unknown": {"bucket": true}}},
+            {"address": ↓"module.s3[\"b\"].aws_s3_bucket.this[0]", "module_address": "module.s3[\"b\"]", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "index": 0,
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {"bucket": "acme-b"}, "after_unknown": {"id": true, "versioning": true}}}],
+           "configuration": {"root_module": {"module_calls": {"s3": {"source": "./modules/s3", "for_each_expression": {"references": ["var.buckets"]},
+             "module": {"resources": [
+              {"address": "aws_s3_bucket.this", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "provider_config_key": "aws",
+               "expressions": {"bucket": {"references": ["var.name"]}}, "count_expression": {"constant_value": 1}},
+              {"address": "aws_s3_bucket_versioning.this", "mode": "managed", "type": "aws_s3_bucket_versioning", "name": "this", "provider_config_key": "aws",
+               "expressions": {"bucket": {"references": ["aws_s3_bucket.this[0].id", "aws_s3_bucket.this[0]", "aws_s3_bucket.this"]}, "versioning_configuration": [{"status": {"constant_value": "Enabled"}}]},
+               "count_expression": {"references": ["var.enabled"]}}]}}}}}}
+        """ expect "'module.s3[\"b\"].aws_s3_bucket.this[0]' does not enable versioning"
       }
 
       """#),

@@ -208,6 +208,22 @@ struct PlanCase: Sendable, CustomTestStringConvertible {
     // The `each.key` reference and the for_each over `var.names` link nothing.
     let audit = id(Self.fixturePlan, "module.logs.aws_s3_bucket.this[\"audit\"]")
     #expect(graph.edges(from: audit, type: "references").isEmpty)
+    #expect(graph.edges(from: audit, type: "referencedBy").isEmpty)
+  }
+
+  @Test func fixtureReferencedByIsTheInverseEdge() throws {
+    let graph = fixtureGraph()
+    let ledger = id(Self.fixturePlan, "aws_db_instance.ledger")
+    let bastion = id(Self.fixturePlan, "aws_security_group.bastion")
+    let inverse = graph.edges(from: bastion, type: "referencedBy")
+    #expect(inverse.map(\.to) == [ledger])
+    #expect(graph.related(bastion, "referencedBy").map(\.id) == [ledger])
+    // Located like the `references` edge: at ledger's `vpc_security_group_ids` expression.
+    let forward = try #require(graph.edges(from: ledger, type: "references").first)
+    #expect(inverse.first?.location == forward.location)
+    #expect(inverse.first?.location?.span.start.line == 63)
+    // The referrer is referenced by nothing.
+    #expect(graph.edges(from: ledger, type: "referencedBy").isEmpty)
   }
 
   @Test func fixtureUnknownSensitiveMissingAndNull() throws {
@@ -803,6 +819,10 @@ struct PlanCase: Sendable, CustomTestStringConvertible {
     ])
     let toModule = try #require(front.first { $0.to == id("plan.json", "module.net") })
     #expect(toModule.location?.span.start.line == 27)
+    // Each target, instance, data source or module, has the inverse edge back to the referrer.
+    for edge in front {
+      #expect(graph.related(edge.to, "referencedBy").map(\.id) == [id("plan.json", "aws_lb.front")])
+    }
     // Within module.net, `aws_instance.app` is the module's own, not the root's.
     let inner = graph.edges(from: id("plan.json", "module.net.aws_instance.app"), type: "references")
     #expect(inner.map(\.to) == [id("plan.json", "module.net.data.aws_vpc.main")])
@@ -851,6 +871,7 @@ struct PlanCase: Sendable, CustomTestStringConvertible {
     let second = fixtureGraph()
     #expect(first.entities.map(\.id) == second.entities.map(\.id))
     #expect(first.edges == second.edges)
-    #expect(first.edges.count == 8)
+    // Ledger's one reference counts twice: `references` and its inverse `referencedBy`.
+    #expect(first.edges.count == 9)
   }
 }

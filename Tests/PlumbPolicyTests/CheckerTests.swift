@@ -78,6 +78,15 @@ import Testing
   @Test func fixesMustEditAPathInsideAnEntity() {
     #expect(errors(rule("  require true else \"x\" fix { set c = 1 }")) == ["6:35 a fix must name an attribute of 'c', not the entity itself"])
     #expect(errors(rule("  let n = 3\n  require true else \"x\" fix { set n.x = 1 }")) == ["7:35 a fix must edit a path inside an entity, such as 's.with.persist-credentials'"])
+    // The first of a join's result and related entities is an entity, whatever their kinds.
+    let mixed = """
+        let owners = flatten([catalog.Group[metadata.name == c.spec.owner], filter(g in c -> ownedBy, true)])
+        let owner = first(owners)
+        require true else "x" fix { set owner.spec.type = "team" }
+      """
+    #expect(errors(rule(mixed)).isEmpty)
+    let values = "  let owner = first(flatten([catalog.Group[metadata.name == c.spec.owner], [1]]))\n"
+    #expect(errors(rule(values + "  require true else \"x\" fix { set owner.spec.type = \"team\" }")) == ["7:35 a fix must edit a path inside an entity, such as 's.with.persist-credentials'"])
   }
 
   @Test func packsAndScorecardsReferToKnownRulesAndParameters() {

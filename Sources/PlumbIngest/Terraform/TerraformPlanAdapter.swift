@@ -8,7 +8,8 @@ import PlumbYAML
 /// resource instance in `resource_changes` (and `deferred_changes`), with planned values seen through
 /// the unknown and sensitive masks and the provider configuration (and its region) the instance
 /// uses; a `terraform.data` entity per data source read at plan time (`prior_state`); a
-/// `terraform.module` entity per module instance. Edges: `inModule`, `inPlan`, `references`.
+/// `terraform.module` entity per module instance. Edges: `inModule`, `inPlan`, `references` and its
+/// inverse `referencedBy`.
 /// See docs/inputs/terraform-plan.md.
 public struct TerraformPlanAdapter: IngestAdapter {
   public static let format = InputFormat.terraformPlan

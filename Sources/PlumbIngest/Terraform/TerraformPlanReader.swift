@@ -412,7 +412,9 @@ struct TerraformPlanReader {
   // MARK: References
 
   /// Adds a `references` edge from every entity to each resource instance (same module instance)
-  /// or child module instance its configuration expressions reference.
+  /// or child module instance its configuration expressions reference, and the inverse
+  /// `referencedBy` edge (same location), so that a rule finds what references an entity (a
+  /// bucket's versioning, policy, …) by following edges instead of scanning a kind.
   private mutating func connectReferences(_ graph: inout GraphBuilder) {
     for referrer in referrers {
       for (expression, targets) in configuration.references(of: referrer.config) {
@@ -426,6 +428,7 @@ struct TerraformPlanReader {
           for id in ids where id != referrer.id {
             if location == nil { location = locate(expression) }
             graph.connect(referrer.id, "references", id, at: location)
+            graph.connect(id, "referencedBy", referrer.id, at: location)
           }
         }
       }

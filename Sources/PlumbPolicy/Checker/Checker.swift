@@ -247,11 +247,15 @@ struct Checker {
         types.append(.entities(selector.kind))
         continue
       }
-      // flatten([list of entities, …]) keeps the entities' type (a fix can then edit `first(…)`).
+      // flatten([list of entities, …]) keeps the entities' type (a fix can then edit `first(…)`):
+      // their kind when all lists have the same, else entities of any kind (a join's result and
+      // entities reached through a relation, `e -> referencedBy`).
       if name == "flatten", case .list(let items, _) = argument, !items.isEmpty {
         let itemTypes = items.map { infer($0, scope, candidate: candidate) }
         if case .entities(let kind)? = itemTypes.first, itemTypes.allSatisfy({ $0 == .entities(kind) }) {
           types.append(.entities(kind))
+        } else if itemTypes.allSatisfy({ if case .entities = $0 { true } else { false } }) {
+          types.append(.entities(nil))
         } else {
           types.append(.value)
         }

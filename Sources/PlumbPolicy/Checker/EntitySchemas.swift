@@ -66,8 +66,8 @@ public enum EntitySchemas {
   public static let relations: Set<String> = [
     "ownedBy", "ownerOf", "partOf", "hasPart", "dependsOn", "dependencyOf", "providesApi", "apiProvidedBy",
     "consumesApi", "apiConsumedBy", "memberOf", "hasMember", "childOf", "parentOf", "belongsTo", "hasResource",
-    "hasPipeline", "inModule", "inPlan", "references", "inWorkflow", "needs", "callsWorkflow", "inJob", "usesAction",
-    "inAction", "inParallel", "inPipeline", "extends", "dependsOnJob", "triggers",
+    "hasPipeline", "inModule", "inPlan", "references", "referencedBy", "inWorkflow", "needs", "callsWorkflow",
+    "inJob", "usesAction", "inAction", "inParallel", "inPipeline", "extends", "dependsOnJob", "triggers",
   ]
 }
 

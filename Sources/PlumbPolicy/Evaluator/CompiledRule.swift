@@ -43,12 +43,15 @@ public final class IndexCache: @unchecked Sendable {
   /// Creates an empty cache.
   public init() {}
 
-  func index(_ graph: DocumentGraph, kind: String, path: [PathComponent]) -> AttributeIndex {
-    let key = kind + "\u{0}" + path.map(\.description).joined(separator: "\u{1}")
+  /// The index of the entities of `kind` (of `types`, when given) by the value at `path`.
+  func index(_ graph: DocumentGraph, kind: String, types: [String] = [], path: [PathComponent]) -> AttributeIndex {
+    let key =
+      kind + "\u{0}" + types.sorted().joined(separator: "\u{2}") + "\u{0}"
+      + path.map(\.description).joined(separator: "\u{1}")
     lock.lock()
     defer { lock.unlock() }
     if let index = indexes[key] { return index }
-    let index = graph.index(kind: kind, path: path)
+    let index = graph.index(kind: kind, types: types, path: path)
     indexes[key] = index
     return index
   }

@@ -18,6 +18,10 @@ struct Evaluator {
   private var memo: [Int: RuntimeValue] = [:]
   /// Large join candidate lists, grouped for narrowing (see `JoinNarrowing.swift`).
   var joins: [JoinSite: NarrowedJoin] = [:]
+  /// Whether a join site's value is independent of the judged entity, by site.
+  var constantJoinSites: [Int: Bool] = [:]
+  /// The values of such join sites, computed once.
+  var constantJoinValues: [Int: RuntimeValue] = [:]
 
   init(graph: DocumentGraph, rule: CompiledRule, params: [String: RuntimeValue], indexes: IndexCache) {
     self.graph = graph
@@ -245,7 +249,7 @@ struct Evaluator {
 
   static let candidateKey = "\u{0}candidate"
 
-  func member(_ base: RuntimeValue, _ name: String) -> RuntimeValue {
+  static func member(_ base: RuntimeValue, _ name: String) -> RuntimeValue {
     switch base {
     case .entity(let entity): return .value(entity.attributes[name])
     case .value(let value): return .value(value[name])
@@ -268,7 +272,7 @@ struct Evaluator {
     }
   }
 
-  func toValue(_ runtime: RuntimeValue) -> Value {
+  static func toValue(_ runtime: RuntimeValue) -> Value {
     switch runtime {
     case .value(let v): return v
     case .entity(let e): return e.attributes
@@ -278,7 +282,7 @@ struct Evaluator {
 
   // MARK: Truth, equality, ordering
 
-  func truth(_ value: RuntimeValue) -> Truth {
+  static func truth(_ value: RuntimeValue) -> Truth {
     switch value.kind {
     case .bool: return Truth(value.scalar.bool ?? false)
     case .unknown: return .unknown
@@ -287,7 +291,7 @@ struct Evaluator {
     }
   }
 
-  func equals(_ a: RuntimeValue, _ b: RuntimeValue) -> Truth {
+  static func equals(_ a: RuntimeValue, _ b: RuntimeValue) -> Truth {
     if a.isUnknown || b.isUnknown { return .unknown }
     if case .entity(let x) = a, case .entity(let y) = b { return Truth(x.id == y.id) }
     if let xs = a.elements, let ys = b.elements {
@@ -312,7 +316,7 @@ struct Evaluator {
     return Truth(scalarEquals(a.scalar, b.scalar))
   }
 
-  func scalarEquals(_ a: Value, _ b: Value) -> Bool {
+  static func scalarEquals(_ a: Value, _ b: Value) -> Bool {
     switch (a, b) {
     case (.missing, .missing), (.null, .null): return true
     case (.string(let x), .string(let y)): return x == y
@@ -324,7 +328,7 @@ struct Evaluator {
     }
   }
 
-  func compare(_ a: RuntimeValue, _ b: RuntimeValue, _ op: BinaryOperator) -> Truth {
+  static func compare(_ a: RuntimeValue, _ b: RuntimeValue, _ op: BinaryOperator) -> Truth {
     if a.isUnknown || b.isUnknown { return .unknown }
     let order: Int?
     switch (a.scalar, b.scalar) {
@@ -344,7 +348,7 @@ struct Evaluator {
     }
   }
 
-  func contains(_ container: RuntimeValue, _ item: RuntimeValue) -> Truth {
+  static func contains(_ container: RuntimeValue, _ item: RuntimeValue) -> Truth {
     if container.isUnknown || item.isUnknown { return .unknown }
     if let elements = container.elements {
       var result = Truth.no
@@ -406,7 +410,7 @@ struct Evaluator {
     }
   }
 
-  func arithmetic(_ op: BinaryOperator, _ a: RuntimeValue, _ b: RuntimeValue) -> RuntimeValue {
+  static func arithmetic(_ op: BinaryOperator, _ a: RuntimeValue, _ b: RuntimeValue) -> RuntimeValue {
     if a.isUnknown || b.isUnknown { return .unknown }
     switch (a.scalar, b.scalar) {
     case (.int(let x), .int(let y)):
@@ -433,7 +437,7 @@ struct Evaluator {
     }
   }
 
-  func number(_ value: Value) -> Double? {
+  static func number(_ value: Value) -> Double? {
     switch value {
     case .int(let i): return Double(i)
     case .float(let f): return f
@@ -496,12 +500,24 @@ struct Evaluator {
       return all
     }
     guard let plan = rule.joins[range.lowerBound] else { return .missing }
+    // A join on a constant whose filter reads only the candidate has one value: computed once
+    // (unless evidence is recorded, which evaluating it again does).
+    let constant = !recording && isConstantJoin(plan, range.lowerBound, env)
+    if constant, let value = constantJoinValues[range.lowerBound] { return value }
+    let value = join(plan, range.lowerBound, env)
+    if constant { constantJoinValues[range.lowerBound] = value }
+    return value
+  }
+
+  /// The entities of `plan`'s selector that pass its filter in `env` (the site is the select
+  /// expression's start offset).
+  mutating func join(_ plan: JoinPlan, _ siteOffset: Int, _ env: Env) -> RuntimeValue {
     let probe = eval(plan.probe, env)
     record(plan.probe, probe)
     if probe.isUnknown { return .unknown }
     var candidates: [Entity]
     if case .name = plan.key, probe.scalar.string == nil { return .list([]) }
-    let site = JoinSite(range.lowerBound, plan, probe)
+    let site = JoinSite(siteOffset, plan, probe)
     if let site, let join = joins[site] {
       // A large candidate list seen before: only the candidates that can pass are evaluated
       // (all of them while evidence is recorded, so it stays the same).
@@ -512,13 +528,11 @@ struct Evaluator {
         guard case .string(let name) = probe.scalar else { return .list([]) }
         candidates = graph.entities(ofKind: plan.kind, named: name)
       case .attribute(let path):
-        candidates = indexes.index(graph, kind: plan.kind, path: path).lookup(probe.scalar)
+        // Only the selector's types are indexed: the same candidates as filtering by type after.
+        candidates = indexes.index(graph, kind: plan.kind, types: plan.types, path: path).lookup(probe.scalar)
       }
-      // Cached by the size of the index hit: a long hit list that the type filter empties is as
-      // costly to build on every lookup as a long candidate list.
-      let hits = candidates.count
       if !plan.types.isEmpty { candidates = candidates.filter { plan.types.contains($0.type ?? "") } }
-      if let site, hits >= NarrowedJoin.threshold {
+      if let site, candidates.count >= NarrowedJoin.threshold {
         let join = narrowedJoin(plan, candidates, env)
         joins[site] = join
         if !recording { candidates = narrow(join, env) }

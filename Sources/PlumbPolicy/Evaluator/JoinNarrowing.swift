@@ -157,6 +157,28 @@ extension Evaluator {
     return result
   }
 
+  /// Whether the value of the join at `site` is the same for every judged entity: its probe is a
+  /// constant and every conjunct of its filter reads only the candidate. Decided at the first use.
+  mutating func isConstantJoin(_ plan: JoinPlan, _ site: Int, _ env: Env) -> Bool {
+    if let known = constantJoinSites[site] { return known }
+    let constant = isConstant(plan.probe) && plan.residual.allSatisfy { dependsOnCandidateOnly($0, env) }
+    constantJoinSites[site] = constant
+    return constant
+  }
+
+  /// Whether `expr` is a literal or a parameter, or built of them.
+  func isConstant(_ expr: Expr) -> Bool {
+    switch expr {
+    case .null, .bool, .int, .float, .param: return true
+    case .string(let parts, _): return parts.allSatisfy { if case .expr(let e) = $0 { isConstant(e) } else { true } }
+    case .list(let items, _): return items.allSatisfy(isConstant)
+    case .unary(_, let operand, _): return isConstant(operand)
+    case .binary(_, let left, let right, _): return isConstant(left) && isConstant(right)
+    case .call(_, let arguments, _): return arguments.allSatisfy(isConstant)
+    default: return false
+    }
+  }
+
   /// Whether `expr` names the candidate (`it`, or a name bound to nothing: an attribute).
   func mentionsCandidate(_ expr: Expr, _ env: Env) -> Bool {
     switch expr {
