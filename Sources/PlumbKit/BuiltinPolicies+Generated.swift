@@ -5801,23 +5801,27 @@ extension BuiltinPolicies {
         when not is_null(b.after)
         let ref = "aws_s3_bucket." + b.name
         let bucket_name = first(filter(x in [b.after.bucket], known(x)))
+        # The resources whose configuration references the bucket (same plan, same module instance).
+        let referrers = b -> referencedBy
         # A bucket that receives access logs does not log its own access (that would loop). Logging
         # resources and legacy buckets that name it as target literally, or whose target expression
-        # references it (edges of the plan's configuration: same plan, same module instance).
+        # references it.
         let log_target = count(terraform.resource("aws_s3_bucket_logging")[after.target_bucket == bucket_name])
-          + count(filter(x in b -> referencedBy, type(x) == "aws_s3_bucket_logging" and ref in x.config.target_bucket.references))
+          + count(filter(x in referrers, type(x) == "aws_s3_bucket_logging" and ref in x.config.target_bucket.references))
           + count(terraform.resource("aws_s3_bucket")[after.logging[0].target_bucket == bucket_name])
-          + count(filter(x in b -> referencedBy, type(x) == "aws_s3_bucket" and ref in x.config.logging[0].target_bucket.references))
+          + count(filter(x in referrers, type(x) == "aws_s3_bucket" and ref in x.config.logging[0].target_bucket.references))
         when not (param.exempt_log_targets and log_target > 0)
         # Logging resources that name the bucket literally, and those whose `bucket` expression
         # references it.
         let loggings = count(terraform.resource("aws_s3_bucket_logging")[after.bucket == bucket_name])
-          + count(filter(x in b -> referencedBy, type(x) == "aws_s3_bucket_logging" and ref in x.config.bucket.references))
+          + count(filter(x in referrers, type(x) == "aws_s3_bucket_logging" and ref in x.config.bucket.references))
         # Logging resources whose bucket is known only after apply and whose `bucket` expression
         # references no aws_s3_bucket (a variable, a local, a module output): any may be this bucket's.
         # The lookup does not depend on the bucket, so it is computed once per run.
         let unattributed = terraform.resource("aws_s3_bucket_logging")[change.after_unknown.bucket == true and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
-        let opaque = filter(p in unattributed, file(p) == file(b))
+        # One of them stands for all when one is in this bucket's plan (`any` stops at the first): their
+        # buckets are all unknown, so each makes the requirement unknown, with the same evidence.
+        let opaque = filter(p in [first(unattributed)], any(q in unattributed, file(q) == file(b)))
         let inline_unset = exists(b.provider.key) and not exists(b.config.logging) and is_unknown(b.after.logging)
         let inline_on = not inline_unset and count(b.after.logging) > 0
         require loggings > 0 or inline_on or any(p in opaque, p.after.bucket == b.after.bucket)
@@ -5931,7 +5935,9 @@ extension BuiltinPolicies {
         # no aws_s3_bucket (a variable, a local, a module output): any may be this bucket's. The lookup
         # does not depend on the bucket, so it is computed once per run.
         let unattributed = terraform.resource("aws_s3_bucket_server_side_encryption_configuration")[change.after_unknown.bucket == true and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
-        let opaque = filter(p in unattributed, file(p) == file(b))
+        # One of them stands for all when one is in this bucket's plan (`any` stops at the first): their
+        # buckets are all unknown, so each makes the requirement unknown, with the same evidence.
+        let opaque = filter(p in [first(unattributed)], any(q in unattributed, file(q) == file(b)))
         let inline_unset = exists(b.provider.key) and not exists(b.config.server_side_encryption_configuration)
           and is_unknown(b.after.server_side_encryption_configuration)
         let inline_on = not inline_unset and count(b.after.server_side_encryption_configuration) > 0
@@ -6218,7 +6224,9 @@ extension BuiltinPolicies {
         # (`bucket = var.bucket_id`): any of them may be this bucket's. The lookup does not depend on the
         # bucket, so it is computed once per run; each bucket then only looks at those blocks.
         let unattributed = terraform.resource("aws_s3_bucket_public_access_block")[change.after_unknown.bucket == true and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
-        let opaque = filter(p in unattributed, file(p) == file(b))
+        # One of them stands for all when one is in this bucket's plan (`any` stops at the first): their
+        # buckets are all unknown, so each makes the requirement unknown, with the same evidence.
+        let opaque = filter(p in [first(unattributed)], any(q in unattributed, file(q) == file(b)))
         require by_ref > 0 or account > 0 or by_name or any(p in opaque, p.after.bucket == b.after.bucket)
           else "'${b.address}' has no aws_s3_bucket_public_access_block" at b.address
 
@@ -6438,7 +6446,9 @@ extension BuiltinPolicies {
         # aws_s3_bucket (a variable, a local, a module output): any may be this bucket's. The lookup does
         # not depend on the bucket, so it is computed once per run.
         let unattributed = terraform.resource("aws_s3_bucket_policy")[change.after_unknown.bucket == true and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
-        let opaque = filter(p in unattributed, file(p) == file(b))
+        # One of them stands for all when one is in this bucket's plan (`any` stops at the first): their
+        # buckets are all unknown, so each makes the requirement unknown, with the same evidence.
+        let opaque = filter(p in [first(unattributed)], any(q in unattributed, file(q) == file(b)))
         let inline_unset = exists(b.provider.key) and not exists(b.config.policy) and is_unknown(b.after.policy)
         let inline_tls = not inline_unset and b.after.policy matches param.deny_insecure
         require inline_tls or any(p in policies, p.after.policy matches param.deny_insecure) or any(p in opaque, p.after.bucket == b.after.bucket)
@@ -6592,7 +6602,9 @@ extension BuiltinPolicies {
         # The lookup does not depend on the bucket, so it is computed once per run; each bucket then
         # only looks at those, not at every versioning resource.
         let unattributed = terraform.resource("aws_s3_bucket_versioning")[change.after_unknown.bucket == true and none(x in [config.bucket.references[0], config.bucket.references[1], config.bucket.references[2]], starts_with(x, "aws_s3_bucket."))]
-        let opaque = filter(p in unattributed, file(p) == file(b))
+        # One of them stands for all when one is in this bucket's plan (`any` stops at the first): their
+        # buckets are all unknown, so each makes the requirement unknown, with the same evidence.
+        let opaque = filter(p in [first(unattributed)], any(q in unattributed, file(q) == file(b)))
         # The legacy inline block is computed (unknown) when the configuration does not write it.
         let inline_unset = exists(b.provider.key) and not exists(b.config.versioning) and is_unknown(b.after.versioning)
         let inline_on = not inline_unset and any(v in b.after.versioning, v.enabled == true)
