@@ -10,6 +10,13 @@ public enum JSONText {
   /// Appends `text` as a JSON string literal to `out`.
   public static func appendQuoted(_ text: String, to out: inout String) {
     out += "\""
+    // Most strings need no escape: appended whole rather than scalar by scalar. (The UTF-8 bytes
+    // of a non-ASCII scalar are all 0x80 or above, so a byte test finds every escape.)
+    if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+      out += text
+      out += "\""
+      return
+    }
     for scalar in text.unicodeScalars {
       switch scalar {
       case "\"": out += "\\\""

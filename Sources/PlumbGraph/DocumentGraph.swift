@@ -16,13 +16,15 @@ public final class DocumentGraph: Sendable {
   private let byKind: [String: [Int]]
   private let byKindAndName: [String: [Int]]
   private let byType: [String: [Int]]
-  private let outgoing: [Int: [Int]]
-  private let incoming: [Int: [Int]]
+  /// Positions in `edges` of the edges leaving and arriving at each entity, by entity position.
+  private let outgoing: [[Int]]
+  private let incoming: [[Int]]
 
   init(entities: [Entity], edges: [Edge], diagnostics: [Diagnostic]) {
     let sorted = entities.sorted { $0.id < $1.id }
     self.entities = sorted
     var byID: [EntityID: Int] = [:]
+    byID.reserveCapacity(sorted.count)
     var byKind: [String: [Int]] = [:]
     var byKindAndName: [String: [Int]] = [:]
     var byType: [String: [Int]] = [:]
@@ -34,12 +36,12 @@ public final class DocumentGraph: Sendable {
     }
     // One edge per (from, type, to): a relation declared on both sides (children and parent),
     // or twice, is one edge, located where it was first declared.
-    let sortedEdges = Self.uniqueSortedEdges(edges, byID: byID)
-    var outgoing: [Int: [Int]] = [:]
-    var incoming: [Int: [Int]] = [:]
-    for (index, edge) in sortedEdges.enumerated() {
-      if let from = byID[edge.from] { outgoing[from, default: []].append(index) }
-      if let to = byID[edge.to] { incoming[to, default: []].append(index) }
+    let (sortedEdges, ends) = Self.uniqueSortedEdges(edges, byID: byID)
+    var outgoing = Array(repeating: [Int](), count: sorted.count)
+    var incoming = Array(repeating: [Int](), count: sorted.count)
+    for (index, end) in ends.enumerated() {
+      if let from = end.from { outgoing[from].append(index) }
+      if let to = end.to { incoming[to].append(index) }
     }
     self.edges = sortedEdges
     self.byID = byID
@@ -54,11 +56,13 @@ public final class DocumentGraph: Sendable {
   private static func nameKey(_ kind: String, _ name: String) -> String { kind + "\u{0}" + name.lowercased() }
 
   /// The edges without duplicates (the first of each (from, type, to) is kept), sorted by
-  /// (from, type, to).
+  /// (from, type, to), with the positions of their ends (nil for an end that is not an entity).
   ///
   /// Entities are sorted by id, so an end's position orders like its id: edges are keyed and
   /// sorted by positions, which is much cheaper than by concatenated or compared id strings.
-  private static func uniqueSortedEdges(_ edges: [Edge], byID: [EntityID: Int]) -> [Edge] {
+  private static func uniqueSortedEdges(
+    _ edges: [Edge], byID: [EntityID: Int]
+  ) -> (edges: [Edge], ends: [(from: Int?, to: Int?)]) {
     struct Key: Hashable {
       let from: Int
       let type: String
@@ -71,13 +75,14 @@ public final class DocumentGraph: Sendable {
     unique.reserveCapacity(edges.count)
     for (position, edge) in edges.enumerated() {
       guard let from = byID[edge.from], let to = byID[edge.to] else {
-        return uniqueSortedEdgesByID(edges)
+        let sorted = uniqueSortedEdgesByID(edges)
+        return (sorted, sorted.map { (byID[$0.from], byID[$0.to]) })
       }
       let key = Key(from: from, type: edge.type, to: to)
       if seen.insert(key).inserted { unique.append((key, position)) }
     }
     unique.sort { ($0.key.from, $0.key.type, $0.key.to) < ($1.key.from, $1.key.type, $1.key.to) }
-    return unique.map { edges[$0.position] }
+    return (unique.map { edges[$0.position] }, unique.map { ($0.key.from, $0.key.to) })
   }
 
   /// The same for edges whose ends may not be entities: keyed and sorted by ids.
@@ -112,18 +117,24 @@ public final class DocumentGraph: Sendable {
   /// Edges leaving `id`, optionally only of `type`.
   public func edges(from id: EntityID, type: String? = nil) -> [Edge] {
     guard let index = byID[id] else { return [] }
-    return (outgoing[index] ?? []).map { edges[$0] }.filter { type == nil || $0.type == type }
+    return outgoing[index].map { edges[$0] }.filter { type == nil || $0.type == type }
   }
 
   /// Edges arriving at `id`, optionally only of `type`.
   public func edges(to id: EntityID, type: String? = nil) -> [Edge] {
     guard let index = byID[id] else { return [] }
-    return (incoming[index] ?? []).map { edges[$0] }.filter { type == nil || $0.type == type }
+    return incoming[index].map { edges[$0] }.filter { type == nil || $0.type == type }
   }
 
-  /// The entities `id` points at through edges of `type`.
+  /// The entities `id` points at through edges of `type`, in edge order.
   public func related(_ id: EntityID, _ type: String) -> [Entity] {
-    edges(from: id, type: type).compactMap { entity($0.to) }
+    guard let index = byID[id] else { return [] }
+    // By edge position, without copying the edges (strings and a location each).
+    var result: [Entity] = []
+    for position in outgoing[index] where edges[position].type == type {
+      if let target = byID[edges[position].to] { result.append(entities[target]) }
+    }
+    return result
   }
 
   /// Builds an index of the entities of `kind` by the string value at `path` in their attributes,

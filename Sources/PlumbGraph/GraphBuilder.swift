@@ -37,6 +37,17 @@ public struct GraphBuilder: Sendable {
     diagnostics.append(diagnostic)
   }
 
+  /// Adds everything `other` collected, in the order it collected it: the same as making here
+  /// the calls that were made there (an adapter can read a file into a builder of its own on
+  /// another core, then merge it in file order).
+  public mutating func merge(_ other: GraphBuilder) {
+    for id in other.order {
+      if let entity = other.entities[id] { add(entity) }
+    }
+    edges.append(contentsOf: other.edges)
+    diagnostics.append(contentsOf: other.diagnostics)
+  }
+
   /// Whether an entity with `id` has been added.
   public func contains(_ id: EntityID) -> Bool { entities[id] != nil }
 

@@ -85,6 +85,7 @@ public struct Ingestor: Sendable {
     var terraform = TerraformPlanAdapter()
     var github = GitHubActionsAdapter()
     var gitlab = GitLabCIAdapter()
+    terraform.prepare(inputs)
     for input in inputs {
       switch input.format {
       case .backstageCatalog: catalog.ingest(input, context: &context)

@@ -128,6 +128,9 @@ extension PlumbCommand {
           status = ExitStatus.mostSevere(status, ExitStatus.inputErrors)
         }
       }
+      // The run (graph, loaded files, findings) lives until the process exits, which frees it at
+      // once instead of object by object (half a second for an organisation-sized graph).
+      keptUntilExit = run
       if status != ExitStatus.success { throw ExitCode(status) }
     }
   }
@@ -223,3 +226,6 @@ extension PlumbCommand {
     }
   }
 }
+
+/// The last check run, never released: the process exit frees its memory.
+nonisolated(unsafe) private var keptUntilExit: CheckRun?

@@ -1,3 +1,4 @@
+import Foundation
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbYAML
@@ -14,8 +15,33 @@ import PlumbYAML
 public struct TerraformPlanAdapter: IngestAdapter {
   public static let format = InputFormat.terraformPlan
 
+  /// Plans read ahead by `prepare`, by absolute path.
+  private var prepared: [String: GraphBuilder] = [:]
+
   /// Creates the adapter.
   public init() {}
+
+  /// Reads the plans among `inputs` on every core ahead of `ingest`, each into a graph builder
+  /// of its own, which `ingest` merges: the same entities, edges and diagnostics, in the same
+  /// order, as reading them one after the other (a plan's ids all start with its own path, so
+  /// reading one never depends on another).
+  public mutating func prepare(_ inputs: [LoadedInput]) {
+    let plans = inputs.filter { $0.format == Self.format && !$0.documents.isEmpty }
+    guard plans.count > 1 else { return }
+    let builders = UnsafeMutableBufferPointer<GraphBuilder?>.allocate(capacity: plans.count)
+    builders.initialize(repeating: nil)
+    defer {
+      builders.deinitialize()
+      builders.deallocate()
+    }
+    nonisolated(unsafe) let slots = builders
+    DispatchQueue.concurrentPerform(iterations: plans.count) { position in
+      var graph = GraphBuilder()
+      TerraformPlanReader.read(path: plans[position].path, root: plans[position].documents[0].root, into: &graph)
+      slots[position] = graph
+    }
+    for (plan, graph) in zip(plans, builders) { prepared[plan.absolutePath] = graph }
+  }
 
   public mutating func ingest(_ input: LoadedInput, context: inout IngestContext) {
     context.markConsumed(input, as: Self.format)
@@ -28,7 +54,11 @@ public struct TerraformPlanAdapter: IngestAdapter {
           message: "a Terraform plan is one document; the \(input.documents.count - 1) after the first were ignored",
           location: SourceLocation(path: input.path, span: extra.span)))
     }
-    TerraformPlanReader.read(path: input.path, root: document.root, into: &context.graph)
+    if let graph = prepared.removeValue(forKey: input.absolutePath) {
+      context.graph.merge(graph)
+    } else {
+      TerraformPlanReader.read(path: input.path, root: document.root, into: &context.graph)
+    }
   }
 
   public mutating func finish(context: inout IngestContext) {}

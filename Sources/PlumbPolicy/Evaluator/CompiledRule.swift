@@ -49,9 +49,15 @@ public final class IndexCache: @unchecked Sendable {
       kind + "\u{0}" + types.sorted().joined(separator: "\u{2}") + "\u{0}"
       + path.map(\.description).joined(separator: "\u{1}")
     lock.lock()
-    defer { lock.unlock() }
-    if let index = indexes[key] { return index }
+    let cached = indexes[key]
+    lock.unlock()
+    if let cached { return cached }
+    // Built outside the lock, so that the other rules go on evaluating meanwhile; when two rules
+    // build the same index at once, the first one stored is kept (they are the same).
     let index = graph.index(kind: kind, types: types, path: path)
+    lock.lock()
+    defer { lock.unlock() }
+    if let existing = indexes[key] { return existing }
     indexes[key] = index
     return index
   }

@@ -22,6 +22,8 @@ struct Evaluator {
   var constantJoinSites: [Int: Bool] = [:]
   /// The values of such join sites, computed once.
   var constantJoinValues: [Int: RuntimeValue] = [:]
+  /// The attribute index of each join site (the shared cache is locked and keyed by a string).
+  var siteIndexes: [Int: AttributeIndex] = [:]
 
   init(graph: DocumentGraph, rule: CompiledRule, params: [String: RuntimeValue], indexes: IndexCache) {
     self.graph = graph
@@ -37,7 +39,6 @@ struct Evaluator {
     var states: [(EntityID, RuleState)] = []
   }
 
-  typealias Env = [String: RuntimeValue]
 
   // MARK: Running a rule
 
@@ -452,19 +453,27 @@ struct Evaluator {
   ) -> RuntimeValue {
     let container = eval(collection, env)
     if container.isUnknown { return .unknown }
-    var bindings: [[RuntimeValue]] = []
+    // Per element, its value, and with two variables its index or key first (no array per element).
+    var values: [RuntimeValue] = []
+    var keys: [RuntimeValue] = []
     if let elements = container.elements {
-      bindings = variables.count == 2
-        ? elements.enumerated().map { [RuntimeValue.int($0.offset), $0.element] } : elements.map { [$0] }
+      values = elements
+      if variables.count == 2 { keys = elements.indices.map { RuntimeValue.int($0) } }
     } else if let entries = container.entries, container.kind == .map {
-      bindings = variables.count == 2 ? entries.map { [RuntimeValue.string($0.key), $0.value] } : entries.map { [$0.value] }
+      values = entries.map(\.value)
+      if variables.count == 2 { keys = entries.map { RuntimeValue.string($0.key) } }
     }
     var scope = env
     var sawUnknown = false
     var count = 0
     var kept: [RuntimeValue] = []
-    for binding in bindings {
-      for (name, value) in zip(variables, binding) { scope[name] = value }
+    for position in values.indices {
+      if variables.count == 2 {
+        scope[variables[0]] = keys[position]
+        scope[variables[1]] = values[position]
+      } else if let variable = variables.first {
+        scope[variable] = values[position]
+      }
       if quantifier == .map {
         kept.append(eval(body, scope))
         continue
@@ -476,7 +485,7 @@ struct Evaluator {
       case (.none, .yes): return .bool(false)
       case (_, .unknown): sawUnknown = true
       case (.count, .yes): count += 1
-      case (.filter, .yes): kept.append(binding.last ?? .missing)
+      case (.filter, .yes): kept.append(values[position])
       default: break
       }
     }
@@ -529,7 +538,14 @@ struct Evaluator {
         candidates = graph.entities(ofKind: plan.kind, named: name)
       case .attribute(let path):
         // Only the selector's types are indexed: the same candidates as filtering by type after.
-        candidates = indexes.index(graph, kind: plan.kind, types: plan.types, path: path).lookup(probe.scalar)
+        let index: AttributeIndex
+        if let cached = siteIndexes[siteOffset] {
+          index = cached
+        } else {
+          index = indexes.index(graph, kind: plan.kind, types: plan.types, path: path)
+          siteIndexes[siteOffset] = index
+        }
+        candidates = index.lookup(probe.scalar)
       }
       if !plan.types.isEmpty { candidates = candidates.filter { plan.types.contains($0.type ?? "") } }
       if let site, candidates.count >= NarrowedJoin.threshold {
