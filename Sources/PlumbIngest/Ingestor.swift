@@ -38,22 +38,30 @@ public struct Ingestor: Sendable {
     self.options = options
   }
 
+  /// The root a run over `paths` uses (standardized): `root` when given; else the one directory
+  /// given; else, for files, the repository they live in (nearest `.git`), so local includes and
+  /// Location targets resolve as they do in the repository; else the current directory.
+  public static func root(of paths: [String], given root: String? = nil) -> String {
+    if let root { return IngestContext.standardize(root) }
+    let manager = FileManager.default
+    if paths.count == 1 {
+      var isDirectory: ObjCBool = false
+      if manager.fileExists(atPath: paths[0], isDirectory: &isDirectory), isDirectory.boolValue {
+        return IngestContext.standardize(paths[0])
+      }
+    }
+    if let first = paths.first, let repository = repositoryRoot(containing: first) {
+      return IngestContext.standardize(repository)
+    }
+    return IngestContext.standardize(manager.currentDirectoryPath)
+  }
+
   /// Ingests `paths` (files or directories). `root` bounds references (Location targets, local
   /// includes) and makes paths relative; by default it is the one directory given, else the
   /// current directory.
   public func ingest(paths: [String], root: String? = nil) -> IngestResult {
     let manager = FileManager.default
-    let defaultRoot: String = {
-      if paths.count == 1 {
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: paths[0], isDirectory: &isDirectory), isDirectory.boolValue { return paths[0] }
-      }
-      // Files given: the repository they live in (nearest `.git`), so local includes and
-      // Location targets resolve as they do in the repository; else the current directory.
-      if let first = paths.first, let repository = Self.repositoryRoot(containing: first) { return repository }
-      return manager.currentDirectoryPath
-    }()
-    let rootPath = IngestContext.standardize(root ?? defaultRoot)
+    let rootPath = Self.root(of: paths, given: root)
     let configuration = PlumbConfigurationFile.read(root: rootPath)
     var effective = options
     configuration.apply(to: &effective)

@@ -51,6 +51,8 @@ public struct CheckRun: Sendable {
   /// The report: findings with enforcement, suppression, baseline status and blocking; the exit
   /// status and verdict.
   public let report: CheckReport
+  /// Where the time went (`plumb check --profile`).
+  public let timings: CheckTimings
 
   /// Problems with rules, packs, configuration, waivers and inline ignores.
   public var policyDiagnostics: [Diagnostic] { report.policyDiagnostics }
@@ -68,8 +70,12 @@ public struct CheckRun: Sendable {
 
   /// Runs a check.
   public static func run(_ options: CheckOptions) -> CheckRun {
-    let ingest = Ingestor().ingest(paths: options.paths, root: options.root)
-    let policy = loadPolicy(options, root: ingest.root)
+    // Reading the inputs and compiling the rules are independent: they run at the same time.
+    let root = Ingestor.root(of: options.paths, given: options.root)
+    let clock = ContinuousClock()
+    let ((ingest, ingestTime), (policy, policyTime)) = concurrently(
+      { clock.measured { Ingestor().ingest(paths: options.paths, root: root) } },
+      { clock.measured { loadPolicy(options, root: root) } })
     var policyProblems = policy.problems
 
     // `.plumb.yaml` is configuration: its problems are policy problems (exit 3), not input errors.
@@ -85,7 +91,8 @@ public struct CheckRun: Sendable {
     }
 
     let engine = policy.compiled ? PolicyEngine(library: policy.library, pack: policy.pack) : nil
-    let result = engine?.evaluate(ingest.graph)
+    let (result, evaluationTime) = clock.measured { engine?.evaluate(ingest.graph) }
+    let gateStart = clock.now
 
     // Waivers and inline ignores.
     let knownRules = Set(policy.library.rules.map(\.id))
@@ -145,8 +152,12 @@ public struct CheckRun: Sendable {
         InputFileSummary(path: $0.path, format: $0.format?.rawValue)
       },
       exitStatus: status, verdict: verdict)
+    let timings = CheckTimings(
+      ingest: ingestTime, rules: policyTime, evaluation: evaluationTime, gate: clock.now - gateStart,
+      perRule: result?.durations ?? [:])
     return CheckRun(
-      ingest: ingest, library: policy.library, pack: policy.pack, result: result, waiverFile: waiverFile, report: report)
+      ingest: ingest, library: policy.library, pack: policy.pack, result: result, waiverFile: waiverFile, report: report,
+      timings: timings)
   }
 
   /// The rules (built-in, `--rules`, `.plumb.yaml`'s `rules:`) and the pack, with their problems;

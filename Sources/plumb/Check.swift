@@ -74,6 +74,9 @@ extension PlumbCommand {
     @Option(help: "Colour output: auto, always or never.")
     var color: ColorMode = .auto
 
+    @Flag(help: "Print to standard error where the time went: each phase and the slowest rules.")
+    var profile = false
+
     func validate() throws {
       for output in outputs {
         if case .failure(let error) = OutputRequest.parse(output) { throw ValidationError(error.message) }
@@ -128,6 +131,7 @@ extension PlumbCommand {
           status = ExitStatus.mostSevere(status, ExitStatus.inputErrors)
         }
       }
+      if profile { FileHandle.standardError.write(Data(run.timings.rendered().utf8)) }
       // The run (graph, loaded files, findings) lives until the process exits, which frees it at
       // once instead of object by object (half a second for an organisation-sized graph).
       keptUntilExit = run

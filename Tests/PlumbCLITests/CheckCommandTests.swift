@@ -29,6 +29,26 @@ import Testing
     #expect(first.stdout == second.stdout)
   }
 
+  @Test func profileReportsPhasesAndTheRulesThatRanOnStandardError() throws {
+    let result = try runPlumb(["check", "--color", "never", "--profile", "fixtures/platform"])
+    let plain = try runPlumb(["check", "--color", "never", "fixtures/platform"])
+    // The report and the exit status do not change; the profile goes to standard error only.
+    #expect(result.status == plain.status)
+    #expect(result.stdout == plain.stdout)
+    #expect(!plain.stderr.contains("--profile"))
+    for phase in ["inputs: load, ingest, build graph", "rules: parse and check", "evaluation (", "slowest rules:"] {
+      #expect(result.stderr.contains(phase), "missing: \(phase)")
+    }
+    // Rows are rules that ran, with a duration in milliseconds.
+    let rows = result.stderr.split(separator: "\n").drop { !$0.contains("slowest rules:") }.dropFirst()
+    #expect(!rows.isEmpty)
+    for row in rows {
+      let fields = row.split(separator: " ")
+      #expect(fields.count == 3 && fields[2] == "ms" && Double(fields[1]) != nil, "\(row)")
+    }
+    #expect(rows.contains { $0.contains("template_injection") })
+  }
+
   @Test func brokenRulesExitWithPolicyErrorsBeforeEvaluating() throws {
     let directory = try temporaryDirectory()
     try "rule bad {\n  title \"Bad\"\n  category x\n  for c in catalog.Component\n  require c.spce.owner else \"x\"\n}\n"

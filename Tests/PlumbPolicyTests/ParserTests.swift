@@ -72,6 +72,20 @@ import Testing
     #expect(library.rules.isEmpty)
   }
 
+  @Test func blocksLoseTheirCommonIndentationAndTheirQuoteLines() {
+    // Leading blank line dropped, common indent removed, deeper indent and blank lines kept,
+    // the closing quotes' own line empty; multibyte text untouched.
+    #expect(Lexer.dedent("\n    a:\n      b: ü\n\n    c\n  ") == "a:\n  b: ü\n\nc\n")
+    // A tab counts as one column of indentation, like a space.
+    #expect(Lexer.dedent("\n\tx\n\t y\n") == "x\n y\n")
+    // CRLF: lines still split and dedented; the carriage returns are kept.
+    #expect(Lexer.dedent("\r\n    a: 1\r\n    b: 2\r\n  ") == "a: 1\r\nb: 2\r\n")
+    // A whitespace line shorter than the common indent becomes empty.
+    #expect(Lexer.dedent("\n    a\n  \n    b") == "a\n\nb")
+    // No content at all.
+    #expect(Lexer.dedent("") == "")
+  }
+
   @Test func lexerErrorsArePositioned() {
     let library = compile("rule a {\n  title \"unterminated\n}\n", expectErrors: true)
     #expect(messages(library).first == "2:9 unterminated string")

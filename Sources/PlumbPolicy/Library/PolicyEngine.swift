@@ -21,6 +21,8 @@ public struct EvaluationResult: Sendable {
   public var enforcement: [String: Enforcement]
   /// The rules that ran.
   public var rules: [CompiledRule]
+  /// How long each rule took to evaluate (wall clock on its core), by rule id: `--profile`.
+  public var durations: [String: Duration] = [:]
 
   /// Whether any rule applied to any entity (a run that evaluated nothing must not pass).
   public var evaluatedAnything: Bool { statistics.contains { $0.applicable > 0 } }
@@ -96,21 +98,26 @@ public struct PolicyEngine: Sendable {
   /// Evaluates every bound rule over `graph`, in parallel; the result is the same on every run.
   public func evaluate(_ graph: DocumentGraph) -> EvaluationResult {
     let indexes = IndexCache()
-    let outcomes = ConcurrentResults<(outcome: Evaluator.Outcome, states: [EntityID: RuleState])>(
-      count: bindings.count)
+    let outcomes = ConcurrentResults<
+      (outcome: Evaluator.Outcome, states: [EntityID: RuleState], duration: Duration)
+    >(count: bindings.count)
     DispatchQueue.concurrentPerform(iterations: bindings.count) { position in
       let binding = bindings[position]
+      let start = ContinuousClock.now
       var evaluator = Evaluator(graph: graph, rule: binding.rule, params: binding.parameters, indexes: indexes)
       let outcome = evaluator.run()
       // The rule's state table is built here, on all cores, rather than one rule after another below.
-      outcomes.set(position, (outcome, Dictionary(outcome.states, uniquingKeysWith: { first, _ in first })))
+      let states = Dictionary(outcome.states, uniquingKeysWith: { first, _ in first })
+      outcomes.set(position, (outcome, states, ContinuousClock.now - start))
     }
     var findings: [Finding] = []
     var statistics: [RuleStatistics] = []
     var states: [String: [EntityID: RuleState]] = [:]
     var enforcement: [String: Enforcement] = [:]
+    var durations: [String: Duration] = [:]
     for (binding, result) in zip(bindings, outcomes.values) {
-      guard let (outcome, ruleStates) = result else { continue }
+      guard let (outcome, ruleStates, duration) = result else { continue }
+      durations[binding.rule.id] = duration
       findings += outcome.findings
       statistics.append(outcome.statistics)
       states[binding.rule.id] = ruleStates
@@ -119,7 +126,7 @@ public struct PolicyEngine: Sendable {
     findings.sort(by: Self.inOrder)
     return EvaluationResult(
       findings: findings, statistics: statistics, states: states, enforcement: enforcement,
-      rules: bindings.map(\.rule))
+      rules: bindings.map(\.rule), durations: durations)
   }
 }
 

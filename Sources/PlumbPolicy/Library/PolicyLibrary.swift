@@ -38,14 +38,20 @@ public struct PolicyLibrary: Sendable {
     var packDecls: [(PackDecl, SourceFile)] = []
     var cardDecls: [(ScorecardDecl, SourceFile)] = []
     var external: [(String, [ExampleDecl], Range<Int>, SourceFile)] = []
-    for policy in policySources {
-      let source = SourceFile(path: policy.path, text: policy.text)
-      sources.append(source)
+    // Files are parsed on every core (a run parses all the built-in rules), then taken in order.
+    let parsed = ConcurrentResults<(source: SourceFile, file: PolicyFile, problems: [Diagnostic])>(
+      count: policySources.count)
+    DispatchQueue.concurrentPerform(iterations: policySources.count) { position in
+      let source = SourceFile(path: policySources[position].path, text: policySources[position].text)
       var parser = Parser(source: source)
       let file = parser.parseFile()
-      diagnostics.append(contentsOf: parser.diagnostics)
+      parsed.set(position, (source, file, parser.diagnostics))
+    }
+    for case let (source, file, problems)? in parsed.values {
+      sources.append(source)
+      diagnostics.append(contentsOf: problems)
       // A rule whose text has syntax errors is never run, even if the parser recovered.
-      let broken = parser.diagnostics.compactMap { $0.location?.span.start.offset }
+      let broken = problems.compactMap { $0.location?.span.start.offset }
       ruleDecls += file.rules.filter { rule in !broken.contains { rule.range.contains($0) } }.map { ($0, source) }
       packDecls += file.packs.map { ($0, source) }
       cardDecls += file.scorecards.map { ($0, source) }
@@ -61,6 +67,7 @@ public struct PolicyLibrary: Sendable {
       externalExampleSources[ruleID, default: []].append(source.path)
     }
     var seen: [String: SourceLocation] = [:]
+    var unique: [(RuleDecl, SourceFile)] = []
     for (decl, source) in ruleDecls {
       let location = SourceLocation(path: source.path, span: source.span(from: decl.idRange.lowerBound, to: decl.idRange.upperBound))
       if let first = seen[decl.id] {
@@ -71,9 +78,19 @@ public struct PolicyLibrary: Sendable {
         continue
       }
       seen[decl.id] = location
-      var checker = Checker(source: source)
-      if let compiled = checker.check(decl) { rules.append(compiled) }
-      diagnostics.append(contentsOf: checker.diagnostics)
+      unique.append((decl, source))
+    }
+    // Rules are checked on every core too; their diagnostics are kept in declaration order.
+    let toCheck = unique
+    let checked = ConcurrentResults<(rule: CompiledRule?, problems: [Diagnostic])>(count: toCheck.count)
+    DispatchQueue.concurrentPerform(iterations: toCheck.count) { position in
+      var checker = Checker(source: toCheck[position].1)
+      let compiled = checker.check(toCheck[position].0)
+      checked.set(position, (compiled, checker.diagnostics))
+    }
+    for case let (compiled, problems)? in checked.values {
+      if let compiled { rules.append(compiled) }
+      diagnostics.append(contentsOf: problems)
     }
     rules.sort { $0.id < $1.id }
     let allRuleIDs = Set(ruleDecls.map(\.0.id))
