@@ -203,10 +203,10 @@ extension Evaluator {
     case "ends_with": return strings[1].map { .bool(s.hasSuffix($0)) } ?? .missing
     case "split":
       guard let separator = strings[1], !separator.isEmpty else { return .missing }
-      return .list(s.components(separatedBy: separator).map { RuntimeValue.string($0) })
+      return .list(LiteralText.split(s, separator: separator).map { RuntimeValue.string($0) })
     case "replace":
       guard let old = strings[1], let new = strings[2], !old.isEmpty else { return .missing }
-      return .string(s.replacingOccurrences(of: old, with: new))
+      return .string(LiteralText.replacing(old, with: new, in: s))
     default: return .missing
     }
   }

@@ -14,7 +14,8 @@ struct Evaluator {
   /// What was recorded since `startRecording`, rendered only when a finding needs it.
   private var evidence: [(expr: Expr, value: RuntimeValue)] = []
   private var recording = false
-  private var regexes: [String: NSRegularExpression?] = [:]
+  /// Compiled patterns (nil: invalid), with the answers already computed for short texts.
+  private var regexes: [String: MemoizedRegex?] = [:]
   private var memo: [Int: RuntimeValue] = [:]
   /// Large join candidate lists, grouped for narrowing (see `JoinNarrowing.swift`).
   var joins: [JoinSite: NarrowedJoin] = [:]
@@ -371,16 +372,15 @@ struct Evaluator {
   mutating func matches(_ value: RuntimeValue, _ pattern: RuntimeValue) -> Truth {
     if value.isUnknown || pattern.isUnknown { return .unknown }
     guard case .string(let text) = value.scalar, case .string(let source) = pattern.scalar else { return .no }
-    let regex: NSRegularExpression?
+    let regex: MemoizedRegex?
     if let cached = regexes[source] {
       regex = cached
     } else {
-      regex = try? NSRegularExpression(pattern: source)
+      regex = (try? NSRegularExpression(pattern: source)).map(MemoizedRegex.init)
       regexes[source] = regex
     }
     guard let regex else { return .no }
-    let range = NSRange(text.startIndex..<text.endIndex, in: text)
-    return Truth(regex.firstMatch(in: text, range: range) != nil)
+    return Truth(regex.matches(text))
   }
 
   mutating func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr, _ env: Env) -> RuntimeValue {
