@@ -126,14 +126,37 @@ public struct YAMLNode: Sendable, Hashable {
   ///
   /// - Complexity: O(n) in the number of pairs.
   public subscript(key: String) -> YAMLNode? {
-    pair(forKey: key)?.value
+    guard let slot = slot(forKey: key) else { return nil }
+    return YAMLNode(tree: tree, index: Int(tree.children[slot + 1]))
   }
 
   /// The pair whose scalar key is `key` in a mapping, or nil.
   public func pair(forKey key: String) -> YAMLPair? {
+    guard let slot = slot(forKey: key) else { return nil }
+    return YAMLPair(
+      key: YAMLNode(tree: tree, index: Int(tree.children[slot])),
+      value: YAMLNode(tree: tree, index: Int(tree.children[slot + 1])))
+  }
+
+  /// The child slot of the key of the pair whose scalar key is `key`, or nil. Keys are compared
+  /// on the tree's records and bytes: no node is made per pair (each would retain the tree).
+  private func slot(forKey key: String) -> Int? {
+    let record = self.record
     guard record.kind == 2 else { return nil }
-    for pair in pairs where pair.key.scalarEquals(key) { return pair }
-    return nil
+    let tree = self.tree
+    let start = Int(record.payloadStart)
+    var key = key
+    return key.withUTF8 { wanted in
+      for position in 0..<Int(record.payloadCount) {
+        let slot = start + 2 * position
+        var keyIndex = Int(tree.children[slot])
+        if tree.nodes[keyIndex].kind == NodeRecord.aliasKind { keyIndex = Int(tree.nodes[keyIndex].payloadStart) }
+        let keyRecord = tree.nodes[keyIndex]
+        guard keyRecord.kind == 0, Int(keyRecord.payloadCount) == wanted.count else { continue }
+        if wanted.isEmpty || tree.withValueBytes(keyIndex, { memcmpEqual($0, wanted) }) { return slot }
+      }
+      return nil
+    }
   }
 
   /// The element at `position` of a sequence, or nil.

@@ -221,9 +221,12 @@ struct Evaluator {
       if index.isUnknown { return .unknown }
       switch index.scalar {
       case .int(let i):
-        if container.isUnknown { return .unknown }
-        if let elements = container.elements { return i >= 0 && i < elements.count ? elements[i] : .missing }
-        return .missing
+        switch container {
+        case .list(let items): return i >= 0 && i < items.count ? items[i] : .missing
+        // One element, without materialising the list (a YAML sequence, a planned list).
+        case .value(let value): return value.kind == .list || value.kind == .unknown ? .value(value[i]) : .missing
+        case .entity: return .missing
+        }
       case .string(let s): return member(container, s)
       default: return .missing
       }
