@@ -2397,7 +2397,8 @@ extension BuiltinPolicies {
           secrets (the job container runs every step). An untagged or `latest` image changes with every
           push to the registry; any tag can be re-pushed by whoever controls the image, or by an attacker
           who stole their credentials. A `@sha256:` digest names exactly one image. Images computed by an
-          expression (`${{ matrix.image }}`) are not judged.
+          expression (`${{ matrix.image }}`) are not judged; a null `container:` or `image:` (`null`, `~`)
+          means no container.
         """
         remediation "Reference the image by digest, keeping the tag for readers: `image: node:20.11.1@sha256:…` (Dependabot and Renovate update such pins)."
 
@@ -2435,6 +2436,23 @@ extension BuiltinPolicies {
                   db: ["postgres:16@sha256:1f2e3d4c5b6a79880716253443526170f8e9d0c1b2a3f4e5d6c7b8a9f0e1d2c3"]
               steps:
                 - run: npm test
+        """
+        example pass "a null container is no container" """
+          on: push
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              container: null
+              services:
+                db:
+                  image: ~
+              steps:
+                - run: npm test
+            lint:
+              runs-on: ubuntu-24.04
+              container: ~
+              steps:
+                - run: npm run lint
         """
         example fail "latest" """
           on: push

@@ -148,9 +148,11 @@ struct GitHubFileReader {
 
   // MARK: Images
 
-  /// A container image reference (`image[:tag][@digest]`, optionally `docker://`), as a map.
+  /// A container image reference (`image[:tag][@digest]`, optionally `docker://`), as a map; nil
+  /// for a YAML null (`container: null`, `~` or nothing: GitHub runs the job without a container,
+  /// the way `${{ … }}` evaluating to null or an empty string does) and for an empty string.
   static func imageValue(_ node: YAMLNode, field: String) -> Value? {
-    guard node.kind == .scalar, let text = node.string, !text.isEmpty else { return nil }
+    guard node.kind == .scalar, !node.isNull, let text = node.string, !text.isEmpty else { return nil }
     let image = text.hasPrefix("docker://") ? String(text.dropFirst("docker://".count)) : text
     guard let parsed = UsesReference.parseDocker(raw: text, image: image) else { return nil }
     var map = ValueMap()
