@@ -37,7 +37,7 @@ struct GitHubFileReader {
     let source = start.tree.source
     let lower = min(start.byteRange.lowerBound, end.byteRange.lowerBound)
     let upper = max(start.byteRange.upperBound, end.byteRange.upperBound)
-    return SourceLocation(path: source.path, span: source.span(from: lower, to: upper))
+    return SourceLocation(path: source.path, span: source.span(from: lower, to: upper), usedAt: start.useSpan ?? end.useSpan)
   }
 
   /// The directory local `uses: ./…` paths are relative to: the repository root, i.e. what comes
@@ -132,7 +132,8 @@ struct GitHubFileReader {
     var location = node.location
     if let from = UsesReference.sourceOffset(of: trimmed, in: node) {
       location = SourceLocation(
-        path: node.tree.source.path, span: node.tree.source.span(from: from, to: from + trimmed.utf8.count))
+        path: node.tree.source.path, span: node.tree.source.span(from: from, to: from + trimmed.utf8.count),
+        usedAt: node.useSpan)
     }
     result.append(Self.expressionValue(text: trimmed, field: "if", implicit: true, at: location))
   }
