@@ -167,7 +167,7 @@ CI_CLASSES = [
          zizmor=[("self-hosted-runner", None)], checkov=[], gran="job"),
     dict(cls="github_env_untrusted_write", plumb=["github_env_untrusted_write"],
          zizmor=[("github-env", None)], checkov=[], gran="step"),
-    dict(cls="insecure_workflow_commands_enabled", plumb=["insecure_workflow_commands_enabled"],
+    dict(cls="insecure_workflow_commands_enabled", plumb=["insecure_workflow_commands_enabled", "insecure_workflow_commands_enabled_in_action"],
          zizmor=[("insecure-commands", None)], checkov=["CKV_GHA_1"], gran="file"),
     dict(cls="container_credentials_hardcoded", plumb=["container_credentials_hardcoded"],
          zizmor=[("hardcoded-container-credentials", None)], checkov=[], gran="job"),
@@ -908,7 +908,7 @@ def explain_ci(cls, peer, side, key, plumb_fs, peer_fs, ctx):
         return "an action input in zizmor's sink list (CodeQL models, e.g. tibdex/backport title_template) that is not in Plumb's code_inputs list"
     if side == "only_peer" and cls == "insecure_workflow_commands_enabled" and any(
             re.search(r"ACTIONS_ALLOW_UNSECURE_COMMANDS:\s*['\"]?(yes|on|1)\b", at(n)) for x in peer_fs for n in range(x["line"] or 0, (x.get("end") or x["line"] or 0) + 1)):
-        return "value `yes`/`on`/`1` rather than `true`: Plumb's rule matches only true (YAML 1.2: `yes` is a string); Checkov and zizmor flag any value — verify against the runner's parsing"
+        return "value `yes`/`on`/`1` rather than `true`: the runner enables the commands only for values .NET's bool.TryParse reads as true (actions/runner ActionCommandManager.cs), so Plumb does not report it; Checkov and zizmor flag any value (a peer false positive)"
     if side == "only_plumb":
         if peer == "zizmor" and peer_fs:
             personas = sorted({z["persona"].lower() for z in peer_fs})
@@ -961,8 +961,6 @@ def explain_ci(cls, peer, side, key, plumb_fs, peer_fs, ctx):
         return "image computed by an expression (`${{ matrix.… }}`): Plumb does not judge it, zizmor says it may be unpinned"
     if peer == "zizmor" and cls == "github_env_untrusted_write" and file.endswith(("action.yml", "action.yaml")):
         return "composite action: it has no trigger, and Plumb's rule applies to pull_request_target/workflow_run workflows; zizmor reports any computed write in an action"
-    if peer == "zizmor" and cls == "insecure_workflow_commands_enabled" and file.endswith(("action.yml", "action.yaml")):
-        return "Plumb false negative: insecure_workflow_commands_enabled judges workflows only, not composite actions (action.yml)"
     if peer == "zizmor" and cls == "dangerous_workflow_triggers":
         if re.search(r"^\s*issue_comment\b|\bissue_comment\s*[:,\]]", text, re.M) and "pull_request_target" not in text and "workflow_run" not in text:
             return "issue_comment: zizmor 1.32 counts it as a dangerous trigger; Plumb's rule covers pull_request_target and workflow_run (comment-triggered risks are in template_injection/bot_actor_condition/untrusted_checkout)"

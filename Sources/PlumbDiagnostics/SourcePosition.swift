@@ -50,12 +50,35 @@ public struct SourceLocation: Hashable, Comparable, Sendable, Codable, CustomStr
   public var path: String
   /// The span inside the file.
   public var span: SourceSpan
+  /// For a place inside a YAML anchor's value reached through an alias: the span of that alias in
+  /// the same file (`*name`, or the `*name` of a `<<` merge key), where the value is used. Nil
+  /// otherwise. It takes no part in equality, hashing or ordering, which are about `span`.
+  public var usedAt: SourceSpan?
 
   /// Creates a location.
-  public init(path: String, span: SourceSpan) {
+  public init(path: String, span: SourceSpan, usedAt: SourceSpan? = nil) {
     self.path = path
     self.span = span
+    self.usedAt = usedAt
   }
+
+  public static func == (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+    lhs.path == rhs.path && lhs.span == rhs.span
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(path)
+    hasher.combine(span)
+  }
+
+  /// The place to show a reader: the alias's use when there is one, else the span itself.
+  public var useSite: SourceLocation {
+    guard let usedAt else { return self }
+    return SourceLocation(path: path, span: usedAt)
+  }
+
+  /// The same place without its use: where the value is written.
+  public var definition: SourceLocation { SourceLocation(path: path, span: span) }
 
   public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
     (lhs.path, lhs.span.start.offset, lhs.span.end.offset) < (rhs.path, rhs.span.start.offset, rhs.span.end.offset)

@@ -146,9 +146,15 @@ extension Ingestor {
   }
 }
 
-/// Walks a directory for YAML and JSON files, skipping VCS and build folders and never following
-/// directory symlinks.
+/// Walks a directory for YAML and JSON files, skipping VCS and build folders and Plumb's own files
+/// (`.plumb.yaml`, `.plumb-waivers.yaml`, the `.plumb/` directory), and never following directory
+/// symlinks.
 struct InputWalker {
+  /// Plumb's own files, wherever they are: the configuration and the waiver file.
+  static let ownFileNames: Set<String> = [PlumbConfigurationFile.name, ".plumb-waivers.yaml"]
+  /// Plumb's own state directory (the fix engine's action pins, the score history).
+  static let stateDirectoryName = ".plumb"
+
   func walk(_ root: String) -> [String] {
     let manager = FileManager.default
     var found: [String] = []
@@ -161,12 +167,14 @@ struct InputWalker {
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
         if isDirectory.boolValue {
           if name == ".git" || name.hasPrefix(".build") || name == "node_modules" || name == ".terraform" { continue }
+          // Plumb's own state (`.plumb/action-pins.yaml`, `.plumb/history.sqlite`) is not an input.
+          if name == Self.stateDirectoryName { continue }
           if (try? manager.destinationOfSymbolicLink(atPath: path)) != nil { continue }
           stack.append(path)
         } else {
           let lower = name.lowercased()
-          // Plumb's own configuration is not an input.
-          if name == PlumbConfigurationFile.name { continue }
+          // Plumb's own configuration and waivers are not inputs.
+          if Self.ownFileNames.contains(name) { continue }
           if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") { found.append(path) }
         }
       }

@@ -2397,7 +2397,8 @@ extension BuiltinPolicies {
           secrets (the job container runs every step). An untagged or `latest` image changes with every
           push to the registry; any tag can be re-pushed by whoever controls the image, or by an attacker
           who stole their credentials. A `@sha256:` digest names exactly one image. Images computed by an
-          expression (`${{ matrix.image }}`) are not judged.
+          expression (`${{ matrix.image }}`) are not judged; a null `container:` or `image:` (`null`, `~`)
+          means no container.
         """
         remediation "Reference the image by digest, keeping the tag for readers: `image: node:20.11.1@sha256:…` (Dependabot and Renovate update such pins)."
 
@@ -2435,6 +2436,23 @@ extension BuiltinPolicies {
                   db: ["postgres:16@sha256:1f2e3d4c5b6a79880716253443526170f8e9d0c1b2a3f4e5d6c7b8a9f0e1d2c3"]
               steps:
                 - run: npm test
+        """
+        example pass "a null container is no container" """
+          on: push
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              container: null
+              services:
+                db:
+                  image: ~
+              steps:
+                - run: npm test
+            lint:
+              runs-on: ubuntu-24.04
+              container: ~
+              steps:
+                - run: npm run lint
         """
         example fail "latest" """
           on: push
@@ -2887,11 +2905,21 @@ extension BuiltinPolicies {
           job's log (a test printing a pull request title, a dependency, a log line from a server) can
           then set `LD_PRELOAD` or `NODE_OPTIONS` or prepend to `PATH` for the following steps and run
           code with the job's secrets.
+
+          The runner enables the commands when the variable's value parses with .NET's `bool.TryParse`
+          (actions/runner `src/Runner.Worker/ActionCommandManager.cs`, `SetEnvCommandExtension` and
+          `AddPathCommandExtension`: first the runner's own environment, then the `env` context, which
+          holds the workflow's, the job's and the step's `env`): `true` in any letter case, with white
+          space around it. `yes`, `on` and `1` do not parse, so they leave the commands disabled and are
+          not reported (YAML 1.2 reads them as the strings `yes`/`on` and the number 1). A literal
+          expression `${{ true }}` or `${{ 'true' }}` is reported; other expressions are not judged.
+          Composite actions are judged by `insecure_workflow_commands_enabled_in_action`.
         """
         remediation "Remove `ACTIONS_ALLOW_UNSECURE_COMMANDS`, and write to the `$GITHUB_ENV` and `$GITHUB_PATH` files instead of printing `::set-env`/`::add-path`."
 
         for w in github.workflow
-        let enabled = "(?i)^\\s*true\\s*$"
+        # What .NET's bool.TryParse reads as true, written literally or as a literal expression.
+        let enabled = "(?i)^\\s*(true|\\$\\{\\{\\s*(true|'true')\\s*\\}\\})\\s*$"
         let jobs = filter(k in keys(w.jobs), to_string(default(w.jobs[k].env.ACTIONS_ALLOW_UNSECURE_COMMANDS, "")) matches enabled)
         let steps = filter(st in flatten(map(jb in values(w.jobs), default(jb.steps, []))),
           to_string(default(st.env.ACTIONS_ALLOW_UNSECURE_COMMANDS, "")) matches enabled)
@@ -2912,7 +2940,27 @@ extension BuiltinPolicies {
               steps:
                 - run: echo "PATH_ADDITION=/opt/tool/bin" >> "$GITHUB_ENV"
         """
-        example fail """
+        example pass "spellings the runner does not parse as true" """
+          on: push
+          env:
+            ACTIONS_ALLOW_UNSECURE_COMMANDS: yes
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              env:
+                ACTIONS_ALLOW_UNSECURE_COMMANDS: 1
+              steps:
+                - run: make
+                  env:
+                    ACTIONS_ALLOW_UNSECURE_COMMANDS: "on"
+                - run: make install
+                  env:
+                    ACTIONS_ALLOW_UNSECURE_COMMANDS: "truthy"
+                - run: make check
+                  env:
+                    ACTIONS_ALLOW_UNSECURE_COMMANDS: ${{ vars.ALLOW_COMMANDS }}
+        """
+        example fail "workflow, job and step" """
           on: push
           env:
             ACTIONS_ALLOW_UNSECURE_COMMANDS: ↓true
@@ -2926,6 +2974,141 @@ extension BuiltinPolicies {
                   env:
                     ACTIONS_ALLOW_UNSECURE_COMMANDS: ↓'TRUE'
         """ expect "the workflow sets ACTIONS_ALLOW_UNSECURE_COMMANDS to 'true' for every job" expect "job 'build' sets" expect "a step sets ACTIONS_ALLOW_UNSECURE_COMMANDS to 'TRUE'"
+        example fail "TRUE is a YAML boolean" """
+          on: push
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              env:
+                ACTIONS_ALLOW_UNSECURE_COMMANDS: ↓TRUE
+              steps:
+                - run: echo "::set-env name=TOOL_HOME::/opt/tool"
+        """ expect "job 'build' sets ACTIONS_ALLOW_UNSECURE_COMMANDS to 'true'"
+        example fail "white space around true" """
+          on: push
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: echo "::add-path::/opt/tool/bin"
+                  env:
+                    ACTIONS_ALLOW_UNSECURE_COMMANDS: ↓" True "
+                - run: echo "::add-path::/opt/other/bin"
+                  env:
+                    ACTIONS_ALLOW_UNSECURE_COMMANDS: "false"
+        """ expect "a step sets ACTIONS_ALLOW_UNSECURE_COMMANDS to ' True ' (1 step(s) in all)"
+        example fail "a literal expression" """
+          on: push
+          env:
+            ACTIONS_ALLOW_UNSECURE_COMMANDS: ↓${{ true }}
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make
+                  env:
+                    ACTIONS_ALLOW_UNSECURE_COMMANDS: ↓${{ 'TRUE' }}
+        """ expect "the workflow sets ACTIONS_ALLOW_UNSECURE_COMMANDS to '${{ true }}'" expect "a step sets"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/insecure_workflow_commands_enabled_in_action.plumb",
+      text: #"""
+      rule insecure_workflow_commands_enabled_in_action {
+        title "Composite actions keep the deprecated set-env and add-path workflow commands disabled"
+        severity high
+        category security
+        tags [github-actions, injection]
+        rationale """
+          A composite action's step with `ACTIONS_ALLOW_UNSECURE_COMMANDS: true` in its `env`
+          re-enables the `::set-env` and `::add-path` workflow commands (CVE-2020-15228) while it runs,
+          in every workflow that uses the action: whatever that step prints (a pull request title, a
+          dependency's output) can set `LD_PRELOAD` or `NODE_OPTIONS` or prepend to `PATH` for the
+          caller's following steps and run code with the job's secrets.
+
+          The runner enables the commands when the variable's value parses with .NET's `bool.TryParse`
+          (actions/runner `src/Runner.Worker/ActionCommandManager.cs`, `SetEnvCommandExtension` and
+          `AddPathCommandExtension` read the step's `env` context): `true` in any letter case, with
+          white space around it. `yes`, `on` and `1` do not parse and are not reported. A literal
+          expression `${{ true }}` or `${{ 'true' }}` is reported; other expressions are not judged.
+          Workflows are judged by `insecure_workflow_commands_enabled`.
+        """
+        remediation "Remove `ACTIONS_ALLOW_UNSECURE_COMMANDS` from the step's `env`, and write to the `$GITHUB_ENV` and `$GITHUB_PATH` files instead of printing `::set-env`/`::add-path`."
+
+        for a in github.action("composite")
+        # What .NET's bool.TryParse reads as true, written literally or as a literal expression.
+        let enabled = "(?i)^\\s*(true|\\$\\{\\{\\s*(true|'true')\\s*\\}\\})\\s*$"
+        let hits = filter(h in map(i, st in default(a.runs.steps, []),
+            {index: i, name: default(st.name, default(st.id, "")),
+             hit: to_string(default(st.env.ACTIONS_ALLOW_UNSECURE_COMMANDS, "")) matches enabled}),
+          h.hit)
+        require count(hits) == 0
+          else "step ${first(hits).index + 1} of composite action '${name(a)}' sets ACTIONS_ALLOW_UNSECURE_COMMANDS to '${a.runs.steps[first(hits).index].env.ACTIONS_ALLOW_UNSECURE_COMMANDS}' (${count(hits)} step(s) in all)" at a.runs.steps[first(hits).index].env.ACTIONS_ALLOW_UNSECURE_COMMANDS
+
+        example pass """
+          name: Set up tool
+          runs:
+            using: composite
+            steps:
+              - run: echo "/opt/tool/bin" >> "$GITHUB_PATH"
+                shell: bash
+                env:
+                  ACTIONS_ALLOW_UNSECURE_COMMANDS: false
+        """
+        example pass "spellings the runner does not parse as true" """
+          name: Set up tool
+          runs:
+            using: composite
+            steps:
+              - run: make
+                shell: bash
+                env:
+                  ACTIONS_ALLOW_UNSECURE_COMMANDS: yes
+              - run: make install
+                shell: bash
+                env:
+                  ACTIONS_ALLOW_UNSECURE_COMMANDS: 1
+              - run: make check
+                shell: bash
+                env:
+                  ACTIONS_ALLOW_UNSECURE_COMMANDS: ${{ inputs.allow-commands }}
+        """
+        example fail """
+          name: Set up tool
+          runs:
+            using: composite
+            steps:
+              - run: echo "::add-path::/opt/tool/bin"
+                shell: bash
+                env:
+                  ACTIONS_ALLOW_UNSECURE_COMMANDS: ↓true
+              - run: echo "::set-env name=TOOL_HOME::/opt/tool"
+                shell: bash
+                env:
+                  ACTIONS_ALLOW_UNSECURE_COMMANDS: "TRUE"
+        """ expect "step 1 of composite action 'Set up tool' sets ACTIONS_ALLOW_UNSECURE_COMMANDS to 'true' (2 step(s) in all)"
+        example fail "white space and case" """
+          name: Set up tool
+          runs:
+            using: composite
+            steps:
+              - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0
+              - run: echo "::add-path::/opt/tool/bin"
+                shell: bash
+                env:
+                  ACTIONS_ALLOW_UNSECURE_COMMANDS: ↓" True "
+        """ expect "step 2 of composite action 'Set up tool' sets ACTIONS_ALLOW_UNSECURE_COMMANDS to ' True '"
+        example fail "a literal expression" """
+          name: Set up tool
+          runs:
+            using: composite
+            steps:
+              - run: echo "::add-path::/opt/tool/bin"
+                shell: bash
+                env:
+                  ACTIONS_ALLOW_UNSECURE_COMMANDS: ↓${{ 'true' }}
+        """ expect "sets ACTIONS_ALLOW_UNSECURE_COMMANDS to '${{ 'true' }}'"
       }
 
       """#),

@@ -619,6 +619,16 @@ extension TreeBuilder {
     return found
   }
 
+  /// A new alias record for `slot` copied by a merge key, spanning the merge's alias `alias`.
+  mutating func mergeUse(of slot: UInt32, at alias: Int) -> UInt32 {
+    let index = UInt32(nodes.count)
+    nodes.append(
+      NodeRecord(
+        start: nodes[alias].start, end: nodes[alias].end, payloadStart: UInt32(resolved(slot)), payloadCount: 0,
+        kind: NodeRecord.aliasKind, style: 0, scalarType: 0, flags: NodeRecord.mergeUse))
+    return index
+  }
+
   func mappingPairs(_ index: Int) -> [(UInt32, UInt32)] {
     let record = nodes[index]
     let start = Int(record.payloadStart)
@@ -682,15 +692,19 @@ extension TreeBuilder {
       }
       let value = resolved(values[k])
       let record = nodes[value]
-      var sources: [Int] = []
+      // Each merged mapping, with the alias that names it (`<<: *name`, `<<: [*a, *b]`), if any.
+      var sources: [(index: Int, alias: Int?)] = []
+      func aliasOf(_ slot: UInt32) -> Int? { nodes[Int(slot)].kind == NodeRecord.aliasKind ? Int(slot) : nil }
       if record.kind == YAMLNodeKind.mapping.rawValue {
-        sources = [value]
+        sources = [(value, aliasOf(values[k]))]
       } else if record.kind == YAMLNodeKind.sequence.rawValue {
         let start = Int(record.payloadStart)
-        sources = (0..<Int(record.payloadCount)).map { resolved(children[start + $0]) }
+        sources = (0..<Int(record.payloadCount)).map {
+          (resolved(children[start + $0]), aliasOf(children[start + $0]) ?? aliasOf(values[k]))
+        }
       }
       if sources.isEmpty && record.kind != YAMLNodeKind.sequence.rawValue
-        || sources.contains(where: { nodes[$0].kind != YAMLNodeKind.mapping.rawValue })
+        || sources.contains(where: { nodes[$0.index].kind != YAMLNodeKind.mapping.rawValue })
       {
         let node = nodes[Int(values[k])]
         let pair = YAMLDiagnostics.badMergeValue()
@@ -701,11 +715,17 @@ extension TreeBuilder {
         continue
       }
       for source in sources {
-        for (mergedKey, mergedValue) in mappingPairs(source)
+        for (mergedKey, mergedValue) in mappingPairs(source.index)
         where !present.contains(where: { sameKey($0, mergedKey) }) {
           present.append(mergedKey)
-          slots.append(mergedKey)
-          slots.append(mergedValue)
+          if let alias = source.alias {
+            // Copied through an alias: keep where it is used (the `*name` of the merge).
+            slots.append(mergeUse(of: mergedKey, at: alias))
+            slots.append(mergeUse(of: mergedValue, at: alias))
+          } else {
+            slots.append(mergedKey)
+            slots.append(mergedValue)
+          }
         }
       }
     }

@@ -3,7 +3,9 @@ import PlumbDiagnostics
 /// A node of a loaded YAML document: a cheap view (tree + index) into a ``YAMLTree``.
 ///
 /// Aliases are followed transparently: a node reached through `*name` reads as the anchored node,
-/// and ``aliasSpan`` tells where the alias itself was written.
+/// and ``aliasSpan`` tells where the alias itself was written. A node reached through an alias,
+/// directly or from an ancestor (a step inside `steps: *shared`, a key copied by `<<: *defaults`),
+/// also remembers the outermost such alias: ``useSpan``, and ``location``'s `usedAt`.
 public struct YAMLNode: Sendable, Hashable {
   /// The tree holding the node.
   public let tree: YAMLTree
@@ -11,20 +13,25 @@ public struct YAMLNode: Sendable, Hashable {
   public let index: Int
   /// The record index of the alias this node was reached through, or -1.
   let aliasIndex: Int32
+  /// The record index of the outermost alias (or merge use) on the way to this node, or -1.
+  let useIndex: Int32
 
-  init(tree: YAMLTree, index: Int) {
+  init(tree: YAMLTree, index: Int, use: Int32 = -1) {
     let record = tree.nodes[index]
+    self.tree = tree
     if record.kind == NodeRecord.aliasKind {
-      self.tree = tree
       self.index = Int(record.payloadStart)
-      self.aliasIndex = Int32(index)
+      // A pair copied by a merge key reads as a pair of the mapping, as it always did.
+      self.aliasIndex = record.flags & NodeRecord.mergeUse != 0 ? -1 : Int32(index)
+      self.useIndex = use >= 0 ? use : Int32(index)
     } else {
-      self.tree = tree
       self.index = index
       self.aliasIndex = -1
+      self.useIndex = use
     }
   }
 
+  /// Equal views of the same node; where an ancestor alias was used does not count.
   public static func == (lhs: YAMLNode, rhs: YAMLNode) -> Bool {
     lhs.tree === rhs.tree && lhs.index == rhs.index && lhs.aliasIndex == rhs.aliasIndex
   }
@@ -52,8 +59,17 @@ public struct YAMLNode: Sendable, Hashable {
   public var byteRange: Range<Int> { Int(record.start)..<Int(record.end) }
   /// The node's span (line, column and byte offset of its start and end).
   public var span: SourceSpan { tree.source.span(from: Int(record.start), to: Int(record.end)) }
-  /// The node's file and span.
-  public var location: SourceLocation { SourceLocation(path: tree.source.path, span: span) }
+  /// The node's file and span, with `usedAt` set to ``useSpan`` when it was reached through an
+  /// alias.
+  public var location: SourceLocation { SourceLocation(path: tree.source.path, span: span, usedAt: useSpan) }
+  /// The span of the outermost alias this node was reached through, itself or from an ancestor
+  /// (`*name`, or the `*name` after a `<<` merge key that copied it), if any: where the anchored
+  /// value is used. Nil for nodes read where they are written.
+  public var useSpan: SourceSpan? {
+    guard useIndex >= 0 else { return nil }
+    let use = tree.nodes[Int(useIndex)]
+    return tree.source.span(from: Int(use.start), to: Int(use.end))
+  }
   /// The span of the alias (`*name`) this node was reached through, if any.
   public var aliasSpan: SourceSpan? {
     guard aliasIndex >= 0 else { return nil }
@@ -111,15 +127,15 @@ public struct YAMLNode: Sendable, Hashable {
   /// The elements of a sequence (empty for other kinds).
   public var elements: YAMLElements {
     let record = self.record
-    guard record.kind == 1 else { return YAMLElements(tree: tree, start: 0, count: 0) }
-    return YAMLElements(tree: tree, start: Int(record.payloadStart), count: Int(record.payloadCount))
+    guard record.kind == 1 else { return YAMLElements(tree: tree, start: 0, count: 0, use: useIndex) }
+    return YAMLElements(tree: tree, start: Int(record.payloadStart), count: Int(record.payloadCount), use: useIndex)
   }
 
   /// The key/value pairs of a mapping in source order, merge keys applied (empty for other kinds).
   public var pairs: YAMLPairs {
     let record = self.record
-    guard record.kind == 2 else { return YAMLPairs(tree: tree, start: 0, count: 0) }
-    return YAMLPairs(tree: tree, start: Int(record.payloadStart), count: Int(record.payloadCount))
+    guard record.kind == 2 else { return YAMLPairs(tree: tree, start: 0, count: 0, use: useIndex) }
+    return YAMLPairs(tree: tree, start: Int(record.payloadStart), count: Int(record.payloadCount), use: useIndex)
   }
 
   /// The value for the scalar key `key` in a mapping, or nil.
@@ -179,10 +195,12 @@ public struct YAMLElements: RandomAccessCollection, Sendable {
   let tree: YAMLTree
   let start: Int
   public let count: Int
+  /// The alias the sequence was reached through (its elements inherit it), or -1.
+  let use: Int32
   public var startIndex: Int { 0 }
   public var endIndex: Int { count }
   public subscript(position: Int) -> YAMLNode {
-    YAMLNode(tree: tree, index: Int(tree.children[start + position]))
+    YAMLNode(tree: tree, index: Int(tree.children[start + position]), use: use)
   }
 }
 
@@ -191,13 +209,15 @@ public struct YAMLPairs: RandomAccessCollection, Sendable {
   let tree: YAMLTree
   let start: Int
   public let count: Int
+  /// The alias the mapping was reached through (its keys and values inherit it), or -1.
+  let use: Int32
   public var startIndex: Int { 0 }
   public var endIndex: Int { count }
   public subscript(position: Int) -> YAMLPair {
     let slot = start + 2 * position
     return YAMLPair(
-      key: YAMLNode(tree: tree, index: Int(tree.children[slot])),
-      value: YAMLNode(tree: tree, index: Int(tree.children[slot + 1]))
+      key: YAMLNode(tree: tree, index: Int(tree.children[slot]), use: use),
+      value: YAMLNode(tree: tree, index: Int(tree.children[slot + 1]), use: use)
     )
   }
 }

@@ -52,6 +52,10 @@ struct NodeRecord {
   static let valueInArena: UInt8 = 1
   /// The node has an entry in the tree's `tags` (so untagged nodes skip the lookup).
   static let hasTag: UInt8 = 2
+  /// An alias record the loader made for a pair copied in by a merge key (`<<: *name`): its span
+  /// is the `*name` of the merge, its target the copied key or value. It reads as the target
+  /// (``YAMLNode/isAlias`` is false, as for any merged pair) and only tells where it is used.
+  static let mergeUse: UInt8 = 4
   static let aliasKind: UInt8 = 3
 }
 

@@ -443,6 +443,58 @@ struct GitHubActionsAdapterTests {
     #expect(checkDB.attributes["container_images"][1]["tag"].string == "17.5")
   }
 
+  @Test("a null container or service image is no image")
+  func nullContainerImages() throws {
+    let (result, _) = try ingest([
+      ".github/workflows/ci.yml": """
+      on: push
+      jobs:
+        plain:
+          runs-on: ubuntu-24.04
+          container: null
+          services:
+            db:
+              image: ~
+            cache:
+              image:
+            queue: null
+            web:
+              image: "null"
+          steps:
+            - run: make
+        tilde:
+          runs-on: ubuntu-24.04
+          container: ~
+          steps:
+            - run: make
+        empty:
+          runs-on: ubuntu-24.04
+          container:
+          steps:
+            - run: make
+        mapped:
+          runs-on: ubuntu-24.04
+          container:
+            image: null
+            options: --cpus 1
+          steps:
+            - run: make
+
+      """
+    ])
+    let graph = result.graph
+    let id = "github:.github/workflows/ci.yml#jobs."
+    let plain = try entity(graph, id + "plain").attributes["container_images"].elements
+    // Only the quoted string "null" names an image (GitHub would pull an image called `null`).
+    #expect(plain.map { $0["field"].string ?? "" } == ["services.web"])
+    #expect(plain.first?["raw"].string == "null")
+    for job in ["tilde", "empty", "mapped"] {
+      let images = try entity(graph, id + job).attributes["container_images"]
+      #expect(images.kind == .list && images.elements.isEmpty, "\(job)")
+    }
+    #expect(diagnosticSummary(graph, path: ".github/workflows/ci.yml").isEmpty)
+  }
+
   @Test("zizmor template-injection.yml: an expression in a github-script input", .enabled(if: corpusAvailable))
   func zizmorTemplateInjection() throws {
     let graph = CorpusGraph.graph

@@ -40,6 +40,72 @@ import Testing
     #expect(job["image"]?.span.start.line == 2)
   }
 
+  @Test func nodesReachedThroughAnAliasKnowWhereItIsUsed() throws {
+    let result = load("""
+      base: &b
+        steps:
+          - uses: x
+      direct: *b
+      plain:
+        steps:
+          - uses: y
+
+      """)
+    #expect(result.diagnostics.isEmpty)
+    let root = try #require(result.documents.first?.root)
+    // The definition itself is read where it is written.
+    let defined = try #require(root["base"]?["steps"]?[0]?["uses"])
+    #expect(defined.useSpan == nil && defined.location.usedAt == nil)
+    // Below an alias, every node keeps the alias (`*b`, line 4) as where it is used...
+    let direct = try #require(root["direct"])
+    let uses = try #require(direct["steps"]?[0]?["uses"])
+    #expect(direct.useSpan?.start == SourcePosition(line: 4, column: 9, offset: 40))
+    #expect(uses.useSpan == direct.useSpan)
+    #expect(uses.location.usedAt == direct.useSpan)
+    // ...while its span, text and identity stay the anchored node's (edits, equality).
+    #expect(uses.span == defined.span && uses.rawText == "x")
+    #expect(uses == defined && !uses.isAlias)
+    #expect(uses.location == defined.location)
+    #expect(uses.location.useSite.span.start.line == 4 && uses.location.definition.usedAt == nil)
+    #expect(root["plain"]?["steps"]?[0]?["uses"]?.useSpan == nil)
+  }
+
+  @Test func pairsCopiedByAMergeKeyKnowTheMergeAlias() throws {
+    let result = load("""
+      a: &a {x: 1, inner: {y: 2}}
+      b: &b {z: 3}
+      one: &one
+        <<: *a
+        own: 4
+      two:
+        <<: [*b, *a]
+      three:
+        <<: {w: 5}
+      four: *one
+
+      """)
+    #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+    let root = try #require(result.documents.first?.root)
+    let one = try #require(root["one"])
+    #expect(keys(one) == ["x", "inner", "own"])
+    let x = try #require(one.pair(forKey: "x"))
+    // The merged pair reads as before (not an alias, the anchored span)...
+    #expect(!x.key.isAlias && !x.value.isAlias && x.value.span.start.line == 1)
+    // ...and knows the `*a` of `<<: *a` (line 4) as where it is used, down to nested values.
+    #expect(x.key.useSpan?.start.line == 4 && x.key.useSpan?.start.column == 7)
+    #expect(x.value.useSpan == x.key.useSpan)
+    #expect(one["inner"]?["y"]?.useSpan == x.key.useSpan)
+    #expect(one["own"]?.useSpan == nil)
+    // A merge of several aliases: each pair knows its own alias.
+    let two = try #require(root["two"])
+    #expect(two["z"]?.useSpan?.start.column == 8)
+    #expect(two["x"]?.useSpan?.start.column == 12)
+    // An inline merged mapping is written where it is used.
+    #expect(root["three"]?["w"]?.useSpan == nil && root["three"]?["w"]?.value == .int(5))
+    // Through an alias of a mapping with merged pairs, the outermost alias wins.
+    #expect(root["four"]?["x"]?.useSpan?.start.line == 10)
+  }
+
   @Test func firstMergedMappingWinsAmongMerges() throws {
     let result = load("a: &a {k: 1}\nb: &b {k: 2}\nc:\n  <<: [*a, *b]\n")
     #expect(result.documents.first?.root["c"]?["k"]?.value == .int(1))

@@ -109,7 +109,8 @@ enum ExpressionScanner {
       let location: SourceLocation
       if exact {
         let outer = raw[position].outer
-        location = SourceLocation(path: source.path, span: source.span(from: outer.lowerBound, to: outer.upperBound))
+        location = SourceLocation(
+          path: source.path, span: source.span(from: outer.lowerBound, to: outer.upperBound), usedAt: node.useSpan)
       } else {
         location = node.location
       }

@@ -37,7 +37,7 @@ struct GitHubFileReader {
     let source = start.tree.source
     let lower = min(start.byteRange.lowerBound, end.byteRange.lowerBound)
     let upper = max(start.byteRange.upperBound, end.byteRange.upperBound)
-    return SourceLocation(path: source.path, span: source.span(from: lower, to: upper))
+    return SourceLocation(path: source.path, span: source.span(from: lower, to: upper), usedAt: start.useSpan ?? end.useSpan)
   }
 
   /// The directory local `uses: ./…` paths are relative to: the repository root, i.e. what comes
@@ -132,7 +132,8 @@ struct GitHubFileReader {
     var location = node.location
     if let from = UsesReference.sourceOffset(of: trimmed, in: node) {
       location = SourceLocation(
-        path: node.tree.source.path, span: node.tree.source.span(from: from, to: from + trimmed.utf8.count))
+        path: node.tree.source.path, span: node.tree.source.span(from: from, to: from + trimmed.utf8.count),
+        usedAt: node.useSpan)
     }
     result.append(Self.expressionValue(text: trimmed, field: "if", implicit: true, at: location))
   }
@@ -148,9 +149,11 @@ struct GitHubFileReader {
 
   // MARK: Images
 
-  /// A container image reference (`image[:tag][@digest]`, optionally `docker://`), as a map.
+  /// A container image reference (`image[:tag][@digest]`, optionally `docker://`), as a map; nil
+  /// for a YAML null (`container: null`, `~` or nothing: GitHub runs the job without a container,
+  /// the way `${{ … }}` evaluating to null or an empty string does) and for an empty string.
   static func imageValue(_ node: YAMLNode, field: String) -> Value? {
-    guard node.kind == .scalar, let text = node.string, !text.isEmpty else { return nil }
+    guard node.kind == .scalar, !node.isNull, let text = node.string, !text.isEmpty else { return nil }
     let image = text.hasPrefix("docker://") ? String(text.dropFirst("docker://".count)) : text
     guard let parsed = UsesReference.parseDocker(raw: text, image: image) else { return nil }
     var map = ValueMap()

@@ -214,7 +214,7 @@ struct UsesReference: Equatable {
     guard let refOffset, let start = UsesReference.sourceOffset(of: raw, in: node) else { return .string(ref) }
     let from = start + refOffset
     let span = node.tree.source.span(from: from, to: from + ref.utf8.count)
-    return .located(.string(ref), SourceLocation(path: node.tree.source.path, span: span))
+    return .located(.string(ref), SourceLocation(path: node.tree.source.path, span: span, usedAt: node.useSpan))
   }
 
   /// The byte offset where `text` is written inside the scalar `node`'s source, when it is

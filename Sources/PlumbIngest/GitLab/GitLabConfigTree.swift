@@ -201,6 +201,7 @@ extension SourceLocation {
     let start = first.span.start
     let end = last.span.end
     guard first.tree === last.tree, end.offset >= start.offset else { return first.location }
-    return SourceLocation(path: first.tree.source.path, span: SourceSpan(start: start, end: end))
+    return SourceLocation(
+      path: first.tree.source.path, span: SourceSpan(start: start, end: end), usedAt: first.useSpan ?? last.useSpan)
   }
 }

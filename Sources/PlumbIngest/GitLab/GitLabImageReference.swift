@@ -83,7 +83,7 @@ struct GitLabImageReference: Equatable {
     func located(_ text: String, _ range: Range<Int>?) -> Value {
       guard let base, let range else { return .located(.string(text), whole) }
       let span = node.tree.source.span(from: base + range.lowerBound, to: base + range.upperBound)
-      return .located(.string(text), SourceLocation(path: whole.path, span: span))
+      return .located(.string(text), SourceLocation(path: whole.path, span: span, usedAt: whole.usedAt))
     }
     var map = ValueMap()
     map["raw"] = .yaml(node)

@@ -100,7 +100,12 @@ public struct Suppressor: Sendable {
         continue
       }
       let candidates = usableByPath[finding.location.path] ?? []
-      if let index = candidates.first(where: { inlineIgnores[$0].covers(ruleID: finding.ruleID, at: finding.location) }) {
+      // An ignore comment on the alias's use covers that use; one on the anchored value covers
+      // every use of it.
+      let places = [finding.location] + (finding.definedAt.map { [$0] } ?? [])
+      if let index = candidates.first(where: { candidate in
+        places.contains { inlineIgnores[candidate].covers(ruleID: finding.ruleID, at: $0) }
+      }) {
         ignoreUsed[index] = true
         suppressions.append(
           Suppression(kind: .inline, reason: inlineIgnores[index].reason ?? "", location: inlineIgnores[index].location))

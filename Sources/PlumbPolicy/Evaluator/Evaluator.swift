@@ -140,10 +140,13 @@ struct Evaluator {
       location = decided
     }
     let fingerprint = stableHash([rule.id, entity.id.rawValue, String(ordinal), atText])
+    // A node inside an anchored value reached through an alias: point at the alias (which job,
+    // which step), and keep the anchored value as where it is defined.
     return Finding(
       ruleID: rule.id, title: rule.decl.title, severity: rule.decl.severity, category: rule.decl.category,
-      message: message, entity: entity.id, entityKind: entity.kind, location: location, verdict: verdict,
-      evidence: evidence, fingerprint: fingerprint, requirement: ordinal, fixes: [])
+      message: message, entity: entity.id, entityKind: entity.kind, location: location.useSite, verdict: verdict,
+      evidence: evidence, fingerprint: fingerprint, requirement: ordinal, fixes: [],
+      definedAt: location.usedAt == nil ? nil : location.definition)
   }
 
   mutating func evalMessage(_ expr: Expr, _ env: Env) -> String {

@@ -53,8 +53,12 @@ public struct Finding: Sendable, Codable, Hashable {
   public var entity: EntityID
   /// The entity's kind.
   public var entityKind: String
-  /// The exact place of the node that decided the verdict.
+  /// The exact place of the node that decided the verdict; when that node is inside a YAML
+  /// anchor's value reached through an alias, the alias's use (`*name`, `<<: *name`) instead.
   public var location: SourceLocation
+  /// Where the deciding node is written when ``location`` is an alias's use (the anchored value
+  /// itself); nil otherwise.
+  public var definedAt: SourceLocation?
   /// Fail or indeterminate.
   public var verdict: Verdict
   /// The values that decided it.
@@ -71,8 +75,9 @@ public struct Finding: Sendable, Codable, Hashable {
   public init(
     ruleID: String, title: String, severity: Severity, category: String, message: String, entity: EntityID,
     entityKind: String, location: SourceLocation, verdict: Verdict, evidence: [Evidence] = [], fingerprint: String,
-    requirement: Int, fixes: [ProposedFix] = []
+    requirement: Int, fixes: [ProposedFix] = [], definedAt: SourceLocation? = nil
   ) {
+    self.definedAt = definedAt
     self.ruleID = ruleID
     self.title = title
     self.severity = severity

@@ -114,6 +114,7 @@ public struct JSONReporter: Reporter {
       ("entity", .string(finding.entity.rawValue)),
       ("entityKind", .string(finding.entityKind)),
       ("location", location(finding.location)),
+      ("definedAt", finding.definedAt.map(location) ?? .null),
       ("fingerprint", .string(finding.fingerprint)),
       ("requirement", .int(finding.requirement)),
       ("baseline", .string(reported.baseline.rawValue)),

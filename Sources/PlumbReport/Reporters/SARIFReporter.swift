@@ -111,6 +111,13 @@ public struct SARIFReporter: Reporter {
     location.append(
       ("logicalLocations", .array([.object([("fullyQualifiedName", .string(finding.entity.rawValue)), ("kind", .string(finding.entityKind))])])))
     members.append(("locations", .array([.object(location)])))
+    if let defined = finding.definedAt {
+      // The finding points at an alias's use; the anchored value it reads is written here.
+      var related = physicalLocation(defined)
+      related.insert(("id", .int(1)), at: 0)
+      related.append(("message", .object([("text", .string("the anchored value is defined here"))])))
+      members.append(("relatedLocations", .array([.object(related)])))
+    }
     members.append(("partialFingerprints", .object([(fingerprintKey, .string(finding.fingerprint))])))
     if let suppression = reported.suppression {
       var entry: [(String, JSONValue)] = [

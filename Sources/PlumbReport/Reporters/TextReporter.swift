@@ -50,6 +50,12 @@ public struct TextReporter: Reporter {
         for snippetLine in snippet.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
           out += "    " + snippetLine + "\n"
         }
+        if let defined = finding.finding.definedAt {
+          out += "    " + paint("note:", .cyan) + " the anchored value is defined at line \(defined.span.start.line)\n"
+          for snippetLine in renderer.snippet(defined).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            out += "    " + snippetLine + "\n"
+          }
+        }
       }
       out += "\n"
     }
