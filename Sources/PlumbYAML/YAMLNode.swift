@@ -143,15 +143,15 @@ public struct YAMLNode: Sendable, Hashable {
   /// - Complexity: O(n) in the number of pairs.
   public subscript(key: String) -> YAMLNode? {
     guard let slot = slot(forKey: key) else { return nil }
-    return YAMLNode(tree: tree, index: Int(tree.children[slot + 1]))
+    return YAMLNode(tree: tree, index: Int(tree.children[slot + 1]), use: useIndex)
   }
 
   /// The pair whose scalar key is `key` in a mapping, or nil.
   public func pair(forKey key: String) -> YAMLPair? {
     guard let slot = slot(forKey: key) else { return nil }
     return YAMLPair(
-      key: YAMLNode(tree: tree, index: Int(tree.children[slot])),
-      value: YAMLNode(tree: tree, index: Int(tree.children[slot + 1])))
+      key: YAMLNode(tree: tree, index: Int(tree.children[slot]), use: useIndex),
+      value: YAMLNode(tree: tree, index: Int(tree.children[slot + 1]), use: useIndex))
   }
 
   /// The child slot of the key of the pair whose scalar key is `key`, or nil. Keys are compared
