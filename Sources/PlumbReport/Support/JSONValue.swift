@@ -34,13 +34,14 @@ indirect enum JSONValue: Sendable {
       }
       out += "{\n"
       for (index, (key, value)) in members.enumerated() {
-        out += String(repeating: "  ", count: indent + 1)
+        out += JSONValue.indentation(indent + 1)
         JSONValue.appendQuoted(key, to: &out)
         out += ": "
         value.write(to: &out, indent: indent + 1)
         out += index == members.count - 1 ? "\n" : ",\n"
       }
-      out += String(repeating: "  ", count: indent) + "}"
+      out += JSONValue.indentation(indent)
+      out += "}"
     case .array(let elements):
       guard !elements.isEmpty else {
         out += "[]"
@@ -48,11 +49,12 @@ indirect enum JSONValue: Sendable {
       }
       out += "[\n"
       for (index, element) in elements.enumerated() {
-        out += String(repeating: "  ", count: indent + 1)
+        out += JSONValue.indentation(indent + 1)
         element.write(to: &out, indent: indent + 1)
         out += index == elements.count - 1 ? "\n" : ",\n"
       }
-      out += String(repeating: "  ", count: indent) + "]"
+      out += JSONValue.indentation(indent)
+      out += "]"
     case .string(let text):
       JSONValue.appendQuoted(text, to: &out)
     case .int(let number):
@@ -62,6 +64,12 @@ indirect enum JSONValue: Sendable {
     case .null:
       out += "null"
     }
+  }
+
+  /// Two spaces per level; the first levels are made once (every line of a report starts with one).
+  private static let indentations = (0..<16).map { String(repeating: "  ", count: $0) }
+  static func indentation(_ level: Int) -> String {
+    level < indentations.count ? indentations[level] : String(repeating: "  ", count: level)
   }
 
   /// Appends `text` as a JSON string literal (RFC 8259: quote, backslash and C0 controls escaped).
