@@ -50,15 +50,18 @@ let package = Package(
     ),
     // Regenerates embedded built-in rules and rule docs: `swift run plumb-generate`.
     .executableTarget(name: "plumb-generate", dependencies: ["PlumbKit"]),
+    // What the benchmarks share: child processes (spawn, time, peak RSS) and the monotonic clock.
+    .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
     // Benchmarks (not tests): `swift run -c release plumb-bench`.
     .executableTarget(
       name: "plumb-bench",
-      dependencies: ["PlumbYAML", "CYAML"],
+      dependencies: ["BenchmarkSupport", "PlumbYAML", "CYAML"],
       path: "Benchmarks/plumb-bench"
     ),
 
     // The organisation-scale benchmark (graph build, rule evaluation): `swift run -c release plumb-org-bench`.
-    .executableTarget(name: "plumb-org-bench", dependencies: ["PlumbKit"], path: "Benchmarks/plumb-org-bench"),
+    .executableTarget(
+      name: "plumb-org-bench", dependencies: ["BenchmarkSupport", "PlumbKit"], path: "Benchmarks/plumb-org-bench"),
 
     .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics"]),
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import CYAML
 import PlumbDiagnostics
 import PlumbYAML
@@ -12,13 +13,6 @@ import PlumbYAML
 
 /// Keeps the optimiser from discarding a computed value.
 @inline(never) func blackHole<T>(_ value: T) { withExtendedLifetime(value) {} }
-
-/// Seconds on the monotonic clock.
-func now() -> Double {
-  var ts = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &ts)
-  return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
 
 /// `getrusage(RUSAGE_SELF).ru_maxrss` in bytes (Linux reports kilobytes; macOS bytes).
 func maxRSS() -> Int {

@@ -13,6 +13,7 @@
 // (one measurement, key=value output), `--mode profile --engine loader|raw --input PATH --runs N`
 // (just the work, for valgrind/perf).
 
+import BenchmarkSupport
 import PlumbDiagnostics
 import PlumbYAML
 

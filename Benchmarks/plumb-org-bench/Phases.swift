@@ -2,6 +2,7 @@
 // real `Ingestor` (its stages reported through `onStage`), `PolicyLibrary` over the built-in
 // rules, and `PolicyEngine.evaluate` over all rules, a 50-rule subset, or each rule alone.
 
+import BenchmarkSupport
 import Foundation
 import PlumbGraph
 import PlumbIngest

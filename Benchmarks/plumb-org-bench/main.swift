@@ -21,6 +21,7 @@
 // Other modes: `--mode generate` (data only), `--mode phases --evaluate all|subset|rules|none`
 // (one child measurement, key=value output), `--mode profile` (the pipeline once, for perf).
 
+import BenchmarkSupport
 import Foundation
 
 #if canImport(Glibc)

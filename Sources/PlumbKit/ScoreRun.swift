@@ -131,9 +131,15 @@ public struct ScoreRun: Sendable {
       status = ExitStatus.mostSevere(status, ExitStatus.inputErrors)
     }
     if report.scorecards.allSatisfy({ $0.entities.isEmpty }) {
-      problems.append(
-        report.scorecards.isEmpty
-          ? "nothing was scored: no scorecard is declared" : "nothing was scored: no scorecard selected any entity")
+      let reason =
+        if !report.scorecards.isEmpty {
+          "no scorecard selected any entity"
+        } else if check.library.scorecards.isEmpty {
+          "no scorecard is declared"
+        } else {
+          "no scorecard named with --scorecard exists"
+        }
+      problems.append("nothing was scored: " + reason)
       status = ExitStatus.mostSevere(status, ExitStatus.nothingEvaluated)
     }
     return ScoreRun(

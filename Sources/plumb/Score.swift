@@ -115,6 +115,15 @@ extension PlumbCommand {
       var status = run.exitStatus
       for problem in run.problems { FileHandle.standardError.write(Data("plumb: \(problem)\n".utf8)) }
       if run.report.inputErrors + run.report.policyErrors > 0 {
+        let errors =
+          run.check.policyDiagnostics.filter(Gate.isFatal) + run.check.inputDiagnostics.filter { $0.severity == .error }
+        for error in errors.prefix(Self.errorsListed) {
+          let place = error.location.map { "\($0): " } ?? ""
+          FileHandle.standardError.write(Data("plumb: \(place)error: \(error.message) [\(error.code)]\n".utf8))
+        }
+        if errors.count > Self.errorsListed {
+          FileHandle.standardError.write(Data("plumb: … and \(errors.count - Self.errorsListed) more\n".utf8))
+        }
         FileHandle.standardError.write(
           Data(
             "plumb: \(run.report.inputErrors) input error(s), \(run.report.policyErrors) policy error(s); `plumb check` shows them\n"
@@ -160,6 +169,9 @@ extension PlumbCommand {
         if status != ExitStatus.success { throw ExitCode(status) }
       }
     }
+
+    /// How many input and policy errors are named on standard error (the summary counts them all).
+    static let errorsListed = 10
 
     /// Writes `text` to --output or standard output; the exit status that follows.
     func emit(_ text: String) -> Int32 {

@@ -7,24 +7,7 @@ extension GitHubFileReader {
   ///
   /// - Parameter rootName: the ingest root's directory name, naming an action at the root.
   mutating func readAction(_ input: LoadedInput, rootName: String) {
-    guard let document = input.documents.first else {
-      if let source = input.result.source, !input.result.hasErrors {
-        diagnose(
-          "empty-action", "the action file has no document",
-          at: SourceLocation(path: path, span: source.span(from: 0, to: 0)))
-      }
-      return
-    }
-    if input.documents.count > 1 {
-      diagnose(
-        "multiple-documents", "an action file holds one document; the documents after the first are ignored",
-        at: input.documents[1].root.location, severity: .warning)
-    }
-    let root = document.root
-    guard root.kind == .mapping else {
-      diagnose("invalid-action", "an action must be a mapping", at: root.location)
-      return
-    }
+    guard let root = singleMappingRoot(input, kind: "action", article: "an") else { return }
     let actionID = EntityID("github:" + path)
     var attributes = ValueMap()
     var name: YAMLNode?

@@ -29,6 +29,39 @@ struct GitHubFileReader {
     edges.append(Edge(from: from, type: type, to: to, location: location))
   }
 
+  /// The root mapping of a file that holds one document (a workflow, an action file).
+  ///
+  /// Diagnoses `empty-<kind>` for a file that loaded cleanly but has no document (a file that
+  /// failed to load has its loader errors already), warns that documents after the first are
+  /// ignored, and diagnoses `invalid-<kind>` for a root that is not a mapping.
+  ///
+  /// - Parameters:
+  ///   - input: The loaded file.
+  ///   - kind: What the file holds, in codes and messages (`workflow`, `action`).
+  ///   - article: The indefinite article before `kind` in messages (`a`, `an`).
+  /// - Returns: The first document's root when it is a mapping, else nil.
+  mutating func singleMappingRoot(_ input: LoadedInput, kind: String, article: String) -> YAMLNode? {
+    guard let document = input.documents.first else {
+      if let source = input.result.source, !input.result.hasErrors {
+        diagnose(
+          "empty-\(kind)", "the \(kind) file has no document",
+          at: SourceLocation(path: path, span: source.span(from: 0, to: 0)))
+      }
+      return nil
+    }
+    if input.documents.count > 1 {
+      diagnose(
+        "multiple-documents", "\(article) \(kind) file holds one document; the documents after the first are ignored",
+        at: input.documents[1].root.location, severity: .warning)
+    }
+    let root = document.root
+    guard root.kind == .mapping else {
+      diagnose("invalid-\(kind)", "\(article) \(kind) must be a mapping", at: root.location)
+      return nil
+    }
+    return root
+  }
+
   /// A key's text (its decoded string, or its source for a non-string key).
   static func keyText(_ node: YAMLNode) -> String { node.string ?? node.rawText }
 

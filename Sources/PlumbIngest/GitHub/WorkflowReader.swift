@@ -5,24 +5,7 @@ import PlumbYAML
 extension GitHubFileReader {
   /// Reads a workflow file: the workflow, its jobs and their steps.
   mutating func readWorkflow(_ input: LoadedInput) {
-    guard let document = input.documents.first else {
-      if let source = input.result.source, !input.result.hasErrors {
-        diagnose(
-          "empty-workflow", "the workflow file has no document",
-          at: SourceLocation(path: path, span: source.span(from: 0, to: 0)))
-      }
-      return
-    }
-    if input.documents.count > 1 {
-      diagnose(
-        "multiple-documents", "a workflow file holds one document; the documents after the first are ignored",
-        at: input.documents[1].root.location, severity: .warning)
-    }
-    let root = document.root
-    guard root.kind == .mapping else {
-      diagnose("invalid-workflow", "a workflow must be a mapping", at: root.location)
-      return
-    }
+    guard let root = singleMappingRoot(input, kind: "workflow", article: "a") else { return }
     let workflowID = EntityID("github:" + path)
     var attributes = ValueMap()
     var on: YAMLNode?

@@ -36,7 +36,7 @@ public enum ScoreDashboard {
     }
     html.raw("</header>\n<main>\n")
     if report.scorecards.isEmpty {
-      html.raw("<p class=\"empty\">No scorecard is declared. See docs/scorecards.md.</p>\n")
+      html.raw("<p class=\"empty\">No scorecard to compute: none is declared, or --scorecard named none of them. See docs/scorecards.md.</p>\n")
     }
     for card in report.scorecards { scorecard(card, report, trends, &html) }
     html.raw("</main>\n<footer>\n")

@@ -4,7 +4,7 @@ public enum ScoreTextRenderer {
   public static func render(_ report: ScoreReport) -> String {
     var out = ""
     if report.scorecards.isEmpty {
-      out += "no scorecard to compute (declare one in a .plumb file: see docs/scorecards.md)\n"
+      out += "no scorecard to compute: none is declared (in a .plumb file), or --scorecard named none of them; see docs/scorecards.md\n"
     }
     for (index, card) in report.scorecards.enumerated() {
       if index > 0 { out += "\n" }

@@ -1,0 +1,353 @@
+import Foundation
+import Testing
+
+/// `plumb score` end to end, on the built binary (the numbers themselves are checked at library
+/// level in Tests/PlumbScoreTests; here: what the command prints, writes and exits with).
+///
+/// `fixtures/scorecards` is scored by `production_readiness` (policies/baseline.plumb):
+/// bronze = component_has_owner (weight 2) + owner_is_a_group; silver adds actions_pinned_to_sha
+/// and checkout_persist_credentials; gold adds personal_data_in_allowed_regions. Waivers are
+/// evaluated against a fixed `--today` so the run does not depend on the date.
+@Suite struct ScoreCommandTests {
+  static let fixture = "fixtures/scorecards"
+  static let today = ["--today", "2026-01-15"]
+
+  /// `plumb score` on `paths` with a fixed `--today` and `extra` options.
+  func score(_ extra: [String], _ paths: [String] = [fixture], in directory: URL = packageRoot) throws
+    -> CommandResult
+  {
+    try runPlumb(["score"] + Self.today + extra + paths, in: directory)
+  }
+
+  /// An entity's row of the text output's entity table, split on white space, or [] when absent.
+  func entityRow(_ name: String, in output: String) -> [Substring] {
+    let table = output.components(separatedBy: "\n  entities\n").last ?? ""
+    for line in table.split(separator: "\n") {
+      let fields = line.split(whereSeparator: \.isWhitespace)
+      if fields.first == Substring(name) { return fields }
+    }
+    return []
+  }
+
+  // MARK: text
+
+  @Test func textShowsEveryProductionComponentWithItsLevelAndScore() throws {
+    let result = try score([])
+    #expect(result.status == 0, "\(result.stderr)")
+    // Each expected row is (owner, level, passing/applicable weight), worked out from the fixture:
+    let expected: [(name: String, owner: String, level: String, score: String)] = [
+      // Owned by the payments Group (both bronze rules pass); its workflow pins checkout to a SHA
+      // with persist-credentials: false (both silver rules pass); its bucket is in eu-west-1,
+      // inside the EU (residency passes). Every rule passes: gold, (2+1+1+1+1)/6.
+      ("payments-api", "payments", "gold", "6/6"),
+      // setup-node@v4 is a tag (actions_pinned_to_sha fails) but .plumb-waivers.yaml waives it
+      // until 2099, and waived counts as passing; the ledger database's region is unknown until
+      // apply (indeterminate), which holds back gold and adds nothing: silver, 5/6.
+      ("ledger", "payments", "silver", "5/6"),
+      // checkout@v4 without persist-credentials: both silver rules fail; storefront holds no
+      // personal data, so residency does not apply (left out of the denominator): bronze, 3/5.
+      ("storefront", "web", "bronze", "3/5"),
+      // No workflow and no Terraform resource: the silver and gold rules judge nothing for it
+      // (not applicable, so they hold nothing back): a vacuous gold, 3/3.
+      ("search", "web", "gold", "3/3"),
+      // No workflow (silver rules not applicable), but a personal-data bucket in us-east-1:
+      // residency fails, so silver, (2+1)/(2+1+1) = 3/4.
+      ("reports", "analytics", "silver", "3/4"),
+      // Owner 'ghosts' names no Group: component_has_owner passes (weight 2), owner_is_a_group
+      // fails, so no level at all and no team; 2/3.
+      ("etl", "(unowned)", "none", "2/3"),
+    ]
+    for entity in expected {
+      let row = entityRow(entity.name, in: result.stdout)
+      #expect(
+        row.count >= 4 && row[1] == entity.owner && row[2] == entity.level && row[3] == entity.score,
+        "\(entity.name): \(row)")
+    }
+    // The experimental prototype is excluded by the scorecard's `when`: six scored, one excluded.
+    #expect(entityRow("prototype", in: result.stdout).isEmpty)
+    #expect(result.stdout.contains("\"production\": 6 scored, 1 excluded"))
+    // Organisation: (6/6 + 5/6 + 3/5 + 3/3 + 3/4 + 2/3) / 6 = 4.85 / 6 = 80.8%; one entity per
+    // level except silver and gold (two each).
+    #expect(
+      result.stdout.contains(
+        "organisation  6 entities · average score 80.8% (Σ 4.8500 / 6) · bronze 1 · silver 2 · gold 2 · none 1"))
+    // What to fix next: storefront is held back from silver by its two failing workflow rules.
+    #expect(
+      entityRow("storefront", in: result.stdout).dropFirst(6).joined(separator: " ")
+        == "silver: actions_pinned_to_sha (fail), checkout_persist_credentials (fail)")
+  }
+
+  @Test func thePlatformFixtureScoresThroughTheLinkedRepositoryAndPlan() throws {
+    let result = try score([], ["fixtures/platform"])
+    #expect(result.status == 0, "\(result.stderr)")
+    // payments-api's source-location is acme/platform, so the root workflow rolls in: checkout@v4
+    // fails both silver rules; its customer_exports bucket uses the `aws.us` provider
+    // (us-east-1), so residency fails too. Only the bronze rules pass: bronze, (2+1)/6.
+    let payments = entityRow("payments-api", in: result.stdout)
+    #expect(payments.count >= 4 && payments[2] == "bronze" && payments[3] == "3/6", "\(payments)")
+    // storefront has no source-location (no workflow) and holds no personal data: gold, 3/3.
+    let storefront = entityRow("storefront", in: result.stdout)
+    #expect(storefront.count >= 4 && storefront[2] == "gold" && storefront[3] == "3/3", "\(storefront)")
+    // nightly-report is experimental: excluded.
+    #expect(result.stdout.contains(": 2 scored, 1 excluded"))
+  }
+
+  // MARK: json
+
+  @Test func jsonParsesAndItsRollUpsAddUp() throws {
+    let result = try score(["--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let cards = try #require(json["scorecards"] as? [[String: Any]])
+    #expect(cards.count == 1)
+    let card = try #require(cards.first)
+    let entities = try #require(card["entities"] as? [[String: Any]])
+    let rollups = try #require(card["rollups"] as? [[String: Any]])
+    #expect(entities.count == 6 && card["excluded"] as? Int == 1)
+
+    var scores: [String: Double] = [:]
+    var levels: [String: String] = [:]
+    for entity in entities {
+      let id = try #require(entity["id"] as? String)
+      let passing = try #require(entity["passingWeight"] as? Int)
+      let applicable = try #require(entity["applicableWeight"] as? Int)
+      let score = try #require(entity["score"] as? Double)
+      // Each entity's score is its own fraction of weights.
+      #expect(abs(score - Double(passing) / Double(applicable)) < 1e-9, "\(id)")
+      scores[id] = score
+      levels[id] = entity["level"] as? String ?? "none"
+    }
+    #expect(levels["catalog:component:default/ledger"] == "silver")
+
+    let teams = rollups.filter { $0["dimension"] as? String == "team" }
+    #expect(teams.compactMap { $0["key"] as? String }.sorted() == [
+      "(unowned)", "catalog:group:default/analytics", "catalog:group:default/payments", "catalog:group:default/web",
+    ])
+    var seen: [String] = []
+    for rollup in rollups {
+      let key = try #require(rollup["key"] as? String)
+      let members = try #require(rollup["entities"] as? [String])
+      let scoreSum = try #require(rollup["scoreSum"] as? Double)
+      let scored = try #require(rollup["scored"] as? Int)
+      // The roll-up's sum is the sum of its entities' scores, its average that sum over the count.
+      let expectedSum = members.reduce(0) { $0 + (scores[$1] ?? .nan) }
+      #expect(abs(scoreSum - expectedSum) < 1e-9, "\(key)")
+      #expect(scored == members.count, "\(key): every fixture entity has a score")
+      let average = try #require(rollup["averageScore"] as? Double)
+      #expect(abs(average - expectedSum / Double(members.count)) < 1e-9, "\(key)")
+      // Level counts add up to the members and match their levels.
+      let counts = try #require(rollup["levels"] as? [[String: Any]])
+      for entry in counts {
+        let level = try #require(entry["level"] as? String)
+        #expect(entry["count"] as? Int == members.count { levels[$0] == level }, "\(key) \(level)")
+      }
+      if rollup["dimension"] as? String == "team" { seen += members }
+    }
+    // Teams partition the scored entities: each in exactly one team.
+    #expect(seen.sorted() == scores.keys.sorted())
+    // The departments add up their teams: engineering = payments + web, acme = engineering + data.
+    func members(_ dimension: String, _ key: String) -> Set<String> {
+      Set(rollups.first { $0["dimension"] as? String == dimension && $0["key"] as? String == key }?["entities"]
+        as? [String] ?? [])
+    }
+    let group = "catalog:group:default/"
+    #expect(members("department", group + "engineering") == members("team", group + "payments").union(members("team", group + "web")))
+    #expect(members("department", group + "acme") == members("department", group + "engineering").union(members("department", group + "data")))
+    #expect(members("organisation", "organisation").count == 6)
+
+    // Deterministic: the same inputs give the same bytes.
+    #expect(try score(["--format", "json"]).stdout == result.stdout)
+  }
+
+  // MARK: markdown, html, --output
+
+  @Test func markdownHasTheDocumentedSections() throws {
+    let result = try score(["--format", "markdown"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let headings = result.stdout.split(separator: "\n").filter { $0.hasPrefix("#") }.map(String.init)
+    #expect(headings == [
+      "# Scorecards", "## Production readiness (`production_readiness`)",
+      "### Rules by team (entities passing / applicable)", "### Teams", "### Departments", "### Systems", "### Domains",
+      "### Entities",
+    ])
+  }
+
+  @Test func htmlIsOneSelfContainedFileWithATeamSectionPerTeam() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let output = directory.appendingPathComponent("out/score.html")
+    let result = try score(["--format", "html", "--output", output.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.isEmpty)
+    let html = try String(contentsOf: output, encoding: .utf8)
+    for heading in ["<h1>Plumb scorecards", "<h2>Production readiness", "<h3>Organisation overview", "<h3>Rules by team"] {
+      #expect(html.contains(heading), "missing: \(heading)")
+    }
+    // Anchors are `team-<scorecard>-<team key>` with other characters as '-' (docs/scorecards.md).
+    for team in ["catalog-group-default-payments", "catalog-group-default-web", "catalog-group-default-analytics"] {
+      #expect(html.contains("id=\"team-production_readiness-\(team)\""), "missing anchor for \(team)")
+    }
+    // No network assets: nothing is loaded from elsewhere.
+    #expect(!html.contains("src=\"http") && !html.contains("<link"))
+  }
+
+  @Test func anOutputThatCannotBeWrittenExitsWithInputErrors() throws {
+    let result = try score(["--output", "/proc/no-such-dir/score.txt"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("plumb: cannot write to '/proc/no-such-dir/score.txt'"))
+  }
+
+  // MARK: --explain
+
+  @Test func explainShowsTheRuleStatesBehindAnEntity() throws {
+    let result = try score(["--explain", "ledger"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let text = result.stdout
+    #expect(text.hasPrefix("ledger (catalog:component:default/ledger) in scorecard production_readiness\n"))
+    #expect(text.contains("level: silver (next: gold)"))
+    #expect(text.contains("gold     held back by personal_data_in_allowed_regions (indeterminate)"))
+    #expect(text.contains("score: 5/6 = 83.3%"))
+    // One line per rule in the score table: state, weight, what it adds.
+    let rows = text.split(separator: "\n").map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
+    for expected in [
+      ["component_has_owner", "pass", "2", "2/2"], ["owner_is_a_group", "pass", "1", "1/1"],
+      ["actions_pinned_to_sha", "waived", "1", "1/1"], ["checkout_persist_credentials", "pass", "1", "1/1"],
+      ["personal_data_in_allowed_regions", "indeterminate", "1", "0/1"],
+    ] {
+      #expect(rows.contains(expected), "missing row \(expected)")
+    }
+    // The waived finding names the waiver that suppresses it; the indeterminate one its resource.
+    #expect(text.contains("'actions/setup-node' is pinned to version-tag 'v4'"))
+    #expect(text.contains("waived by waiver: setup-node is mirrored and verified by the internal proxy"))
+    #expect(text.contains("indeterminate on terraform:terraform/plan.tfplan.json#aws_db_instance.ledger (via hasResource)"))
+  }
+
+  @Test func explainATeamWritesTheAverageOut() throws {
+    let result = try score(["--explain", "Web Team"])
+    #expect(result.status == 0, "\(result.stderr)")
+    // search 3/3 and storefront 3/5.
+    #expect(result.stdout.contains("average score: (1.0000 + 0.6000) / 2 = 1.6000 / 2 = 80.0%"))
+    #expect(result.stdout.contains("  bronze   storefront\n  gold     search\n"))
+  }
+
+  @Test func explainingAnUnknownNameIsAUsageErrorThatListsTheKnownNames() throws {
+    let result = try score(["--explain", "nobody"])
+    #expect(result.status == 64)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.contains("plumb: no scored entity or group named 'nobody' (known: "))
+    #expect(result.stderr.contains("ledger, organisation, payments, payments-api"))
+  }
+
+  // MARK: --record, --diff
+
+  @Test func recordTwiceThenDiffShowsTheFixtureChange() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let repo = directory.appendingPathComponent("repo")
+    try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(Self.fixture), to: repo)
+
+    // The default database is .plumb/history.sqlite under the root (the one directory scored).
+    let first = try runPlumb(["score", "--record", "--now", "2026-01-05T09:00:00Z", "--commit", "aaaa", repo.path])
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stderr.contains("plumb: recorded run #1 at 2026-01-05T09:00:00Z in "))
+    #expect(FileManager.default.fileExists(atPath: repo.appendingPathComponent(".plumb/history.sqlite").path))
+
+    // One run is not enough for a diff.
+    let early = try runPlumb(["score", "--diff"], in: repo)
+    #expect(early.status == 2)
+    #expect(early.stderr.contains("holds 1 run(s); a diff needs two"))
+
+    // storefront pins its checkout and stops persisting the token: both silver rules pass, and
+    // with residency not applicable it reaches gold (3/5 → 5/5).
+    let workflow = repo.appendingPathComponent("services/storefront/.github/workflows/ci.yml")
+    let text = try String(contentsOf: workflow, encoding: .utf8)
+    #expect(text.contains("- uses: actions/checkout@v4\n"))
+    try text.replacingOccurrences(
+      of: "- uses: actions/checkout@v4\n",
+      with: "- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n        with:\n          persist-credentials: false\n"
+    ).write(to: workflow, atomically: true, encoding: .utf8)
+    let second = try runPlumb(["score", "--record", "--now", "2026-02-05T09:00:00Z", "--commit", "bbbb", repo.path])
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(second.stderr.contains("plumb: recorded run #2 at 2026-02-05T09:00:00Z"))
+
+    // --diff with no ids: the last two runs, the database found under the root (here the cwd).
+    let diff = try runPlumb(["score", "--diff"], in: repo)
+    #expect(diff.status == 0, "\(diff.stderr)")
+    #expect(diff.stdout.hasPrefix("from run #1 at 2026-01-05T09:00:00Z, commit aaaa\n  to run #2 at 2026-02-05T09:00:00Z, commit bbbb\n"))
+    #expect(diff.stdout.contains("[production_readiness] storefront (web): bronze → gold (up), score 60.0% → 100.0%"))
+    #expect(diff.stdout.contains("[production_readiness] storefront actions_pinned_to_sha: fail → pass"))
+    #expect(diff.stdout.contains("[production_readiness] storefront checkout_persist_credentials: fail → pass"))
+    // Organisation: 4.85/6 → (4.85 − 0.6 + 1)/6 = 5.25/6 = 87.5%.
+    #expect(diff.stdout.contains("organisation Organisation: average 80.8% → 87.5%"))
+    // Nothing else moved.
+    #expect(!diff.stdout.contains("payments-api") && !diff.stdout.contains("ledger"))
+
+    // The same diff as JSON, with explicit ids and an explicit database.
+    let database = repo.appendingPathComponent(".plumb/history.sqlite").path
+    let json = try runPlumb(["score", "--diff", "--db", database, "--format", "json", "1", "2"])
+    #expect(json.status == 0, "\(json.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let changes = try #require(object["levelChanges"] as? [[String: Any]])
+    #expect(changes.map { "\($0["name"] ?? "") \($0["from"] ?? "") \($0["to"] ?? "")" } == ["storefront bronze gold"])
+
+    // A run id that was never recorded.
+    let missing = try runPlumb(["score", "--diff", "--db", database, "1", "9"])
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("plumb: no run #9 in '\(database)'"))
+  }
+
+  @Test func historyErrorsExitWithInputErrors() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let absent = directory.appendingPathComponent("absent.sqlite").path
+    // An explicit --db that does not exist, without --record: scored, but exit 2.
+    let scored = try score(["--db", absent])
+    #expect(scored.status == 2)
+    #expect(scored.stderr.contains("plumb: no history database at '\(absent)' (record one with --record)"))
+    #expect(!entityRow("ledger", in: scored.stdout).isEmpty)
+    #expect(!FileManager.default.fileExists(atPath: absent))
+    let diff = try runPlumb(["score", "--diff", "--db", absent])
+    #expect(diff.status == 2)
+    #expect(diff.stderr.contains("plumb: no history database at '\(absent)'"))
+  }
+
+  // MARK: errors
+
+  @Test func anUnknownScorecardIsAPolicyErrorNamingTheKnownOnes() throws {
+    let result = try score(["--scorecard", "production_readines"])
+    #expect(result.status == 3)
+    #expect(result.stderr.contains("plumb: no scorecard named 'production_readines' (known: production_readiness)"))
+    // Nothing claims that no scorecard is declared: one is, it was just not named.
+    #expect(!result.stderr.contains("no scorecard is declared"))
+    #expect(result.stdout.contains("--scorecard named none of them"))
+    // Named correctly, it scores.
+    #expect(try score(["--scorecard", "production_readiness"]).status == 0)
+  }
+
+  @Test func aMissingPathIsAnInputErrorNamedOnStandardError() throws {
+    let result = try score([], ["no/such/path"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("plumb: error: no such file or directory: 'no/such/path' [io.missing]"))
+    #expect(result.stderr.contains("plumb: 1 input error(s), 0 policy error(s)"))
+  }
+
+  @Test func nothingToScoreExitsWith4() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try "just: data\n".write(to: directory.appendingPathComponent("values.yaml"), atomically: true, encoding: .utf8)
+    let result = try score([], [directory.path])
+    #expect(result.status == 4)
+    #expect(result.stderr.contains("plumb: nothing was scored: no scorecard selected any entity"))
+  }
+
+  @Test func usageErrorsExitWith64() throws {
+    for arguments in [
+      ["score"], ["score", "--format", "xml", Self.fixture], ["score", "--diff", "1"],
+      ["score", "--diff", "--format", "html"], ["score", "--diff", "--record"], ["score", "--now", "yesterday", Self.fixture],
+      ["score", "--today", "15/01/2026", Self.fixture],
+    ] {
+      let result = try runPlumb(arguments)
+      #expect(result.status == 64, "\(arguments): \(result.stderr)")
+    }
+  }
+}
