@@ -60,6 +60,13 @@ let package = Package(
     // The organisation-scale benchmark (graph build, rule evaluation): `swift run -c release plumb-org-bench`.
     .executableTarget(name: "plumb-org-bench", dependencies: ["PlumbKit"], path: "Benchmarks/plumb-org-bench"),
 
+    // Fuzz targets (libFuzzer entry points; built plainly they replay inputs): `scripts/fuzz.sh yaml|policy`.
+    .executableTarget(
+      name: "fuzz-yaml", dependencies: ["PlumbIngest", "PlumbYAML", "PlumbDiagnostics"], path: "Benchmarks/fuzz-yaml"),
+    .executableTarget(
+      name: "fuzz-policy", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbDiagnostics"],
+      path: "Benchmarks/fuzz-policy"),
+
     .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics"]),
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML"]),
