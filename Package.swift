@@ -63,6 +63,13 @@ let package = Package(
     .executableTarget(
       name: "plumb-org-bench", dependencies: ["BenchmarkSupport", "PlumbKit"], path: "Benchmarks/plumb-org-bench"),
 
+    // Fuzz targets (libFuzzer entry points; built plainly they replay inputs): `scripts/fuzz.sh yaml|policy`.
+    .executableTarget(
+      name: "fuzz-yaml", dependencies: ["PlumbIngest", "PlumbYAML", "PlumbDiagnostics"], path: "Benchmarks/fuzz-yaml"),
+    .executableTarget(
+      name: "fuzz-policy", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbDiagnostics"],
+      path: "Benchmarks/fuzz-policy"),
+
     .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics"]),
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML"]),

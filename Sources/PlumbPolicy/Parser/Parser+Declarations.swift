@@ -148,6 +148,8 @@ extension Parser {
     case "any": return .any
     case "list":
       expect(.less, "after 'list'")
+      guard enter() else { return .any }
+      defer { nesting -= 1 }
       let element = parseType()
       expect(.greater, "to close 'list<'")
       return .list(element)

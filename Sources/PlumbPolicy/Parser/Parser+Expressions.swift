@@ -1,23 +1,37 @@
 extension Parser {
-  mutating func parseExpression() -> Expr { parseOr() }
+  /// Parses an expression; ``lastDepth`` is then its tree's depth.
+  mutating func parseExpression() -> Expr {
+    guard enter() else {
+      lastDepth = 0
+      return .null(current.range)
+    }
+    defer { nesting -= 1 }
+    return parseOr()
+  }
 
   mutating func parseOr() -> Expr {
     var left = parseAnd()
+    var depth = lastDepth
     while check(.or) {
       advance()
       let right = parseAnd()
-      left = .binary(.or, left, right, left.range.lowerBound..<right.range.upperBound)
+      left = node(.binary(.or, left, right, left.range.lowerBound..<right.range.upperBound), depth: 1 + max(depth, lastDepth))
+      depth = lastDepth
     }
+    lastDepth = depth
     return left
   }
 
   mutating func parseAnd() -> Expr {
     var left = parseNot()
+    var depth = lastDepth
     while check(.and) {
       advance()
       let right = parseNot()
-      left = .binary(.and, left, right, left.range.lowerBound..<right.range.upperBound)
+      left = node(.binary(.and, left, right, left.range.lowerBound..<right.range.upperBound), depth: 1 + max(depth, lastDepth))
+      depth = lastDepth
     }
+    lastDepth = depth
     return left
   }
 
@@ -25,14 +39,20 @@ extension Parser {
     if check(.not) {
       let start = current.range.lowerBound
       advance()
+      guard enter() else {
+        lastDepth = 0
+        return .null(start..<current.range.lowerBound)
+      }
+      defer { nesting -= 1 }
       let operand = parseNot()
-      return .unary(.not, operand, start..<operand.range.upperBound)
+      return node(.unary(.not, operand, start..<operand.range.upperBound), depth: 1 + lastDepth)
     }
     return parseComparison()
   }
 
   mutating func parseComparison() -> Expr {
     let left = parseAdditive()
+    let leftDepth = lastDepth
     var op: BinaryOperator?
     switch current.kind {
     case .symbol(.equalEqual): op = .equal
@@ -48,31 +68,40 @@ extension Parser {
       op = .notIn
     default: break
     }
-    guard let op else { return left }
+    guard let op else {
+      lastDepth = leftDepth
+      return left
+    }
     advance()
     let right = parseAdditive()
-    return .binary(op, left, right, left.range.lowerBound..<right.range.upperBound)
+    return node(.binary(op, left, right, left.range.lowerBound..<right.range.upperBound), depth: 1 + max(leftDepth, lastDepth))
   }
 
   mutating func parseAdditive() -> Expr {
     var left = parseMultiplicative()
+    var depth = lastDepth
     while check(.plus) || check(.minus) {
       let op: BinaryOperator = check(.plus) ? .add : .subtract
       advance()
       let right = parseMultiplicative()
-      left = .binary(op, left, right, left.range.lowerBound..<right.range.upperBound)
+      left = node(.binary(op, left, right, left.range.lowerBound..<right.range.upperBound), depth: 1 + max(depth, lastDepth))
+      depth = lastDepth
     }
+    lastDepth = depth
     return left
   }
 
   mutating func parseMultiplicative() -> Expr {
     var left = parseUnary()
+    var depth = lastDepth
     while check(.star) || check(.slash) {
       let op: BinaryOperator = check(.star) ? .multiply : .divide
       advance()
       let right = parseUnary()
-      left = .binary(op, left, right, left.range.lowerBound..<right.range.upperBound)
+      left = node(.binary(op, left, right, left.range.lowerBound..<right.range.upperBound), depth: 1 + max(depth, lastDepth))
+      depth = lastDepth
     }
+    lastDepth = depth
     return left
   }
 
@@ -80,14 +109,21 @@ extension Parser {
     if check(.minus) {
       let start = current.range.lowerBound
       advance()
+      guard enter() else {
+        lastDepth = 0
+        return .null(start..<current.range.lowerBound)
+      }
+      defer { nesting -= 1 }
       let operand = parseUnary()
-      return .unary(.negate, operand, start..<operand.range.upperBound)
+      return node(.unary(.negate, operand, start..<operand.range.upperBound), depth: 1 + lastDepth)
     }
     return parsePostfix()
   }
 
   mutating func parsePostfix() -> Expr {
     var expr = parsePrimary()
+    var depth = lastDepth
+    defer { lastDepth = depth }
     while true {
       if check(.dot) {
         advance()
@@ -96,7 +132,8 @@ extension Parser {
         switch token.kind {
         case .identifier, .keyword:
           advance()
-          expr = .member(expr, token.text, expr.range.lowerBound..<token.range.upperBound)
+          expr = node(.member(expr, token.text, expr.range.lowerBound..<token.range.upperBound), depth: depth + 1)
+          depth = lastDepth
         default:
           error("expected an attribute name after '.', found \(describe(token))", token.range)
           return expr
@@ -105,11 +142,13 @@ extension Parser {
         advance()
         let key = parseExpression()
         expect(.rbracket, "to close the index")
-        expr = .index(expr, key, range(from: expr.range.lowerBound))
+        expr = node(.index(expr, key, range(from: expr.range.lowerBound)), depth: 1 + max(depth, lastDepth))
+        depth = lastDepth
       } else if check(.arrow) {
         advance()
         guard let (relation, _) = expectIdentifier("a relation name after '->'") else { return expr }
-        expr = .traverse(expr, relation, range(from: expr.range.lowerBound))
+        expr = node(.traverse(expr, relation, range(from: expr.range.lowerBound)), depth: depth + 1)
+        depth = lastDepth
       } else {
         return expr
       }
@@ -119,6 +158,7 @@ extension Parser {
   mutating func parsePrimary() -> Expr {
     let token = current
     let start = token.range.lowerBound
+    lastDepth = 0
     switch token.kind {
     case .keyword(.true):
       advance()
@@ -141,7 +181,9 @@ extension Parser {
       return .float(Double(token.text) ?? 0, token.range)
     case .string:
       advance()
-      return .string(interpolate(token), token.range)
+      let parts = interpolate(token)
+      let interpolated = parts.contains { if case .expr = $0 { true } else { false } }
+      return node(.string(parts, token.range), depth: interpolated ? 1 + lastDepth : 0)
     case .block:
       advance()
       return .string([.text(token.text)], token.range)
@@ -157,23 +199,26 @@ extension Parser {
     case .identifier where Parser.sources.contains(token.text) && peek().kind == .symbol(.dot):
       guard let selector = parseSelector() else { return .null(token.range) }
       var filter: Expr?
+      lastDepth = 0
       if check(.lbracket) {
         advance()
         filter = parseExpression()
         expect(.rbracket, "to close the filter")
       }
-      return .select(selector, filter: filter, range(from: start))
+      return node(.select(selector, filter: filter, range(from: start)), depth: 1 + lastDepth)
     case .identifier:
       advance()
       if check(.lparen) {
         advance()
         var arguments: [Expr] = []
+        var depth = 0
         while !atEnd && !check(.rparen) {
           arguments.append(parseExpression())
+          depth = max(depth, lastDepth)
           if !accept(.comma) { break }
         }
         expect(.rparen, "to close the call to '\(token.text)'")
-        return .call(token.text, arguments, range(from: start))
+        return node(.call(token.text, arguments, range(from: start)), depth: 1 + depth)
       }
       return .name(token.text, token.range)
     case .symbol(.lparen):
@@ -184,15 +229,18 @@ extension Parser {
     case .symbol(.lbracket):
       advance()
       var elements: [Expr] = []
+      var depth = 0
       while !atEnd && !check(.rbracket) {
         elements.append(parseExpression())
+        depth = max(depth, lastDepth)
         if !accept(.comma) { break }
       }
       expect(.rbracket, "to close the list")
-      return .list(elements, range(from: start))
+      return node(.list(elements, range(from: start)), depth: 1 + depth)
     case .symbol(.lbrace):
       advance()
       var entries: [(String, Expr)] = []
+      var depth = 0
       while !atEnd && !check(.rbrace) {
         var key = ""
         if current.kind == .string || current.kind == .identifier {
@@ -204,10 +252,11 @@ extension Parser {
         }
         expect(.colon, "after the map key")
         entries.append((key, parseExpression()))
+        depth = max(depth, lastDepth)
         if !accept(.comma) { break }
       }
       expect(.rbrace, "to close the map")
-      return .map(entries, range(from: start))
+      return node(.map(entries, range(from: start)), depth: 1 + depth)
     default:
       error("expected an expression, found \(describe(token))", token.range)
       // Leave keywords and closers for the statement parser to recover on.
@@ -215,6 +264,7 @@ extension Parser {
       case .keyword, .symbol(.rbrace), .symbol(.rparen), .symbol(.rbracket), .endOfFile: break
       default: advance()
       }
+      lastDepth = 0
       return .null(token.range)
     }
   }
@@ -236,26 +286,38 @@ extension Parser {
     if accept(.comma), let (second, _) = expectIdentifier("a second variable name") { variables.append(second) }
     expect(.in, "after the variable")
     let collection = parseExpression()
+    let collectionDepth = lastDepth
     expect(.comma, "between the collection and the condition")
     let body = parseExpression()
     expect(.rparen, "to close '\(quantifier.rawValue)'")
-    return .quantifier(quantifier, variables: variables, collection: collection, body: body, range(from: start))
+    return node(
+      .quantifier(quantifier, variables: variables, collection: collection, body: body, range(from: start)),
+      depth: 1 + max(collectionDepth, lastDepth))
   }
 
-  /// Parses the `${…}` parts of a string token.
+  /// Parses the `${…}` parts of a string token; ``lastDepth`` is then the deepest part's depth.
   mutating func interpolate(_ token: Token) -> [InterpolatedPart] {
-    token.parts.map { part in
+    var depth = 0
+    let parts = token.parts.map { part -> InterpolatedPart in
       switch part {
       case .text(let text):
         return .text(text)
       case .interpolation(let sourceText, let offset):
-        var inner = Parser(source: source, tokensIn: offset..<(offset + sourceText.utf8.count))
+        // Nested `${"${…}"}` recurse through a parser per level: they count towards the depth.
+        var inner = Parser(source: source, tokensIn: offset..<(offset + sourceText.utf8.count), nesting: nesting + 1)
+        inner.reportedTooDeep = reportedTooDeep
         let expr = inner.parseExpression()
-        if !inner.atEnd { inner.error("unexpected \(inner.describe(inner.current)) in '${…}'", inner.current.range) }
+        if !inner.atEnd && !inner.reportedTooDeep {
+          inner.error("unexpected \(inner.describe(inner.current)) in '${…}'", inner.current.range)
+        }
+        depth = max(depth, inner.lastDepth)
+        reportedTooDeep = inner.reportedTooDeep
         diagnostics.append(contentsOf: inner.diagnostics)
         return .expr(expr)
       }
     }
+    lastDepth = depth
+    return parts
   }
 }
 

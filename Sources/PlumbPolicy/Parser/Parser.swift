@@ -7,6 +7,19 @@ struct Parser {
   var tokens: [Token]
   var index = 0
   var diagnostics: [Diagnostic] = []
+  /// How many expressions (and parameter types) the parser is inside now: it recurses on them.
+  var nesting = 0
+  /// The depth of the expression tree the last parse function returned (0 for a leaf).
+  var lastDepth = 0
+  /// Whether a too-deep expression was reported (once per file is enough).
+  var reportedTooDeep = false
+
+  /// How deeply expressions may nest, counted both as the parser's recursion (parentheses, lists,
+  /// calls, `not`, `-`, `list<…>`, `${…}`) and as the depth of the tree built (operator chains
+  /// such as `a or b or …` and `x.a.b…` are left-deep trees). The parser, the checker, the
+  /// evaluator and the tree's deallocation all recurse on it, so deeper input would overflow the
+  /// stack; it is a `policy.depth` error instead. Real rules nest a few levels.
+  static let maxDepth = 256
 
   static let sources: Set<String> = ["catalog", "terraform", "github", "gitlab"]
   static let metadataNames: Set<String> = ["title", "severity", "category", "rationale", "remediation", "docs", "tags"]
@@ -16,11 +29,12 @@ struct Parser {
   }
 
   /// A parser over the whole file, or over `range` of it (an interpolated expression).
-  init(source: SourceFile, tokensIn range: Range<Int>?) {
+  init(source: SourceFile, tokensIn range: Range<Int>?, nesting: Int = 0) {
     self.source = source
     var lexer = Lexer(source: source, range: range)
     self.tokens = lexer.tokenize().filter { $0.kind != .invalid }
     self.diagnostics = lexer.diagnostics
+    self.nesting = nesting
   }
 
   /// Parses a whole file.
@@ -132,6 +146,54 @@ struct Parser {
       Diagnostic(
         code: "policy.syntax", message: message,
         location: SourceLocation(path: source.path, span: source.span(from: range.lowerBound, to: range.upperBound))))
+  }
+
+  // MARK: Depth
+
+  /// Enters one more level of recursion; at the limit, reports it, skips the too-deep part (one
+  /// bracketed group, or one token) and returns false.
+  mutating func enter() -> Bool {
+    guard nesting < Parser.maxDepth else {
+      tooDeep(current.range)
+      skipGroup()
+      return false
+    }
+    nesting += 1
+    return true
+  }
+
+  /// `expr`, whose tree is `depth` deep, or (past the limit, reported) a null in its place.
+  mutating func node(_ expr: Expr, depth: Int) -> Expr {
+    guard depth <= Parser.maxDepth else {
+      tooDeep(expr.range)
+      lastDepth = 0
+      return .null(expr.range)
+    }
+    lastDepth = depth
+    return expr
+  }
+
+  mutating func tooDeep(_ range: Range<Int>) {
+    guard !reportedTooDeep else { return }
+    reportedTooDeep = true
+    diagnostics.append(
+      Diagnostic(
+        code: "policy.depth", message: "expression nested more than \(Parser.maxDepth) levels deep",
+        location: SourceLocation(path: source.path, span: source.span(from: range.lowerBound, to: range.upperBound))))
+  }
+
+  /// Skips one token, or a whole bracketed group when it starts one (stopping at end of file).
+  mutating func skipGroup() {
+    var depth = 0
+    repeat {
+      if check(.lparen) || check(.lbracket) || check(.lbrace) {
+        depth += 1
+      } else if check(.rparen) || check(.rbracket) || check(.rbrace) {
+        if depth == 0 { return }
+        depth -= 1
+      }
+      advance()
+    } while !atEnd && depth > 0
   }
 
   func range(from start: Int) -> Range<Int> {

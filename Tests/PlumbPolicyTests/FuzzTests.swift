@@ -1,0 +1,249 @@
+import Foundation
+import PlumbDiagnostics
+import PlumbGraph
+import PlumbIngest
+import Testing
+
+@testable import PlumbPolicy
+
+/// A deterministic fuzz run of the policy language's front end (the libFuzzer target is
+/// `scripts/fuzz.sh policy`, see docs/fuzzing.md): seeded mutations of the built-in rules, packs
+/// and the grammar seed — byte flips, truncation, splicing, keywords and symbols, invalid UTF-8,
+/// deep nesting, huge strings — compiled with `PolicyLibrary(sources:)`, some evaluated over
+/// `fixtures/platform`. Every diagnostic must be inside the file; a neutral edit of a file (two
+/// comment lines before it) must compile the same, with every diagnostic two lines lower.
+@Suite struct PolicyFuzzTests {
+  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  /// Every `.plumb` file under `rules/`, `policies/` and `fixtures/fuzz/policy`, by path.
+  static let seeds: [PolicySource] = {
+    let folders = ["rules", "policies", "fixtures/fuzz/policy"].map { repository.appendingPathComponent($0).path }
+    return PolicyLibrary.read(paths: folders).sources
+  }()
+
+  static let graph: DocumentGraph = {
+    let root = repository.appendingPathComponent("fixtures/platform").path
+    return Ingestor().ingest(paths: [root], root: root).graph
+  }()
+
+  static let tokens: [String] = [
+    "rule ", "pack ", "scorecard ", "param ", "example ", "fix ", "for ", " in ", "let ", "when ", "require ", "else ",
+    " at ", "where ", " and ", " or ", "not ", "all(", "any(", "count(", "map(", "filter(", "matches ", "true", "null",
+    "set ", "remove ", "append ", "title ", "severity ", "category ", "tags [", "examples for ", "level ", "weight ",
+    "list<", "catalog.Component", "terraform.resource(\"aws\")", "[name(it) == x]", "->", "==", "!=", "<=", "{", "}",
+    "(", ")", "[", "]", ",", ".", ":", "=", "+", "-", "*", "/", "\"", "\"\"\"", "${", "}\"", "\\", "#", "\n", "↓", "é",
+    "9223372036854775808", "1.5e", "_1",
+  ]
+
+  @Test func seedsAreThere() {
+    #expect(Self.seeds.count > 100, "rules/, policies/ and fixtures/fuzz/policy should be readable")
+  }
+
+  @Test func mutatedPolicyFilesCompileWithPositionedDiagnostics() {
+    let seeds = Self.seeds.map { Array($0.text.utf8) }
+    var mutator = Mutator(seed: 0xC0FF_EE00, tokens: Self.tokens.map { Array($0.utf8) })
+    var withErrors = 0
+    var evaluated = 0
+    for round in 0..<1200 {
+      let seed = seeds[round % seeds.count]
+      let other = seeds[Int.random(in: 0..<seeds.count, using: &mutator.random)]
+      let input = mutator.mutate(seed, other: other)
+      let text = String(decoding: input, as: UTF8.self)
+      let library = PolicyLibrary(sources: [PolicySource(path: "case.plumb", text: text)])
+      if library.hasErrors { withErrors += 1 }
+      let lines = lineCount(text)
+      for diagnostic in library.diagnostics where !inside(diagnostic, text, lines: lines) {
+        Issue.record("case \(round): \(diagnostic.code) '\(diagnostic.message)' outside the file: \(text.prefix(300))")
+        return
+      }
+      // Some of the rules that still compile run over a small platform (the rest keeps it fast).
+      if round % 10 == 0 && !library.rules.isEmpty {
+        let result = PolicyEngine(library: library, pack: nil).evaluate(Self.graph)
+        #expect(result.findings.allSatisfy { !$0.fingerprint.isEmpty })
+        evaluated += 1
+      }
+    }
+    #expect(withErrors > 300)
+    #expect(evaluated > 10)
+  }
+
+  @Test func neutralEditsCompileTheSame() {
+    for seed in Self.seeds {
+      let original = PolicyLibrary(sources: [seed])
+      let edited = PolicyLibrary(sources: [PolicySource(path: seed.path, text: "# a comment\n\n" + seed.text)])
+      #expect(edited.rules.map(\.id) == original.rules.map(\.id), "\(seed.path)")
+      #expect(edited.packs.keys.sorted() == original.packs.keys.sorted(), "\(seed.path)")
+      #expect(
+        edited.diagnostics.map { "\($0.message) \(($0.location?.span.start.line ?? 0) - 2):\($0.location?.span.start.column ?? 0)" }
+          == original.diagnostics.map { "\($0.message) \($0.location?.span.start.line ?? 0):\($0.location?.span.start.column ?? 0)" },
+        "\(seed.path)")
+    }
+  }
+
+  // MARK: Regressions: nesting that overflowed the stack (found by the fuzz harness, docs/fuzzing.md)
+
+  static func rule(_ condition: String) -> String {
+    "rule deep {\n  title \"t\"\n  category c\n  for c in catalog.Component\n  require \(condition) else \"m\"\n}\n"
+  }
+
+  struct DeepCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var text: String
+    var testDescription: String { name }
+  }
+
+  static let deepCases: [DeepCase] = {
+    // 100,000 levels of nesting; operator and postfix chains (which nest the tree, not the
+    // parser) and the wordier forms at 20,000, which is as far past the limit and keeps this fast.
+    let n = 100_000
+    let m = 20_000
+    return [
+      DeepCase(name: "parentheses", text: rule(String(repeating: "(", count: n) + "true" + String(repeating: ")", count: n))),
+      DeepCase(name: "lists", text: rule(String(repeating: "[", count: n) + String(repeating: "]", count: n) + " == []")),
+      DeepCase(name: "calls", text: rule(String(repeating: "exists(", count: m) + "c" + String(repeating: ")", count: m))),
+      DeepCase(name: "not", text: rule(String(repeating: "not ", count: n) + "true")),
+      DeepCase(name: "negation", text: rule(String(repeating: "-", count: n) + "1 < 0")),
+      DeepCase(name: "operator chain", text: rule("1" + String(repeating: " + 1", count: m) + " > 0")),
+      DeepCase(name: "or chain", text: rule(Array(repeating: "c", count: m).joined(separator: " or "))),
+      DeepCase(name: "member chain", text: rule("c" + String(repeating: ".a", count: m) + " == 1")),
+      DeepCase(name: "index chain", text: rule("c" + String(repeating: "[0]", count: m) + " == 1")),
+      DeepCase(name: "relation chain", text: rule("count(c" + String(repeating: " -> ownedBy", count: m) + ") > 0")),
+      DeepCase(
+        name: "quantifiers",
+        text: rule(String(repeating: "all(x in [1], ", count: m) + "true" + String(repeating: ")", count: m))),
+      DeepCase(
+        name: "interpolation",
+        text: rule((0..<2_000).reduce("c.metadata.name") { inner, _ in "\"${" + inner + "}\"" } + " != \"\"")),
+      DeepCase(
+        name: "parameter type",
+        text: "rule deep {\n  title \"t\"\n  category c\n  param p: " + String(repeating: "list<", count: n) + "int"
+          + String(repeating: ">", count: n) + "\n  for c in catalog.Component\n  require true else \"m\"\n}\n"),
+    ]
+  }()
+
+  @Test(arguments: deepCases) func deepNestingIsADepthError(_ deep: DeepCase) throws {
+    let library = PolicyLibrary(sources: [PolicySource(path: "deep.plumb", text: deep.text)])
+    let depth = library.diagnostics.filter { $0.code == "policy.depth" }
+    #expect(depth.count == 1, "\(library.diagnostics.prefix(5).map(\.message))")
+    let diagnostic = try #require(depth.first)
+    #expect(diagnostic.message == "expression nested more than 256 levels deep")
+    #expect(diagnostic.location?.span.start.line == (deep.name == "parameter type" ? 4 : 5))
+    #expect(inside(diagnostic, deep.text))
+    #expect(library.rules.isEmpty, "a rule with a syntax error never runs")
+    // Bounded noise: the parser recovers past the deep part instead of reporting every level.
+    #expect(library.diagnostics.count < 10, "\(library.diagnostics.prefix(12).map(\.message))")
+  }
+
+  @Test func nestingJustUnderTheLimitCompilesAndEvaluates() {
+    let depth = Parser.maxDepth - 2
+    let text = Self.rule(
+      String(repeating: "(", count: depth) + "c.spec.type == \"service\"" + String(repeating: ")", count: depth)
+        + String(repeating: " or false", count: depth - 1))
+    let library = PolicyLibrary(sources: [PolicySource(path: "deep.plumb", text: text)])
+    #expect(library.diagnostics.isEmpty, "\(library.diagnostics.map(\.message))")
+    #expect(library.rules.map(\.id) == ["deep"])
+    let result = PolicyEngine(library: library, pack: nil).evaluate(Self.graph)
+    #expect(result.evaluatedAnything)
+  }
+
+  @Test func depthCountsTheTreeNotOnlyTheParser() {
+    // Left-deep chains recurse in the checker and the evaluator, not in the parser: each of these
+    // is one level over the limit, and only the tree's depth says so.
+    for text in [
+      Self.rule("1" + String(repeating: " + 1", count: Parser.maxDepth) + " > 0"),
+      Self.rule("(" + "1" + String(repeating: " + 1", count: Parser.maxDepth - 10) + ")" + String(repeating: " * 1", count: 10) + " > 0"),
+    ] {
+      let library = PolicyLibrary(sources: [PolicySource(path: "deep.plumb", text: text)])
+      #expect(library.diagnostics.map(\.code) == ["policy.depth"], "\(library.diagnostics.map(\.message))")
+    }
+  }
+
+  // MARK: Invariants
+
+  func lineCount(_ text: String) -> Int { 1 + text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+
+  func inside(_ diagnostic: Diagnostic, _ text: String, lines: Int? = nil) -> Bool {
+    guard let location = diagnostic.location else { return false }
+    let lines = lines ?? lineCount(text)
+    return ([location.span] + diagnostic.notes.compactMap(\.location?.span)).allSatisfy { span in
+      span.start.offset >= 0 && span.start.offset <= span.end.offset && span.end.offset <= text.utf8.count
+        && span.start.line >= 1 && span.start.line <= lines && span.start.column >= 1
+    }
+  }
+}
+
+/// Seeded mutations of byte strings, as a small libFuzzer would make them; the same seed gives the
+/// same cases on every run. (A copy lives in PlumbYAMLTests with the YAML tokens.)
+struct Mutator {
+  var random: SplitMix64
+  let tokens: [[UInt8]]
+  /// Inputs stay below this size.
+  let maxSize = 300_000
+
+  init(seed: UInt64, tokens: [[UInt8]]) {
+    random = SplitMix64(state: seed)
+    self.tokens = tokens
+  }
+
+  mutating func mutate(_ input: [UInt8], other: [UInt8]) -> [UInt8] {
+    var bytes = input
+    for _ in 0..<Int.random(in: 1...4, using: &random) { bytes = step(bytes, other: other) }
+    return Array(bytes.prefix(maxSize))
+  }
+
+  mutating func position(in bytes: [UInt8]) -> Int { Int.random(in: 0...bytes.count, using: &random) }
+
+  mutating func step(_ input: [UInt8], other: [UInt8]) -> [UInt8] {
+    var bytes = input
+    switch Int.random(in: 0..<10, using: &random) {
+    case 0:  // flip bits
+      for _ in 0..<Int.random(in: 1...4, using: &random) where !bytes.isEmpty {
+        bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= 1 << UInt8.random(in: 0..<8, using: &random)
+      }
+    case 1:  // truncate
+      bytes = Array(bytes.prefix(position(in: bytes)))
+    case 2:  // splice with another input
+      bytes = Array(bytes.prefix(position(in: bytes))) + Array(other.suffix(position(in: other)))
+    case 3, 4:  // insert a token
+      let token = tokens[Int.random(in: 0..<tokens.count, using: &random)]
+      bytes.insert(contentsOf: token, at: position(in: bytes))
+    case 5:  // invalid UTF-8: a stray continuation, a truncated sequence, a surrogate, an overlong form
+      let invalid: [[UInt8]] = [[0x80], [0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80]]
+      bytes.insert(contentsOf: invalid[Int.random(in: 0..<invalid.count, using: &random)], at: position(in: bytes))
+    case 6:  // deep nesting around a token or the input
+      let depth = Int.random(in: 1...600, using: &random)
+      let pairs: [(String, String)] = [("(", ")"), ("[", "]"), ("not ", ""), ("-", ""), ("f(", ")"), ("\"${", "}\""), ("{a: ", "}")]
+      let (open, close) = pairs[Int.random(in: 0..<pairs.count, using: &random)]
+      let at = position(in: bytes)
+      let inner = Array(bytes[at...].prefix(Int.random(in: 0...8, using: &random)))
+      bytes.replaceSubrange(
+        at..<(at + inner.count),
+        with: Array(String(repeating: open, count: depth).utf8) + inner + Array(String(repeating: close, count: depth).utf8))
+    case 7:  // a huge string or name
+      let byte = [UInt8(ascii: "a"), UInt8(ascii: " "), UInt8(ascii: "\""), 0xC3, UInt8(ascii: "\\")][Int.random(in: 0..<5, using: &random)]
+      bytes.insert(contentsOf: repeatElement(byte, count: Int.random(in: 1_000...8_000, using: &random)), at: position(in: bytes))
+    case 8:  // repeat a slice
+      let start = position(in: bytes)
+      let slice = bytes[start...].prefix(Int.random(in: 1...64, using: &random))
+      for _ in 0..<Int.random(in: 1...50, using: &random) { bytes.insert(contentsOf: slice, at: start) }
+    default:  // delete a slice
+      let start = position(in: bytes)
+      bytes.removeSubrange(start..<min(bytes.count, start + Int.random(in: 1...32, using: &random)))
+    }
+    return bytes
+  }
+}
+
+/// SplitMix64: a tiny, fast, seedable generator, so that fuzz cases are the same on every run.
+struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
