@@ -8,7 +8,7 @@ import PlumbYAML
 /// nodes (``yaml(_:)``), so building the graph copies nothing and every value keeps its span.
 /// Terraform's planned values are ``planned(_:)``: the `after` tree seen through the
 /// `after_unknown` and `after_sensitive` masks.
-public indirect enum Value: Sendable {
+public enum Value: Sendable {
   /// No value at this path.
   case missing
   /// An explicit null.
@@ -26,10 +26,10 @@ public indirect enum Value: Sendable {
   /// A view onto a loaded YAML/JSON node.
   case yaml(YAMLNode)
   /// A Terraform planned value with its unknown and sensitive masks.
-  case planned(PlannedValue)
+  indirect case planned(PlannedValue)
   /// A value an adapter derived, with the place in a file it was derived from (an expression
   /// inside a `run` script, a parsed `uses` reference).
-  case located(Value, SourceLocation)
+  indirect case located(Value, SourceLocation)
 
   // MARK: Shape
 

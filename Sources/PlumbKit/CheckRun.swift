@@ -68,8 +68,11 @@ public struct CheckRun: Sendable {
 
   /// Runs a check.
   public static func run(_ options: CheckOptions) -> CheckRun {
+    PhaseClock.mark("start")
     let ingest = Ingestor().ingest(paths: options.paths, root: options.root)
+    PhaseClock.mark("ingest")
     let policy = loadPolicy(options, root: ingest.root)
+    PhaseClock.mark("policy")
     var policyProblems = policy.problems
 
     // `.plumb.yaml` is configuration: its problems are policy problems (exit 3), not input errors.
@@ -86,6 +89,7 @@ public struct CheckRun: Sendable {
 
     let engine = policy.compiled ? PolicyEngine(library: policy.library, pack: policy.pack) : nil
     let result = engine?.evaluate(ingest.graph)
+    PhaseClock.mark("evaluate")
 
     // Waivers and inline ignores.
     let knownRules = Set(policy.library.rules.map(\.id))
@@ -108,6 +112,7 @@ public struct CheckRun: Sendable {
       findings += outcome.expiredWaiverFindings.map { ($0, .block, nil) }
     }
 
+    PhaseClock.mark("suppress")
     // The baseline.
     var baseline: Baseline?
     if let source = options.baseline, let engine {
@@ -136,6 +141,7 @@ public struct CheckRun: Sendable {
       inputErrors: inputDiagnostics.count { $0.severity == .error },
       coverage: coverage(ingest, result), blocking: reported.count(where: \.blocking), rulesCompiled: policy.compiled)
 
+    PhaseClock.mark("gate")
     let report = CheckReport(
       toolVersion: Plumb.version, arguments: options.arguments,
       workingDirectory: FileManager.default.currentDirectoryPath, startTime: nil, pack: policy.pack?.name,
@@ -145,6 +151,7 @@ public struct CheckRun: Sendable {
         InputFileSummary(path: $0.path, format: $0.format?.rawValue)
       },
       exitStatus: status, verdict: verdict)
+    PhaseClock.mark("report")
     return CheckRun(
       ingest: ingest, library: policy.library, pack: policy.pack, result: result, waiverFile: waiverFile, report: report)
   }

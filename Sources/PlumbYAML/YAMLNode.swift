@@ -8,7 +8,10 @@ public struct YAMLNode: Sendable, Hashable {
   /// The tree holding the node.
   public let tree: YAMLTree
   /// The record index of the node (the alias target when reached through an alias).
-  public let index: Int
+  @inline(__always) public var index: Int { Int(storedIndex) }
+  /// `index`, stored in 32 bits (a tree's records are counted in 32 bits) so that a node view is
+  /// 16 bytes and fits inline in a `Value`.
+  let storedIndex: UInt32
   /// The record index of the alias this node was reached through, or -1.
   let aliasIndex: Int32
 
@@ -16,11 +19,11 @@ public struct YAMLNode: Sendable, Hashable {
     let record = tree.nodes[index]
     if record.kind == NodeRecord.aliasKind {
       self.tree = tree
-      self.index = Int(record.payloadStart)
+      self.storedIndex = record.payloadStart
       self.aliasIndex = Int32(index)
     } else {
       self.tree = tree
-      self.index = index
+      self.storedIndex = UInt32(index)
       self.aliasIndex = -1
     }
   }
@@ -126,14 +129,24 @@ public struct YAMLNode: Sendable, Hashable {
   ///
   /// - Complexity: O(n) in the number of pairs.
   public subscript(key: String) -> YAMLNode? {
-    pair(forKey: key)?.value
+    guard let slot = slot(forKey: key) else { return nil }
+    return YAMLNode(tree: tree, index: Int(tree.children[slot + 1]))
   }
 
   /// The pair whose scalar key is `key` in a mapping, or nil.
   public func pair(forKey key: String) -> YAMLPair? {
-    guard record.kind == 2 else { return nil }
-    for pair in pairs where pair.key.scalarEquals(key) { return pair }
-    return nil
+    guard let slot = slot(forKey: key) else { return nil }
+    return YAMLPair(
+      key: YAMLNode(tree: tree, index: Int(tree.children[slot])),
+      value: YAMLNode(tree: tree, index: Int(tree.children[slot + 1])))
+  }
+
+  /// The child slot of the key of the pair whose scalar key is `key` in a mapping, or nil.
+  @inline(__always)
+  func slot(forKey key: String) -> Int? {
+    var key = key
+    let slot = key.withUTF8 { tree.pairSlot(mapping: index, key: $0) }
+    return slot < 0 ? nil : slot
   }
 
   /// The element at `position` of a sequence, or nil.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PlumbKit
+import PlumbDiagnostics
 
 extension PlumbCommand {
   struct Check: ParsableCommand {
@@ -113,6 +114,7 @@ extension PlumbCommand {
       let terminal = color.enabled(isTTY: isatty(STDOUT_FILENO) == 1)
       for request in requests {
         let text = run.render(request.format, colored: request.path == nil && terminal, show: show) ?? ""
+        PhaseClock.mark("render \(request.format)")
         guard let path = request.path else {
           FileHandle.standardOutput.write(Data(text.utf8))
           continue
@@ -131,6 +133,7 @@ extension PlumbCommand {
       // The run (graph, loaded files, findings) lives until the process exits, which frees it at
       // once instead of object by object (half a second for an organisation-sized graph).
       keptUntilExit = run
+      PhaseClock.mark("write")
       if status != ExitStatus.success { throw ExitCode(status) }
     }
   }

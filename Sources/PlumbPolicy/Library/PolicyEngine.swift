@@ -101,7 +101,11 @@ public struct PolicyEngine: Sendable {
     DispatchQueue.concurrentPerform(iterations: bindings.count) { position in
       let binding = bindings[position]
       var evaluator = Evaluator(graph: graph, rule: binding.rule, params: binding.parameters, indexes: indexes)
+      let started = PhaseClock.enabled ? PhaseClock.now : 0
       let outcome = evaluator.run()
+      PhaseClock.note(
+        "rule \(binding.rule.id): \(Double(PhaseClock.now - started) / 1e6) ms, \(outcome.statistics.selected) selected, "
+          + "\(outcome.findings.count) findings")
       // The rule's state table is built here, on all cores, rather than one rule after another below.
       outcomes.set(position, (outcome, Dictionary(outcome.states, uniquingKeysWith: { first, _ in first })))
     }
