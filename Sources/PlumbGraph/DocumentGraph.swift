@@ -19,6 +19,11 @@ public final class DocumentGraph: Sendable {
   /// Positions in `edges` of the edges leaving and arriving at each entity, by entity position.
   private let outgoing: [[Int]]
   private let incoming: [[Int]]
+  /// The position of each edge's target entity (-1: not an entity), by edge position.
+  private let targets: [Int]
+  /// Entity positions by object, so a rule's traversal from an entity it holds hashes a pointer,
+  /// not the entity's id.
+  private let positionOfObject: [ObjectIdentifier: Int]
 
   init(entities: [Entity], edges: [Edge], diagnostics: [Diagnostic]) {
     let sorted = entities.sorted { $0.id < $1.id }
@@ -50,6 +55,11 @@ public final class DocumentGraph: Sendable {
     self.byType = byType
     self.outgoing = outgoing
     self.incoming = incoming
+    self.targets = ends.map { $0.to ?? -1 }
+    var positionOfObject: [ObjectIdentifier: Int] = [:]
+    positionOfObject.reserveCapacity(sorted.count)
+    for (index, entity) in sorted.enumerated() { positionOfObject[ObjectIdentifier(entity)] = index }
+    self.positionOfObject = positionOfObject
     self.diagnostics = diagnostics
   }
 
@@ -129,10 +139,24 @@ public final class DocumentGraph: Sendable {
   /// The entities `id` points at through edges of `type`, in edge order.
   public func related(_ id: EntityID, _ type: String) -> [Entity] {
     guard let index = byID[id] else { return [] }
+    return related(at: index, type)
+  }
+
+  /// The entities `entity` points at through edges of `type`, in edge order (the same as
+  /// `related(entity.id, type)`).
+  public func related(_ entity: Entity, _ type: String) -> [Entity] {
+    if let index = positionOfObject[ObjectIdentifier(entity)], entities[index] === entity {
+      return related(at: index, type)
+    }
+    return related(entity.id, type)
+  }
+
+  private func related(at index: Int, _ type: String) -> [Entity] {
     // By edge position, without copying the edges (strings and a location each).
     var result: [Entity] = []
     for position in outgoing[index] where edges[position].type == type {
-      if let target = byID[edges[position].to] { result.append(entities[target]) }
+      let target = targets[position]
+      if target >= 0 { result.append(entities[target]) }
     }
     return result
   }

@@ -307,7 +307,7 @@ public struct PlannedValue: Sendable {
     self.sensitiveMask = sensitiveMask
   }
 
-  private static func isTrue(_ node: YAMLNode?) -> Bool { node?.value == .bool(true) }
+  private static func isTrue(_ node: YAMLNode?) -> Bool { node?.isTrue ?? false }
 
   /// Whether this whole value is unknown.
   public var isUnknown: Bool { Self.isTrue(unknownMask) }
@@ -361,7 +361,7 @@ public struct PlannedValue: Sendable {
     if let unknownMask, unknownMask.kind == .mapping {
       for pair in unknownMask.pairs {
         let key = pair.key.string ?? pair.key.rawText
-        if !seen.contains(key) && pair.value.value == .bool(true) { result.append((key, .unknown)) }
+        if !seen.contains(key) && pair.value.isTrue { result.append((key, .unknown)) }
       }
     }
     return result

@@ -130,7 +130,7 @@ public struct CheckRun: Sendable {
         finding: item.finding, enforcement: item.enforcement, suppression: item.suppression, baseline: status,
         blocking: gate.isBlocking(
           item.finding, enforcement: item.enforcement, suppressed: item.suppression != nil, baseline: status))
-    }.sorted(by: inReportOrder)
+    }.sortedIfNeeded(by: inReportOrder)
     var rules = result.map(ReportedRules.make) ?? []
     if !outcome.expiredWaiverFindings.isEmpty && result != nil {
       rules.append(Suppressor.expiredRule(findings: outcome.expiredWaiverFindings.count))

@@ -86,6 +86,14 @@ public struct YAMLNode: Sendable, Hashable {
     return tree.withValueBytes(index) { YAMLScalarValue.make(type, $0) }
   }
 
+  /// True for a scalar that resolved to the boolean true (the same as `value == .bool(true)`,
+  /// without decoding the scalar).
+  public var isTrue: Bool {
+    let record = self.record
+    guard record.kind == 0, record.scalarType == YAMLScalarType.bool.rawValue else { return false }
+    return tree.withValueBytes(index) { $0.first == UInt8(ascii: "t") || $0.first == UInt8(ascii: "T") }
+  }
+
   /// True for a scalar that resolved to null (`null`, `~`, empty).
   public var isNull: Bool { scalarType == .null }
 

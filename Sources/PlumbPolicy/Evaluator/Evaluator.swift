@@ -244,7 +244,10 @@ struct Evaluator {
     case .select(let selector, let filter, let range):
       return select(selector, filter, range, env)
     case .traverse(let base, let relation, _):
-      return traverse(eval(base, env), relation)
+      // Evaluated first: `traverse(eval(...))` would copy the whole evaluator (its caches) to call
+      // a non-mutating method with an argument whose evaluation mutates it.
+      let value = eval(base, env)
+      return traverse(value, relation)
     }
   }
 
@@ -261,7 +264,7 @@ struct Evaluator {
   func traverse(_ base: RuntimeValue, _ relation: String) -> RuntimeValue {
     switch base {
     case .entity(let entity):
-      return .list(graph.related(entity.id, relation).map(RuntimeValue.entity))
+      return .list(graph.related(entity, relation).map(RuntimeValue.entity))
     case .list(let items):
       var result: [RuntimeValue] = []
       for item in items {
