@@ -13,8 +13,13 @@ struct Evaluator {
   let indexes: IndexCache
   /// What was recorded since `startRecording`, rendered only when a finding needs it.
   private var evidence: [(expr: Expr, value: RuntimeValue)] = []
-  private var recording = false
+  private(set) var recording = false
   private var regexes: [String: NSRegularExpression?] = [:]
+  /// Results of `text matches pattern` by pattern and text, for short texts (resource types,
+  /// engines, names repeat across entities; matching is pure).
+  private var regexResults: [String: [String: Bool]] = [:]
+  /// The country sets of `in_jurisdiction`'s jurisdiction argument, by its text.
+  var jurisdictionSets: [String: Set<String>?] = [:]
   private var memo: [Int: RuntimeValue] = [:]
   /// Large join candidate lists, grouped for narrowing (see `JoinNarrowing.swift`).
   var joins: [JoinSite: NarrowedJoin] = [:]
@@ -374,6 +379,8 @@ struct Evaluator {
   mutating func matches(_ value: RuntimeValue, _ pattern: RuntimeValue) -> Truth {
     if value.isUnknown || pattern.isUnknown { return .unknown }
     guard case .string(let text) = value.scalar, case .string(let source) = pattern.scalar else { return .no }
+    let cacheable = text.utf8.count <= 256
+    if cacheable, let known = regexResults[source]?[text] { return Truth(known) }
     let regex: NSRegularExpression?
     if let cached = regexes[source] {
       regex = cached
@@ -383,7 +390,9 @@ struct Evaluator {
     }
     guard let regex else { return .no }
     let range = NSRange(text.startIndex..<text.endIndex, in: text)
-    return Truth(regex.firstMatch(in: text, range: range) != nil)
+    let found = regex.firstMatch(in: text, range: range) != nil
+    if cacheable && regexResults[source, default: [:]].count < 100_000 { regexResults[source, default: [:]][text] = found }
+    return Truth(found)
   }
 
   mutating func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr, _ env: Env) -> RuntimeValue {
