@@ -59,9 +59,11 @@ public struct GraphBuilder: Sendable {
 
   /// Freezes the graph. Edges to or from unknown entities are dropped with a diagnostic.
   public func build() -> DocumentGraph {
-    var kept: [Edge] = []
     var problems = diagnostics
-    for edge in edges {
+    // Usually every edge connects entities: the edges are then kept as they are, not copied.
+    let dangling = edges.contains { entities[$0.from] == nil || entities[$0.to] == nil }
+    var kept: [Edge] = dangling ? [] : edges
+    for edge in edges where dangling {
       if entities[edge.from] != nil && entities[edge.to] != nil {
         kept.append(edge)
       } else {
