@@ -247,7 +247,12 @@ public struct ValueMap: Sendable {
 
   private func position(of key: String) -> Int? {
     if let positions { return positions[key] }
-    for index in entries.indices where entries[index].key == key { return index }
+    // Most keys differ in length: compared first, it settles most mismatches without a string
+    // comparison.
+    let length = key.utf8.count
+    for index in entries.indices where entries[index].key.utf8.count == length && entries[index].key == key {
+      return index
+    }
     return nil
   }
 

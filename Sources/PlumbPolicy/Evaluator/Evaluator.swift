@@ -50,9 +50,11 @@ struct Evaluator {
   mutating func run() -> Outcome {
     var outcome = Outcome(statistics: RuleStatistics(ruleID: rule.id))
     guard let selector = rule.decl.selector else { return outcome }
+    var env: Env = [:]
     for entity in entities(selector) {
       outcome.statistics.selected += 1
-      judge(entity, &outcome)
+      env.reset(rule.decl.variable, .entity(entity))
+      judge(entity, &outcome, env: &env)
     }
     return outcome
   }
@@ -64,6 +66,11 @@ struct Evaluator {
 
   mutating func judge(_ entity: Entity, _ outcome: inout Outcome) {
     var env: Env = [rule.decl.variable: .entity(entity)]
+    judge(entity, &outcome, env: &env)
+  }
+
+  /// Judges `entity` with `env` binding the rule's variable to it (and nothing else).
+  mutating func judge(_ entity: Entity, _ outcome: inout Outcome, env: inout Env) {
     var anyFailure = false
     var anyUnknown = false
     for statement in rule.decl.body {
