@@ -69,12 +69,7 @@ public struct JSONReporter: Reporter {
     }
     out.endArray()
     out.key("findings")
-    out.beginArray()
-    for finding in facts.findings {
-      out.next()
-      write(finding, to: &out)
-    }
-    out.endArray()
+    out.array(facts.findings) { finding, out in write(finding, to: &out) }
     out.key("fixed")
     out.beginArray()
     for fixed in facts.fixed {

@@ -1,3 +1,4 @@
+import Foundation
 import PlumbDiagnostics
 
 /// Writes pretty-printed JSON straight into a byte buffer, in the exact layout of
@@ -65,6 +66,31 @@ struct JSONStream {
     for _ in 0..<(2 * level) { bytes.append(UInt8(ascii: " ")) }
   }
 
+  /// Writes `items` as an array, each with `write`, the same bytes as `beginArray`, `next` and
+  /// `write` per item, and `endArray`; long arrays are written in slices on all cores, then joined.
+  mutating func array<T: Sendable>(_ items: [T], write: @Sendable (T, inout JSONStream) -> Void) {
+    beginArray()
+    let depth = started.count
+    let sliceCount = items.count < 2_000 ? 1 : min(64, items.count / 1_000)
+    let sliceSize = (items.count + sliceCount - 1) / max(sliceCount, 1)
+    let slices = ConcurrentSlices(count: sliceCount)
+    DispatchQueue.concurrentPerform(iterations: sliceCount) { slice in
+      var out = JSONStream()
+      out.started = Array(repeating: true, count: depth)
+      let range = (slice * sliceSize)..<min(items.count, (slice + 1) * sliceSize)
+      for position in range {
+        if position > 0 { out.bytes.append(UInt8(ascii: ",")) }
+        out.bytes.append(0x0A)
+        out.indent(depth)
+        write(items[position], &out)
+      }
+      slices.set(slice, out.bytes)
+    }
+    for slice in slices.values { bytes.append(contentsOf: slice) }
+    if !items.isEmpty { started[depth - 1] = true }
+    endArray()
+  }
+
   // MARK: Scalars
 
   mutating func string(_ text: String?) {
@@ -123,5 +149,25 @@ struct JSONStream {
       bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
     }
     bytes.append(UInt8(ascii: "\""))
+  }
+}
+
+/// Byte buffers filled concurrently, one per slice.
+private final class ConcurrentSlices: @unchecked Sendable {
+  private let lock = NSLock()
+  private var storage: [[UInt8]]
+
+  init(count: Int) { storage = Array(repeating: [], count: count) }
+
+  func set(_ index: Int, _ value: [UInt8]) {
+    lock.lock()
+    storage[index] = value
+    lock.unlock()
+  }
+
+  var values: [[UInt8]] {
+    lock.lock()
+    defer { lock.unlock() }
+    return storage
   }
 }
