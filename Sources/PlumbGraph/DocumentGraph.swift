@@ -1,3 +1,4 @@
+import Dispatch
 import PlumbDiagnostics
 
 /// The document graph: every entity from every input, typed edges between them, and indexes.
@@ -28,33 +29,56 @@ public final class DocumentGraph: Sendable {
   init(entities: [Entity], edges: [Edge], diagnostics: [Diagnostic]) {
     let sorted = entities.sorted { $0.id < $1.id }
     self.entities = sorted
-    var byID: [EntityID: Int] = [:]
-    byID.reserveCapacity(sorted.count)
-    var byKind: [String: [Int]] = [:]
-    var byKindAndName: [String: [Int]] = [:]
-    var byType: [String: [Int]] = [:]
-    for (index, entity) in sorted.enumerated() {
-      byID[entity.id] = index
-      byKind[entity.kind, default: []].append(index)
-      byKindAndName[Self.nameKey(entity.kind, entity.name), default: []].append(index)
-      if let type = entity.type { byType[entity.kind + "\u{0}" + type, default: []].append(index) }
+    var positions: [EntityID: Int] = [:]
+    positions.reserveCapacity(sorted.count)
+    for (index, entity) in sorted.enumerated() { positions[entity.id] = index }
+    let byID = positions
+    // The lookup indexes and the edges are independent of each other: built on two cores.
+    let parts = Parts()
+    DispatchQueue.concurrentPerform(iterations: 2) { part in
+      if part == 0 {
+        var byKind: [String: [Int]] = [:]
+        var byKindAndName: [String: [Int]] = [:]
+        var byType: [String: [Int]] = [:]
+        var positionOfObject: [ObjectIdentifier: Int] = [:]
+        positionOfObject.reserveCapacity(sorted.count)
+        for (index, entity) in sorted.enumerated() {
+          byKind[entity.kind, default: []].append(index)
+          byKindAndName[Self.nameKey(entity.kind, entity.name), default: []].append(index)
+          if let type = entity.type { byType[entity.kind + "\u{0}" + type, default: []].append(index) }
+          positionOfObject[ObjectIdentifier(entity)] = index
+        }
+        parts.indexes = (byKind, byKindAndName, byType, positionOfObject)
+      } else {
+        // One edge per (from, type, to): a relation declared on both sides (children and parent),
+        // or twice, is one edge, located where it was first declared.
+        let (sortedEdges, ends) = Self.uniqueSortedEdges(edges, byID: byID)
+        parts.edges = (
+          sortedEdges,
+          Adjacency(count: sorted.count, ends: ends.map { $0.from ?? -1 }),
+          Adjacency(count: sorted.count, ends: ends.map { $0.to ?? -1 }),
+          ends.map { $0.to ?? -1 }
+        )
+      }
     }
-    // One edge per (from, type, to): a relation declared on both sides (children and parent),
-    // or twice, is one edge, located where it was first declared.
-    let (sortedEdges, ends) = Self.uniqueSortedEdges(edges, byID: byID)
+    let (byKind, byKindAndName, byType, positionOfObject) = parts.indexes!
+    let (sortedEdges, outgoing, incoming, targets) = parts.edges!
     self.edges = sortedEdges
     self.byID = byID
     self.byKind = byKind
     self.byKindAndName = byKindAndName
     self.byType = byType
-    self.outgoing = Adjacency(count: sorted.count, ends: ends.map { $0.from ?? -1 })
-    self.incoming = Adjacency(count: sorted.count, ends: ends.map { $0.to ?? -1 })
-    self.targets = ends.map { $0.to ?? -1 }
-    var positionOfObject: [ObjectIdentifier: Int] = [:]
-    positionOfObject.reserveCapacity(sorted.count)
-    for (index, entity) in sorted.enumerated() { positionOfObject[ObjectIdentifier(entity)] = index }
+    self.outgoing = outgoing
+    self.incoming = incoming
+    self.targets = targets
     self.positionOfObject = positionOfObject
     self.diagnostics = diagnostics
+  }
+
+  /// What the two halves of `init` build (each written by one of them, read after both ended).
+  private final class Parts: @unchecked Sendable {
+    var indexes: ([String: [Int]], [String: [Int]], [String: [Int]], [ObjectIdentifier: Int])?
+    var edges: ([Edge], Adjacency, Adjacency, [Int])?
   }
 
   private static func nameKey(_ kind: String, _ name: String) -> String { kind + "\u{0}" + name.lowercased() }

@@ -70,14 +70,22 @@ public enum Builtins {
 
 extension Evaluator {
   mutating func call(_ name: String, _ arguments: [Expr], _ env: Env, _ expr: Expr) -> RuntimeValue {
-    let args = arguments.map { eval($0, env) }
-    if recording, let first = arguments.first {
+    guard let first = arguments.first else { return .missing }
+    let x = eval(first, env)
+    // Most built-ins take one argument: no argument array for them (the checker has checked
+    // every call's arity, so `args[1]` is only read where there is one).
+    var args: [RuntimeValue] = []
+    if arguments.count > 1 {
+      args.reserveCapacity(arguments.count)
+      args.append(x)
+      for argument in arguments.dropFirst() { args.append(eval(argument, env)) }
+    }
+    if recording {
       switch name {
-      case "exists", "is_null", "is_unknown", "known", "is_empty": record(first, args[0])
+      case "exists", "is_null", "is_unknown", "known", "is_empty": record(first, x)
       default: break
       }
     }
-    guard let x = args.first else { return .missing }
     switch name {
     case "exists": return .bool(!x.isMissing)
     case "is_null": return .bool(x.kind == .null)
@@ -170,7 +178,7 @@ extension Evaluator {
     case "in_jurisdiction":
       return inJurisdiction(x, args[1])
     default:
-      return stringFunction(name, args)
+      return stringFunction(name, args.isEmpty ? [x] : args)
     }
   }
 
