@@ -115,7 +115,10 @@ public final class YAMLTree: Sendable {
               guard keyRecord.kind == 0, Int(keyRecord.payloadCount) == wantedCount else { continue }
               if wantedCount == 0 { return slot }
               let base = keyRecord.flags & NodeRecord.valueInArena != 0 ? arena.baseAddress! : bytes.baseAddress!
-              if memcmp(base + Int(keyRecord.payloadStart), key.baseAddress!, wantedCount) == 0 { return slot }
+              let have = base + Int(keyRecord.payloadStart)
+              // The first byte settles most keys of the same length without a call.
+              guard have.pointee == key[0] else { continue }
+              if memcmp(have, key.baseAddress!, wantedCount) == 0 { return slot }
             }
             return -1
           }
