@@ -1,3 +1,4 @@
+import Dispatch
 import PlumbDiagnostics
 
 /// The document graph: every entity from every input, typed edges between them, and indexes.
@@ -17,32 +18,51 @@ public final class DocumentGraph: Sendable {
   private let byKindAndName: [String: [Int]]
   private let byType: [String: [Int]]
   /// Positions in `edges` of the edges leaving and arriving at each entity, by entity position.
-  private let outgoing: [[Int]]
-  private let incoming: [[Int]]
+  private let outgoing: Adjacency
+  private let incoming: Adjacency
+  /// The position of each edge's target entity (-1: not an entity), by edge position.
+  private let targets: [Int]
+  /// Entity positions by object, so a rule's traversal from an entity it holds hashes a pointer,
+  /// not the entity's id.
+  private let positionOfObject: [ObjectIdentifier: Int]
 
   init(entities: [Entity], edges: [Edge], diagnostics: [Diagnostic]) {
     let sorted = entities.sorted { $0.id < $1.id }
     self.entities = sorted
-    var byID: [EntityID: Int] = [:]
-    byID.reserveCapacity(sorted.count)
-    var byKind: [String: [Int]] = [:]
-    var byKindAndName: [String: [Int]] = [:]
-    var byType: [String: [Int]] = [:]
-    for (index, entity) in sorted.enumerated() {
-      byID[entity.id] = index
-      byKind[entity.kind, default: []].append(index)
-      byKindAndName[Self.nameKey(entity.kind, entity.name), default: []].append(index)
-      if let type = entity.type { byType[entity.kind + "\u{0}" + type, default: []].append(index) }
+    var positions: [EntityID: Int] = [:]
+    positions.reserveCapacity(sorted.count)
+    for (index, entity) in sorted.enumerated() { positions[entity.id] = index }
+    let byID = positions
+    // The lookup indexes and the edges are independent of each other: built on two cores.
+    let parts = Parts()
+    DispatchQueue.concurrentPerform(iterations: 2) { part in
+      if part == 0 {
+        var byKind: [String: [Int]] = [:]
+        var byKindAndName: [String: [Int]] = [:]
+        var byType: [String: [Int]] = [:]
+        var positionOfObject: [ObjectIdentifier: Int] = [:]
+        positionOfObject.reserveCapacity(sorted.count)
+        for (index, entity) in sorted.enumerated() {
+          byKind[entity.kind, default: []].append(index)
+          byKindAndName[Self.nameKey(entity.kind, entity.name), default: []].append(index)
+          if let type = entity.type { byType[entity.kind + "\u{0}" + type, default: []].append(index) }
+          positionOfObject[ObjectIdentifier(entity)] = index
+        }
+        parts.indexes = (byKind, byKindAndName, byType, positionOfObject)
+      } else {
+        // One edge per (from, type, to): a relation declared on both sides (children and parent),
+        // or twice, is one edge, located where it was first declared.
+        let (sortedEdges, ends) = Self.uniqueSortedEdges(edges, byID: byID)
+        parts.edges = (
+          sortedEdges,
+          Adjacency(count: sorted.count, ends: ends.map { $0.from ?? -1 }),
+          Adjacency(count: sorted.count, ends: ends.map { $0.to ?? -1 }),
+          ends.map { $0.to ?? -1 }
+        )
+      }
     }
-    // One edge per (from, type, to): a relation declared on both sides (children and parent),
-    // or twice, is one edge, located where it was first declared.
-    let (sortedEdges, ends) = Self.uniqueSortedEdges(edges, byID: byID)
-    var outgoing = Array(repeating: [Int](), count: sorted.count)
-    var incoming = Array(repeating: [Int](), count: sorted.count)
-    for (index, end) in ends.enumerated() {
-      if let from = end.from { outgoing[from].append(index) }
-      if let to = end.to { incoming[to].append(index) }
-    }
+    let (byKind, byKindAndName, byType, positionOfObject) = parts.indexes!
+    let (sortedEdges, outgoing, incoming, targets) = parts.edges!
     self.edges = sortedEdges
     self.byID = byID
     self.byKind = byKind
@@ -50,7 +70,15 @@ public final class DocumentGraph: Sendable {
     self.byType = byType
     self.outgoing = outgoing
     self.incoming = incoming
+    self.targets = targets
+    self.positionOfObject = positionOfObject
     self.diagnostics = diagnostics
+  }
+
+  /// What the two halves of `init` build (each written by one of them, read after both ended).
+  private final class Parts: @unchecked Sendable {
+    var indexes: ([String: [Int]], [String: [Int]], [String: [Int]], [ObjectIdentifier: Int])?
+    var edges: ([Edge], Adjacency, Adjacency, [Int])?
   }
 
   private static func nameKey(_ kind: String, _ name: String) -> String { kind + "\u{0}" + name.lowercased() }
@@ -58,31 +86,50 @@ public final class DocumentGraph: Sendable {
   /// The edges without duplicates (the first of each (from, type, to) is kept), sorted by
   /// (from, type, to), with the positions of their ends (nil for an end that is not an entity).
   ///
-  /// Entities are sorted by id, so an end's position orders like its id: edges are keyed and
-  /// sorted by positions, which is much cheaper than by concatenated or compared id strings.
+  /// Entities are sorted by id, so an end's position orders like its id; edge types are ranked in
+  /// string order. Edges are keyed by (from, type rank, to, position), all integers: sorted, the
+  /// edges of one (from, type, to) are adjacent with the first declared first, so keeping the
+  /// first of each run is the same as keeping each key's first edge and sorting those, with no
+  /// hashing or string comparison per edge.
   private static func uniqueSortedEdges(
     _ edges: [Edge], byID: [EntityID: Int]
   ) -> (edges: [Edge], ends: [(from: Int?, to: Int?)]) {
-    struct Key: Hashable {
-      let from: Int
-      let type: String
-      let to: Int
+    struct Key {
+      let from: Int32
+      let type: Int32
+      let to: Int32
+      let position: Int32
     }
-    var seen = Set<Key>(minimumCapacity: edges.count)
-    // The first edge of each key, as (key, position in `edges`): edges are large, so they are
-    // sorted by position and copied once.
-    var unique: [(key: Key, position: Int)] = []
-    unique.reserveCapacity(edges.count)
+    var typeRanks: [String: Int32] = [:]
+    for edge in edges where typeRanks[edge.type] == nil { typeRanks[edge.type] = 0 }
+    for (rank, type) in typeRanks.keys.sorted().enumerated() { typeRanks[type] = Int32(rank) }
+    var keys: [Key] = []
+    keys.reserveCapacity(edges.count)
     for (position, edge) in edges.enumerated() {
       guard let from = byID[edge.from], let to = byID[edge.to] else {
         let sorted = uniqueSortedEdgesByID(edges)
         return (sorted, sorted.map { (byID[$0.from], byID[$0.to]) })
       }
-      let key = Key(from: from, type: edge.type, to: to)
-      if seen.insert(key).inserted { unique.append((key, position)) }
+      keys.append(Key(from: Int32(from), type: typeRanks[edge.type]!, to: Int32(to), position: Int32(position)))
     }
-    unique.sort { ($0.key.from, $0.key.type, $0.key.to) < ($1.key.from, $1.key.type, $1.key.to) }
-    return (unique.map { edges[$0.position] }, unique.map { ($0.key.from, $0.key.to) })
+    keys.sort { a, b in
+      if a.from != b.from { return a.from < b.from }
+      if a.type != b.type { return a.type < b.type }
+      if a.to != b.to { return a.to < b.to }
+      return a.position < b.position
+    }
+    var unique: [Edge] = []
+    var ends: [(from: Int?, to: Int?)] = []
+    unique.reserveCapacity(keys.count)
+    ends.reserveCapacity(keys.count)
+    var previous: Key?
+    for key in keys {
+      if let previous, previous.from == key.from && previous.type == key.type && previous.to == key.to { continue }
+      previous = key
+      unique.append(edges[Int(key.position)])
+      ends.append((Int(key.from), Int(key.to)))
+    }
+    return (unique, ends)
   }
 
   /// The same for edges whose ends may not be entities: keyed and sorted by ids.
@@ -129,10 +176,24 @@ public final class DocumentGraph: Sendable {
   /// The entities `id` points at through edges of `type`, in edge order.
   public func related(_ id: EntityID, _ type: String) -> [Entity] {
     guard let index = byID[id] else { return [] }
+    return related(at: index, type)
+  }
+
+  /// The entities `entity` points at through edges of `type`, in edge order (the same as
+  /// `related(entity.id, type)`).
+  public func related(_ entity: Entity, _ type: String) -> [Entity] {
+    if let index = positionOfObject[ObjectIdentifier(entity)], entities[index] === entity {
+      return related(at: index, type)
+    }
+    return related(entity.id, type)
+  }
+
+  private func related(at index: Int, _ type: String) -> [Entity] {
     // By edge position, without copying the edges (strings and a location each).
     var result: [Entity] = []
     for position in outgoing[index] where edges[position].type == type {
-      if let target = byID[edges[position].to] { result.append(entities[target]) }
+      let target = targets[position]
+      if target >= 0 { result.append(entities[target]) }
     }
     return result
   }
@@ -188,4 +249,28 @@ public struct AttributeIndex: Sendable {
 
   /// The entities whose indexed attribute equals the string `value`.
   public func lookup(_ value: String) -> [Entity] { lookup(.string(value)) }
+}
+
+/// Edge positions by entity position, in one flat array (compressed rows): the positions of the
+/// edges at entity `i` are `positions[starts[i]..<starts[i + 1]]`, ascending.
+private struct Adjacency: Sendable {
+  private let starts: [Int]
+  private let positions: [Int]
+
+  /// `ends[e]` is the entity position edge `e` belongs to (-1: none).
+  init(count: Int, ends: [Int]) {
+    var starts = Array(repeating: 0, count: count + 1)
+    for end in ends where end >= 0 { starts[end + 1] += 1 }
+    for index in 0..<count { starts[index + 1] += starts[index] }
+    var next = starts
+    var positions = Array(repeating: 0, count: starts[count])
+    for (edge, end) in ends.enumerated() where end >= 0 {
+      positions[next[end]] = edge
+      next[end] += 1
+    }
+    self.starts = starts
+    self.positions = positions
+  }
+
+  subscript(entity: Int) -> ArraySlice<Int> { positions[starts[entity]..<starts[entity + 1]] }
 }

@@ -14,7 +14,9 @@ public struct GraphBuilder: Sendable {
 
   /// Adds an entity. A second entity with the same id is a diagnostic and is dropped.
   public mutating func add(_ entity: Entity) {
-    if let existing = entities[entity.id] {
+    // One hash of the id in the usual case (a new id); a duplicate puts the first one back.
+    if let existing = entities.updateValue(entity, forKey: entity.id) {
+      entities[entity.id] = existing
       diagnose(
         Diagnostic(
           code: "graph.duplicate-id",
@@ -23,7 +25,6 @@ public struct GraphBuilder: Sendable {
           notes: [Diagnostic.Note(message: "first defined here", location: existing.location)]))
       return
     }
-    entities[entity.id] = entity
     order.append(entity.id)
   }
 
@@ -59,9 +60,11 @@ public struct GraphBuilder: Sendable {
 
   /// Freezes the graph. Edges to or from unknown entities are dropped with a diagnostic.
   public func build() -> DocumentGraph {
-    var kept: [Edge] = []
     var problems = diagnostics
-    for edge in edges {
+    // Usually every edge connects entities: the edges are then kept as they are, not copied.
+    let dangling = edges.contains { entities[$0.from] == nil || entities[$0.to] == nil }
+    var kept: [Edge] = dangling ? [] : edges
+    for edge in edges where dangling {
       if entities[edge.from] != nil && entities[edge.to] != nil {
         kept.append(edge)
       } else {

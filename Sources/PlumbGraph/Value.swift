@@ -8,7 +8,7 @@ import PlumbYAML
 /// nodes (``yaml(_:)``), so building the graph copies nothing and every value keeps its span.
 /// Terraform's planned values are ``planned(_:)``: the `after` tree seen through the
 /// `after_unknown` and `after_sensitive` masks.
-public indirect enum Value: Sendable {
+public enum Value: Sendable {
   /// No value at this path.
   case missing
   /// An explicit null.
@@ -26,10 +26,10 @@ public indirect enum Value: Sendable {
   /// A view onto a loaded YAML/JSON node.
   case yaml(YAMLNode)
   /// A Terraform planned value with its unknown and sensitive masks.
-  case planned(PlannedValue)
+  indirect case planned(PlannedValue)
   /// A value an adapter derived, with the place in a file it was derived from (an expression
   /// inside a `run` script, a parsed `uses` reference).
-  case located(Value, SourceLocation)
+  indirect case located(Value, SourceLocation)
 
   // MARK: Shape
 
@@ -247,7 +247,12 @@ public struct ValueMap: Sendable {
 
   private func position(of key: String) -> Int? {
     if let positions { return positions[key] }
-    for index in entries.indices where entries[index].key == key { return index }
+    // Most keys differ in length: compared first, it settles most mismatches without a string
+    // comparison.
+    let length = key.utf8.count
+    for index in entries.indices where entries[index].key.utf8.count == length && entries[index].key == key {
+      return index
+    }
     return nil
   }
 
@@ -307,7 +312,7 @@ public struct PlannedValue: Sendable {
     self.sensitiveMask = sensitiveMask
   }
 
-  private static func isTrue(_ node: YAMLNode?) -> Bool { node?.value == .bool(true) }
+  private static func isTrue(_ node: YAMLNode?) -> Bool { node?.isTrue ?? false }
 
   /// Whether this whole value is unknown.
   public var isUnknown: Bool { Self.isTrue(unknownMask) }
@@ -361,7 +366,7 @@ public struct PlannedValue: Sendable {
     if let unknownMask, unknownMask.kind == .mapping {
       for pair in unknownMask.pairs {
         let key = pair.key.string ?? pair.key.rawText
-        if !seen.contains(key) && pair.value.value == .bool(true) { result.append((key, .unknown)) }
+        if !seen.contains(key) && pair.value.isTrue { result.append((key, .unknown)) }
       }
     }
     return result

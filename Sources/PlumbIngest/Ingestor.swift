@@ -88,12 +88,14 @@ public struct Ingestor: Sendable {
     context.preload(paths)
     let inputs = paths.map { context.load($0) }
     onStage?(.loaded)
+    PhaseClock.mark("ingest.load")
 
     var catalog = CatalogAdapter()
     var terraform = TerraformPlanAdapter()
     var github = GitHubActionsAdapter()
     var gitlab = GitLabCIAdapter()
     terraform.prepare(inputs)
+    PhaseClock.mark("ingest.terraform.prepare")
     for input in inputs {
       switch input.format {
       case .backstageCatalog: catalog.ingest(input, context: &context)
@@ -107,7 +109,9 @@ public struct Ingestor: Sendable {
     terraform.finish(context: &context)
     github.finish(context: &context)
     gitlab.finish(context: &context)
+    PhaseClock.mark("ingest.adapters")
     CrossSourceLinker().link(context: &context)
+    PhaseClock.mark("ingest.link")
 
     // What nobody took in is reported: an error when the user named the file, a note otherwise.
     for (absolute, input) in context.loaded.sorted(by: { $0.key < $1.key })
@@ -129,6 +133,7 @@ public struct Ingestor: Sendable {
     onStage?(.linked)
     let graph = context.graph.build()
     onStage?(.built)
+    PhaseClock.mark("ingest.build")
     return IngestResult(
       graph: graph, files: files, root: context.root, sources: context.loaded.values.compactMap(\.result.source))
   }

@@ -70,12 +70,14 @@ public struct CheckRun: Sendable {
 
   /// Runs a check.
   public static func run(_ options: CheckOptions) -> CheckRun {
+    PhaseClock.mark("start")
     // Reading the inputs and compiling the rules are independent: they run at the same time.
     let root = Ingestor.root(of: options.paths, given: options.root)
     let clock = ContinuousClock()
     let ((ingest, ingestTime), (policy, policyTime)) = concurrently(
       { clock.measured { Ingestor().ingest(paths: options.paths, root: root) } },
       { clock.measured { loadPolicy(options, root: root) } })
+    PhaseClock.mark("ingest and policy (concurrently)")
     var policyProblems = policy.problems
 
     // `.plumb.yaml` is configuration: its problems are policy problems (exit 3), not input errors.
@@ -92,6 +94,7 @@ public struct CheckRun: Sendable {
 
     let engine = policy.compiled ? PolicyEngine(library: policy.library, pack: policy.pack) : nil
     let (result, evaluationTime) = clock.measured { engine?.evaluate(ingest.graph) }
+    PhaseClock.mark("evaluate")
     let gateStart = clock.now
 
     // Waivers and inline ignores.
@@ -115,6 +118,7 @@ public struct CheckRun: Sendable {
       findings += outcome.expiredWaiverFindings.map { ($0, .block, nil) }
     }
 
+    PhaseClock.mark("suppress")
     // The baseline.
     var baseline: Baseline?
     if let source = options.baseline, let engine {
@@ -132,7 +136,7 @@ public struct CheckRun: Sendable {
         finding: item.finding, enforcement: item.enforcement, suppression: item.suppression, baseline: status,
         blocking: gate.isBlocking(
           item.finding, enforcement: item.enforcement, suppressed: item.suppression != nil, baseline: status))
-    }.sorted(by: inReportOrder)
+    }.sortedIfNeeded(by: inReportOrder)
     var rules = result.map(ReportedRules.make) ?? []
     if !outcome.expiredWaiverFindings.isEmpty && result != nil {
       rules.append(Suppressor.expiredRule(findings: outcome.expiredWaiverFindings.count))
@@ -143,6 +147,7 @@ public struct CheckRun: Sendable {
       inputErrors: inputDiagnostics.count { $0.severity == .error },
       coverage: coverage(ingest, result), blocking: reported.count(where: \.blocking), rulesCompiled: policy.compiled)
 
+    PhaseClock.mark("gate")
     let report = CheckReport(
       toolVersion: Plumb.version, arguments: options.arguments,
       workingDirectory: FileManager.default.currentDirectoryPath, startTime: nil, pack: policy.pack?.name,
@@ -152,6 +157,7 @@ public struct CheckRun: Sendable {
         InputFileSummary(path: $0.path, format: $0.format?.rawValue)
       },
       exitStatus: status, verdict: verdict)
+    PhaseClock.mark("report")
     let timings = CheckTimings(
       ingest: ingestTime, rules: policyTime, evaluation: evaluationTime, gate: clock.now - gateStart,
       perRule: result?.durations ?? [:])

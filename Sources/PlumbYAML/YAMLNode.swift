@@ -10,7 +10,10 @@ public struct YAMLNode: Sendable, Hashable {
   /// The tree holding the node.
   public let tree: YAMLTree
   /// The record index of the node (the alias target when reached through an alias).
-  public let index: Int
+  @inline(__always) public var index: Int { Int(storedIndex) }
+  /// `index`, stored in 32 bits (a tree's records are counted in 32 bits) so that a node view
+  /// stays small (24 bytes with the two alias indexes) and fits inline in a `Value`.
+  let storedIndex: UInt32
   /// The record index of the alias this node was reached through, or -1.
   let aliasIndex: Int32
   /// The record index of the outermost alias (or merge use) on the way to this node, or -1.
@@ -20,12 +23,12 @@ public struct YAMLNode: Sendable, Hashable {
     let record = tree.nodes[index]
     self.tree = tree
     if record.kind == NodeRecord.aliasKind {
-      self.index = Int(record.payloadStart)
+      self.storedIndex = record.payloadStart
       // A pair copied by a merge key reads as a pair of the mapping, as it always did.
       self.aliasIndex = record.flags & NodeRecord.mergeUse != 0 ? -1 : Int32(index)
       self.useIndex = use >= 0 ? use : Int32(index)
     } else {
-      self.index = index
+      self.storedIndex = UInt32(index)
       self.aliasIndex = -1
       self.useIndex = use
     }
@@ -99,6 +102,14 @@ public struct YAMLNode: Sendable, Hashable {
     return tree.withValueBytes(index) { YAMLScalarValue.make(type, $0) }
   }
 
+  /// True for a scalar that resolved to the boolean true (the same as `value == .bool(true)`,
+  /// without decoding the scalar).
+  public var isTrue: Bool {
+    let record = self.record
+    guard record.kind == 0, record.scalarType == YAMLScalarType.bool.rawValue else { return false }
+    return tree.withValueBytes(index) { $0.first == UInt8(ascii: "t") || $0.first == UInt8(ascii: "T") }
+  }
+
   /// True for a scalar that resolved to null (`null`, `~`, empty).
   public var isNull: Bool { scalarType == .null }
 
@@ -154,25 +165,12 @@ public struct YAMLNode: Sendable, Hashable {
       value: YAMLNode(tree: tree, index: Int(tree.children[slot + 1]), use: useIndex))
   }
 
-  /// The child slot of the key of the pair whose scalar key is `key`, or nil. Keys are compared
-  /// on the tree's records and bytes: no node is made per pair (each would retain the tree).
-  private func slot(forKey key: String) -> Int? {
-    let record = self.record
-    guard record.kind == 2 else { return nil }
-    let tree = self.tree
-    let start = Int(record.payloadStart)
+  /// The child slot of the key of the pair whose scalar key is `key` in a mapping, or nil.
+  @inline(__always)
+  func slot(forKey key: String) -> Int? {
     var key = key
-    return key.withUTF8 { wanted in
-      for position in 0..<Int(record.payloadCount) {
-        let slot = start + 2 * position
-        var keyIndex = Int(tree.children[slot])
-        if tree.nodes[keyIndex].kind == NodeRecord.aliasKind { keyIndex = Int(tree.nodes[keyIndex].payloadStart) }
-        let keyRecord = tree.nodes[keyIndex]
-        guard keyRecord.kind == 0, Int(keyRecord.payloadCount) == wanted.count else { continue }
-        if wanted.isEmpty || tree.withValueBytes(keyIndex, { memcmpEqual($0, wanted) }) { return slot }
-      }
-      return nil
-    }
+    let slot = key.withUTF8 { tree.pairSlot(mapping: index, key: $0) }
+    return slot < 0 ? nil : slot
   }
 
   /// The element at `position` of a sequence, or nil.

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PlumbDiagnostics
 
 /// The kind of a YAML node.
@@ -91,6 +96,40 @@ public final class YAMLTree: Sendable {
 
   /// The number of node records (aliases count once, not per expansion).
   public var nodeCount: Int { nodes.count }
+
+  /// The child slot (in `children`) of the key of the first pair of mapping record `mapping` whose
+  /// key is a scalar (aliases followed) decoded as exactly the bytes of `key`, or -1.
+  ///
+  /// The same search as comparing every pair's key node with `scalarEquals`, over the raw arrays:
+  /// no node view (and so no retain of the tree) per pair.
+  func pairSlot(mapping: Int, key: UnsafeBufferPointer<UInt8>) -> Int {
+    nodes.withUnsafeBufferPointer { nodes in
+      let record = nodes[mapping]
+      guard record.kind == 2 else { return -1 }
+      let start = Int(record.payloadStart)
+      let count = Int(record.payloadCount)
+      let wantedCount = key.count
+      return children.withUnsafeBufferPointer { children in
+        source.bytes.withUnsafeBufferPointer { bytes in
+          arena.withUnsafeBufferPointer { arena in
+            for position in 0..<count {
+              let slot = start + 2 * position
+              var keyRecord = nodes[Int(children[slot])]
+              if keyRecord.kind == NodeRecord.aliasKind { keyRecord = nodes[Int(keyRecord.payloadStart)] }
+              guard keyRecord.kind == 0, Int(keyRecord.payloadCount) == wantedCount else { continue }
+              if wantedCount == 0 { return slot }
+              let base = keyRecord.flags & NodeRecord.valueInArena != 0 ? arena.baseAddress! : bytes.baseAddress!
+              let have = base + Int(keyRecord.payloadStart)
+              // The first byte settles most keys of the same length without a call.
+              guard have.pointee == key[0] else { continue }
+              if memcmp(have, key.baseAddress!, wantedCount) == 0 { return slot }
+            }
+            return -1
+          }
+        }
+      }
+    }
+  }
 
   /// Calls `body` with the decoded bytes of scalar record `index`.
   @inline(__always)

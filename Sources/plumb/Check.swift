@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PlumbKit
+import PlumbDiagnostics
 
 extension PlumbCommand {
   struct Check: ParsableCommand {
@@ -116,6 +117,7 @@ extension PlumbCommand {
       let terminal = color.enabled(isTTY: isatty(STDOUT_FILENO) == 1)
       for request in requests {
         let text = run.render(request.format, colored: request.path == nil && terminal, show: show) ?? ""
+        PhaseClock.mark("render \(request.format)")
         guard let path = request.path else {
           FileHandle.standardOutput.write(Data(text.utf8))
           continue
@@ -135,6 +137,7 @@ extension PlumbCommand {
       // The run (graph, loaded files, findings) lives until the process exits, which frees it at
       // once instead of object by object (half a second for an organisation-sized graph).
       keptUntilExit = run
+      PhaseClock.mark("write")
       if status != ExitStatus.success { throw ExitCode(status) }
     }
   }

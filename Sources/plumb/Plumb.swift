@@ -13,4 +13,9 @@ struct PlumbCommand: ParsableCommand {
     version: Plumb.version,
     subcommands: [Check.self, Fix.self, Score.self, Test.self, Explain.self, Rules.self, Graph.self, Parse.self]
   )
+
+  static func main() {
+    AllocatorTuning.apply()
+    main(nil)
+  }
 }

@@ -22,6 +22,10 @@ struct CrossSourceLinker {
   private func linkTerraform(_ entities: [Entity], _ catalog: CatalogDirectory, _ context: inout IngestContext) {
     let resources = entities.filter { $0.kind == EntityKinds.terraformResource }
     var taggedWithoutCatalog = 0
+    let links = [
+      (context.options.componentTagKeys.map { $0.lowercased() }, ["Component", "Resource", "System", "API"], "belongsTo", "hasResource"),
+      (context.options.ownerTagKeys.map { $0.lowercased() }, ["Group", "User"], "ownedBy", "ownerOf"),
+    ]
     for resource in resources {
       let tags = resource.attributes["tags"]
       if tags.isUnknown {
@@ -34,11 +38,9 @@ struct CrossSourceLinker {
       }
       let entries = tags.entries
       guard !entries.isEmpty else { continue }
-      for (keys, defaultKinds, edge, inverse) in [
-        (context.options.componentTagKeys, ["Component", "Resource", "System", "API"], "belongsTo", "hasResource"),
-        (context.options.ownerTagKeys, ["Group", "User"], "ownedBy", "ownerOf"),
-      ] {
-        guard let (key, value) = firstTag(entries, keys) else { continue }
+      let loweredKeys = entries.map { $0.key.lowercased() }
+      for (keys, defaultKinds, edge, inverse) in links {
+        guard let (key, value) = firstTag(entries, loweredKeys, keys) else { continue }
         guard let text = value.string else {
           if value.isUnknown {
             context.graph.diagnose(
@@ -76,10 +78,14 @@ struct CrossSourceLinker {
     }
   }
 
-  private func firstTag(_ entries: [(key: String, value: Value)], _ keys: [String]) -> (String, Value)? {
+  /// The first entry whose key equals one of `keys` (lower-cased), case-insensitively, in the
+  /// order of `keys`; `loweredKeys` are the entries' keys lower-cased.
+  private func firstTag(
+    _ entries: [(key: String, value: Value)], _ loweredKeys: [String], _ keys: [String]
+  ) -> (String, Value)? {
     for wanted in keys {
-      if let entry = entries.first(where: { $0.key.lowercased() == wanted.lowercased() }) {
-        return (entry.key, entry.value)
+      if let position = loweredKeys.firstIndex(of: wanted) {
+        return (entries[position].key, entries[position].value)
       }
     }
     return nil

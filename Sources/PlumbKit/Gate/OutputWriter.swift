@@ -33,7 +33,13 @@ public enum OutputWriter {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).plumb-\(UUID().uuidString).tmp")
     do {
-      try Data(text.utf8).write(to: temporary)
+      var text = text
+      // Written from the string's own bytes: a report can be a hundred megabytes.
+      try text.withUTF8 { bytes in
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return try Data().write(to: temporary) }
+        try Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none)
+          .write(to: temporary)
+      }
       guard rename(temporary.path, url.path) == 0 else {
         throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
       }

@@ -70,11 +70,22 @@ public enum Builtins {
 
 extension Evaluator {
   mutating func call(_ name: String, _ arguments: [Expr], _ env: Env, _ expr: Expr) -> RuntimeValue {
-    let args = arguments.map { eval($0, env) }
-    if let first = arguments.first, ["exists", "is_null", "is_unknown", "known", "is_empty"].contains(name) {
-      record(first, args[0])
+    guard let first = arguments.first else { return .missing }
+    let x = eval(first, env)
+    // Most built-ins take one argument: no argument array for them (the checker has checked
+    // every call's arity, so `args[1]` is only read where there is one).
+    var args: [RuntimeValue] = []
+    if arguments.count > 1 {
+      args.reserveCapacity(arguments.count)
+      args.append(x)
+      for argument in arguments.dropFirst() { args.append(eval(argument, env)) }
     }
-    guard let x = args.first else { return .missing }
+    if recording {
+      switch name {
+      case "exists", "is_null", "is_unknown", "known", "is_empty": record(first, x)
+      default: break
+      }
+    }
     switch name {
     case "exists": return .bool(!x.isMissing)
     case "is_null": return .bool(x.kind == .null)
@@ -167,21 +178,36 @@ extension Evaluator {
     case "in_jurisdiction":
       return inJurisdiction(x, args[1])
     default:
-      return stringFunction(name, args)
+      return stringFunction(name, args.isEmpty ? [x] : args)
     }
   }
 
   /// `in_jurisdiction(location, jurisdiction)`: every place of the location inside the union of
   /// the named jurisdictions.
-  func inJurisdiction(_ location: RuntimeValue, _ jurisdiction: RuntimeValue) -> RuntimeValue {
+  mutating func inJurisdiction(_ location: RuntimeValue, _ jurisdiction: RuntimeValue) -> RuntimeValue {
     if location.isUnknown || jurisdiction.isUnknown { return .unknown }
-    var allowed = Set<String>()
-    for name in jurisdiction.elements ?? [jurisdiction] {
-      if name.isUnknown { return .unknown }
-      guard case .string(let text) = name.scalar, let countries = Regions.countries(ofJurisdiction: text) else {
-        return .missing
+    let allowed: Set<String>
+    if case .string(let single) = jurisdiction.scalar, jurisdiction.elements == nil {
+      // One jurisdiction (the usual parameter): its countries are looked up once per rule.
+      if let cached = jurisdictionSets[single] {
+        guard let cached else { return .missing }
+        allowed = cached
+      } else {
+        let countries = Regions.countries(ofJurisdiction: single)
+        jurisdictionSets[single] = countries
+        guard let countries else { return .missing }
+        allowed = countries
       }
-      allowed.formUnion(countries)
+    } else {
+      var union = Set<String>()
+      for name in jurisdiction.elements ?? [jurisdiction] {
+        if name.isUnknown { return .unknown }
+        guard case .string(let text) = name.scalar, let countries = Regions.countries(ofJurisdiction: text) else {
+          return .missing
+        }
+        union.formUnion(countries)
+      }
+      allowed = union
     }
     guard case .string(let text) = location.scalar else { return .missing }
     guard let places = Regions.places(text), !places.isEmpty else { return .unknown }

@@ -11,6 +11,15 @@ extension Evaluator {
       for (name, value) in elements { self[name] = value }
     }
 
+    /// An environment binding only `name`, reusing this one's storage when nothing else holds it
+    /// (one per judged entity, without allocating).
+    mutating func reset(_ name: String, _ value: RuntimeValue) {
+      names.removeAll(keepingCapacity: true)
+      values.removeAll(keepingCapacity: true)
+      names.append(name)
+      values.append(value)
+    }
+
     subscript(name: String) -> RuntimeValue? {
       get {
         for position in names.indices where names[position] == name { return values[position] }

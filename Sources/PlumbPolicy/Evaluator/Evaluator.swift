@@ -13,9 +13,11 @@ struct Evaluator {
   let indexes: IndexCache
   /// What was recorded since `startRecording`, rendered only when a finding needs it.
   private var evidence: [(expr: Expr, value: RuntimeValue)] = []
-  private var recording = false
+  private(set) var recording = false
   /// Compiled patterns (nil: invalid), with the answers already computed for short texts.
   private var regexes: [String: MemoizedRegex?] = [:]
+  /// The country sets of `in_jurisdiction`'s jurisdiction argument, by its text.
+  var jurisdictionSets: [String: Set<String>?] = [:]
   private var memo: [Int: RuntimeValue] = [:]
   /// Large join candidate lists, grouped for narrowing (see `JoinNarrowing.swift`).
   var joins: [JoinSite: NarrowedJoin] = [:]
@@ -46,9 +48,11 @@ struct Evaluator {
   mutating func run() -> Outcome {
     var outcome = Outcome(statistics: RuleStatistics(ruleID: rule.id))
     guard let selector = rule.decl.selector else { return outcome }
+    var env: Env = [:]
     for entity in entities(selector) {
       outcome.statistics.selected += 1
-      judge(entity, &outcome)
+      env.reset(rule.decl.variable, .entity(entity))
+      judge(entity, &outcome, env: &env)
     }
     return outcome
   }
@@ -60,6 +64,11 @@ struct Evaluator {
 
   mutating func judge(_ entity: Entity, _ outcome: inout Outcome) {
     var env: Env = [rule.decl.variable: .entity(entity)]
+    judge(entity, &outcome, env: &env)
+  }
+
+  /// Judges `entity` with `env` binding the rule's variable to it (and nothing else).
+  mutating func judge(_ entity: Entity, _ outcome: inout Outcome, env: inout Env) {
     var anyFailure = false
     var anyUnknown = false
     for statement in rule.decl.body {
@@ -251,7 +260,10 @@ struct Evaluator {
     case .select(let selector, let filter, let range):
       return select(selector, filter, range, env)
     case .traverse(let base, let relation, _):
-      return traverse(eval(base, env), relation)
+      // Evaluated first: `traverse(eval(...))` would copy the whole evaluator (its caches) to call
+      // a non-mutating method with an argument whose evaluation mutates it.
+      let value = eval(base, env)
+      return traverse(value, relation)
     }
   }
 
@@ -268,7 +280,7 @@ struct Evaluator {
   func traverse(_ base: RuntimeValue, _ relation: String) -> RuntimeValue {
     switch base {
     case .entity(let entity):
-      return .list(graph.related(entity.id, relation).map(RuntimeValue.entity))
+      return .list(graph.related(entity, relation).map(RuntimeValue.entity))
     case .list(let items):
       var result: [RuntimeValue] = []
       for item in items {

@@ -15,8 +15,11 @@ public struct EvaluationResult: Sendable {
   public var findings: [Finding]
   /// Per-rule counts, sorted by rule id.
   public var statistics: [RuleStatistics]
-  /// Per rule, the state of every entity it selected (for scorecards).
-  public var states: [String: [EntityID: RuleState]]
+  /// Per rule, the state of every entity it selected (for scorecards). Built on first use (a
+  /// check never needs it).
+  public var states: [String: [EntityID: RuleState]] { stateTable.table }
+  /// The states as the rules recorded them, until `states` is asked for.
+  private let stateTable: StateTable
   /// The enforcement level of each rule that ran.
   public var enforcement: [String: Enforcement]
   /// The rules that ran.
@@ -26,6 +29,45 @@ public struct EvaluationResult: Sendable {
 
   /// Whether any rule applied to any entity (a run that evaluated nothing must not pass).
   public var evaluatedAnything: Bool { statistics.contains { $0.applicable > 0 } }
+
+  init(
+    findings: [Finding], statistics: [RuleStatistics], states: [(rule: String, states: [(EntityID, RuleState)])],
+    enforcement: [String: Enforcement], rules: [CompiledRule], durations: [String: Duration] = [:]
+  ) {
+    self.durations = durations
+    self.findings = findings
+    self.statistics = statistics
+    self.stateTable = StateTable(states)
+    self.enforcement = enforcement
+    self.rules = rules
+  }
+}
+
+/// Per rule, the entity states in the order the rule judged them; their tables by entity id are
+/// built (on all cores) the first time they are asked for, then kept.
+final class StateTable: @unchecked Sendable {
+  private let lock = NSLock()
+  private var recorded: [(rule: String, states: [(EntityID, RuleState)])]
+  private var built: [String: [EntityID: RuleState]]?
+
+  init(_ recorded: [(rule: String, states: [(EntityID, RuleState)])]) { self.recorded = recorded }
+
+  var table: [String: [EntityID: RuleState]] {
+    lock.lock()
+    defer { lock.unlock() }
+    if let built { return built }
+    let tables = ConcurrentResults<[EntityID: RuleState]>(count: recorded.count)
+    let recorded = self.recorded
+    DispatchQueue.concurrentPerform(iterations: recorded.count) { position in
+      // The first state of an entity wins (a rule judges each entity once).
+      tables.set(position, Dictionary(recorded[position].states, uniquingKeysWith: { first, _ in first }))
+    }
+    var result: [String: [EntityID: RuleState]] = [:]
+    for (entry, table) in zip(recorded, tables.values) { result[entry.rule] = table ?? [:] }
+    built = result
+    self.recorded = []
+    return result
+  }
 }
 
 /// Binds rules to a policy pack and evaluates them over a graph.
@@ -98,32 +140,37 @@ public struct PolicyEngine: Sendable {
   /// Evaluates every bound rule over `graph`, in parallel; the result is the same on every run.
   public func evaluate(_ graph: DocumentGraph) -> EvaluationResult {
     let indexes = IndexCache()
-    let outcomes = ConcurrentResults<
-      (outcome: Evaluator.Outcome, states: [EntityID: RuleState], duration: Duration)
-    >(count: bindings.count)
+    let outcomes = ConcurrentResults<(outcome: Evaluator.Outcome, duration: Duration)>(count: bindings.count)
     DispatchQueue.concurrentPerform(iterations: bindings.count) { position in
       let binding = bindings[position]
       let start = ContinuousClock.now
       var evaluator = Evaluator(graph: graph, rule: binding.rule, params: binding.parameters, indexes: indexes)
+      let started = PhaseClock.enabled ? PhaseClock.now : 0
       let outcome = evaluator.run()
-      // The rule's state table is built here, on all cores, rather than one rule after another below.
-      let states = Dictionary(outcome.states, uniquingKeysWith: { first, _ in first })
-      outcomes.set(position, (outcome, states, ContinuousClock.now - start))
+      let duration = ContinuousClock.now - start
+      PhaseClock.note(
+        "rule \(binding.rule.id): \(Double(PhaseClock.now - started) / 1e6) ms, \(outcome.statistics.selected) selected, "
+          + "\(outcome.findings.count) findings")
+      outcomes.set(position, (outcome, duration))
     }
     var findings: [Finding] = []
     var statistics: [RuleStatistics] = []
-    var states: [String: [EntityID: RuleState]] = [:]
+    var states: [(rule: String, states: [(EntityID, RuleState)])] = []
     var enforcement: [String: Enforcement] = [:]
     var durations: [String: Duration] = [:]
     for (binding, result) in zip(bindings, outcomes.values) {
-      guard let (outcome, ruleStates, duration) = result else { continue }
+      guard let (outcome, duration) = result else { continue }
       durations[binding.rule.id] = duration
       findings += outcome.findings
       statistics.append(outcome.statistics)
-      states[binding.rule.id] = ruleStates
+      states.append((binding.rule.id, outcome.states))
       enforcement[binding.rule.id] = binding.enforcement
     }
-    findings.sort(by: Self.inOrder)
+    // Sorted through their positions: a finding is large, so moving positions around and copying
+    // each finding once is cheaper than moving the findings (the same stable order).
+    var order = Array(findings.indices)
+    order.sort { Self.inOrder(findings[$0], findings[$1]) }
+    findings = order.map { findings[$0] }
     return EvaluationResult(
       findings: findings, statistics: statistics, states: states, enforcement: enforcement,
       rules: bindings.map(\.rule), durations: durations)

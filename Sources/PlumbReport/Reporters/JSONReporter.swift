@@ -18,174 +18,248 @@ public struct JSONReporter: Reporter {
   public static let schemaVersion = 1
 
   public static func render(_ report: CheckReport, options: ReporterOptions) -> String {
-    document(report).rendered()
+    var out = JSONStream(capacity: 4096 + 1300 * report.findings.count)
+    write(report, to: &out)
+    return out.finish()
   }
 
-  static func document(_ report: CheckReport) -> JSONValue {
+  /// Writes the document member by member (no tree: a report can hold a hundred thousand findings).
+  static func write(_ report: CheckReport, to out: inout JSONStream) {
     let facts = ReportFacts(report)
-    return .object([
-      ("schema", .string(schemaURI)),
-      ("schemaVersion", .int(schemaVersion)),
-      ("tool", .object([("name", .string("plumb")), ("version", .string(report.toolVersion))])),
-      (
-        "invocation",
-        .object([
-          ("arguments", .array(report.arguments.map { .string($0) })),
-          ("workingDirectory", .string(report.workingDirectory)),
-          ("startTime", .string(report.startTime)),
-        ])
-      ),
-      ("pack", .string(report.pack)),
-      ("verdict", .string(report.verdict)),
-      ("exitStatus", .int(Int(report.exitStatus))),
-      ("summary", summary(facts)),
-      ("files", .array(facts.files.map { .object([("path", .string($0.path)), ("format", .string($0.format))]) })),
-      ("rules", .array(facts.rules.map(rule))),
-      ("findings", .array(facts.findings.map(finding))),
-      ("fixed", .array(facts.fixed.map(fixed))),
-      ("inputDiagnostics", .array(report.inputDiagnostics.map(diagnostic))),
-      ("policyDiagnostics", .array(report.policyDiagnostics.map(diagnostic))),
-    ])
-  }
-
-  private static func summary(_ facts: ReportFacts) -> JSONValue {
-    func count(_ level: Enforcement) -> JSONValue { .int(facts.byEnforcement[level] ?? 0) }
-    return .object([
-      ("files", .object([("checked", .int(facts.filesChecked)), ("skipped", .int(facts.filesSkipped))])),
-      ("rules", .int(facts.rules.count)),
-      ("findings", .int(facts.findings.count)),
-      ("active", .int(facts.active.count)),
-      ("suppressed", .int(facts.suppressed.count)),
-      ("blocking", .int(facts.blocking)),
-      ("byVerdict", .object([("fail", .int(facts.failed)), ("indeterminate", .int(facts.indeterminate))])),
-      (
-        "byEnforcement",
-        .object([("block", count(.block)), ("warn", count(.warn)), ("advisory", count(.advisory))])
-      ),
-      (
-        "baseline",
-        facts.usedBaseline
-          ? .object([
-            ("new", .int(facts.new)), ("unchanged", .int(facts.unchanged)), ("fixed", .int(facts.fixed.count)),
-          ]) : .null
-      ),
-      (
-        "diagnostics",
-        .object(
-          [DiagnosticSeverity.error, .warning, .note].map { ($0.rawValue + "s", .int(facts.diagnostics[$0] ?? 0)) })
-      ),
-    ])
-  }
-
-  private static func rule(_ rule: ReportedRule) -> JSONValue {
-    let stats = rule.statistics
-    return .object([
-      ("id", .string(rule.id)),
-      ("title", .string(rule.title)),
-      ("severity", .string(rule.severity.rawValue)),
-      ("category", .string(rule.category)),
-      ("enforcement", .string(rule.enforcement.rawValue)),
-      ("rationale", .string(rule.rationale)),
-      ("remediation", .string(rule.remediation)),
-      ("helpUri", .string(rule.helpURI)),
-      ("hasFix", .bool(rule.hasFix)),
-      (
-        "statistics",
-        .object([
-          ("selected", .int(stats.selected)), ("applicable", .int(stats.applicable)),
-          ("passed", .int(stats.passed)), ("failed", .int(stats.failed)),
-          ("indeterminate", .int(stats.indeterminate)), ("notApplicable", .int(stats.notApplicable)),
-        ])
-      ),
-    ])
-  }
-
-  private static func finding(_ reported: ReportedFinding) -> JSONValue {
-    let finding = reported.finding
-    return .object([
-      ("ruleId", .string(finding.ruleID)),
-      ("title", .string(finding.title)),
-      ("severity", .string(finding.severity.rawValue)),
-      ("category", .string(finding.category)),
-      ("verdict", .string(finding.verdict.rawValue)),
-      ("enforcement", .string(reported.enforcement.rawValue)),
-      ("blocking", .bool(reported.blocking)),
-      ("message", .string(finding.message)),
-      ("entity", .string(finding.entity.rawValue)),
-      ("entityKind", .string(finding.entityKind)),
-      ("location", location(finding.location)),
-      ("definedAt", finding.definedAt.map(location) ?? .null),
-      ("fingerprint", .string(finding.fingerprint)),
-      ("requirement", .int(finding.requirement)),
-      ("baseline", .string(reported.baseline.rawValue)),
-      ("suppression", reported.suppression.map(suppression) ?? .null),
-      (
-        "evidence",
-        .array(
-          finding.evidence.map {
-            .object([
-              ("expression", .string($0.expression)), ("value", .string($0.value)),
-              ("location", $0.location.map(location) ?? .null),
-            ])
-          })
-      ),
-      ("fixes", .array(finding.fixes.map(fix))),
-    ])
-  }
-
-  private static func suppression(_ suppression: Suppression) -> JSONValue {
-    .object([
-      ("kind", .string(suppression.kind.rawValue)),
-      ("reason", .string(suppression.reason)),
-      ("owner", .string(suppression.owner)),
-      ("expires", .string(suppression.expires)),
-      ("location", suppression.location.map(location) ?? .null),
-    ])
-  }
-
-  private static func fix(_ fix: ProposedFix) -> JSONValue {
-    .object([
-      ("operation", .string(fix.operation.rawValue)),
-      ("entity", .string(fix.entity.rawValue)),
-      ("path", .array(fix.path.map { .string($0) })),
-      ("value", .string(fix.value)),
-      ("anchor", fix.anchor.map(location) ?? .null),
-    ])
-  }
-
-  private static func fixed(_ fixed: FixedFinding) -> JSONValue {
-    .object([
-      ("ruleId", .string(fixed.ruleID)),
-      ("fingerprint", .string(fixed.fingerprint)),
-      ("message", .string(fixed.message)),
-      ("entity", .string(fixed.entity)),
-    ])
-  }
-
-  private static func diagnostic(_ diagnostic: Diagnostic) -> JSONValue {
-    .object([
-      ("code", .string(diagnostic.code)),
-      ("severity", .string(diagnostic.severity.rawValue)),
-      ("message", .string(diagnostic.message)),
-      ("location", diagnostic.location.map(location) ?? .null),
-      (
-        "notes",
-        .array(
-          diagnostic.notes.map {
-            .object([("message", .string($0.message)), ("location", $0.location.map(location) ?? .null)])
-          })
-      ),
-    ])
-  }
-
-  static func location(_ location: SourceLocation) -> JSONValue {
-    func position(_ position: SourcePosition) -> JSONValue {
-      .object([("line", .int(position.line)), ("column", .int(position.column)), ("offset", .int(position.offset))])
+    out.beginObject()
+    out.member("schema", schemaURI)
+    out.member("schemaVersion", schemaVersion)
+    out.key("tool")
+    out.beginObject()
+    out.member("name", "plumb")
+    out.member("version", report.toolVersion)
+    out.endObject()
+    out.key("invocation")
+    out.beginObject()
+    out.key("arguments")
+    out.beginArray()
+    for argument in report.arguments {
+      out.next()
+      out.string(argument)
     }
-    return .object([
-      ("path", .string(location.path)),
-      ("start", position(location.span.start)),
-      ("end", position(location.span.end)),
-    ])
+    out.endArray()
+    out.member("workingDirectory", report.workingDirectory)
+    out.member("startTime", report.startTime)
+    out.endObject()
+    out.member("pack", report.pack)
+    out.member("verdict", report.verdict)
+    out.member("exitStatus", Int(report.exitStatus))
+    out.key("summary")
+    summary(facts, to: &out)
+    out.key("files")
+    out.beginArray()
+    for file in facts.files {
+      out.next()
+      out.beginObject()
+      out.member("path", file.path)
+      out.member("format", file.format)
+      out.endObject()
+    }
+    out.endArray()
+    out.key("rules")
+    out.beginArray()
+    for rule in facts.rules {
+      out.next()
+      write(rule, to: &out)
+    }
+    out.endArray()
+    out.key("findings")
+    out.array(facts.findings) { finding, out in write(finding, to: &out) }
+    out.key("fixed")
+    out.beginArray()
+    for fixed in facts.fixed {
+      out.next()
+      out.beginObject()
+      out.member("ruleId", fixed.ruleID)
+      out.member("fingerprint", fixed.fingerprint)
+      out.member("message", fixed.message)
+      out.member("entity", fixed.entity)
+      out.endObject()
+    }
+    out.endArray()
+    out.key("inputDiagnostics")
+    diagnostics(report.inputDiagnostics, to: &out)
+    out.key("policyDiagnostics")
+    diagnostics(report.policyDiagnostics, to: &out)
+    out.endObject()
+  }
+
+  private static func summary(_ facts: ReportFacts, to out: inout JSONStream) {
+    out.beginObject()
+    out.key("files")
+    out.beginObject()
+    out.member("checked", facts.filesChecked)
+    out.member("skipped", facts.filesSkipped)
+    out.endObject()
+    out.member("rules", facts.rules.count)
+    out.member("findings", facts.findings.count)
+    out.member("active", facts.active.count)
+    out.member("suppressed", facts.suppressed.count)
+    out.member("blocking", facts.blocking)
+    out.key("byVerdict")
+    out.beginObject()
+    out.member("fail", facts.failed)
+    out.member("indeterminate", facts.indeterminate)
+    out.endObject()
+    out.key("byEnforcement")
+    out.beginObject()
+    for level in [Enforcement.block, .warn, .advisory] { out.member(level.rawValue, facts.byEnforcement[level] ?? 0) }
+    out.endObject()
+    out.key("baseline")
+    if facts.usedBaseline {
+      out.beginObject()
+      out.member("new", facts.new)
+      out.member("unchanged", facts.unchanged)
+      out.member("fixed", facts.fixed.count)
+      out.endObject()
+    } else {
+      out.null()
+    }
+    out.key("diagnostics")
+    out.beginObject()
+    for severity in [DiagnosticSeverity.error, .warning, .note] {
+      out.member(severity.rawValue + "s", facts.diagnostics[severity] ?? 0)
+    }
+    out.endObject()
+    out.endObject()
+  }
+
+  private static func write(_ rule: ReportedRule, to out: inout JSONStream) {
+    let stats = rule.statistics
+    out.beginObject()
+    out.member("id", rule.id)
+    out.member("title", rule.title)
+    out.member("severity", rule.severity.rawValue)
+    out.member("category", rule.category)
+    out.member("enforcement", rule.enforcement.rawValue)
+    out.member("rationale", rule.rationale)
+    out.member("remediation", rule.remediation)
+    out.member("helpUri", rule.helpURI)
+    out.member("hasFix", rule.hasFix)
+    out.key("statistics")
+    out.beginObject()
+    out.member("selected", stats.selected)
+    out.member("applicable", stats.applicable)
+    out.member("passed", stats.passed)
+    out.member("failed", stats.failed)
+    out.member("indeterminate", stats.indeterminate)
+    out.member("notApplicable", stats.notApplicable)
+    out.endObject()
+    out.endObject()
+  }
+
+  private static func write(_ reported: ReportedFinding, to out: inout JSONStream) {
+    let finding = reported.finding
+    out.beginObject()
+    out.member("ruleId", finding.ruleID)
+    out.member("title", finding.title)
+    out.member("severity", finding.severity.rawValue)
+    out.member("category", finding.category)
+    out.member("verdict", finding.verdict.rawValue)
+    out.member("enforcement", reported.enforcement.rawValue)
+    out.member("blocking", reported.blocking)
+    out.member("message", finding.message)
+    out.member("entity", finding.entity.rawValue)
+    out.member("entityKind", finding.entityKind)
+    out.key("location")
+    location(finding.location, to: &out)
+    out.key("definedAt")
+    location(finding.definedAt, to: &out)
+    out.member("fingerprint", finding.fingerprint)
+    out.member("requirement", finding.requirement)
+    out.member("baseline", reported.baseline.rawValue)
+    out.key("suppression")
+    if let suppression = reported.suppression {
+      out.beginObject()
+      out.member("kind", suppression.kind.rawValue)
+      out.member("reason", suppression.reason)
+      out.member("owner", suppression.owner)
+      out.member("expires", suppression.expires)
+      out.key("location")
+      location(suppression.location, to: &out)
+      out.endObject()
+    } else {
+      out.null()
+    }
+    out.key("evidence")
+    out.beginArray()
+    for evidence in finding.evidence {
+      out.next()
+      out.beginObject()
+      out.member("expression", evidence.expression)
+      out.member("value", evidence.value)
+      out.key("location")
+      location(evidence.location, to: &out)
+      out.endObject()
+    }
+    out.endArray()
+    out.key("fixes")
+    out.beginArray()
+    for fix in finding.fixes {
+      out.next()
+      out.beginObject()
+      out.member("operation", fix.operation.rawValue)
+      out.member("entity", fix.entity.rawValue)
+      out.key("path")
+      out.beginArray()
+      for step in fix.path {
+        out.next()
+        out.string(step)
+      }
+      out.endArray()
+      out.member("value", fix.value)
+      out.key("anchor")
+      location(fix.anchor, to: &out)
+      out.endObject()
+    }
+    out.endArray()
+    out.endObject()
+  }
+
+  private static func diagnostics(_ diagnostics: [Diagnostic], to out: inout JSONStream) {
+    out.beginArray()
+    for diagnostic in diagnostics {
+      out.next()
+      out.beginObject()
+      out.member("code", diagnostic.code)
+      out.member("severity", diagnostic.severity.rawValue)
+      out.member("message", diagnostic.message)
+      out.key("location")
+      location(diagnostic.location, to: &out)
+      out.key("notes")
+      out.beginArray()
+      for note in diagnostic.notes {
+        out.next()
+        out.beginObject()
+        out.member("message", note.message)
+        out.key("location")
+        location(note.location, to: &out)
+        out.endObject()
+      }
+      out.endArray()
+      out.endObject()
+    }
+    out.endArray()
+  }
+
+  /// A location object, or `null`.
+  static func location(_ location: SourceLocation?, to out: inout JSONStream) {
+    guard let location else { return out.null() }
+    out.beginObject()
+    out.member("path", location.path)
+    for (name, position) in [("start", location.span.start), ("end", location.span.end)] {
+      out.key(name)
+      out.beginObject()
+      out.member("line", position.line)
+      out.member("column", position.column)
+      out.member("offset", position.offset)
+      out.endObject()
+    }
+    out.endObject()
   }
 }

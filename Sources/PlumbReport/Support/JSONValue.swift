@@ -19,57 +19,33 @@ indirect enum JSONValue: Sendable {
 
   /// Pretty-printed with two-space indentation and a final newline.
   func rendered() -> String {
-    var out = ""
-    write(to: &out, indent: 0)
-    out += "\n"
-    return out
+    var out = JSONStream()
+    write(to: &out)
+    return out.finish()
   }
 
-  private func write(to out: inout String, indent: Int) {
+  /// Writes this value at the stream's current position.
+  func write(to out: inout JSONStream) {
     switch self {
     case .object(let members):
-      guard !members.isEmpty else {
-        out += "{}"
-        return
+      out.beginObject()
+      for (key, value) in members {
+        out.key(key)
+        value.write(to: &out)
       }
-      out += "{\n"
-      for (index, (key, value)) in members.enumerated() {
-        out += JSONValue.indentation(indent + 1)
-        JSONValue.appendQuoted(key, to: &out)
-        out += ": "
-        value.write(to: &out, indent: indent + 1)
-        out += index == members.count - 1 ? "\n" : ",\n"
-      }
-      out += JSONValue.indentation(indent)
-      out += "}"
+      out.endObject()
     case .array(let elements):
-      guard !elements.isEmpty else {
-        out += "[]"
-        return
+      out.beginArray()
+      for element in elements {
+        out.next()
+        element.write(to: &out)
       }
-      out += "[\n"
-      for (index, element) in elements.enumerated() {
-        out += JSONValue.indentation(indent + 1)
-        element.write(to: &out, indent: indent + 1)
-        out += index == elements.count - 1 ? "\n" : ",\n"
-      }
-      out += JSONValue.indentation(indent)
-      out += "]"
-    case .string(let text):
-      JSONValue.appendQuoted(text, to: &out)
-    case .int(let number):
-      out += String(number)
-    case .bool(let flag):
-      out += flag ? "true" : "false"
-    case .null:
-      out += "null"
+      out.endArray()
+    case .string(let text): out.string(text)
+    case .int(let number): out.int(number)
+    case .bool(let flag): out.bool(flag)
+    case .null: out.null()
     }
-  }
-
-  /// Two spaces per level; the first levels are made once (every line of a report starts with one).
-  private static let indentations = (0..<16).map { String(repeating: "  ", count: $0) }
-  static func indentation(_ level: Int) -> String {
-    level < indentations.count ? indentations[level] : String(repeating: "  ", count: level)
   }
 
   /// Appends `text` as a JSON string literal (RFC 8259: quote, backslash and C0 controls escaped).

@@ -99,7 +99,7 @@ struct ReportFacts: Sendable {
   let diagnostics: [DiagnosticSeverity: Int]
 
   init(_ report: CheckReport) {
-    findings = report.findings.sorted(by: ReportedFinding.inReportOrder)
+    findings = report.findings.sortedIfNeeded(by: ReportedFinding.inReportOrder)
     active = findings.filter { !$0.isSuppressed }
     suppressed = findings.filter(\.isSuppressed)
     rules = report.rules.sorted { $0.id < $1.id }
