@@ -476,8 +476,9 @@ def read_plumb(report_path, path_map=None):
         line = (loc.get("start") or {}).get("line")
         ent = f.get("entity") or ""
         addr = ent.split("#", 1)[1] if "#" in ent and ent.startswith("terraform:") else None
+        defined = ((f.get("definedAt") or {}).get("start") or {}).get("line")
         out.append(dict(tool="plumb", rule=f["ruleId"], file=p, line=line, address=addr,
-                        verdict=f["verdict"], message=f["message"], entity=ent))
+                        verdict=f["verdict"], message=f["message"], entity=ent, defined_line=defined))
     diags = []
     for x in d.get("inputDiagnostics", []):
         loc = x.get("location") or {}
@@ -897,6 +898,15 @@ def explain_ci(cls, peer, side, key, plumb_fs, peer_fs, ctx):
     anchor = "YAML anchor/alias: Plumb locates the finding where the value is written (the anchor), the peer where it is used (the alias)"
     if side == "only_plumb" and any(re.search(r"&[A-Za-z_]", at(f["line"])) for f in plumb_fs):
         return anchor
+    if side == "only_plumb" and plumb_fs and all(f.get("defined_line") for f in plumb_fs):
+        return ("YAML alias: Plumb reports each use of an anchored value where it is used (the alias, with the "
+                "anchor as definedAt), since each use runs; the peer reports the anchored value once, where it is written")
+    if side == "only_peer" and peer_fs and ctx.get("plumb_all") and all(
+            any(f["file"] == file and f.get("defined_line") and f["rule"] in next((c["plumb"] for c in CI_CLASSES if c["cls"] == cls), [f["rule"]])
+                and f["defined_line"] <= x["line"] <= max(f["defined_line"], x.get("end") or x["line"])
+                for f in ctx["plumb_all"]) for x in peer_fs):
+        return ("YAML anchor: the peer reports the anchored value once, where it is written; Plumb reports it at "
+                "each use (the alias), with this place as definedAt")
     if side == "only_peer" and any(re.search(r"(^|[\s:\-\[,])\*[A-Za-z_]", " ".join(at(n) for n in range(x["line"] or 0, (x.get("end") or x["line"] or 0) + 1)))
                                    for x in peer_fs):
         return anchor

@@ -96,6 +96,8 @@ public struct Ingestor: Sendable {
     var gitlab = GitLabCIAdapter()
     terraform.prepare(inputs)
     PhaseClock.mark("ingest.terraform.prepare")
+    github.prepare(inputs, root: context.root)
+    PhaseClock.mark("ingest.github.prepare")
     for input in inputs {
       switch input.format {
       case .backstageCatalog: catalog.ingest(input, context: &context)

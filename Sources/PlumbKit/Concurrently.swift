@@ -1,15 +1,21 @@
 import Foundation
 
-/// Runs `first` and `second` at the same time (each may itself run work on every core) and
-/// returns both results.
+/// Runs `first` on the calling thread while `second` runs on a global queue, and returns both
+/// results. Either may itself use every core: neither runs inside a `concurrentPerform`, which
+/// libdispatch would narrow (an apply nested in an apply gets a fraction of the threads; nesting
+/// the ingest's parallel loads that way made large checks a third slower).
 func concurrently<A: Sendable, B: Sendable>(
-  _ first: @Sendable () -> A, _ second: @Sendable () -> B
+  _ first: () -> A, _ second: @escaping @Sendable () -> B
 ) -> (A, B) {
-  nonisolated(unsafe) var a: A?
-  nonisolated(unsafe) var b: B?
-  DispatchQueue.concurrentPerform(iterations: 2) { position in
-    if position == 0 { a = first() } else { b = second() }
-  }
-  // concurrentPerform returns after both iterations finished: both are set.
-  return (a!, b!)
+  let box = ResultBox<B>()
+  let group = DispatchGroup()
+  DispatchQueue.global().async(group: group) { box.value = second() }
+  let a = first()
+  group.wait()
+  return (a, box.value!)
+}
+
+/// One value handed from the queue to the waiting thread (written before `group.wait` returns).
+private final class ResultBox<T>: @unchecked Sendable {
+  var value: T?
 }

@@ -18,18 +18,50 @@ public struct GitHubActionsAdapter: IngestAdapter {
   /// Local references waiting for every input to be read.
   private var references: [LocalReference] = []
 
+  /// Files read ahead by `prepare`, by absolute path.
+  private var prepared: [String: GitHubFileReader] = [:]
+
   public init() {}
+
+  /// Reads the workflow and action files among `inputs` on every core ahead of `ingest`, which
+  /// then adds what each read in input order: the same entities, edges and diagnostics as reading
+  /// them one after the other (a file's reader sees only that file).
+  public mutating func prepare(_ inputs: [LoadedInput], root: String) {
+    var seen = Set<String>()
+    let files = inputs.filter {
+      ($0.format == .githubWorkflow || $0.format == .githubAction) && seen.insert($0.absolutePath).inserted
+    }
+    guard files.count > 1 else { return }
+    let rootName = Self.lastComponent(root)
+    let readers = UnsafeMutableBufferPointer<GitHubFileReader?>.allocate(capacity: files.count)
+    readers.initialize(repeating: nil)
+    defer {
+      readers.deinitialize()
+      readers.deallocate()
+    }
+    nonisolated(unsafe) let slots = readers
+    DispatchQueue.concurrentPerform(iterations: files.count) { position in
+      slots[position] = Self.read(files[position], rootName: rootName)
+    }
+    for (file, reader) in zip(files, readers) { prepared[file.absolutePath] = reader }
+  }
+
+  /// One file's entities, edges, diagnostics and local references.
+  static func read(_ input: LoadedInput, rootName: String) -> GitHubFileReader {
+    var reader = GitHubFileReader(path: input.path)
+    if input.format == .githubAction {
+      reader.readAction(input, rootName: rootName)
+    } else {
+      reader.readWorkflow(input)
+    }
+    return reader
+  }
 
   public mutating func ingest(_ input: LoadedInput, context: inout IngestContext) {
     guard ingested.insert(input.absolutePath).inserted else { return }
-    var reader = GitHubFileReader(path: input.path)
-    if input.format == .githubAction {
-      context.markConsumed(input, as: .githubAction)
-      reader.readAction(input, rootName: Self.lastComponent(context.root))
-    } else {
-      context.markConsumed(input, as: .githubWorkflow)
-      reader.readWorkflow(input)
-    }
+    context.markConsumed(input, as: input.format == .githubAction ? .githubAction : .githubWorkflow)
+    let reader = prepared.removeValue(forKey: input.absolutePath)
+      ?? Self.read(input, rootName: Self.lastComponent(context.root))
     for entity in reader.entities { context.graph.add(entity) }
     for edge in reader.edges { context.graph.connect(edge.from, edge.type, edge.to, at: edge.location) }
     for diagnostic in reader.diagnostics { context.graph.diagnose(diagnostic) }
