@@ -33,16 +33,7 @@ public struct GitHubActionsAdapter: IngestAdapter {
     }
     guard files.count > 1 else { return }
     let rootName = Self.lastComponent(root)
-    let readers = UnsafeMutableBufferPointer<GitHubFileReader?>.allocate(capacity: files.count)
-    readers.initialize(repeating: nil)
-    defer {
-      readers.deinitialize()
-      readers.deallocate()
-    }
-    nonisolated(unsafe) let slots = readers
-    DispatchQueue.concurrentPerform(iterations: files.count) { position in
-      slots[position] = Self.read(files[position], rootName: rootName)
-    }
+    let readers = files.concurrentMap { Self.read($0, rootName: rootName) }
     for (file, reader) in zip(files, readers) { prepared[file.absolutePath] = reader }
   }
 

@@ -28,17 +28,10 @@ public struct TerraformPlanAdapter: IngestAdapter {
   public mutating func prepare(_ inputs: [LoadedInput]) {
     let plans = inputs.filter { $0.format == Self.format && !$0.documents.isEmpty }
     guard plans.count > 1 else { return }
-    let builders = UnsafeMutableBufferPointer<GraphBuilder?>.allocate(capacity: plans.count)
-    builders.initialize(repeating: nil)
-    defer {
-      builders.deinitialize()
-      builders.deallocate()
-    }
-    nonisolated(unsafe) let slots = builders
-    DispatchQueue.concurrentPerform(iterations: plans.count) { position in
+    let builders = plans.concurrentMap { plan in
       var graph = GraphBuilder()
-      TerraformPlanReader.read(path: plans[position].path, root: plans[position].documents[0].root, into: &graph)
-      slots[position] = graph
+      TerraformPlanReader.read(path: plan.path, root: plan.documents[0].root, into: &graph)
+      return graph
     }
     for (plan, graph) in zip(plans, builders) { prepared[plan.absolutePath] = graph }
   }
