@@ -111,6 +111,7 @@ public struct CheckRun: Sendable {
     let outcome = suppressor.apply(to: result?.findings ?? [])
     var findings: [(finding: Finding, enforcement: Enforcement, suppression: Suppression?)] = []
     if let result {
+      policyProblems += result.diagnostics
       policyProblems += outcome.diagnostics
       for (finding, suppression) in zip(result.findings, outcome.suppressions) {
         findings.append((finding, result.enforcement[finding.ruleID] ?? .warn, suppression))

@@ -49,6 +49,27 @@ import Testing
     #expect(rows.contains { $0.contains("template_injection") })
   }
 
+  @Test func aRuleThatDoublesAStringForeverIsStoppedWithAPolicyError() throws {
+    // 30 doublings of a component's name would be gigabytes: the evaluation budget stops the
+    // rule for each component, reports them as not evaluated and fails the run as a policy error.
+    let directory = try temporaryDirectory()
+    let lets = (1...30).map { "  let s\($0) = s\($0 - 1) + s\($0 - 1)" }.joined(separator: "\n")
+    try """
+      rule doubling {
+        title "Doubling"
+        category ownership
+        for c in catalog.Component
+        let s0 = c.metadata.name
+      \(lets)
+        require s30 != "" else "empty"
+      }
+      """.write(to: directory.appendingPathComponent("doubling.plumb"), atomically: true, encoding: .utf8)
+    let result = try runPlumb(["check", "--color", "never", "--rules", directory.path, "fixtures/platform"])
+    #expect(result.status == 3, "\(result.stdout)")
+    #expect(result.stdout.contains("rule 'doubling' ran over its evaluation budget (10000000 steps per entity)"))
+    #expect(result.stdout.contains("'doubling' was not evaluated for 'payments-api'"))
+  }
+
   @Test func brokenRulesExitWithPolicyErrorsBeforeEvaluating() throws {
     let directory = try temporaryDirectory()
     try "rule bad {\n  title \"Bad\"\n  category x\n  for c in catalog.Component\n  require c.spce.owner else \"x\"\n}\n"

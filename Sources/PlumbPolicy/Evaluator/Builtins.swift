@@ -114,7 +114,10 @@ extension Evaluator {
       return (name == "first" ? elements.first : elements.last) ?? .missing
     case "flatten":
       if x.isUnknown { return .unknown }
-      return .list((x.elements ?? []).flatMap { $0.elements ?? [$0] })
+      let lists = x.elements ?? []
+      // The result's size is charged before it is built (a nested map can ask for billions).
+      guard charge(lists.reduce(0) { $0 + ($1.elements?.count ?? 1) }) else { return .unknown }
+      return .list(lists.flatMap { $0.elements ?? [$0] })
     case "keys":
       if x.isUnknown { return .unknown }
       return .list((x.entries ?? []).map { RuntimeValue.string($0.key) })

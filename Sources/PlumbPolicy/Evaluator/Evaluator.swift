@@ -18,6 +18,12 @@ struct Evaluator {
   private var regexes: [String: MemoizedRegex?] = [:]
   /// The country sets of `in_jurisdiction`'s jurisdiction argument, by its text.
   var jurisdictionSets: [String: Set<String>?] = [:]
+  /// Work spent judging the current entity (expressions evaluated, elements and bytes built),
+  /// against ``EvaluationBudget/perEntity``.
+  private(set) var work = 0
+  /// Whether the current entity's judgement ran over the budget: every value from then on is
+  /// unknown, and the entity is reported as not evaluated.
+  private(set) var overBudget = false
   private var memo: [Int: RuntimeValue] = [:]
   /// Large join candidate lists, grouped for narrowing (see `JoinNarrowing.swift`).
   var joins: [JoinSite: NarrowedJoin] = [:]
@@ -28,11 +34,18 @@ struct Evaluator {
   /// The attribute index of each join site (the shared cache is locked and keyed by a string).
   var siteIndexes: [Int: AttributeIndex] = [:]
 
-  init(graph: DocumentGraph, rule: CompiledRule, params: [String: RuntimeValue], indexes: IndexCache) {
+  /// Work allowed per entity (see ``EvaluationBudget``).
+  let budget: Int
+
+  init(
+    graph: DocumentGraph, rule: CompiledRule, params: [String: RuntimeValue], indexes: IndexCache,
+    budget: Int = EvaluationBudget.perEntity
+  ) {
     self.graph = graph
     self.rule = rule
     self.params = params
     self.indexes = indexes
+    self.budget = budget
   }
 
   /// The result of one rule over the graph.
@@ -40,6 +53,10 @@ struct Evaluator {
     var findings: [Finding] = []
     var statistics: RuleStatistics
     var states: [(EntityID, RuleState)] = []
+    /// Entities whose judgement ran over the evaluation budget.
+    var overBudget: [EntityID] = []
+    /// The most work one entity's judgement took (`PLUMB_PHASE_TIMES` prints it).
+    var mostWork = 0
   }
 
 
@@ -53,6 +70,7 @@ struct Evaluator {
       outcome.statistics.selected += 1
       env.reset(rule.decl.variable, .entity(entity))
       judge(entity, &outcome, env: &env)
+      outcome.mostWork = max(outcome.mostWork, work)
     }
     return outcome
   }
@@ -71,14 +89,18 @@ struct Evaluator {
   mutating func judge(_ entity: Entity, _ outcome: inout Outcome, env: inout Env) {
     var anyFailure = false
     var anyUnknown = false
+    work = 0
+    overBudget = false
     for statement in rule.decl.body {
       switch statement {
       case .let(let name, let value, _):
         env[name] = eval(value, env)
+        if overBudget { return giveUp(entity, &outcome) }
       case .when(let condition, _):
         startRecording()
         let truth = truth(eval(condition, env))
         let recorded = stopRecording()
+        if overBudget { return giveUp(entity, &outcome) }
         switch truth {
         case .yes: continue
         case .no:
@@ -101,6 +123,7 @@ struct Evaluator {
         startRecording()
         let truth = truth(eval(requirement.condition, env))
         let recorded = stopRecording()
+        if overBudget { return giveUp(entity, &outcome) }
         if truth == .yes { continue }
         let decided = rendered(recorded)
         let verdict: Verdict = truth == .no ? .fail : .indeterminate
@@ -127,6 +150,29 @@ struct Evaluator {
       outcome.statistics.passed += 1
       outcome.states.append((entity.id, .pass))
     }
+  }
+
+  /// An entity whose judgement ran over the budget: not evaluated, so never a pass. It counts as
+  /// indeterminate with a finding that says why; the engine also reports a policy error.
+  mutating func giveUp(_ entity: Entity, _ outcome: inout Outcome) {
+    outcome.overBudget.append(entity.id)
+    outcome.findings.append(
+      finding(
+        entity, verdict: .indeterminate, ordinal: -2, at: nil, env: [:], evidence: [],
+        message: "'\(rule.id)' was not evaluated for '\(entity.name)': it needed more than "
+          + "\(budget) steps (the evaluation budget per entity)"))
+    outcome.statistics.applicable += 1
+    outcome.statistics.indeterminate += 1
+    outcome.states.append((entity.id, .indeterminate))
+  }
+
+  /// Counts `amount` units of work for the current entity; false (and over budget from then on)
+  /// once the budget is spent.
+  @inline(__always)
+  mutating func charge(_ amount: Int) -> Bool {
+    work &+= amount
+    if work > budget { overBudget = true }
+    return !overBudget
   }
 
   func describeUnknown(_ evidence: [Evidence]) -> String {
@@ -198,6 +244,7 @@ struct Evaluator {
   // MARK: Expressions
 
   mutating func eval(_ expr: Expr, _ env: Env) -> RuntimeValue {
+    guard charge(1) else { return .unknown }
     switch expr {
     case .null: return .null
     case .bool(let b, _): return .bool(b)
@@ -424,7 +471,12 @@ struct Evaluator {
     case .in: return contains(b, a).runtime
     case .notIn: return contains(b, a).negated.runtime
     case .matches: return matches(a, b).runtime
-    case .add, .subtract, .multiply, .divide: return arithmetic(op, a, b)
+    case .add, .subtract, .multiply, .divide:
+      let result = arithmetic(op, a, b)
+      // A string built by `+` costs its length in bytes: doubling a string in a few `let`s must
+      // not exhaust memory.
+      if case .value(.string(let text)) = result, !charge(text.utf8.count) { return .unknown }
+      return result
     case .and, .or: return .missing
     }
   }
@@ -492,6 +544,7 @@ struct Evaluator {
       } else if let variable = variables.first {
         scope[variable] = values[position]
       }
+      if overBudget { return .unknown }
       if quantifier == .map {
         kept.append(eval(body, scope))
         continue

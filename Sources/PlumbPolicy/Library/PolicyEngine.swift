@@ -26,15 +26,19 @@ public struct EvaluationResult: Sendable {
   public var rules: [CompiledRule]
   /// How long each rule took to evaluate (wall clock on its core), by rule id: `--profile`.
   public var durations: [String: Duration] = [:]
+  /// Problems found while evaluating (a rule over its evaluation budget): policy errors.
+  public var diagnostics: [Diagnostic] = []
 
   /// Whether any rule applied to any entity (a run that evaluated nothing must not pass).
   public var evaluatedAnything: Bool { statistics.contains { $0.applicable > 0 } }
 
   init(
     findings: [Finding], statistics: [RuleStatistics], states: [(rule: String, states: [(EntityID, RuleState)])],
-    enforcement: [String: Enforcement], rules: [CompiledRule], durations: [String: Duration] = [:]
+    enforcement: [String: Enforcement], rules: [CompiledRule], durations: [String: Duration] = [:],
+    diagnostics: [Diagnostic] = []
   ) {
     self.durations = durations
+    self.diagnostics = diagnostics
     self.findings = findings
     self.statistics = statistics
     self.stateTable = StateTable(states)
@@ -74,6 +78,8 @@ final class StateTable: @unchecked Sendable {
 public struct PolicyEngine: Sendable {
   /// The rules that will run.
   public let bindings: [RuleBinding]
+  /// Work allowed per judged entity (``EvaluationBudget/perEntity`` unless a test lowers it).
+  public var budget = EvaluationBudget.perEntity
 
   /// Binds the library's rules through `pack` (nil: every rule at `warn` with default parameters).
   ///
@@ -144,13 +150,14 @@ public struct PolicyEngine: Sendable {
     DispatchQueue.concurrentPerform(iterations: bindings.count) { position in
       let binding = bindings[position]
       let start = ContinuousClock.now
-      var evaluator = Evaluator(graph: graph, rule: binding.rule, params: binding.parameters, indexes: indexes)
+      var evaluator = Evaluator(
+        graph: graph, rule: binding.rule, params: binding.parameters, indexes: indexes, budget: budget)
       let started = PhaseClock.enabled ? PhaseClock.now : 0
       let outcome = evaluator.run()
       let duration = ContinuousClock.now - start
       PhaseClock.note(
         "rule \(binding.rule.id): \(Double(PhaseClock.now - started) / 1e6) ms, \(outcome.statistics.selected) selected, "
-          + "\(outcome.findings.count) findings")
+          + "\(outcome.findings.count) findings, at most \(outcome.mostWork) steps per entity")
       outcomes.set(position, (outcome, duration))
     }
     var findings: [Finding] = []
@@ -158,6 +165,7 @@ public struct PolicyEngine: Sendable {
     var states: [(rule: String, states: [(EntityID, RuleState)])] = []
     var enforcement: [String: Enforcement] = [:]
     var durations: [String: Duration] = [:]
+    var diagnostics: [Diagnostic] = []
     for (binding, result) in zip(bindings, outcomes.values) {
       guard let (outcome, duration) = result else { continue }
       durations[binding.rule.id] = duration
@@ -165,6 +173,19 @@ public struct PolicyEngine: Sendable {
       statistics.append(outcome.statistics)
       states.append((binding.rule.id, outcome.states))
       enforcement[binding.rule.id] = binding.enforcement
+      if let first = outcome.overBudget.first {
+        let rule = binding.rule
+        let count = outcome.overBudget.count
+        diagnostics.append(
+          Diagnostic(
+            code: "policy.evaluation-budget",
+            message: "rule '\(rule.id)' ran over its evaluation budget (\(budget) steps per entity) "
+              + "on \(count) \(count == 1 ? "entity" : "entities"), first '\(first.rawValue)': "
+              + "those are reported as not evaluated; simplify the rule (a filtered selector, which is an index "
+              + "lookup, instead of nested quantifiers over whole lists)",
+            location: SourceLocation(
+              path: rule.source.path, span: rule.source.span(from: rule.decl.idRange.lowerBound, to: rule.decl.idRange.upperBound))))
+      }
     }
     // Sorted through their positions: a finding is large, so moving positions around and copying
     // each finding once is cheaper than moving the findings (the same stable order).
@@ -173,7 +194,7 @@ public struct PolicyEngine: Sendable {
     findings = order.map { findings[$0] }
     return EvaluationResult(
       findings: findings, statistics: statistics, states: states, enforcement: enforcement,
-      rules: bindings.map(\.rule), durations: durations)
+      rules: bindings.map(\.rule), durations: durations, diagnostics: diagnostics)
   }
 }
 

@@ -1,0 +1,16 @@
+/// How much work a rule may do judging one entity. Rules come from the repository being checked,
+/// so a hostile or careless one (`flatten(map(x in L, map(y in L, L)))`) must not take the run
+/// down: past the budget the entity is reported as not evaluated (indeterminate, with a policy
+/// error), never as a pass, and the run goes on.
+public enum EvaluationBudget {
+  /// Units of work per entity: one per expression evaluated, one per element `flatten` builds,
+  /// one per byte a string `+` builds. The most a built-in rule needed for one entity: 7,197 on
+  /// the corpus workflows, 183,049 on the 100,000-resource organisation benchmark (an S3 bucket
+  /// with many companion resources; `PLUMB_PHASE_TIMES=1` prints it per rule). Ten million is a
+  /// few seconds of CPU, and caps what one entity's strings and lists can grow to.
+  ///
+  /// The budget bounds one entity's judgement (nested quantifiers over whole lists, strings
+  /// doubled in `let`s), not a whole run: a rule that is merely slow on every entity is found with
+  /// `plumb check --profile`.
+  public static let perEntity = 10_000_000
+}
