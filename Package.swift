@@ -71,11 +71,15 @@ let package = Package(
       path: "Benchmarks/fuzz-policy"),
 
     .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics"]),
-    .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
+    // Seeded generators and the fuzz mutator, shared by the test targets.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics", "TestSupport"]),
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML"]),
     .testTarget(name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML"]),
-    .testTarget(name: "PlumbPolicyTests", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph"]),
-    .testTarget(name: "PlumbReportTests", dependencies: ["PlumbReport", "PlumbPolicy", "PlumbGraph"], exclude: ["Snapshots"]),
+    .testTarget(name: "PlumbPolicyTests", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "TestSupport"]),
+    .testTarget(
+      name: "PlumbReportTests", dependencies: ["PlumbReport", "PlumbPolicy", "PlumbGraph", "TestSupport"],
+      exclude: ["Snapshots"]),
     .testTarget(name: "PlumbScoreTests", dependencies: ["PlumbScore", "PlumbKit"]),
     .testTarget(name: "PlumbFixTests", dependencies: ["PlumbFix", "PlumbKit"]),
     .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb"]),

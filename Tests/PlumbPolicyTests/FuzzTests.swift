@@ -3,6 +3,7 @@ import PlumbDiagnostics
 import PlumbGraph
 import PlumbIngest
 import Testing
+import TestSupport
 
 @testable import PlumbPolicy
 
@@ -42,7 +43,10 @@ import Testing
 
   @Test func mutatedPolicyFilesCompileWithPositionedDiagnostics() {
     let seeds = Self.seeds.map { Array($0.text.utf8) }
-    var mutator = Mutator(seed: 0xC0FF_EE00, tokens: Self.tokens.map { Array($0.utf8) })
+    var mutator = Mutator(
+      seed: 0xC0FF_EE00, tokens: Self.tokens.map { Array($0.utf8) },
+      nesting: [("(", ")"), ("[", "]"), ("not ", ""), ("-", ""), ("f(", ")"), ("\"${", "}\""), ("{a: ", "}")],
+      maxDepth: 600, maxRun: 8_000)
     var withErrors = 0
     var evaluated = 0
     for round in 0..<1200 {
@@ -170,80 +174,5 @@ import Testing
       span.start.offset >= 0 && span.start.offset <= span.end.offset && span.end.offset <= text.utf8.count
         && span.start.line >= 1 && span.start.line <= lines && span.start.column >= 1
     }
-  }
-}
-
-/// Seeded mutations of byte strings, as a small libFuzzer would make them; the same seed gives the
-/// same cases on every run. (A copy lives in PlumbYAMLTests with the YAML tokens.)
-struct Mutator {
-  var random: SplitMix64
-  let tokens: [[UInt8]]
-  /// Inputs stay below this size.
-  let maxSize = 300_000
-
-  init(seed: UInt64, tokens: [[UInt8]]) {
-    random = SplitMix64(state: seed)
-    self.tokens = tokens
-  }
-
-  mutating func mutate(_ input: [UInt8], other: [UInt8]) -> [UInt8] {
-    var bytes = input
-    for _ in 0..<Int.random(in: 1...4, using: &random) { bytes = step(bytes, other: other) }
-    return Array(bytes.prefix(maxSize))
-  }
-
-  mutating func position(in bytes: [UInt8]) -> Int { Int.random(in: 0...bytes.count, using: &random) }
-
-  mutating func step(_ input: [UInt8], other: [UInt8]) -> [UInt8] {
-    var bytes = input
-    switch Int.random(in: 0..<10, using: &random) {
-    case 0:  // flip bits
-      for _ in 0..<Int.random(in: 1...4, using: &random) where !bytes.isEmpty {
-        bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= 1 << UInt8.random(in: 0..<8, using: &random)
-      }
-    case 1:  // truncate
-      bytes = Array(bytes.prefix(position(in: bytes)))
-    case 2:  // splice with another input
-      bytes = Array(bytes.prefix(position(in: bytes))) + Array(other.suffix(position(in: other)))
-    case 3, 4:  // insert a token
-      let token = tokens[Int.random(in: 0..<tokens.count, using: &random)]
-      bytes.insert(contentsOf: token, at: position(in: bytes))
-    case 5:  // invalid UTF-8: a stray continuation, a truncated sequence, a surrogate, an overlong form
-      let invalid: [[UInt8]] = [[0x80], [0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80]]
-      bytes.insert(contentsOf: invalid[Int.random(in: 0..<invalid.count, using: &random)], at: position(in: bytes))
-    case 6:  // deep nesting around a token or the input
-      let depth = Int.random(in: 1...600, using: &random)
-      let pairs: [(String, String)] = [("(", ")"), ("[", "]"), ("not ", ""), ("-", ""), ("f(", ")"), ("\"${", "}\""), ("{a: ", "}")]
-      let (open, close) = pairs[Int.random(in: 0..<pairs.count, using: &random)]
-      let at = position(in: bytes)
-      let inner = Array(bytes[at...].prefix(Int.random(in: 0...8, using: &random)))
-      bytes.replaceSubrange(
-        at..<(at + inner.count),
-        with: Array(String(repeating: open, count: depth).utf8) + inner + Array(String(repeating: close, count: depth).utf8))
-    case 7:  // a huge string or name
-      let byte = [UInt8(ascii: "a"), UInt8(ascii: " "), UInt8(ascii: "\""), 0xC3, UInt8(ascii: "\\")][Int.random(in: 0..<5, using: &random)]
-      bytes.insert(contentsOf: repeatElement(byte, count: Int.random(in: 1_000...8_000, using: &random)), at: position(in: bytes))
-    case 8:  // repeat a slice
-      let start = position(in: bytes)
-      let slice = bytes[start...].prefix(Int.random(in: 1...64, using: &random))
-      for _ in 0..<Int.random(in: 1...50, using: &random) { bytes.insert(contentsOf: slice, at: start) }
-    default:  // delete a slice
-      let start = position(in: bytes)
-      bytes.removeSubrange(start..<min(bytes.count, start + Int.random(in: 1...32, using: &random)))
-    }
-    return bytes
-  }
-}
-
-/// SplitMix64: a tiny, fast, seedable generator, so that fuzz cases are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PlumbDiagnostics
 import PlumbPolicy
 import Testing
+import TestSupport
 
 @testable import PlumbReport
 
@@ -63,7 +64,7 @@ struct SnapshotCase: Sendable, CustomTestStringConvertible {
     let first = try Self.render(snapshot.identifier)
     #expect(try Self.render(snapshot.identifier) == first)
     var shuffled = ReportFixture.report
-    var generator = SplitMix(seed: 42)
+    var generator = SplitMix64(state: 42)  // seeded: the same shuffles on every run
     shuffled.findings.shuffle(using: &generator)
     shuffled.rules.shuffle(using: &generator)
     shuffled.files.shuffle(using: &generator)
@@ -306,18 +307,5 @@ struct SnapshotCase: Sendable, CustomTestStringConvertible {
     let summary = GitHubSummaryReporter.render(report, options: ReportFixture.options)
     #expect(summary.components(separatedBy: "| note |").count - 1 == GitHubSummaryReporter.maxFindings)
     #expect(summary.contains("… and 80 more (see the SARIF or JSON output)."))
-  }
-}
-
-/// A small seeded generator, so the shuffles are the same on every run.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
