@@ -29,3 +29,11 @@ public enum PhaseClock {
   /// Nanoseconds on the monotonic clock.
   public static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
 }
+
+extension Duration {
+  /// The duration in milliseconds, for timing output.
+  public var milliseconds: Double {
+    let (seconds, attoseconds) = components
+    return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+  }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import PlumbDiagnostics
 
 /// Where a check's time went, by phase and by rule: what `plumb check --profile` prints.
 public struct CheckTimings: Sendable {
@@ -32,10 +33,9 @@ public struct CheckTimings: Sendable {
   }
 
   static func milliseconds(_ duration: Duration) -> String {
-    let (seconds, attoseconds) = duration.components
-    let value = Double(seconds) * 1000 + Double(attoseconds) / 1e15
-    return String(format: "%10.1f ms", value)
+    String(format: "%10.1f ms", duration.milliseconds)
   }
+
 }
 
 extension ContinuousClock {

@@ -42,11 +42,7 @@ public struct RuleTestRunner: Sendable {
   /// Runs every example of every rule in `library` (or only `ruleIDs`).
   public func run(_ library: PolicyLibrary, only ruleIDs: Set<String>? = nil) -> [RuleResult] {
     let rules = library.rules.filter { ruleIDs?.contains($0.id) ?? true }
-    let results = ConcurrentResults<RuleResult>(count: rules.count)
-    DispatchQueue.concurrentPerform(iterations: rules.count) { position in
-      results.set(position, run(rules[position]))
-    }
-    return results.values.compactMap { $0 }
+    return rules.concurrentMap { run($0) }
   }
 
   /// Runs one rule's examples.

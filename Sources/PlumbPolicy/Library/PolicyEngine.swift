@@ -60,14 +60,10 @@ final class StateTable: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     if let built { return built }
-    let tables = ConcurrentResults<[EntityID: RuleState]>(count: recorded.count)
-    let recorded = self.recorded
-    DispatchQueue.concurrentPerform(iterations: recorded.count) { position in
-      // The first state of an entity wins (a rule judges each entity once).
-      tables.set(position, Dictionary(recorded[position].states, uniquingKeysWith: { first, _ in first }))
-    }
+    // The first state of an entity wins (a rule judges each entity once).
+    let tables = recorded.concurrentMap { Dictionary($0.states, uniquingKeysWith: { first, _ in first }) }
     var result: [String: [EntityID: RuleState]] = [:]
-    for (entry, table) in zip(recorded, tables.values) { result[entry.rule] = table ?? [:] }
+    for (entry, table) in zip(recorded, tables) { result[entry.rule] = table }
     built = result
     self.recorded = []
     return result
@@ -146,19 +142,17 @@ public struct PolicyEngine: Sendable {
   /// Evaluates every bound rule over `graph`, in parallel; the result is the same on every run.
   public func evaluate(_ graph: DocumentGraph) -> EvaluationResult {
     let indexes = IndexCache()
-    let outcomes = ConcurrentResults<(outcome: Evaluator.Outcome, duration: Duration)>(count: bindings.count)
-    DispatchQueue.concurrentPerform(iterations: bindings.count) { position in
-      let binding = bindings[position]
+    let budget = self.budget
+    let outcomes = bindings.concurrentMap { binding in
       let start = ContinuousClock.now
       var evaluator = Evaluator(
         graph: graph, rule: binding.rule, params: binding.parameters, indexes: indexes, budget: budget)
-      let started = PhaseClock.enabled ? PhaseClock.now : 0
       let outcome = evaluator.run()
       let duration = ContinuousClock.now - start
       PhaseClock.note(
-        "rule \(binding.rule.id): \(Double(PhaseClock.now - started) / 1e6) ms, \(outcome.statistics.selected) selected, "
+        "rule \(binding.rule.id): \(duration.milliseconds) ms, \(outcome.statistics.selected) selected, "
           + "\(outcome.findings.count) findings, at most \(outcome.mostWork) steps per entity")
-      outcomes.set(position, (outcome, duration))
+      return (outcome: outcome, duration: duration)
     }
     var findings: [Finding] = []
     var statistics: [RuleStatistics] = []
@@ -166,8 +160,7 @@ public struct PolicyEngine: Sendable {
     var enforcement: [String: Enforcement] = [:]
     var durations: [String: Duration] = [:]
     var diagnostics: [Diagnostic] = []
-    for (binding, result) in zip(bindings, outcomes.values) {
-      guard let (outcome, duration) = result else { continue }
+    for (binding, (outcome, duration)) in zip(bindings, outcomes) {
       durations[binding.rule.id] = duration
       findings += outcome.findings
       statistics.append(outcome.statistics)
@@ -209,28 +202,5 @@ extension PolicyEngine {
     if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
     if a.entity.rawValue != b.entity.rawValue { return a.entity.rawValue < b.entity.rawValue }
     return a.fingerprint < b.fingerprint
-  }
-}
-
-/// Slots filled concurrently, one per iteration of `DispatchQueue.concurrentPerform`.
-public final class ConcurrentResults<T>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var storage: [T?]
-
-  /// Creates `count` empty slots.
-  public init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-  /// Fills slot `index`.
-  public func set(_ index: Int, _ value: T) {
-    lock.lock()
-    storage[index] = value
-    lock.unlock()
-  }
-
-  /// Every slot, in order.
-  public var values: [T?] {
-    lock.lock()
-    defer { lock.unlock() }
-    return storage
   }
 }

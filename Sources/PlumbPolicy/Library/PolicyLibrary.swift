@@ -39,15 +39,13 @@ public struct PolicyLibrary: Sendable {
     var cardDecls: [(ScorecardDecl, SourceFile)] = []
     var external: [(String, [ExampleDecl], Range<Int>, SourceFile)] = []
     // Files are parsed on every core (a run parses all the built-in rules), then taken in order.
-    let parsed = ConcurrentResults<(source: SourceFile, file: PolicyFile, problems: [Diagnostic])>(
-      count: policySources.count)
-    DispatchQueue.concurrentPerform(iterations: policySources.count) { position in
-      let source = SourceFile(path: policySources[position].path, text: policySources[position].text)
+    let parsed = policySources.concurrentMap { policy in
+      let source = SourceFile(path: policy.path, text: policy.text)
       var parser = Parser(source: source)
       let file = parser.parseFile()
-      parsed.set(position, (source, file, parser.diagnostics))
+      return (source: source, file: file, problems: parser.diagnostics)
     }
-    for case let (source, file, problems)? in parsed.values {
+    for (source, file, problems) in parsed {
       sources.append(source)
       diagnostics.append(contentsOf: problems)
       // A rule whose text has syntax errors is never run, even if the parser recovered.
@@ -81,14 +79,12 @@ public struct PolicyLibrary: Sendable {
       unique.append((decl, source))
     }
     // Rules are checked on every core too; their diagnostics are kept in declaration order.
-    let toCheck = unique
-    let checked = ConcurrentResults<(rule: CompiledRule?, problems: [Diagnostic])>(count: toCheck.count)
-    DispatchQueue.concurrentPerform(iterations: toCheck.count) { position in
-      var checker = Checker(source: toCheck[position].1)
-      let compiled = checker.check(toCheck[position].0)
-      checked.set(position, (compiled, checker.diagnostics))
+    let checked = unique.concurrentMap { decl, source in
+      var checker = Checker(source: source)
+      let compiled = checker.check(decl)
+      return (rule: compiled, problems: checker.diagnostics)
     }
-    for case let (compiled, problems)? in checked.values {
+    for (compiled, problems) in checked {
       if let compiled { rules.append(compiled) }
       diagnostics.append(contentsOf: problems)
     }
