@@ -19,7 +19,8 @@ public struct InlineIgnoreScanner: Sendable {
     var ignores: [InlineIgnore] = []
     var diagnostics: [Diagnostic] = []
     for source in sources.sorted(by: { $0.path < $1.path }) {
-      let hits = InlineIgnoreScanner.occurrences(of: Array(InlineIgnoreScanner.marker.utf8), in: source.bytes)
+      // Non-overlapping occurrences are all of them: no proper prefix of the marker is a suffix.
+      let hits = source.bytes.occurrences(of: Array(InlineIgnoreScanner.marker.utf8))
       guard !hits.isEmpty else { continue }
       var scalarRanges: [Range<Int>]?
       for hit in hits {
@@ -112,29 +113,5 @@ public struct InlineIgnoreScanner: Sendable {
       }
     }
     return ranges
-  }
-
-  /// Every start offset of `needle` in `haystack` (memchr to the first byte, then compare: inputs
-  /// can be large plans).
-  static func occurrences(of needle: [UInt8], in haystack: [UInt8]) -> [Int] {
-    guard !needle.isEmpty, haystack.count >= needle.count else { return [] }
-    var found: [Int] = []
-    haystack.withUnsafeBufferPointer { bytes in
-      guard let base = bytes.baseAddress else { return }
-      let last = bytes.count - needle.count
-      var offset = 0
-      while offset <= last {
-        guard let hit = memchr(base + offset, Int32(needle[0]), last - offset + 1) else { break }
-        let position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-        var matched = true
-        for index in 1..<needle.count where bytes[position + index] != needle[index] {
-          matched = false
-          break
-        }
-        if matched { found.append(position) }
-        offset = position + 1
-      }
-    }
-    return found
   }
 }

@@ -1,0 +1,22 @@
+import Testing
+
+@testable import PlumbDiagnostics
+
+@Suite struct ByteSearchTests {
+  func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+  @Test func findsEveryOccurrenceLeftToRightWithoutOverlaps() {
+    #expect(bytes("a,b,,c").occurrences(of: bytes(",")) == [1, 3, 4])
+    #expect(bytes("aaaa").occurrences(of: bytes("aa")) == [0, 2])
+    #expect(bytes("aaa").occurrences(of: bytes("aa")) == [0])
+    // A candidate whose first byte matches but the rest does not is skipped one byte at a time.
+    #expect(bytes("ppplumb:ignore x plumb:ignore").occurrences(of: bytes("plumb:ignore")) == [2, 17])
+  }
+
+  @Test func emptyNeedlesAndShortHaystacksFindNothing() {
+    #expect(bytes("abc").occurrences(of: []) == [])
+    #expect(bytes("ab").occurrences(of: bytes("abc")) == [])
+    #expect([UInt8]().occurrences(of: bytes("a")) == [])
+    #expect(bytes("abc").occurrences(of: bytes("abc")) == [0])
+  }
+}
