@@ -64,10 +64,12 @@ let package = Package(
       name: "plumb-org-bench", dependencies: ["BenchmarkSupport", "PlumbKit"], path: "Benchmarks/plumb-org-bench"),
 
     // Fuzz targets (libFuzzer entry points; built plainly they replay inputs): `scripts/fuzz.sh yaml|policy`.
+    .target(name: "FuzzSupport", dependencies: ["PlumbDiagnostics"], path: "Benchmarks/FuzzSupport"),
     .executableTarget(
-      name: "fuzz-yaml", dependencies: ["PlumbIngest", "PlumbYAML", "PlumbDiagnostics"], path: "Benchmarks/fuzz-yaml"),
+      name: "fuzz-yaml", dependencies: ["FuzzSupport", "PlumbIngest", "PlumbYAML", "PlumbDiagnostics"],
+      path: "Benchmarks/fuzz-yaml"),
     .executableTarget(
-      name: "fuzz-policy", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbDiagnostics"],
+      name: "fuzz-policy", dependencies: ["FuzzSupport", "PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbDiagnostics"],
       path: "Benchmarks/fuzz-policy"),
 
     .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics"]),

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbIngest
@@ -42,9 +43,9 @@ enum PolicyHarness {
     for diagnostic in library.diagnostics {
       guard let location = diagnostic.location else { fatalError("diagnostic without a location: \(diagnostic)") }
       precondition(location.path == "fuzz.plumb", "diagnostic in another file: \(diagnostic)")
-      check(location.span, in: count, diagnostic)
+      FuzzDriver.check(location.span, in: count, diagnostic)
       for note in diagnostic.notes {
-        if let span = note.location?.span, note.location?.path == "fuzz.plumb" { check(span, in: count, diagnostic) }
+        if let span = note.location?.span, note.location?.path == "fuzz.plumb" { FuzzDriver.check(span, in: count, diagnostic) }
       }
     }
     guard !library.rules.isEmpty else { return }
@@ -55,59 +56,12 @@ enum PolicyHarness {
       precondition(finding.location.span.start.line >= 1, "finding before the start of its file: \(finding)")
     }
   }
-
-  static func check(_ span: SourceSpan, in count: Int, _ what: Any) {
-    precondition(
-      span.start.offset >= 0 && span.start.offset <= span.end.offset && span.end.offset <= count,
-      "span \(span) outside 0..<\(count): \(what)")
-    precondition(span.start.line >= 1 && span.start.column >= 1, "position before the start: \(what)")
-  }
 }
 
 /// The executable's entry point: libFuzzer's driver in the fuzz build, a replayer otherwise.
 @main
 struct FuzzPolicy {
   static func main() {
-    #if PLUMB_FUZZ
-      // SwiftPM links an executable's entry point as `main`, so libFuzzer's own `main` is not
-      // used: its driver is called from here, with the command line (corpus dirs, -flags…).
-      var argc = CommandLine.argc
-      var argv = CommandLine.unsafeArgv
-      exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzPolicyInput))
-    #else
-      // Replays the files (or every file in the directories) given as arguments.
-      var count = 0
-      for path in CommandLine.arguments.dropFirst() {
-        for file in inputFiles(path) {
-          guard let data = FileManager.default.contents(atPath: file) else { continue }
-          PolicyHarness.run(Array(data))
-          count += 1
-        }
-      }
-      print("fuzz-policy: replayed \(count) input(s) without a problem")
-    #endif
-  }
-
-  static func inputFiles(_ path: String) -> [String] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
-    guard isDirectory.boolValue else { return [path] }
-    let names = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String]) ?? []
-    return names.sorted().map { path + "/" + $0 }.filter { !isDirectoryPath($0) }
-  }
-
-  static func isDirectoryPath(_ path: String) -> Bool {
-    var isDirectory: ObjCBool = false
-    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    FuzzDriver.main(name: "fuzz-policy", callback: fuzzPolicyInput, replay: PolicyHarness.run)
   }
 }
-
-#if PLUMB_FUZZ
-  /// libFuzzer's driver (`libclang_rt.fuzzer`): parses libFuzzer flags and runs `callback`.
-  @_silgen_name("LLVMFuzzerRunDriver")
-  func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-  ) -> CInt
-#endif

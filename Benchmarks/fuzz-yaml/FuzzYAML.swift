@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import PlumbDiagnostics
 import PlumbIngest
 import PlumbYAML
@@ -52,10 +53,10 @@ enum YAMLHarness {
     let result = Ingestor(options: options).ingest(paths: [root + "/" + name], root: root)
     for diagnostic in result.graph.diagnostics {
       guard let location = diagnostic.location, location.path == name else { continue }
-      check(location.span, in: bytes.count, diagnostic)
+      FuzzDriver.check(location.span, in: bytes.count, diagnostic)
     }
     for entity in result.graph.entities where entity.location.path == name {
-      check(entity.location.span, in: bytes.count, entity.id)
+      FuzzDriver.check(entity.location.span, in: bytes.count, entity.id)
     }
   }
 
@@ -64,20 +65,14 @@ enum YAMLHarness {
     for diagnostic in diagnostics {
       guard let location = diagnostic.location else { fatalError("diagnostic without a location: \(diagnostic)") }
       precondition(location.path == source.path, "diagnostic in another file: \(diagnostic)")
-      check(location.span, in: source.bytes.count, diagnostic)
+      FuzzDriver.check(location.span, in: source.bytes.count, diagnostic)
       precondition(location.span.start.line <= source.lineStarts.count, "line past the end: \(diagnostic)")
       for note in diagnostic.notes {
-        if let span = note.location?.span { check(span, in: source.bytes.count, diagnostic) }
+        if let span = note.location?.span { FuzzDriver.check(span, in: source.bytes.count, diagnostic) }
       }
     }
   }
 
-  static func check(_ span: SourceSpan, in count: Int, _ what: Any) {
-    precondition(
-      span.start.offset >= 0 && span.start.offset <= span.end.offset && span.end.offset <= count,
-      "span \(span) outside 0..<\(count): \(what)")
-    precondition(span.start.line >= 1 && span.start.column >= 1, "position before the start: \(what)")
-  }
 
   /// Reads every node once (aliases are not followed twice), as rules and adapters would.
   static func walk(_ root: YAMLNode, source: SourceFile) {
@@ -114,46 +109,6 @@ enum YAMLHarness {
 @main
 struct FuzzYAML {
   static func main() {
-    #if PLUMB_FUZZ
-      // SwiftPM links an executable's entry point as `main`, so libFuzzer's own `main` is not
-      // used: its driver is called from here, with the command line (corpus dirs, -flags…).
-      var argc = CommandLine.argc
-      var argv = CommandLine.unsafeArgv
-      exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzYAMLInput))
-    #else
-      // Replays the files (or every file in the directories) given as arguments.
-      var count = 0
-      for path in CommandLine.arguments.dropFirst() {
-        for file in inputFiles(path) {
-          guard let data = FileManager.default.contents(atPath: file) else { continue }
-          YAMLHarness.run(Array(data))
-          count += 1
-        }
-      }
-      print("fuzz-yaml: replayed \(count) input(s) without a problem")
-    #endif
-  }
-
-  static func inputFiles(_ path: String) -> [String] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
-    guard isDirectory.boolValue else { return [path] }
-    let names = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String]) ?? []
-    return names.sorted().map { path + "/" + $0 }.filter { !isDirectoryPath($0) }
-  }
-
-  static func isDirectoryPath(_ path: String) -> Bool {
-    var isDirectory: ObjCBool = false
-    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    FuzzDriver.main(name: "fuzz-yaml", callback: fuzzYAMLInput, replay: YAMLHarness.run)
   }
 }
-
-#if PLUMB_FUZZ
-  /// libFuzzer's driver (`libclang_rt.fuzzer`): parses libFuzzer flags and runs `callback`.
-  @_silgen_name("LLVMFuzzerRunDriver")
-  func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-  ) -> CInt
-#endif
