@@ -8,7 +8,8 @@
 #
 # Checkov and zizmor are installed with pip into a venv under .build-peers/ (git-ignored), pinned
 # to the versions the comparison was written against (override with CHECKOV_VERSION /
-# ZIZMOR_VERSION, or point CHECKOV / ZIZMOR at existing executables). Plumb is built in release.
+# ZIZMOR_VERSION, or point CHECKOV / ZIZMOR at existing executables). Plumb is built as shipped
+# (scripts/build-release.sh: release, static Swift runtime), or PLUMB points at a binary.
 # Results: .build-peers/results/{report.md,summary.json,differences.tsv}; the report is also
 # printed. Method and findings: docs/peer-comparison.md.
 set -euo pipefail
@@ -43,9 +44,8 @@ fi
 # The helper needs PyYAML, which Checkov brings; make sure of it when CHECKOV points elsewhere.
 "$venv/bin/python" -c 'import yaml' 2>/dev/null || "$venv/bin/pip" install --quiet pyyaml >&2
 
-echo "building plumb (release)" >&2
-swift build -c release --product plumb >&2
-plumb="$(swift build -c release --show-bin-path)/plumb"
+echo "building plumb (release, as shipped: scripts/build-release.sh)" >&2
+plumb="${PLUMB:-$(scripts/build-release.sh)}"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //')" >&2
 exec "$venv/bin/python" scripts/peer_comparison.py \

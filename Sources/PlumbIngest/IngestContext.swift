@@ -63,13 +63,47 @@ public struct IngestContext: Sendable {
   /// Creates a context rooted at `root`.
   public init(root: String, options: IngestOptions = IngestOptions()) {
     self.root = IngestContext.standardize(root)
+    self.resolvedRoot = URL(fileURLWithPath: self.root).resolvingSymlinksInPath().path
     self.options = options
   }
 
-  /// An absolute, standardised path (`.` and `..` removed, no trailing slash).
+  /// The root with symlinks resolved (resolved once: every reference is checked against it).
+  private let resolvedRoot: String
+
+  /// An absolute, standardised path (`.` and `..` removed, no repeated or trailing slash), by
+  /// text alone like `URL.standardizedFileURL` (no file system access): it runs once per file.
   public static func standardize(_ path: String) -> String {
     let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    return URL(fileURLWithPath: absolute).standardizedFileURL.path
+    if isStandard(absolute) { return absolute }
+    var parts: [Substring] = []
+    for part in absolute.split(separator: "/") {
+      switch part {
+      case ".": continue
+      case "..": if !parts.isEmpty { parts.removeLast() }
+      default: parts.append(part)
+      }
+    }
+    return "/" + parts.joined(separator: "/")
+  }
+
+  /// Whether an absolute path has no `.` or `..` component, no `//` and no trailing slash.
+  private static func isStandard(_ absolute: String) -> Bool {
+    let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+    var previous = slash  // the leading slash
+    var componentLength = 0
+    var dotsOnly = true
+    for byte in absolute.utf8.dropFirst() {
+      if byte == slash {
+        if previous == slash || (dotsOnly && componentLength <= 2) { return false }
+        componentLength = 0
+        dotsOnly = true
+      } else {
+        componentLength += 1
+        if byte != dot { dotsOnly = false }
+      }
+      previous = byte
+    }
+    return absolute.utf8.count == 1 || !(previous == slash || (dotsOnly && componentLength <= 2))
   }
 
   /// The path relative to the root, or the absolute path when it is outside.
@@ -82,8 +116,7 @@ public struct IngestContext: Sendable {
   /// Whether `absolutePath` lies inside the root (after resolving symlinks).
   public func isInsideRoot(_ absolutePath: String) -> Bool {
     let resolved = URL(fileURLWithPath: absolutePath).resolvingSymlinksInPath().path
-    let rootResolved = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
-    return resolved == rootResolved || resolved.hasPrefix(rootResolved.hasSuffix("/") ? rootResolved : rootResolved + "/")
+    return resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot.hasSuffix("/") ? resolvedRoot : resolvedRoot + "/")
   }
 
   /// Loads the file at `absolutePath` once (later calls return the cached result) and reports its

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PlumbPolicy
@@ -22,6 +23,21 @@ import Testing
     #expect(LiteralText.replacing("ü", with: "ue", in: "Grüße über") == "Grueße ueber")
     #expect(LiteralText.replacing("zz", with: "y", in: "abc") == "abc")
     #expect(LiteralText.replacing("b", with: "", in: "bbb") == "")
+  }
+
+  @Test func containsAnswersAsFoundationDoes() {
+    let texts = [
+      "", "a", "abc", "curl -sSL https://get.example.com | sh", String(repeating: "x", count: 40) + "needle",
+      "café", "cafe\u{301}", "Grüße über", "e", "ü", "日本語のテキスト", "a\u{0}b",
+    ]
+    let needles = ["", "a", "c", "bc", "abcd", "| sh", "needle", "é", "e", "e\u{301}", "ü", "über", "本語", "\u{0}", "x"]
+    for text in texts {
+      for needle in needles {
+        #expect(LiteralText.contains(text, needle) == text.contains(needle), "\(text.debugDescription) ∋ \(needle.debugDescription)")
+      }
+    }
+    #expect(LiteralText.contains("echo $X >> $GITHUB_ENV", "GITHUB_ENV"))
+    #expect(!LiteralText.contains("echo", "echo hello"))
   }
 
   @Test func splitAndReplaceWorkThroughTheLanguage() {

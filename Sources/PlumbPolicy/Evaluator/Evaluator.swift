@@ -429,7 +429,7 @@ struct Evaluator {
       return Truth(container.entries?.contains { $0.key == key } ?? false)
     }
     if case .string(let haystack) = container.scalar, case .string(let needle) = item.scalar {
-      return Truth(haystack.contains(needle))
+      return Truth(LiteralText.contains(haystack, needle))
     }
     return .no
   }
