@@ -25,14 +25,25 @@ public struct ISODate: Sendable, Hashable, Comparable, CustomStringConvertible {
     self.day = day
   }
 
-  /// The date of `date` in UTC.
+  /// The date of `date` in UTC (by arithmetic: a Gregorian `Calendar` loads ICU's time-zone
+  /// and calendar data, a measurable part of a small check's start-up).
   public init(_ date: Date) {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let parts = calendar.dateComponents([.year, .month, .day], from: date)
-    year = parts.year ?? 1970
-    month = parts.month ?? 1
-    day = parts.day ?? 1
+    let seconds = date.timeIntervalSince1970
+    self.init(dayNumber: seconds.isFinite ? Int((seconds / 86_400).rounded(.down)) : 0)
+  }
+
+  /// The date `dayNumber` days after 1970-01-01 (the inverse of ``dayNumber``; Howard Hinnant's
+  /// civil_from_days).
+  public init(dayNumber: Int) {
+    let z = dayNumber + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let dayOfEra = z - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let monthIndex = (5 * dayOfYear + 2) / 153
+    day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+    month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+    year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
   }
 
   /// Today: `override` if given, else the `PLUMB_TODAY` environment variable, else the UTC date.
