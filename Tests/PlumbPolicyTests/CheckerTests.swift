@@ -119,3 +119,14 @@ import Testing
     #expect(library.diagnostics.first?.notes.first?.location?.span.start.line == 1)
   }
 }
+
+@Suite struct BuiltinNameTests {
+  /// Calls are resolved to a `BuiltinName` when parsed: the enum and the documented table must
+  /// name the same functions.
+  @Test func everyDocumentedBuiltinHasANameAndNoMore() {
+    #expect(Set(BuiltinName.allCases.map(\.rawValue)) == Set(Builtins.all.map(\.name)))
+    #expect(Callee("to_string").builtin == .to_string)
+    #expect(Callee("default").builtin == .default)
+    #expect(Callee("no_such_function").builtin == nil)
+  }
+}

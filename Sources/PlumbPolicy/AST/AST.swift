@@ -191,7 +191,7 @@ public indirect enum Expr: Sendable {
   case param(String, Range<Int>)
   case member(Expr, String, Range<Int>)
   case index(Expr, Expr, Range<Int>)
-  case call(String, [Expr], Range<Int>)
+  case call(Callee, [Expr], Range<Int>)
   case unary(UnaryOperator, Expr, Range<Int>)
   case binary(BinaryOperator, Expr, Expr, Range<Int>)
   /// `all(x in xs, cond)`, `any`, `none`, `count`, `filter`, `map`; two variables for maps.
@@ -233,3 +233,29 @@ public enum BinaryOperator: String, Sendable {
 public enum Quantifier: String, Sendable, CaseIterable {
   case all, any, none, count, filter, map
 }
+
+/// The function a call names, resolved to a built-in when the parser builds the call (nil: no
+/// such built-in; the checker reports it), so evaluation dispatches without comparing names.
+public struct Callee: Sendable, Equatable, CustomStringConvertible {
+  public let name: String
+  public let builtin: BuiltinName?
+
+  public init(_ name: String) {
+    self.name = name
+    self.builtin = BuiltinName(rawValue: name)
+  }
+
+  public var description: String { name }
+
+  /// `case .call("name", …)` matches a call by its function's name.
+  public static func ~= (pattern: String, callee: Callee) -> Bool { pattern == callee.name }
+}
+
+/// Every built-in function, by name (``Builtins/all`` documents each).
+public enum BuiltinName: String, Sendable, CaseIterable {
+  case exists, is_null, is_unknown, known, is_empty, `default`, length, count, first, last, flatten, keys, values
+  case lower, upper, trim, starts_with, ends_with, contains, matches, split, join, replace, to_string, to_int
+  case name, kind, type, id, file, version_compare, version_floor
+  case location, replica_locations, is_global_service, jurisdiction_of, in_jurisdiction
+}
+

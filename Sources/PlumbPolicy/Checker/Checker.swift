@@ -170,8 +170,8 @@ struct Checker {
       }
       if case .entities(let kind) = baseType, case .int = key { return .entity(kind) }
       return .value
-    case .call(let name, let arguments, let range):
-      return checkCall(name, arguments, range, scope, candidate)
+    case .call(let callee, let arguments, let range):
+      return checkCall(callee.name, arguments, range, scope, candidate)
     case .unary(_, let operand, _):
       _ = infer(operand, scope, candidate: candidate)
       return .value

@@ -69,8 +69,9 @@ public enum Builtins {
 }
 
 extension Evaluator {
-  mutating func call(_ name: String, _ arguments: [Expr], _ env: Env, _ expr: Expr) -> RuntimeValue {
-    guard let first = arguments.first else { return .missing }
+  mutating func call(_ callee: Callee, _ arguments: [Expr], _ env: Env, _ expr: Expr) -> RuntimeValue {
+    // The checker rejects unknown functions: a rule that calls one is never evaluated.
+    guard let function = callee.builtin, let first = arguments.first else { return .missing }
     let x = eval(first, env)
     // Most built-ins take one argument: no argument array for them (the checker has checked
     // every call's arity, so `args[1]` is only read where there is one).
@@ -81,17 +82,17 @@ extension Evaluator {
       for argument in arguments.dropFirst() { args.append(eval(argument, env)) }
     }
     if recording {
-      switch name {
-      case "exists", "is_null", "is_unknown", "known", "is_empty": record(first, x)
+      switch function {
+      case .exists, .is_null, .is_unknown, .known, .is_empty: record(first, x)
       default: break
       }
     }
-    switch name {
-    case "exists": return .bool(!x.isMissing)
-    case "is_null": return .bool(x.kind == .null)
-    case "is_unknown": return .bool(x.isUnknown)
-    case "known": return .bool(!x.isUnknown)
-    case "is_empty":
+    switch function {
+    case .exists: return .bool(!x.isMissing)
+    case .is_null: return .bool(x.kind == .null)
+    case .is_unknown: return .bool(x.isUnknown)
+    case .known: return .bool(!x.isUnknown)
+    case .is_empty:
       switch x.kind {
       case .missing, .null: return .bool(true)
       case .unknown: return .unknown
@@ -100,43 +101,43 @@ extension Evaluator {
       case .map: return .bool((x.entries ?? []).isEmpty)
       default: return .bool(false)
       }
-    case "default":
+    case .`default`:
       return x.kind == .missing || x.kind == .null ? args[1] : x
-    case "length", "count":
+    case .length, .count:
       if x.isUnknown { return .unknown }
       if let elements = x.elements { return .int(elements.count) }
       if x.kind == .map { return .int(x.entries?.count ?? 0) }
       if case .string(let s) = x.scalar { return .int(s.count) }
       return .int(0)
-    case "first", "last":
+    case .first, .last:
       if x.isUnknown { return .unknown }
       guard let elements = x.elements, !elements.isEmpty else { return .missing }
-      return (name == "first" ? elements.first : elements.last) ?? .missing
-    case "flatten":
+      return (function == .first ? elements.first : elements.last) ?? .missing
+    case .flatten:
       if x.isUnknown { return .unknown }
       let lists = x.elements ?? []
       // The result's size is charged before it is built (a nested map can ask for billions).
       guard charge(lists.reduce(0) { $0 + ($1.elements?.count ?? 1) }) else { return .unknown }
       return .list(lists.flatMap { $0.elements ?? [$0] })
-    case "keys":
+    case .keys:
       if x.isUnknown { return .unknown }
       return .list((x.entries ?? []).map { RuntimeValue.string($0.key) })
-    case "values":
+    case .values:
       if x.isUnknown { return .unknown }
       return .list((x.entries ?? []).map(\.value))
-    case "name", "kind", "type", "id":
+    case .name, .kind, .type, .id:
       guard case .entity(let entity) = x else { return x.isUnknown ? .unknown : .missing }
-      switch name {
-      case "name": return .string(entity.name)
-      case "kind": return .string(entity.kind)
-      case "type": return entity.type.map { .string($0) } ?? .missing
+      switch function {
+      case .name: return .string(entity.name)
+      case .kind: return .string(entity.kind)
+      case .type: return entity.type.map { .string($0) } ?? .missing
       default: return .string(entity.id.rawValue)
       }
-    case "file":
+    case .file:
       return x.location.map { .string($0.path) } ?? .missing
-    case "to_string":
+    case .to_string:
       return x.isUnknown ? .unknown : .string(x.text)
-    case "to_int":
+    case .to_int:
       switch x.scalar {
       case .int: return .value(x.scalar)
       case .float(let f): return f.isFinite && abs(f) < 9e18 ? .int(Int(f)) : .missing
@@ -144,44 +145,44 @@ extension Evaluator {
       case .unknown: return .unknown
       default: return .missing
       }
-    case "contains":
+    case .contains:
       if x.elements != nil { return self.contains(x, args[1]).runtime }
       return self.contains(x, args[1]).runtime
-    case "matches":
+    case .matches:
       return matches(x, args[1]).runtime
-    case "join":
+    case .join:
       if x.isUnknown || args[1].isUnknown { return .unknown }
       guard let elements = x.elements, case .string(let separator) = args[1].scalar else { return .missing }
       if elements.contains(where: \.isUnknown) { return .unknown }
       return .string(elements.map(\.text).joined(separator: separator))
-    case "version_compare":
+    case .version_compare:
       if x.isUnknown || args[1].isUnknown { return .unknown }
       guard case .string(let a) = x.scalar, case .string(let b) = args[1].scalar,
         let left = Versions.parse(a), let right = Versions.parse(b)
       else { return .missing }
       return .int(Versions.compare(left, right))
-    case "version_floor":
+    case .version_floor:
       if x.isUnknown { return .unknown }
       guard case .string(let constraint) = x.scalar, let floor = Versions.floor(constraint) else { return .missing }
       return x.location.map { .value(.located(.string(floor), $0)) } ?? .string(floor)
-    case "location", "replica_locations", "is_global_service":
+    case .location, .replica_locations, .is_global_service:
       if x.isUnknown { return .unknown }
-      guard case .entity(let entity) = x else { return name == "is_global_service" ? .bool(false) : .missing }
+      guard case .entity(let entity) = x else { return function == .is_global_service ? .bool(false) : .missing }
       let resolver = ResidencyResolver(graph: graph, indexes: indexes)
-      switch name {
-      case "location": return .value(resolver.location(entity))
-      case "replica_locations": return .value(resolver.replicaLocations(entity))
+      switch function {
+      case .location: return .value(resolver.location(entity))
+      case .replica_locations: return .value(resolver.replicaLocations(entity))
       default: return .bool(resolver.isGlobalService(entity))
       }
-    case "jurisdiction_of":
+    case .jurisdiction_of:
       if x.isUnknown { return .unknown }
       guard case .string(let location) = x.scalar else { return .missing }
       guard let places = Regions.places(location) else { return .missing }
       return .string(Regions.jurisdictionName(places))
-    case "in_jurisdiction":
+    case .in_jurisdiction:
       return inJurisdiction(x, args[1])
     default:
-      return stringFunction(name, args.isEmpty ? [x] : args)
+      return stringFunction(function, args.isEmpty ? [x] : args)
     }
   }
 
@@ -217,23 +218,23 @@ extension Evaluator {
     return .bool(places.allSatisfy { Regions.place($0, isIn: allowed) })
   }
 
-  func stringFunction(_ name: String, _ args: [RuntimeValue]) -> RuntimeValue {
+  func stringFunction(_ function: BuiltinName, _ args: [RuntimeValue]) -> RuntimeValue {
     if args.contains(where: \.isUnknown) { return .unknown }
     let strings = args.map { arg -> String? in
       if case .string(let s) = arg.scalar { return s }
       return nil
     }
     guard let s = strings[0] else { return .missing }
-    switch name {
-    case "lower": return .string(s.lowercased())
-    case "upper": return .string(s.uppercased())
-    case "trim": return .string(s.trimmingCharacters(in: .whitespacesAndNewlines))
-    case "starts_with": return strings[1].map { .bool(s.hasPrefix($0)) } ?? .missing
-    case "ends_with": return strings[1].map { .bool(s.hasSuffix($0)) } ?? .missing
-    case "split":
+    switch function {
+    case .lower: return .string(s.lowercased())
+    case .upper: return .string(s.uppercased())
+    case .trim: return .string(s.trimmingCharacters(in: .whitespacesAndNewlines))
+    case .starts_with: return strings[1].map { .bool(s.hasPrefix($0)) } ?? .missing
+    case .ends_with: return strings[1].map { .bool(s.hasSuffix($0)) } ?? .missing
+    case .split:
       guard let separator = strings[1], !separator.isEmpty else { return .missing }
       return .list(LiteralText.split(s, separator: separator).map { RuntimeValue.string($0) })
-    case "replace":
+    case .replace:
       guard let old = strings[1], let new = strings[2], !old.isEmpty else { return .missing }
       return .string(LiteralText.replacing(old, with: new, in: s))
     default: return .missing

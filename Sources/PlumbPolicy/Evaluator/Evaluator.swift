@@ -16,6 +16,8 @@ struct Evaluator {
   private(set) var recording = false
   /// Compiled patterns (nil: invalid), with the answers already computed for short texts.
   private var regexes: [String: MemoizedRegex?] = [:]
+  /// The first patterns compiled, searched before `regexes` (see `compiledPattern`).
+  private var recentPatterns: [(source: String, regex: MemoizedRegex?)] = []
   /// The country sets of `in_jurisdiction`'s jurisdiction argument, by its text.
   var jurisdictionSets: [String: Set<String>?] = [:]
   /// Work spent judging the current entity (expressions evaluated, elements and bytes built),
@@ -251,6 +253,8 @@ struct Evaluator {
     case .int(let i, _): return .int(i)
     case .float(let f, _): return .value(.float(f))
     case .string(let parts, _):
+      // A plain literal is its own text (the same storage every time: pattern caches compare it).
+      if parts.count == 1, case .text(let literal) = parts[0] { return .string(literal) }
       var text = ""
       for part in parts {
         switch part {
@@ -289,8 +293,8 @@ struct Evaluator {
       case .string(let s): return member(container, s)
       default: return .missing
       }
-    case .call(let name, let arguments, _):
-      return call(name, arguments, env, expr)
+    case .call(let callee, let arguments, _):
+      return call(callee, arguments, env, expr)
     case .unary(.not, let operand, _):
       return truth(eval(operand, env)).negated.runtime
     case .unary(.negate, let operand, _):
@@ -437,16 +441,27 @@ struct Evaluator {
   mutating func matches(_ value: RuntimeValue, _ pattern: RuntimeValue) -> Truth {
     if value.isUnknown || pattern.isUnknown { return .unknown }
     guard case .string(let text) = value.scalar, case .string(let source) = pattern.scalar else { return .no }
-    let regex: MemoizedRegex?
-    if let cached = regexes[source] {
-      regex = cached
-    } else {
-      regex = (try? NSRegularExpression(pattern: source)).map(MemoizedRegex.init)
-      regexes[source] = regex
-    }
-    guard let regex else { return .no }
+    guard let regex = compiledPattern(source) else { return .no }
     return Truth(regex.matches(text))
   }
+
+  /// The compiled pattern for `source` (nil: invalid). A rule uses a handful of patterns, each
+  /// usually the very same string every time (a parameter, a literal): comparing it with the few
+  /// seen first costs less than hashing a pattern of a few hundred bytes on every match.
+  mutating func compiledPattern(_ source: String) -> MemoizedRegex? {
+    for (known, regex) in recentPatterns where known == source { return regex }
+    if let cached = regexes[source] { return cached }
+    let regex = (try? NSRegularExpression(pattern: source)).map(MemoizedRegex.init)
+    if recentPatterns.count < Self.recentPatternLimit {
+      recentPatterns.append((source, regex))
+    } else {
+      regexes[source] = regex
+    }
+    return regex
+  }
+
+  /// Patterns kept in `recentPatterns`; any more (a rule building patterns from data) are hashed.
+  static let recentPatternLimit = 8
 
   mutating func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr, _ env: Env) -> RuntimeValue {
     switch op {

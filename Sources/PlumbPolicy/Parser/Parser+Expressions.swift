@@ -218,7 +218,7 @@ extension Parser {
           if !accept(.comma) { break }
         }
         expect(.rparen, "to close the call to '\(token.text)'")
-        return node(.call(token.text, arguments, range(from: start)), depth: 1 + depth)
+        return node(.call(Callee(token.text), arguments, range(from: start)), depth: 1 + depth)
       }
       return .name(token.text, token.range)
     case .symbol(.lparen):
