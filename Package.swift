@@ -72,7 +72,7 @@ let package = Package(
       name: "fuzz-policy", dependencies: ["FuzzSupport", "PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbDiagnostics"],
       path: "Benchmarks/fuzz-policy"),
 
-    .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics"]),
+    .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics", "TestSupport"]),
     // Seeded generators and the fuzz mutator, shared by the test targets.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics", "TestSupport"]),

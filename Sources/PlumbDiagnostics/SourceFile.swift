@@ -34,23 +34,44 @@ public final class SourceFile: Sendable {
     var starts: [Int] = [0]
     var ascii = true
     bytes.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
       let count = buffer.count
       var index = bom ? 3 : 0
       var high: UInt8 = 0
+      var highWords: UInt64 = 0
+      // Eight bytes at a time while they hold no line break (a plan is one long line); a word
+      // with a break goes through the byte loop below.
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highBits: UInt64 = 0x8080_8080_8080_8080
       while index < count {
-        let byte = buffer[index]
-        high |= byte
-        if byte == 0x0A {
-          starts.append(index + 1)
-        } else if byte == 0x0D {
-          if index + 1 < count && buffer[index + 1] == 0x0A {
-            index += 1
+        if index + 8 <= count {
+          let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+          let lf = word ^ (ones &* 0x0A)
+          let cr = word ^ (ones &* 0x0D)
+          // A zero byte in `lf` or `cr` is a line break (the usual "has a zero byte" test: exact
+          // for whether there is one).
+          if ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & highBits == 0 {
+            highWords |= word
+            index += 8
+            continue
           }
-          starts.append(index + 1)
         }
-        index += 1
+        let end = min(index + 8, count)
+        while index < end {
+          let byte = buffer[index]
+          high |= byte
+          if byte == 0x0A {
+            starts.append(index + 1)
+          } else if byte == 0x0D {
+            if index + 1 < count && buffer[index + 1] == 0x0A {
+              index += 1
+            }
+            starts.append(index + 1)
+          }
+          index += 1
+        }
       }
-      ascii = high < 0x80
+      ascii = high < 0x80 && highWords & highBits == 0
     }
     self.lineStarts = starts
     self.isASCII = ascii

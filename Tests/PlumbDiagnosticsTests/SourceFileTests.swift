@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import PlumbDiagnostics
 
@@ -25,5 +26,44 @@ import Testing
     }
     let ascii = SourceFile(path: "a.json", text: String(repeating: "{\"a\": 1}\n", count: 200))
     #expect((0...ascii.bytes.count).allSatisfy { ascii.position(ofOffset: $0) == naive(ascii, $0) })
+  }
+}
+
+/// The line table is built eight bytes at a time; it must equal a byte-by-byte scan on every mix
+/// of LF, CR, CRLF (also split across words), non-ASCII bytes and lengths.
+@Suite struct SourceFileLineTableTests {
+  func naiveLineStarts(_ bytes: [UInt8]) -> (starts: [Int], ascii: Bool) {
+    let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+    var starts = [0]
+    var index = bom ? 3 : 0
+    var ascii = true
+    while index < bytes.count {
+      if bytes[index] >= 0x80 { ascii = false }
+      if bytes[index] == 0x0A {
+        starts.append(index + 1)
+      } else if bytes[index] == 0x0D {
+        if index + 1 < bytes.count && bytes[index + 1] == 0x0A { index += 1 }
+        starts.append(index + 1)
+      }
+      index += 1
+    }
+    return (starts, ascii)
+  }
+
+  @Test func lineTableMatchesAByteByByteScan() {
+    var random = SplitMix64(state: 0x5EED_F11E)
+    let alphabet: [UInt8] = [0x0A, 0x0D, 0x0D, 0x0A, 0x20, 0x61, 0x7B, 0xC3, 0xA9, 0xFF, 0x80, 0x09]
+    for length in 0..<200 {
+      for _ in 0..<20 {
+        var bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+        // Mostly-plain text too: long runs without breaks, as real files have.
+        if random.next() % 2 == 0 { bytes = bytes.map { $0 == 0x0A || $0 == 0x0D || $0 >= 0x80 ? (random.next() % 4 == 0 ? $0 : 0x78) : $0 } }
+        if random.next() % 8 == 0 { bytes = [0xEF, 0xBB, 0xBF] + bytes }
+        let source = SourceFile(path: "t", bytes: bytes)
+        let expected = naiveLineStarts(bytes)
+        #expect(source.lineStarts == expected.starts, "\(bytes)")
+        #expect(source.isASCII == expected.ascii, "\(bytes)")
+      }
+    }
   }
 }
