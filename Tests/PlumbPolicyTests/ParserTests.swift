@@ -141,3 +141,17 @@ import Testing
     #expect(card.selector?.kind == "catalog.Component")
   }
 }
+
+@Suite struct SymbolSpellingTests {
+  /// The lexer matches symbols byte by byte: every symbol's spelling must map back to it.
+  @Test func everySymbolIsRecognisedFromItsBytes() {
+    for symbol in Symbol.allCases {
+      let bytes = Array(symbol.rawValue.utf8)
+      let found = bytes.count == 2 ? Symbol.pair(bytes[0], bytes[1]) : Symbol.single(bytes[0])
+      #expect(found == symbol, "\(symbol.rawValue)")
+    }
+    #expect(Symbol.pair(UInt8(ascii: "="), UInt8(ascii: ">")) == nil)
+    #expect(Symbol.single(UInt8(ascii: "!")) == nil)
+    #expect(Keyword.byName.count == Keyword.allCases.count)
+  }
+}

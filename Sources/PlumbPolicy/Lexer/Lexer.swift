@@ -60,7 +60,7 @@ struct Lexer {
     if isIdentifierStart(byte) {
       while let b = peek(), isIdentifierContinue(b) { position += 1 }
       let text = String(decoding: bytes[start..<position], as: UTF8.self)
-      if let keyword = Keyword(rawValue: text) { return Token(kind: .keyword(keyword), range: start..<position, text: text) }
+      if let keyword = Keyword.byName[text] { return Token(kind: .keyword(keyword), range: start..<position, text: text) }
       return Token(kind: .identifier, range: start..<position, text: text)
     }
     if isDigit(byte) { return number(start) }
@@ -69,17 +69,13 @@ struct Lexer {
       return string(start)
     }
     // Two-character symbols first.
-    if let second = peek(1) {
-      let pair = String(decoding: [byte, second], as: UTF8.self)
-      if let symbol = Symbol(rawValue: pair) {
-        position += 2
-        return Token(kind: .symbol(symbol), range: start..<position, text: pair)
-      }
+    if let second = peek(1), let symbol = Symbol.pair(byte, second) {
+      position += 2
+      return Token(kind: .symbol(symbol), range: start..<position, text: symbol.rawValue)
     }
-    let single = String(decoding: [byte], as: UTF8.self)
-    if let symbol = Symbol(rawValue: single) {
+    if let symbol = Symbol.single(byte) {
       position += 1
-      return Token(kind: .symbol(symbol), range: start..<position, text: single)
+      return Token(kind: .symbol(symbol), range: start..<position, text: symbol.rawValue)
     }
     // Unknown character: consume one whole UTF-8 scalar.
     position += 1
