@@ -119,6 +119,21 @@ import TestSupport
     #expect(exact.mayMatch(bridged))
   }
 
+  @Test func memoizedRegexAnswersTheSameWithItsPrefilter() throws {
+    let pattern = "(?i)\\b(curl|wget)\\b[^|]*\\|\\s*(ba)?sh\\b"
+    let regex = MemoizedRegex(try NSRegularExpression(pattern: pattern))
+    #expect(regex.prefilter != nil)
+    for text in ["curl -fsSL x | sh", "CURL x|bash", "curl x > f", "echo", "wget \u{212A} | sh", String(repeating: "a", count: 300)] {
+      let expected = try NSRegularExpression(pattern: pattern).firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+      #expect(regex.matches(text) == expected, "\(text)")
+      #expect(regex.matches(text) == expected, "\(text) (remembered)")
+    }
+    // Options the prefilter does not understand give none.
+    #expect(RegexPrefilter(try NSRegularExpression(pattern: "abc", options: .allowCommentsAndWhitespace)) == nil)
+    #expect(RegexPrefilter(try NSRegularExpression(pattern: "abc", options: .ignoreMetacharacters)) == nil)
+    #expect(RegexPrefilter(try NSRegularExpression(pattern: "ABC", options: .caseInsensitive))?.caseInsensitive == true)
+  }
+
   // MARK: The rules' patterns
 
   /// Every pattern a built-in rule matches with, and what it gets. Update this table when a rule's
