@@ -37,15 +37,15 @@ struct RegexPrefilter: Sendable {
   /// Literals of two bytes or more, verified where their first two bytes are found.
   private let long: [[UInt8]]
 
-  /// The prefilter of an ICU pattern compiled with `options`; nil when none can be derived.
+  /// The prefilter of an ICU pattern (matched case-insensitively as a whole when `caseInsensitive`,
+  /// the option); nil when none can be derived.
   init?(pattern: String, caseInsensitive: Bool = false) {
     let scalars = Array(pattern.unicodeScalars)
     guard scalars.count <= Self.maxPatternLength else { return nil }
     var parser = PatternParser(scalars: scalars)
     guard let root = try? parser.parse() else { return nil }
     let folds = caseInsensitive || parser.foldsCase
-    var analysis = LiteralAnalysis(foldsCase: folds)
-    guard let required = analysis.info(root).required, !required.isEmpty else { return nil }
+    guard let required = LiteralAnalysis(foldsCase: folds).info(root).required, !required.isEmpty else { return nil }
     self.init(literals: Array(required), caseInsensitive: folds)
   }
 
@@ -60,7 +60,7 @@ struct RegexPrefilter: Sendable {
   }
 
   /// A prefilter for `literals` (none empty; folded to lower case here when `caseInsensitive`).
-  init(literals: [[UInt8]], caseInsensitive: Bool) {
+  private init(literals: [[UInt8]], caseInsensitive: Bool) {
     let folded = literals.map { caseInsensitive ? $0.map(asciiLower) : $0 }
     self.literals = Set(folded).sorted { $0.lexicographicallyPrecedes($1) }
     self.caseInsensitive = caseInsensitive
@@ -146,7 +146,7 @@ struct RegexPrefilter: Sendable {
 // MARK: - The pattern subset
 
 /// What the prefilter understands of a pattern.
-indirect enum PatternNode: Equatable {
+indirect enum PatternNode {
   /// Matches the empty string only: anchors, `\b`, flag settings, negative lookaround.
   case empty
   /// One character.
