@@ -8,20 +8,30 @@ extension Array where Element == UInt8 {
     guard !needle.isEmpty, count >= needle.count else { return [] }
     var found: [Int] = []
     withUnsafeBufferPointer { bytes in
-      guard let base = bytes.baseAddress else { return }
-      let last = bytes.count - needle.count
       var offset = 0
-      while offset <= last {
-        guard let hit = memchr(base + offset, Int32(needle[0]), last - offset + 1) else { break }
-        let position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-        if bytes[position..<(position + needle.count)].elementsEqual(needle) {
-          found.append(position)
-          offset = position + needle.count
-        } else {
-          offset = position + 1
-        }
+      while let position = bytes.firstOffset(of: needle, from: offset) {
+        found.append(position)
+        offset = position + needle.count
       }
     }
     return found
+  }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+  /// The first start offset of `needle` at or after `start` in these bytes (`memchr` to each
+  /// candidate's first byte, then a compare); nil when there is none or `needle` is empty.
+  public func firstOffset(of needle: [UInt8], from start: Int = 0) -> Int? {
+    guard !needle.isEmpty, start >= 0, let base = baseAddress, count - start >= needle.count else { return nil }
+    let last = count - needle.count
+    let first = Int32(needle[0])
+    var offset = start
+    while offset <= last {
+      guard let hit = memchr(base + offset, first, last - offset + 1) else { return nil }
+      let position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+      if self[position..<(position + needle.count)].elementsEqual(needle) { return position }
+      offset = position + 1
+    }
+    return nil
   }
 }

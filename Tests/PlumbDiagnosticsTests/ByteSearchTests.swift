@@ -19,4 +19,16 @@ import Testing
     #expect([UInt8]().occurrences(of: bytes("a")) == [])
     #expect(bytes("abc").occurrences(of: bytes("abc")) == [0])
   }
+
+  @Test func findsTheFirstOccurrenceFromAnOffset() {
+    let haystack = bytes("ab ab abc")
+    haystack.withUnsafeBufferPointer { buffer in
+      #expect(buffer.firstOffset(of: bytes("ab")) == 0)
+      #expect(buffer.firstOffset(of: bytes("ab"), from: 1) == 3)
+      #expect(buffer.firstOffset(of: bytes("abc")) == 6)
+      #expect(buffer.firstOffset(of: bytes("abc"), from: 7) == nil)
+      #expect(buffer.firstOffset(of: bytes("abd")) == nil)
+      #expect(buffer.firstOffset(of: []) == nil)
+    }
+  }
 }
