@@ -51,5 +51,5 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null
 exec "$venv/bin/python" scripts/peer_comparison.py \
   --plumb "$plumb" --checkov "$want_checkov" --zizmor "$want_zizmor" \
   --corpus "$corpus" --work "$work" \
-  --runs "${RUNS:-3}" --checkov-runs "${CHECKOV_RUNS:-2}" --checkov-runs-generated "${CHECKOV_RUNS_GENERATED:-1}" \
+  --runs "${RUNS:-10}" --checkov-runs "${CHECKOV_RUNS:-2}" --checkov-runs-generated "${CHECKOV_RUNS_GENERATED:-1}" \
   --buckets "${BUCKETS:-2000}" --plumb-rules "${PLUMB_RULES:-rules/security}" "$@"

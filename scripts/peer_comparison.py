@@ -25,6 +25,7 @@ import argparse
 import collections
 import json
 import os
+import statistics
 import platform
 import random
 import re
@@ -220,10 +221,15 @@ def run(cmd, out_path=None, cwd=None, env=None):
     return p.returncode, dt, p.stderr.decode("utf-8", "replace")
 
 
-def timed(label, cmd, runs, out_path, cwd=None, ok=lambda rc: True):
+def timed(label, cmd, runs, out_path, cwd=None, ok=lambda rc: True, warmup=False):
+    """Best of `runs` wall-clock runs, after one untimed warm-up run when `warmup` (for the tools
+    that take well under a second, where a single hiccup of the machine is most of a run)."""
     times = []
     rc = None
     err = ""
+    if warmup and runs > 0:
+        rc, dt, err = run(cmd, out_path, cwd=cwd)
+        log(f"  {label}: warm-up: {dt:.3f} s (exit {rc}, not counted)")
     for i in range(runs):
         rc, dt, err = run(cmd, out_path, cwd=cwd)
         if not ok(rc):
@@ -1043,7 +1049,7 @@ def main():
     ap.add_argument("--zizmor", required=True)
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--work", required=True)
-    ap.add_argument("--runs", type=int, default=3, help="timed runs of Plumb and zizmor (best is kept)")
+    ap.add_argument("--runs", type=int, default=10, help="timed runs of Plumb and zizmor, after one warm-up run (best is kept)")
     ap.add_argument("--checkov-runs", type=int, default=2, help="timed runs of Checkov on the corpus sets")
     ap.add_argument("--checkov-runs-generated", type=int, default=1, help="timed runs of Checkov on the generated plan")
     ap.add_argument("--buckets", type=int, default=2000)
@@ -1094,7 +1100,7 @@ def main():
     # --- (a) Terraform plans ---------------------------------------------------------------
     log("terraform plans")
     p_tf = os.path.join(runs_dir, "plumb-plans.json")
-    timing["plans", "plumb"] = timed("plumb plans", plumb_cmd(p_tf, tf_dir, tf_dir), a.runs, os.devnull, ok=plumb_ok)
+    timing["plans", "plumb"] = timed("plumb plans", plumb_cmd(p_tf, tf_dir, tf_dir), a.runs, os.devnull, ok=plumb_ok, warmup=True)
     c_tf = os.path.join(runs_dir, "checkov-plans.json")
     tf_skips, dt, _ = checkov_find_skips(a.checkov, tf_dir, "terraform_plan", c_tf, cwd=work)
     more = timed("checkov plans", checkov_cmd(a.checkov, tf_dir, "terraform_plan", tf_skips), a.checkov_runs - 1, c_tf) if a.checkov_runs > 1 else dict(runs=[])
@@ -1103,14 +1109,14 @@ def main():
     # --- (b) GitHub workflows ----------------------------------------------------------------
     log("github workflows")
     p_gh = os.path.join(runs_dir, "plumb-github.json")
-    timing["workflows", "plumb"] = timed("plumb workflows", plumb_cmd(p_gh, gh_stage, gh_stage), a.runs, os.devnull, ok=plumb_ok)
+    timing["workflows", "plumb"] = timed("plumb workflows", plumb_cmd(p_gh, gh_stage, gh_stage), a.runs, os.devnull, ok=plumb_ok, warmup=True)
     z_files = sorted(gh_map)
     z_bad = zizmor_bad_inputs(a.zizmor, z_files, gh_stage)
     z_files = [f for f in z_files if f not in z_bad]
     log(f"  zizmor aborts on {len(z_bad)} file(s): {', '.join(z_bad)}")
     z_gh = os.path.join(runs_dir, "zizmor-github.json")
     timing["workflows", "zizmor"] = timed("zizmor workflows", zizmor_cmd(a.zizmor, z_files), a.runs, z_gh, cwd=gh_stage,
-                                          ok=lambda rc: rc in ZIZMOR_OK)
+                                          ok=lambda rc: rc in ZIZMOR_OK, warmup=True)
     z_err_path = os.path.join(runs_dir, "zizmor-github.stderr")
     if not prev:
         with open(z_err_path, "w", encoding="utf-8") as f:
@@ -1125,7 +1131,7 @@ def main():
     # --- GitLab (findings only; timed once each for the record) -------------------------------
     log("gitlab")
     p_gl = os.path.join(runs_dir, "plumb-gitlab.json")
-    timing["gitlab", "plumb"] = timed("plumb gitlab", plumb_cmd(p_gl, gl_stage, gl_stage), a.runs, os.devnull, ok=plumb_ok)
+    timing["gitlab", "plumb"] = timed("plumb gitlab", plumb_cmd(p_gl, gl_stage, gl_stage), a.runs, os.devnull, ok=plumb_ok, warmup=True)
     c_gl = os.path.join(runs_dir, "checkov-gitlab.json")
     gl_skips, dt, _ = checkov_find_skips(a.checkov, gl_stage, "gitlab_ci", c_gl, cwd=work)
     timing["gitlab", "checkov"] = dict(best=dt, runs=[dt])
@@ -1134,7 +1140,7 @@ def main():
     log(f"generated plan ({a.buckets} buckets)")
     p_s3 = os.path.join(runs_dir, "plumb-s3.json")
     s3_dir = os.path.dirname(s3_plan)
-    timing["s3", "plumb"] = timed("plumb s3", plumb_cmd(p_s3, s3_dir, s3_plan), a.runs, os.devnull, ok=plumb_ok)
+    timing["s3", "plumb"] = timed("plumb s3", plumb_cmd(p_s3, s3_dir, s3_plan), a.runs, os.devnull, ok=plumb_ok, warmup=True)
     c_s3 = os.path.join(runs_dir, "checkov-s3.json")
     timing["s3", "checkov"] = timed("checkov s3", checkov_cmd(a.checkov, s3_plan, "terraform_plan"), a.checkov_runs_generated, c_s3)
 
@@ -1379,6 +1385,8 @@ def render(s):
     L.append(f"- Checkov crashed on (skipped with --skip-path): " + "; ".join(f"{k}: {', '.join(x) or 'none'}" for k, x in s["checkov_skips"].items()))
     L.append("")
     L.append("## Timing (wall clock, best run)\n")
+    L.append("Plumb and zizmor: one untimed warm-up run, then the timed runs; Checkov: the timed runs "
+             "(each takes seconds). Ratios compare the best runs; the medians show the spread.\n")
     t = s["timing"]
     L.append("| input | Plumb | Checkov | zizmor | Checkov / Plumb | zizmor / Plumb |")
     L.append("|---|---|---|---|---|---|")
@@ -1387,7 +1395,7 @@ def render(s):
         p = t.get(f"{k}/plumb")
         c = t.get(f"{k}/checkov")
         z = t.get(f"{k}/zizmor")
-        f = lambda x: "–" if not x else f"{x['best']:.3f} s ({len(x['runs'])} run{'s' if len(x['runs']) > 1 else ''})"
+        f = lambda x: "–" if not x else (f"{x['best']:.3f} s (median {statistics.median(x['runs']):.3f}, {len(x['runs'])} runs)" if len(x['runs']) > 1 else f"{x['best']:.3f} s (1 run)")
         r = lambda x: "–" if not x or not p or not p["best"] else f"{x['best'] / p['best']:.1f}×"
         L.append(f"| {names[k]} | {f(p)} | {f(c)} | {f(z)} | {r(c)} | {r(z)} |")
     L.append("")

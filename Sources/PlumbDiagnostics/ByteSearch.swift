@@ -22,14 +22,21 @@ extension UnsafeBufferPointer where Element == UInt8 {
   /// The first start offset of `needle` at or after `start` in these bytes (`memchr` to each
   /// candidate's first byte, then a compare); nil when there is none or `needle` is empty.
   public func firstOffset(of needle: [UInt8], from start: Int = 0) -> Int? {
-    guard !needle.isEmpty, start >= 0, let base = baseAddress, count - start >= needle.count else { return nil }
+    needle.withUnsafeBufferPointer { firstOffset(of: $0, from: start) }
+  }
+
+  /// ``firstOffset(of:from:)`` for a needle that is itself a buffer (a string's UTF-8 storage).
+  public func firstOffset(of needle: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Int? {
+    guard !needle.isEmpty, start >= 0, let base = baseAddress, let needleBase = needle.baseAddress,
+      count - start >= needle.count
+    else { return nil }
     let last = count - needle.count
     let first = Int32(needle[0])
     var offset = start
     while offset <= last {
       guard let hit = memchr(base + offset, first, last - offset + 1) else { return nil }
       let position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-      if self[position..<(position + needle.count)].elementsEqual(needle) { return position }
+      if memcmp(base + position, needleBase, needle.count) == 0 { return position }
       offset = position + 1
     }
     return nil

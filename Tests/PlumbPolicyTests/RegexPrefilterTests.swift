@@ -394,8 +394,8 @@ enum RulePatterns {
           if op == .matches { found.formUnion(resolve(right)) }
           visit(left)
           visit(right)
-        case .call(let name, let arguments, _):
-          if name == "matches", arguments.count == 2 { found.formUnion(resolve(arguments[1])) }
+        case .call(let callee, let arguments, _):
+          if callee.builtin == .matches, arguments.count == 2 { found.formUnion(resolve(arguments[1])) }
           arguments.forEach(visit)
         case .quantifier(_, let variables, let collection, let body, _):
           if case .param(let name, _) = collection, let variable = variables.last { bound[variable] = params[name] }

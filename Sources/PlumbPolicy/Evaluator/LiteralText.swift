@@ -50,26 +50,10 @@ enum LiteralText {
     let ascii: Bool? = text.withUTF8 { haystack -> Bool? in
       needle.withUTF8 { needle -> Bool? in
         guard isASCII(haystack), isASCII(needle) else { return nil }
-        return firstOffset(of: needle, in: haystack) != nil
+        return haystack.firstOffset(of: needle) != nil
       }
     }
     return ascii ?? text.contains(needle)
-  }
-
-  /// Where `needle` (not empty) first occurs in `haystack`: `memchr` to each candidate's first
-  /// byte, then a compare.
-  static func firstOffset(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
-    guard !needle.isEmpty, needle.count <= haystack.count, let h = haystack.baseAddress, let n = needle.baseAddress
-    else { return nil }
-    let last = haystack.count - needle.count
-    var offset = 0
-    while offset <= last {
-      guard let hit = memchr(h + offset, Int32(n.pointee), last - offset + 1) else { return nil }
-      let position = UnsafeRawPointer(h).distance(to: UnsafeRawPointer(hit))
-      if memcmp(h + position, n, needle.count) == 0 { return position }
-      offset = position + 1
-    }
-    return nil
   }
 
   /// Whether every byte is below 0x80 (eight at a time).
