@@ -1,3 +1,4 @@
+import Foundation
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbYAML
@@ -33,8 +34,12 @@ enum ExpressionScanner {
     var result: [(outer: Range<Int>, inner: Range<Int>, terminated: Bool)] = []
     let count = bytes.count
     var index = 0
+    guard let base = bytes.baseAddress else { return result }
     while index + 2 < count {
-      guard bytes[index] == dollar, bytes[index + 1] == open, bytes[index + 2] == open else {
+      // To the next `$` (`memchr`: scripts are long, expressions few).
+      guard let hit = memchr(base + index, Int32(dollar), count - 2 - index) else { break }
+      index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+      guard bytes[index + 1] == open, bytes[index + 2] == open else {
         index += 1
         continue
       }

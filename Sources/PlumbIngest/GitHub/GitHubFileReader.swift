@@ -90,9 +90,11 @@ struct GitHubFileReader {
 
   /// A one-line summary of `text`: its first non-blank line, at most 60 characters.
   static func summary(_ text: String) -> String {
-    let line = text.split(whereSeparator: \.isNewline).first { !$0.allSatisfy(\.isWhitespace) } ?? ""
-    let trimmed = line.drop { $0.isWhitespace }
-    var result = String(trimmed)
+    // The first line that is not blank, from its first non-blank character (without splitting
+    // the whole script into lines: scripts can be long).
+    guard let first = text.firstIndex(where: { !$0.isWhitespace }) else { return "" }
+    let end = text[first...].firstIndex(where: \.isNewline) ?? text.endIndex
+    var result = String(text[first..<end])
     while result.last?.isWhitespace == true { result.removeLast() }
     if result.count > 60 { result = String(result.prefix(59)) + "…" }
     return result
