@@ -9,9 +9,13 @@ import PlumbDiagnostics
 #endif
 
 /// Why a file could not be read.
-struct ReadFailure: Error {
-  var message: String
-  var code: String
+public struct ReadFailure: Error, Sendable {
+  /// What went wrong, naming the file.
+  public var message: String
+  /// The diagnostic code (`io.unreadable`, `yaml.document-size`).
+  public var code: String
+  /// The file's size when it was refused for being larger than the limit.
+  public var tooLargeSize: Int? = nil
 
   func diagnostic(path: String) -> Diagnostic {
     let start = SourcePosition(line: 1, column: 1, offset: 0)
@@ -21,8 +25,8 @@ struct ReadFailure: Error {
 }
 
 /// Reads a whole file with POSIX calls, refusing files larger than `limit` before reading them.
-/// `displayPath` is the path named in messages.
-func readFile(path: String, displayPath: String, limit: Int) -> Result<[UInt8], ReadFailure> {
+/// `displayPath` is the path named in messages. Policy files are read the same way.
+public func readFile(path: String, displayPath: String, limit: Int) -> Result<[UInt8], ReadFailure> {
   let fd = open(path, O_RDONLY)
   guard fd >= 0 else {
     return .failure(ReadFailure(message: "cannot read '\(displayPath)': \(String(cString: strerror(errno)))", code: "io.unreadable"))
@@ -38,7 +42,7 @@ func readFile(path: String, displayPath: String, limit: Int) -> Result<[UInt8], 
   let size = Int(info.st_size)
   if size > limit {
     let pair = YAMLDiagnostics.documentTooLarge(size: size, limit: limit)
-    return .failure(ReadFailure(message: "'\(displayPath)': " + pair.1, code: pair.0))
+    return .failure(ReadFailure(message: "'\(displayPath)': " + pair.1, code: pair.0, tooLargeSize: size))
   }
   var bytes = [UInt8](repeating: 0, count: size)
   var filled = 0
@@ -60,7 +64,7 @@ func readFile(path: String, displayPath: String, limit: Int) -> Result<[UInt8], 
   }
   if filled > limit {
     let pair = YAMLDiagnostics.documentTooLarge(size: filled, limit: limit)
-    return .failure(ReadFailure(message: "'\(displayPath)': " + pair.1, code: pair.0))
+    return .failure(ReadFailure(message: "'\(displayPath)': " + pair.1, code: pair.0, tooLargeSize: filled))
   }
   bytes.removeSubrange(filled...)
   return .success(bytes)

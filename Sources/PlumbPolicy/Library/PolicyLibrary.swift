@@ -1,5 +1,6 @@
 import Foundation
 import PlumbDiagnostics
+import PlumbYAML
 
 /// A rule file's text, with the path it is known by (built-in rules are embedded in the binary).
 public struct PolicySource: Sendable {
@@ -111,6 +112,10 @@ public struct PolicyLibrary: Sendable {
     }
   }
 
+  /// The largest policy file read, in bytes (16 MiB; the built-in library is under 1 MiB in all).
+  /// Rules come from the repository being checked: a huge file is refused before it is read.
+  public static let maxFileBytes = 16 << 20
+
   /// Reads every `*.plumb` file under `paths` (files or directories), sorted by path.
   public static func read(paths: [String]) -> (sources: [PolicySource], diagnostics: [Diagnostic]) {
     var found: [String] = []
@@ -133,10 +138,23 @@ public struct PolicyLibrary: Sendable {
     }
     var sources: [PolicySource] = []
     for file in found.sorted() {
-      if let text = try? String(contentsOfFile: file, encoding: .utf8) {
-        sources.append(PolicySource(path: file, text: text))
-      } else {
-        problems.append(Diagnostic(code: "io.unreadable", message: "cannot read '\(file)' as UTF-8 text", location: nil))
+      switch readFile(path: file, displayPath: file, limit: maxFileBytes) {
+      case .success(let bytes):
+        if let text = String(validating: bytes, as: UTF8.self) {
+          sources.append(PolicySource(path: file, text: text))
+        } else {
+          problems.append(Diagnostic(code: "io.unreadable", message: "cannot read '\(file)' as UTF-8 text", location: nil))
+        }
+      case .failure(let failure):
+        if let size = failure.tooLargeSize {
+          problems.append(
+            Diagnostic(
+              code: "policy.file-size",
+              message: "'\(file)' is \(size) bytes, more than the limit of \(maxFileBytes) bytes for a policy file",
+              location: nil))
+        } else {
+          problems.append(Diagnostic(code: failure.code, message: failure.message, location: nil))
+        }
       }
     }
     return (sources, problems)
