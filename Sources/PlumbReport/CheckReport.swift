@@ -53,6 +53,13 @@ public struct ReportedFinding: Sendable, Codable, Hashable {
   /// Whether it fails the build under the active `--fail-on` settings.
   public var blocking: Bool
 
+  /// For a finding reached through a YAML alias (it points at the alias, the use), where the
+  /// anchored value is defined: "the anchored value is defined at path:line:column". Formats
+  /// without a related-location field append it to the message.
+  public var definedAtNote: String? {
+    finding.definedAt.map { "the anchored value is defined at \($0)" }
+  }
+
   public init(finding: Finding, enforcement: Enforcement, suppression: Suppression? = nil, baseline: BaselineStatus = .none, blocking: Bool) {
     self.finding = finding
     self.enforcement = enforcement

@@ -95,6 +95,22 @@ import PlumbReport
     let text = TextReporter.render(run.report, options: options)
     #expect(text.contains("note: the anchored value is defined at line 6"))
     #expect(text.contains("      aliased: *job") || text.contains("aliased: *job"))
+    // Formats without a related-location field say it in the message (GitHub annotations,
+    // GitLab Code Quality, Markdown) or in the failure text (JUnit); only for findings reached
+    // through an alias.
+    let path = try #require(merged.finding.definedAt?.path)
+    let note = "the anchored value is defined at \(path):6:20"
+    let github = GitHubReporter.render(run.report, options: options)
+    #expect(github.components(separatedBy: note).count - 1 == 2)  // `<<: *job` and `aliased: *job`
+    #expect(github.components(separatedBy: "the anchored value is defined at \(path):3:9").count - 1 == 1)
+    #expect(github.components(separatedBy: "the anchored value is defined at").count - 1 == 3)
+    let gitlab = GitLabReporter.render(run.report, options: options)
+    #expect(gitlab.contains(note))
+    let markdown = MarkdownReporter.render(run.report, options: options)
+    #expect(markdown.contains(note))
+    let junit = JUnitReporter.render(run.report, options: options)
+    #expect(junit.contains("defined at: \(path):6:20 (the anchored value)"))
+    #expect(junit.contains("defined at: \(path):3:9 (the anchored value)"))
   }
 
   @Test func anIgnoreCommentOnTheAnchorCoversEveryUseAndOneOnTheAliasItsUse() throws {

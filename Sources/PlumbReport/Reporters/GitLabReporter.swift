@@ -33,7 +33,8 @@ public struct GitLabReporter: Reporter {
       let finding = reported.finding
       issues.append(
         issue(
-          description: finding.message, checkName: finding.ruleID, fingerprint: finding.fingerprint,
+          description: finding.message + (reported.definedAtNote.map { " (\($0))" } ?? ""),
+          checkName: finding.ruleID, fingerprint: finding.fingerprint,
           severity: severity(finding.severity), location: finding.location))
     }
     return JSONValue.array(issues).rendered()

@@ -127,6 +127,7 @@ public struct JUnitReporter: Reporter {
   private static func details(_ reported: ReportedFinding) -> String {
     let finding = reported.finding
     var lines = ["\(finding.location): \(reported.label.rawValue): \(finding.message) [\(finding.ruleID)]"]
+    if let defined = finding.definedAt { lines.append("defined at: \(defined) (the anchored value)") }
     lines.append("entity: \(finding.entity.rawValue) (\(finding.entityKind))")
     lines.append("verdict: \(finding.verdict.rawValue), enforcement: \(reported.enforcement.rawValue)")
     for evidence in finding.evidence {
