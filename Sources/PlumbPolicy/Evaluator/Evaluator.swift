@@ -20,6 +20,8 @@ struct Evaluator {
   private var recentPatterns: [(source: String, regex: MemoizedRegex?)] = []
   /// The country sets of `in_jurisdiction`'s jurisdiction argument, by its text.
   var jurisdictionSets: [String: Set<String>?] = [:]
+  /// `is_global_service` as far as a resource type decides it (nil: its location decides), by type.
+  var globalServiceTypes: [String: Bool?] = [:]
   /// Work spent judging the current entity (expressions evaluated, elements and bytes built),
   /// against ``EvaluationBudget/perEntity``.
   private(set) var work = 0
@@ -365,11 +367,12 @@ struct Evaluator {
   static func equals(_ a: RuntimeValue, _ b: RuntimeValue) -> Truth {
     if a.isUnknown || b.isUnknown { return .unknown }
     if case .entity(let x) = a, case .entity(let y) = b { return Truth(x.id == y.id) }
-    if let xs = a.elements, let ys = b.elements {
-      guard xs.count == ys.count else { return .no }
+    // Element by element, without building lists of YAML or planned elements.
+    if let count = a.elementCount, let other = b.elementCount {
+      guard count == other else { return .no }
       var result = Truth.yes
-      for (x, y) in zip(xs, ys) {
-        result = Truth.and(result, equals(x, y))
+      for position in 0..<count {
+        result = Truth.and(result, equals(a.element(position), b.element(position)))
         if result == .no { return .no }
       }
       return result
@@ -421,10 +424,10 @@ struct Evaluator {
 
   static func contains(_ container: RuntimeValue, _ item: RuntimeValue) -> Truth {
     if container.isUnknown || item.isUnknown { return .unknown }
-    if let elements = container.elements {
+    if let count = container.elementCount {
       var result = Truth.no
-      for element in elements {
-        result = Truth.or(result, equals(item, element))
+      for position in 0..<count {
+        result = Truth.or(result, equals(item, container.element(position)))
         if result == .yes { return .yes }
       }
       return result
@@ -539,12 +542,12 @@ struct Evaluator {
     let container = eval(collection, env)
     if container.isUnknown { return .unknown }
     // Per element, its value, and with two variables its index or key first (no array per element).
+    // A list's elements are read one at a time (a YAML or planned list is not built); a map's
+    // entries are built once.
+    let listCount = container.elementCount
     var values: [RuntimeValue] = []
     var keys: [RuntimeValue] = []
-    if let elements = container.elements {
-      values = elements
-      if variables.count == 2 { keys = elements.indices.map { RuntimeValue.int($0) } }
-    } else if let entries = container.entries, container.kind == .map {
+    if listCount == nil, let entries = container.entries, container.kind == .map {
       values = entries.map(\.value)
       if variables.count == 2 { keys = entries.map { RuntimeValue.string($0.key) } }
     }
@@ -552,12 +555,13 @@ struct Evaluator {
     var sawUnknown = false
     var count = 0
     var kept: [RuntimeValue] = []
-    for position in values.indices {
+    for position in 0..<(listCount ?? values.count) {
+      let value = listCount == nil ? values[position] : container.element(position)
       if variables.count == 2 {
-        scope[variables[0]] = keys[position]
-        scope[variables[1]] = values[position]
+        scope[variables[0]] = listCount == nil ? keys[position] : .int(position)
+        scope[variables[1]] = value
       } else if let variable = variables.first {
-        scope[variable] = values[position]
+        scope[variable] = value
       }
       if overBudget { return .unknown }
       if quantifier == .map {
@@ -571,7 +575,7 @@ struct Evaluator {
       case (.none, .yes): return .bool(false)
       case (_, .unknown): sawUnknown = true
       case (.count, .yes): count += 1
-      case (.filter, .yes): kept.append(values[position])
+      case (.filter, .yes): kept.append(value)
       default: break
       }
     }
