@@ -8,7 +8,13 @@ extension Evaluator {
   /// environment it binds its variable in, and one array is one allocation (and one buffer to
   /// release) per copy instead of two.
   struct Env: ExpressibleByDictionaryLiteral {
-    private var bindings: [(name: String, value: RuntimeValue)] = []
+    /// A struct, not a tuple: arrays of tuples are destroyed through the runtime's generic tuple
+    /// witness, element by element.
+    private struct Binding {
+      var name: String
+      var value: RuntimeValue
+    }
+    private var bindings: [Binding] = []
 
     init(dictionaryLiteral elements: (String, RuntimeValue)...) {
       for (name, value) in elements { self[name] = value }
@@ -18,7 +24,7 @@ extension Evaluator {
     /// (one per judged entity, without allocating).
     mutating func reset(_ name: String, _ value: RuntimeValue) {
       bindings.removeAll(keepingCapacity: true)
-      bindings.append((name, value))
+      bindings.append(Binding(name: name, value: value))
     }
 
     private func position(of name: String) -> Int? {
@@ -39,7 +45,7 @@ extension Evaluator {
             bindings.remove(at: position)
           }
         } else if let newValue {
-          bindings.append((name, newValue))
+          bindings.append(Binding(name: name, value: newValue))
         }
       }
     }
