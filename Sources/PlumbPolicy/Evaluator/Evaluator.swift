@@ -41,6 +41,22 @@ struct Evaluator {
   /// Work allowed per entity (see ``EvaluationBudget``).
   let budget: Int
 
+  /// The rule's body as `judge` walks it: a trivial tag per statement, and the expressions it
+  /// evaluates in arrays beside it, so that walking the body copies no `Statement` (a `require`
+  /// holds five fields, each retained and released on every copy).
+  enum Step {
+    /// `let stepNames[i] = stepExprs[i]`.
+    case bind(Int)
+    /// `when stepExprs[i]`.
+    case when(Int)
+    /// `require stepExprs[i]`, the rest of it in `requirements[i]`.
+    case require(Int)
+  }
+  let steps: [Step]
+  let stepNames: [String]
+  let stepExprs: [Expr]
+  let requirements: [RequireStatement?]
+
   init(
     graph: DocumentGraph, rule: CompiledRule, params: [String: RuntimeValue], indexes: IndexCache,
     budget: Int = EvaluationBudget.perEntity
@@ -50,6 +66,34 @@ struct Evaluator {
     self.params = params
     self.indexes = indexes
     self.budget = budget
+    var steps: [Step] = []
+    var names: [String] = []
+    var exprs: [Expr] = []
+    var requirements: [RequireStatement?] = []
+    for statement in rule.decl.body {
+      let position = exprs.count
+      switch statement {
+      case .let(let name, let value, _):
+        steps.append(.bind(position))
+        names.append(name)
+        exprs.append(value)
+        requirements.append(nil)
+      case .when(let condition, _):
+        steps.append(.when(position))
+        names.append("")
+        exprs.append(condition)
+        requirements.append(nil)
+      case .require(let requirement):
+        steps.append(.require(position))
+        names.append("")
+        exprs.append(requirement.condition)
+        requirements.append(requirement)
+      }
+    }
+    self.steps = steps
+    self.stepNames = names
+    self.stepExprs = exprs
+    self.requirements = requirements
   }
 
   /// The result of one rule over the graph.
@@ -95,14 +139,14 @@ struct Evaluator {
     var anyUnknown = false
     work = 0
     overBudget = false
-    for statement in rule.decl.body {
-      switch statement {
-      case .let(let name, let value, _):
-        env[name] = eval(value, env)
+    for step in steps {
+      switch step {
+      case .bind(let position):
+        env[stepNames[position]] = eval(stepExprs[position], env)
         if overBudget { return giveUp(entity, &outcome) }
-      case .when(let condition, _):
+      case .when(let position):
         startRecording()
-        let truth = truth(eval(condition, env))
+        let truth = truth(eval(stepExprs[position], env))
         let recorded = stopRecording()
         if overBudget { return giveUp(entity, &outcome) }
         switch truth {
@@ -123,12 +167,13 @@ struct Evaluator {
           outcome.states.append((entity.id, .indeterminate))
           return
         }
-      case .require(let requirement):
+      case .require(let position):
         startRecording()
-        let truth = truth(eval(requirement.condition, env))
+        let truth = truth(eval(stepExprs[position], env))
         let recorded = stopRecording()
         if overBudget { return giveUp(entity, &outcome) }
         if truth == .yes { continue }
+        guard let requirement = requirements[position] else { continue }
         let decided = rendered(recorded)
         let verdict: Verdict = truth == .no ? .fail : .indeterminate
         if verdict == .fail { anyFailure = true } else { anyUnknown = true }
