@@ -117,8 +117,19 @@ extension Evaluator {
       if x.isUnknown { return .unknown }
       let lists = x.elements ?? []
       // The result's size is charged before it is built (a nested map can ask for billions).
-      guard charge(lists.reduce(0) { $0 + ($1.elements?.count ?? 1) }) else { return .unknown }
-      return .list(lists.flatMap { $0.elements ?? [$0] })
+      // Inner lists are read element by element (a YAML or planned list is not built, twice).
+      let size = lists.reduce(0) { $0 + ($1.elementCount ?? 1) }
+      guard charge(size) else { return .unknown }
+      var flat: [RuntimeValue] = []
+      flat.reserveCapacity(size)
+      for list in lists {
+        if let count = list.elementCount {
+          for position in 0..<count { flat.append(list.element(position)) }
+        } else {
+          flat.append(list)
+        }
+      }
+      return .list(flat)
     case .keys:
       if x.isUnknown { return .unknown }
       return .list((x.entries ?? []).map { RuntimeValue.string($0.key) })

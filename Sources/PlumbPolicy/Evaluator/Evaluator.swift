@@ -9,7 +9,10 @@ import PlumbGraph
 struct Evaluator {
   let graph: DocumentGraph
   let rule: CompiledRule
-  let params: [String: RuntimeValue]
+  /// The rule's parameters, searched linearly (a rule has a handful; hashing the name on every
+  /// `param.x` costs more).
+  let paramNames: [String]
+  let paramValues: [RuntimeValue]
   let indexes: IndexCache
   /// What was recorded since `startRecording`, rendered only when a finding needs it.
   private var evidence: [(expr: Expr, value: RuntimeValue)] = []
@@ -63,7 +66,8 @@ struct Evaluator {
   ) {
     self.graph = graph
     self.rule = rule
-    self.params = params
+    self.paramNames = Array(params.keys)
+    self.paramValues = Array(params.values)
     self.indexes = indexes
     self.budget = budget
     var steps: [Step] = []
@@ -322,7 +326,12 @@ struct Evaluator {
       }
       return .missing
     case .param(let name, _):
-      return params[name] ?? .missing
+      let length = name.utf8.count
+      for position in paramNames.indices
+      where paramNames[position].utf8.count == length && paramNames[position] == name {
+        return paramValues[position]
+      }
+      return .missing
     case .member(let base, let name, _):
       return member(eval(base, env), name)
     case .index(let base, let key, _):
