@@ -146,6 +146,18 @@ public enum Value: Sendable {
     }
   }
 
+  /// The number of ``elements``, without building them (0 for other kinds); element `i` of them
+  /// is `self[i]`.
+  public var elementCount: Int {
+    switch self {
+    case .list(let list): return list.count
+    case .yaml(let node): return node.kind == .sequence ? node.count : 0
+    case .planned(let planned): return planned.elementCount
+    case .located(let value, _): return value.elementCount
+    default: return 0
+    }
+  }
+
   /// The entries of a map in order (empty for other kinds). Non-string YAML keys use their text.
   public var entries: [(key: String, value: Value)] {
     switch self {
@@ -351,6 +363,12 @@ public struct PlannedValue: Sendable {
   var elements: [Value] {
     guard !isUnknown, let after, after.kind == .sequence else { return [] }
     return (0..<after.count).map(element)
+  }
+
+  /// `elements.count`, without building them.
+  var elementCount: Int {
+    guard !isUnknown, let after, after.kind == .sequence else { return 0 }
+    return after.count
   }
 
   var entries: [(key: String, value: Value)] {

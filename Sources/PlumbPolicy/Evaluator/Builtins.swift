@@ -97,7 +97,7 @@ extension Evaluator {
       case .missing, .null: return .bool(true)
       case .unknown: return .unknown
       case .string: return .bool((x.scalar.string ?? "").isEmpty)
-      case .list: return .bool((x.elements ?? []).isEmpty)
+      case .list: return .bool((x.elementCount ?? 0) == 0)
       case .map: return .bool((x.entries ?? []).isEmpty)
       default: return .bool(false)
       }
@@ -105,20 +105,31 @@ extension Evaluator {
       return x.kind == .missing || x.kind == .null ? args[1] : x
     case .length, .count:
       if x.isUnknown { return .unknown }
-      if let elements = x.elements { return .int(elements.count) }
+      if let count = x.elementCount { return .int(count) }
       if x.kind == .map { return .int(x.entries?.count ?? 0) }
       if case .string(let s) = x.scalar { return .int(s.count) }
       return .int(0)
     case .first, .last:
       if x.isUnknown { return .unknown }
-      guard let elements = x.elements, !elements.isEmpty else { return .missing }
-      return (function == .first ? elements.first : elements.last) ?? .missing
+      guard let count = x.elementCount, count > 0 else { return .missing }
+      return x.element(function == .first ? 0 : count - 1)
     case .flatten:
       if x.isUnknown { return .unknown }
       let lists = x.elements ?? []
       // The result's size is charged before it is built (a nested map can ask for billions).
-      guard charge(lists.reduce(0) { $0 + ($1.elements?.count ?? 1) }) else { return .unknown }
-      return .list(lists.flatMap { $0.elements ?? [$0] })
+      // Inner lists are read element by element (a YAML or planned list is not built, twice).
+      let size = lists.reduce(0) { $0 + ($1.elementCount ?? 1) }
+      guard charge(size) else { return .unknown }
+      var flat: [RuntimeValue] = []
+      flat.reserveCapacity(size)
+      for list in lists {
+        if let count = list.elementCount {
+          for position in 0..<count { flat.append(list.element(position)) }
+        } else {
+          flat.append(list)
+        }
+      }
+      return .list(flat)
     case .keys:
       if x.isUnknown { return .unknown }
       return .list((x.entries ?? []).map { RuntimeValue.string($0.key) })
@@ -146,7 +157,6 @@ extension Evaluator {
       default: return .missing
       }
     case .contains:
-      if x.elements != nil { return self.contains(x, args[1]).runtime }
       return self.contains(x, args[1]).runtime
     case .matches:
       return matches(x, args[1]).runtime
@@ -172,7 +182,18 @@ extension Evaluator {
       switch function {
       case .location: return .value(resolver.location(entity))
       case .replica_locations: return .value(resolver.replicaLocations(entity))
-      default: return .bool(resolver.isGlobalService(entity))
+      default:
+        // What the type says is worked out once per type and rule (prefix tests of every type).
+        guard let cloud = ResidencyResolver.cloud(of: entity) else { return .bool(false) }
+        let type = entity.type ?? ""
+        let byType: Bool?
+        if let cached = globalServiceTypes[type] {
+          byType = cached
+        } else {
+          byType = ResidencyResolver.globalServiceByType(cloud, type)
+          globalServiceTypes[type] = byType
+        }
+        return .bool(resolver.isGlobalService(entity, cloud: cloud, byType: byType))
       }
     case .jurisdiction_of:
       if x.isUnknown { return .unknown }

@@ -9,7 +9,10 @@ import PlumbGraph
 struct Evaluator {
   let graph: DocumentGraph
   let rule: CompiledRule
-  let params: [String: RuntimeValue]
+  /// The rule's parameters, searched linearly (a rule has a handful; hashing the name on every
+  /// `param.x` costs more).
+  let paramNames: [String]
+  let paramValues: [RuntimeValue]
   let indexes: IndexCache
   /// What was recorded since `startRecording`, rendered only when a finding needs it.
   private var evidence: [(expr: Expr, value: RuntimeValue)] = []
@@ -20,6 +23,8 @@ struct Evaluator {
   private var recentPatterns: [(source: String, regex: MemoizedRegex?)] = []
   /// The country sets of `in_jurisdiction`'s jurisdiction argument, by its text.
   var jurisdictionSets: [String: Set<String>?] = [:]
+  /// `is_global_service` as far as a resource type decides it (nil: its location decides), by type.
+  var globalServiceTypes: [String: Bool?] = [:]
   /// Work spent judging the current entity (expressions evaluated, elements and bytes built),
   /// against ``EvaluationBudget/perEntity``.
   private(set) var work = 0
@@ -39,15 +44,60 @@ struct Evaluator {
   /// Work allowed per entity (see ``EvaluationBudget``).
   let budget: Int
 
+  /// The rule's body as `judge` walks it: a trivial tag per statement, and the expressions it
+  /// evaluates in arrays beside it, so that walking the body copies no `Statement` (a `require`
+  /// holds five fields, each retained and released on every copy).
+  enum Step {
+    /// `let stepNames[i] = stepExprs[i]`.
+    case bind(Int)
+    /// `when stepExprs[i]`.
+    case when(Int)
+    /// `require stepExprs[i]`, the rest of it in `requirements[i]`.
+    case require(Int)
+  }
+  let steps: [Step]
+  let stepNames: [String]
+  let stepExprs: [Expr]
+  let requirements: [RequireStatement?]
+
   init(
     graph: DocumentGraph, rule: CompiledRule, params: [String: RuntimeValue], indexes: IndexCache,
     budget: Int = EvaluationBudget.perEntity
   ) {
     self.graph = graph
     self.rule = rule
-    self.params = params
+    self.paramNames = Array(params.keys)
+    self.paramValues = Array(params.values)
     self.indexes = indexes
     self.budget = budget
+    var steps: [Step] = []
+    var names: [String] = []
+    var exprs: [Expr] = []
+    var requirements: [RequireStatement?] = []
+    for statement in rule.decl.body {
+      let position = exprs.count
+      switch statement {
+      case .let(let name, let value, _):
+        steps.append(.bind(position))
+        names.append(name)
+        exprs.append(value)
+        requirements.append(nil)
+      case .when(let condition, _):
+        steps.append(.when(position))
+        names.append("")
+        exprs.append(condition)
+        requirements.append(nil)
+      case .require(let requirement):
+        steps.append(.require(position))
+        names.append("")
+        exprs.append(requirement.condition)
+        requirements.append(requirement)
+      }
+    }
+    self.steps = steps
+    self.stepNames = names
+    self.stepExprs = exprs
+    self.requirements = requirements
   }
 
   /// The result of one rule over the graph.
@@ -93,14 +143,14 @@ struct Evaluator {
     var anyUnknown = false
     work = 0
     overBudget = false
-    for statement in rule.decl.body {
-      switch statement {
-      case .let(let name, let value, _):
-        env[name] = eval(value, env)
+    for step in steps {
+      switch step {
+      case .bind(let position):
+        env[stepNames[position]] = eval(stepExprs[position], env)
         if overBudget { return giveUp(entity, &outcome) }
-      case .when(let condition, _):
+      case .when(let position):
         startRecording()
-        let truth = truth(eval(condition, env))
+        let truth = truth(eval(stepExprs[position], env))
         let recorded = stopRecording()
         if overBudget { return giveUp(entity, &outcome) }
         switch truth {
@@ -121,12 +171,13 @@ struct Evaluator {
           outcome.states.append((entity.id, .indeterminate))
           return
         }
-      case .require(let requirement):
+      case .require(let position):
         startRecording()
-        let truth = truth(eval(requirement.condition, env))
+        let truth = truth(eval(stepExprs[position], env))
         let recorded = stopRecording()
         if overBudget { return giveUp(entity, &outcome) }
         if truth == .yes { continue }
+        guard let requirement = requirements[position] else { continue }
         let decided = rendered(recorded)
         let verdict: Verdict = truth == .no ? .fail : .indeterminate
         if verdict == .fail { anyFailure = true } else { anyUnknown = true }
@@ -275,7 +326,12 @@ struct Evaluator {
       }
       return .missing
     case .param(let name, _):
-      return params[name] ?? .missing
+      let length = name.utf8.count
+      for position in paramNames.indices
+      where paramNames[position].utf8.count == length && paramNames[position] == name {
+        return paramValues[position]
+      }
+      return .missing
     case .member(let base, let name, _):
       return member(eval(base, env), name)
     case .index(let base, let key, _):
@@ -365,11 +421,12 @@ struct Evaluator {
   static func equals(_ a: RuntimeValue, _ b: RuntimeValue) -> Truth {
     if a.isUnknown || b.isUnknown { return .unknown }
     if case .entity(let x) = a, case .entity(let y) = b { return Truth(x.id == y.id) }
-    if let xs = a.elements, let ys = b.elements {
-      guard xs.count == ys.count else { return .no }
+    // Element by element, without building lists of YAML or planned elements.
+    if let count = a.elementCount, let other = b.elementCount {
+      guard count == other else { return .no }
       var result = Truth.yes
-      for (x, y) in zip(xs, ys) {
-        result = Truth.and(result, equals(x, y))
+      for position in 0..<count {
+        result = Truth.and(result, equals(a.element(position), b.element(position)))
         if result == .no { return .no }
       }
       return result
@@ -421,10 +478,10 @@ struct Evaluator {
 
   static func contains(_ container: RuntimeValue, _ item: RuntimeValue) -> Truth {
     if container.isUnknown || item.isUnknown { return .unknown }
-    if let elements = container.elements {
+    if let count = container.elementCount {
       var result = Truth.no
-      for element in elements {
-        result = Truth.or(result, equals(item, element))
+      for position in 0..<count {
+        result = Truth.or(result, equals(item, container.element(position)))
         if result == .yes { return .yes }
       }
       return result
@@ -539,12 +596,12 @@ struct Evaluator {
     let container = eval(collection, env)
     if container.isUnknown { return .unknown }
     // Per element, its value, and with two variables its index or key first (no array per element).
+    // A list's elements are read one at a time (a YAML or planned list is not built); a map's
+    // entries are built once.
+    let listCount = container.elementCount
     var values: [RuntimeValue] = []
     var keys: [RuntimeValue] = []
-    if let elements = container.elements {
-      values = elements
-      if variables.count == 2 { keys = elements.indices.map { RuntimeValue.int($0) } }
-    } else if let entries = container.entries, container.kind == .map {
+    if listCount == nil, let entries = container.entries, container.kind == .map {
       values = entries.map(\.value)
       if variables.count == 2 { keys = entries.map { RuntimeValue.string($0.key) } }
     }
@@ -552,12 +609,13 @@ struct Evaluator {
     var sawUnknown = false
     var count = 0
     var kept: [RuntimeValue] = []
-    for position in values.indices {
+    for position in 0..<(listCount ?? values.count) {
+      let value = listCount == nil ? values[position] : container.element(position)
       if variables.count == 2 {
-        scope[variables[0]] = keys[position]
-        scope[variables[1]] = values[position]
+        scope[variables[0]] = listCount == nil ? keys[position] : .int(position)
+        scope[variables[1]] = value
       } else if let variable = variables.first {
-        scope[variable] = values[position]
+        scope[variable] = value
       }
       if overBudget { return .unknown }
       if quantifier == .map {
@@ -571,7 +629,7 @@ struct Evaluator {
       case (.none, .yes): return .bool(false)
       case (_, .unknown): sawUnknown = true
       case (.count, .yes): count += 1
-      case (.filter, .yes): kept.append(values[position])
+      case (.filter, .yes): kept.append(value)
       default: break
       }
     }

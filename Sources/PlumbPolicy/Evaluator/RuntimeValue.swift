@@ -42,6 +42,24 @@ public enum RuntimeValue: Sendable {
     }
   }
 
+  /// `elements?.count`, without building the elements (a YAML sequence, a planned list).
+  var elementCount: Int? {
+    switch self {
+    case .list(let items): return items.count
+    case .value(let v): return v.kind == .list ? v.elementCount : nil
+    case .entity: return nil
+    }
+  }
+
+  /// `elements![position]` for a position below `elementCount`, without building the others.
+  func element(_ position: Int) -> RuntimeValue {
+    switch self {
+    case .list(let items): return items[position]
+    case .value(let v): return .value(v[position])
+    case .entity: return .missing
+    }
+  }
+
   /// The entries when this is a map or an entity's attributes; nil otherwise.
   var entries: [(key: String, value: RuntimeValue)]? {
     switch self {

@@ -43,17 +43,34 @@ struct ResidencyResolver {
   /// location is `global`.
   func isGlobalService(_ entity: Entity) -> Bool {
     guard let cloud = Self.cloud(of: entity) else { return false }
-    let type = entity.type ?? ""
+    return isGlobalService(entity, cloud: cloud, byType: Self.globalServiceByType(cloud, entity.type ?? ""))
+  }
+
+  /// What a resource's type alone says about `isGlobalService`: true or false when it decides,
+  /// nil when the resource's location does. Depends on the type only, so callers may keep it.
+  static func globalServiceByType(_ cloud: Cloud, _ type: String) -> Bool? {
     switch cloud {
     case .aws:
-      if Self.awsRegionalExceptions.contains(where: type.hasPrefix) { return false }
+      if awsRegionalExceptions.contains(where: type.hasPrefix) { return false }
       return RegionData.awsGlobalResourceTypes.contains(type)
         || RegionData.awsGlobalResourcePrefixes.contains(where: type.hasPrefix)
     case .azure:
-      if Self.azureGlobalPrefixes.contains(where: type.hasPrefix) { return true }
+      return azureGlobalPrefixes.contains(where: type.hasPrefix) ? true : nil
+    case .google:
+      return googleGlobalPrefixes.contains(where: type.hasPrefix) || type.contains("_iam_") ? true : nil
+    }
+  }
+
+  /// `isGlobalService` for a resource of `cloud` whose type says `byType`
+  /// (``globalServiceByType(_:_:)``).
+  func isGlobalService(_ entity: Entity, cloud: Cloud, byType: Bool?) -> Bool {
+    if let byType { return byType }
+    switch cloud {
+    case .aws:
+      return false
+    case .azure:
       return Self.text(values(entity)["location"]).map(Regions.normalize) == "global"
     case .google:
-      if Self.googleGlobalPrefixes.contains(where: type.hasPrefix) || type.contains("_iam_") { return true }
       let after = values(entity)
       return ["location", "region"].contains { Self.text(after[$0]).map(Regions.normalize) == "global" }
     }
