@@ -738,19 +738,71 @@ extension TreeBuilder {
 extension TreeBuilder {
   /// Whether the key/value slots `pending[start...]` of a finished mapping stay as they are: no
   /// merge key and no repeated key, the case where ``finishMapping(_:)`` returns them unchanged.
-  /// Uses the same tests (`isMergeKey`, `sameKey`, `keyHash`) without allocating per mapping.
+  /// Uses the same tests (`isMergeKey`, `sameKey`) without allocating per mapping: each key is
+  /// hashed once, and only keys with equal hashes are compared.
   mutating func mappingKeepsItsSlots(from start: Int) -> Bool {
     let pairs = (pending.count - start) / 2
-    for p in 0..<pairs where isMergeKey(pending[start + 2 * p]) { return false }
-    if pairs <= 12 {
-      // Same pairwise comparison as `duplicates` for small mappings.
-      for j in 0..<pairs {
-        let key = pending[start + 2 * j]
-        for i in 0..<j where sameKey(pending[start + 2 * i], key) { return false }
+    if pairs < 2 {
+      return pairs == 0 || !isMergeKey(pending[start])
+    }
+    // The hashes are taken out of `self` while they are written (and put back after).
+    var hashes = keyHashes
+    keyHashes = []
+    defer { keyHashes = hashes }
+    if hashes.count < pairs { hashes = [Int](repeating: 0, count: max(pairs, 64)) }
+    let exact = pairs > 12
+    let hashed = hashes.withUnsafeMutableBufferPointer { hashes in
+      pending.withUnsafeBufferPointer { pending in
+        nodes.withUnsafeBufferPointer { nodes in
+          source.bytes.withUnsafeBufferPointer { bytes in
+            arena.withUnsafeBufferPointer { arena in
+              for p in 0..<pairs {
+                let slot = pending[start + 2 * p]
+                var index = Int(slot)
+                var record = nodes[index]
+                if record.kind == NodeRecord.aliasKind {
+                  index = Int(record.payloadStart)
+                  record = nodes[index]
+                }
+                if record.kind != YAMLNodeKind.scalar.rawValue {
+                  hashes[p] = index &* 0x9E37_79B9
+                  continue
+                }
+                if record.flags & NodeRecord.hasTag != 0
+                  || (record.style == YAMLStyle.plain.rawValue && record.payloadCount == 2)
+                {
+                  if isMergeKey(slot) { return false }
+                }
+                guard record.scalarType == YAMLScalarType.string.rawValue else {
+                  hashes[p] = exact ? keyHash(slot) : Int(record.scalarType) &* 0x2545_F491
+                  continue
+                }
+                let base = record.flags & NodeRecord.valueInArena != 0 ? arena.baseAddress : bytes.baseAddress
+                let count = Int(record.payloadCount)
+                hashes[p] = count == 0 ? 0 : Int(truncatingIfNeeded: hashBytes(base! + Int(record.payloadStart), count))
+              }
+              return true
+            }
+          }
+        }
+      }
+    }
+    if !hashed { return false }  // a merge key
+    // Equal keys have equal hashes (strings hash their bytes, eight at a time; null, bool, int and
+    // float keys, equal by value as in `16` and `0x10`, their value with `keyHash` in large
+    // mappings and only their type in small ones; collections their index): only keys with equal
+    // hashes are compared.
+    if !exact {
+      // Small mappings: every pair of hashes, as `duplicates` compares every pair of keys.
+      for j in 1..<pairs {
+        let hash = hashes[j]
+        for i in 0..<j where hashes[i] == hash && sameKey(pending[start + 2 * i], pending[start + 2 * j]) {
+          return false
+        }
       }
       return true
     }
-    // Same grouping by `keyHash` as `duplicates`, in an open-addressing table reused across calls.
+    // Large mappings: an open-addressing table of the hashes, reused across calls.
     var size = 16
     while size < 2 * pairs { size <<= 1 }
     if keySlots.count < size {
@@ -758,20 +810,44 @@ extension TreeBuilder {
     } else {
       for s in 0..<size { keySlots[s] = -1 }
     }
-    keyHashes.removeAll(keepingCapacity: true)
     let mask = size - 1
     for j in 0..<pairs {
-      let key = pending[start + 2 * j]
-      let hash = keyHash(key)
-      keyHashes.append(hash)
+      let hash = hashes[j]
       var slot = hash & mask
       while keySlots[slot] >= 0 {
         let i = Int(keySlots[slot])
-        if keyHashes[i] == hash && sameKey(pending[start + 2 * i], key) { return false }
+        if hashes[i] == hash && sameKey(pending[start + 2 * i], pending[start + 2 * j]) { return false }
         slot = (slot + 1) & mask
       }
       keySlots[slot] = Int32(j)
     }
     return true
   }
+}
+
+/// A fast hash of `count` bytes at `bytes`, eight bytes at a time (not for untrusted-key tables
+/// that need flooding resistance: a collision only costs a byte comparison here).
+@inline(__always)
+private func hashBytes(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+  let k: UInt64 = 0x9E37_79B9_7F4A_7C15
+  var h = UInt64(truncatingIfNeeded: count) &* k
+  var i = 0
+  let raw = UnsafeRawPointer(bytes)
+  while i + 8 <= count {
+    h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
+    h ^= h >> 32
+    i += 8
+  }
+  if i < count {
+    var tail: UInt64 = 0
+    var shift: UInt64 = 0
+    while i < count {
+      tail |= UInt64(bytes[i]) << shift
+      shift += 8
+      i += 1
+    }
+    h = (h ^ tail) &* k
+    h ^= h >> 32
+  }
+  return h
 }
