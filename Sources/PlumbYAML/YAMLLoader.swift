@@ -596,12 +596,27 @@ extension TreeBuilder {
     return hasher.finalize()
   }
 
-  /// Indexes of earlier pairs whose key repeats later, each with the pair that repeats it.
+  /// A hash of key slot `slot`, equal for keys `sameKey` calls equal: a string key's bytes (eight
+  /// at a time), a null, bool, int or float key's value (`keyHash`: `16` and `0x10` are equal), a
+  /// collection's index.
+  func exactKeyHash(_ slot: UInt32) -> Int {
+    let index = resolved(slot)
+    let record = nodes[index]
+    guard record.kind == YAMLNodeKind.scalar.rawValue else { return index &* 0x9E37_79B9 }
+    guard record.scalarType == YAMLScalarType.string.rawValue else { return keyHash(slot) }
+    return valueBytes(index) { $0.count == 0 ? 0 : Int(truncatingIfNeeded: hashBytes($0.baseAddress!, $0.count)) }
+  }
+
+  /// Indexes of earlier pairs whose key repeats later, each with the pair that repeats it: for
+  /// each key, the first earlier key `sameKey` calls equal (only keys of equal hashes are compared).
   func duplicates(_ keys: [UInt32]) -> [(first: Int, later: Int)] {
     var found: [(Int, Int)] = []
+    var hashes: [Int] = []
+    hashes.reserveCapacity(keys.count)
+    for key in keys { hashes.append(exactKeyHash(key)) }  // (a loop: `map` would copy `self` into a closure)
     if keys.count <= 12 {
       for j in keys.indices {
-        for i in 0..<j where sameKey(keys[i], keys[j]) {
+        for i in 0..<j where hashes[i] == hashes[j] && sameKey(keys[i], keys[j]) {
           found.append((i, j))
           break
         }
@@ -610,7 +625,7 @@ extension TreeBuilder {
     }
     var seen: [Int: [Int]] = [:]
     for j in keys.indices {
-      let hash = keyHash(keys[j])
+      let hash = hashes[j]
       if let earlier = seen[hash], let i = earlier.first(where: { sameKey(keys[$0], keys[j]) }) {
         found.append((i, j))
       }
@@ -629,14 +644,6 @@ extension TreeBuilder {
     return index
   }
 
-  func mappingPairs(_ index: Int) -> [(UInt32, UInt32)] {
-    let record = nodes[index]
-    let start = Int(record.payloadStart)
-    return (0..<Int(record.payloadCount)).map {
-      (children[start + 2 * $0], children[start + 2 * $0 + 1])
-    }
-  }
-
   mutating func finishMapping(_ items: [UInt32]) -> [UInt32] {
     var keys: [UInt32] = []
     var values: [UInt32] = []
@@ -648,16 +655,18 @@ extension TreeBuilder {
       values.append(items[i + 1])
       i += 2
     }
-    let mergeFlags = keys.map(isMergeKey)
+    var mergeFlags: [Bool] = []
+    mergeFlags.reserveCapacity(keys.count)
+    for key in keys { mergeFlags.append(isMergeKey(key)) }  // (a loop: `map` would copy `self` into a closure)
     // Duplicates among explicit keys: report, keep the later one.
-    var dropped = Set<Int>()
+    var dropped = [Bool](repeating: false, count: keys.count)
     var explicit: [Int] = []
     explicit.reserveCapacity(keys.count)
     for k in keys.indices where !mergeFlags[k] { explicit.append(k) }
     for (first, later) in duplicates(explicit.map { keys[$0] }) {
       let firstIndex = explicit[first]
       let laterIndex = explicit[later]
-      dropped.insert(firstIndex)
+      dropped[firstIndex] = true
       let firstNode = nodes[Int(keys[firstIndex])]
       let laterNode = nodes[Int(keys[laterIndex])]
       diagnostics.append(
@@ -674,17 +683,24 @@ extension TreeBuilder {
     var slots: [UInt32] = []
     slots.reserveCapacity(items.count)
     guard mergeFlags.contains(true) else {
-      for k in keys.indices where !dropped.contains(k) {
+      for k in keys.indices where !dropped[k] {
         slots.append(keys[k])
         slots.append(values[k])
       }
       return slots
     }
     // Merge keys: explicit keys win; among merged mappings, the first wins.
+    // The keys present so far, with their hashes: a merged key is compared (`sameKey`) only with
+    // present keys of the same hash.
     var present: [UInt32] = []
+    var presentHashes: [Int] = []
     present.reserveCapacity(2 * keys.count + 8)
-    for k in explicit { present.append(keys[k]) }
-    for k in keys.indices where !dropped.contains(k) {
+    presentHashes.reserveCapacity(2 * keys.count + 8)
+    for k in explicit {
+      present.append(keys[k])
+      presentHashes.append(exactKeyHash(keys[k]))
+    }
+    for k in keys.indices where !dropped[k] {
       guard mergeFlags[k] else {
         slots.append(keys[k])
         slots.append(values[k])
@@ -693,19 +709,24 @@ extension TreeBuilder {
       let value = resolved(values[k])
       let record = nodes[value]
       // Each merged mapping, with the alias that names it (`<<: *name`, `<<: [*a, *b]`), if any.
+      // (Loops, not `map` and `contains(where:)`: their closures would copy `self`.)
       var sources: [(index: Int, alias: Int?)] = []
-      func aliasOf(_ slot: UInt32) -> Int? { nodes[Int(slot)].kind == NodeRecord.aliasKind ? Int(slot) : nil }
+      let valueAlias = nodes[Int(values[k])].kind == NodeRecord.aliasKind ? Int(values[k]) : nil
+      var allMappings = true
       if record.kind == YAMLNodeKind.mapping.rawValue {
-        sources = [(value, aliasOf(values[k]))]
+        sources = [(value, valueAlias)]
       } else if record.kind == YAMLNodeKind.sequence.rawValue {
         let start = Int(record.payloadStart)
-        sources = (0..<Int(record.payloadCount)).map {
-          (resolved(children[start + $0]), aliasOf(children[start + $0]) ?? aliasOf(values[k]))
+        sources.reserveCapacity(Int(record.payloadCount))
+        for position in 0..<Int(record.payloadCount) {
+          let element = children[start + position]
+          let index = resolved(element)
+          let alias = nodes[Int(element)].kind == NodeRecord.aliasKind ? Int(element) : valueAlias
+          sources.append((index, alias))
+          if nodes[index].kind != YAMLNodeKind.mapping.rawValue { allMappings = false }
         }
       }
-      if sources.isEmpty && record.kind != YAMLNodeKind.sequence.rawValue
-        || sources.contains(where: { nodes[$0.index].kind != YAMLNodeKind.mapping.rawValue })
-      {
+      if sources.isEmpty && record.kind != YAMLNodeKind.sequence.rawValue || !allMappings {
         let node = nodes[Int(values[k])]
         let pair = YAMLDiagnostics.badMergeValue()
         diagnostics.append(
@@ -715,9 +736,19 @@ extension TreeBuilder {
         continue
       }
       for source in sources {
-        for (mergedKey, mergedValue) in mappingPairs(source.index)
-        where !present.contains(where: { sameKey($0, mergedKey) }) {
+        let merged = nodes[source.index]
+        for pair in 0..<Int(merged.payloadCount) {
+          let mergedKey = children[Int(merged.payloadStart) + 2 * pair]
+          let mergedValue = children[Int(merged.payloadStart) + 2 * pair + 1]
+          let hash = exactKeyHash(mergedKey)
+          var isPresent = false
+          for i in present.indices where presentHashes[i] == hash && sameKey(present[i], mergedKey) {
+            isPresent = true
+            break
+          }
+          if isPresent { continue }
           present.append(mergedKey)
+          presentHashes.append(hash)
           if let alias = source.alias {
             // Copied through an alias: keep where it is used (the `*name` of the merge).
             slots.append(mergeUse(of: mergedKey, at: alias))
@@ -831,23 +862,24 @@ extension TreeBuilder {
 private func hashBytes(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
   let k: UInt64 = 0x9E37_79B9_7F4A_7C15
   var h = UInt64(truncatingIfNeeded: count) &* k
-  var i = 0
   let raw = UnsafeRawPointer(bytes)
-  while i + 8 <= count {
-    h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
-    h ^= h >> 32
-    i += 8
-  }
-  if i < count {
-    var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while i < count {
-      tail |= UInt64(bytes[i]) << shift
-      shift += 8
-      i += 1
+  if count >= 8 {
+    // Whole words, then the last eight bytes (overlapping the previous word when the length is
+    // not a multiple of eight).
+    var i = 0
+    while i + 8 < count {
+      h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
+      h ^= h >> 32
+      i += 8
     }
-    h = (h ^ tail) &* k
-    h ^= h >> 32
+    h = (h ^ raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* k
+  } else if count >= 4 {
+    let low = UInt64(raw.loadUnaligned(as: UInt32.self))
+    let high = UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+    h = (h ^ (low | high << 32)) &* k
+  } else if count > 0 {
+    h = (h ^ (UInt64(bytes[0]) | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1]) << 16)) &* k
   }
+  h ^= h >> 32
   return h
 }
