@@ -41,19 +41,28 @@ public final class SourceFile: Sendable {
       var index = bom ? 3 : 0
       var high: UInt8 = 0
       var highWords: UInt64 = 0
-      // Eight bytes at a time while they hold no line break (a plan is one long line); a word
-      // with a break goes through the byte loop below.
+      // Eight bytes at a time: a word without a line break is skipped, and the LFs of a word
+      // without a CR are found from its mask of LF bytes. A word with a CR (a CRLF may straddle
+      // two words) goes through the byte loop below.
       let ones: UInt64 = 0x0101_0101_0101_0101
       let highBits: UInt64 = 0x8080_8080_8080_8080
+      let lowBits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
       while index < count {
         if index + 8 <= count {
-          let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+          let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
           let lf = word ^ (ones &* 0x0A)
           let cr = word ^ (ones &* 0x0D)
-          // A zero byte in `lf` or `cr` is a line break (the usual "has a zero byte" test: exact
-          // for whether there is one).
-          if ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & highBits == 0 {
+          // The top bit of each byte of `lf` (`cr`) that is zero: of each LF (CR) byte, exactly (no
+          // borrow between bytes, unlike the quicker "has a zero byte" test).
+          let lfMask = ~(((lf & lowBits) &+ lowBits) | lf | lowBits)
+          let crMask = ~(((cr & lowBits) &+ lowBits) | cr | lowBits)
+          if crMask == 0 {
             highWords |= word
+            var mask = lfMask
+            while mask != 0 {
+              starts.append(index + mask.trailingZeroBitCount / 8 + 1)
+              mask &= mask &- 1
+            }
             index += 8
             continue
           }
