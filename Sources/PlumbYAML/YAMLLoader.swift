@@ -100,6 +100,13 @@ private struct DocumentRecord {
 
 private let nullScalarRoot = UInt32.max
 
+/// One key of a mapping being finished (``TreeBuilder/finishMapping(from:)``).
+private struct KeyEntry {
+  var hash: Int
+  var isMerge: Bool
+  var dropped: Bool
+}
+
 private struct TreeBuilder {
   let source: SourceFile
   let limits: YAMLLimits
@@ -121,6 +128,9 @@ private struct TreeBuilder {
   /// Scratch space for the duplicate-key check of large mappings, reused across mappings.
   var keySlots: [Int32] = []
   var keyHashes: [Int] = []
+  /// Scratch space for mappings with merge or repeated keys, reused across mappings.
+  var mappingEntries: [KeyEntry] = []
+  var mergedKeys: [(slot: UInt32, hash: Int)] = []
 
   init(source: SourceFile, limits: YAMLLimits) {
     self.source = source
@@ -428,9 +438,7 @@ private struct TreeBuilder {
       children.append(contentsOf: items.prefix(2 * pairs))
       nodes[index].payloadCount = UInt32(pairs)
     } else if frame.isMapping {
-      let slots = finishMapping(Array(items))
-      children.append(contentsOf: slots)
-      nodes[index].payloadCount = UInt32(slots.count / 2)
+      nodes[index].payloadCount = UInt32(finishMapping(from: frame.pendingStart))
     } else {
       children.append(contentsOf: items)
       nodes[index].payloadCount = UInt32(items.count)
@@ -607,33 +615,6 @@ extension TreeBuilder {
     return valueBytes(index) { $0.count == 0 ? 0 : Int(truncatingIfNeeded: hashBytes($0.baseAddress!, $0.count)) }
   }
 
-  /// Indexes of earlier pairs whose key repeats later, each with the pair that repeats it: for
-  /// each key, the first earlier key `sameKey` calls equal (only keys of equal hashes are compared).
-  func duplicates(_ keys: [UInt32]) -> [(first: Int, later: Int)] {
-    var found: [(Int, Int)] = []
-    var hashes: [Int] = []
-    hashes.reserveCapacity(keys.count)
-    for key in keys { hashes.append(exactKeyHash(key)) }  // (a loop: `map` would copy `self` into a closure)
-    if keys.count <= 12 {
-      for j in keys.indices {
-        for i in 0..<j where hashes[i] == hashes[j] && sameKey(keys[i], keys[j]) {
-          found.append((i, j))
-          break
-        }
-      }
-      return found
-    }
-    var seen: [Int: [Int]] = [:]
-    for j in keys.indices {
-      let hash = hashes[j]
-      if let earlier = seen[hash], let i = earlier.first(where: { sameKey(keys[$0], keys[j]) }) {
-        found.append((i, j))
-      }
-      seen[hash, default: []].append(j)
-    }
-    return found
-  }
-
   /// A new alias record for `slot` copied by a merge key, spanning the merge's alias `alias`.
   mutating func mergeUse(of slot: UInt32, at alias: Int) -> UInt32 {
     let index = UInt32(nodes.count)
@@ -644,90 +625,98 @@ extension TreeBuilder {
     return index
   }
 
-  mutating func finishMapping(_ items: [UInt32]) -> [UInt32] {
-    var keys: [UInt32] = []
-    var values: [UInt32] = []
-    keys.reserveCapacity(items.count / 2)
-    values.reserveCapacity(items.count / 2)
-    var i = 0
-    while i + 1 < items.count {
-      keys.append(items[i])
-      values.append(items[i + 1])
-      i += 2
+  /// Writes the final pairs of the mapping whose key/value slots are `pending[start...]` to
+  /// `children` and returns how many pairs it wrote. Duplicate explicit keys are reported (the
+  /// later one kept); merge keys (`<<`) copy in the pairs of the mappings they name, explicit keys
+  /// winning and, among merged mappings, the first.
+  ///
+  /// Keys are compared (`sameKey`) only when their hashes (`exactKeyHash`) are equal; the scratch
+  /// arrays are kept across mappings (every job of a GitLab file merges a template).
+  mutating func finishMapping(from start: Int) -> Int {
+    let pairs = (pending.count - start) / 2
+    var entries = mappingEntries
+    var merged = mergedKeys
+    mappingEntries = []
+    mergedKeys = []
+    defer {
+      entries.removeAll(keepingCapacity: true)
+      merged.removeAll(keepingCapacity: true)
+      mappingEntries = entries
+      mergedKeys = merged
     }
-    var mergeFlags: [Bool] = []
-    mergeFlags.reserveCapacity(keys.count)
-    for key in keys { mergeFlags.append(isMergeKey(key)) }  // (a loop: `map` would copy `self` into a closure)
-    // Duplicates among explicit keys: report, keep the later one.
-    var dropped = [Bool](repeating: false, count: keys.count)
-    var explicit: [Int] = []
-    explicit.reserveCapacity(keys.count)
-    for k in keys.indices where !mergeFlags[k] { explicit.append(k) }
-    for (first, later) in duplicates(explicit.map { keys[$0] }) {
-      let firstIndex = explicit[first]
-      let laterIndex = explicit[later]
-      dropped[firstIndex] = true
-      let firstNode = nodes[Int(keys[firstIndex])]
-      let laterNode = nodes[Int(keys[laterIndex])]
-      diagnostics.append(
-        Diagnostic(
-          code: YAMLDiagnostics.duplicateKey(keyText(keys[laterIndex])).0,
-          message: YAMLDiagnostics.duplicateKey(keyText(keys[laterIndex])).1,
-          location: location(source, Int(laterNode.start), Int(laterNode.end)),
-          notes: [
-            Diagnostic.Note(
-              message: "first defined here",
-              location: location(source, Int(firstNode.start), Int(firstNode.end)))
-          ]))
+    var anyMerge = false
+    var explicitCount = 0
+    for k in 0..<pairs {
+      let key = pending[start + 2 * k]
+      let isMerge = isMergeKey(key)
+      anyMerge = anyMerge || isMerge
+      if !isMerge { explicitCount += 1 }
+      entries.append(KeyEntry(hash: isMerge ? 0 : exactKeyHash(key), isMerge: isMerge, dropped: false))
     }
-    var slots: [UInt32] = []
-    slots.reserveCapacity(items.count)
-    guard mergeFlags.contains(true) else {
-      for k in keys.indices where !dropped[k] {
-        slots.append(keys[k])
-        slots.append(values[k])
-      }
-      return slots
-    }
-    // Merge keys: explicit keys win; among merged mappings, the first wins.
-    // The keys present so far, with their hashes: a merged key is compared (`sameKey`) only with
-    // present keys of the same hash.
-    var present: [UInt32] = []
-    var presentHashes: [Int] = []
-    present.reserveCapacity(2 * keys.count + 8)
-    presentHashes.reserveCapacity(2 * keys.count + 8)
-    for k in explicit {
-      present.append(keys[k])
-      presentHashes.append(exactKeyHash(keys[k]))
-    }
-    for k in keys.indices where !dropped[k] {
-      guard mergeFlags[k] else {
-        slots.append(keys[k])
-        slots.append(values[k])
-        continue
-      }
-      let value = resolved(values[k])
-      let record = nodes[value]
-      // Each merged mapping, with the alias that names it (`<<: *name`, `<<: [*a, *b]`), if any.
-      // (Loops, not `map` and `contains(where:)`: their closures would copy `self`.)
-      var sources: [(index: Int, alias: Int?)] = []
-      let valueAlias = nodes[Int(values[k])].kind == NodeRecord.aliasKind ? Int(values[k]) : nil
-      var allMappings = true
-      if record.kind == YAMLNodeKind.mapping.rawValue {
-        sources = [(value, valueAlias)]
-      } else if record.kind == YAMLNodeKind.sequence.rawValue {
-        let start = Int(record.payloadStart)
-        sources.reserveCapacity(Int(record.payloadCount))
-        for position in 0..<Int(record.payloadCount) {
-          let element = children[start + position]
-          let index = resolved(element)
-          let alias = nodes[Int(element)].kind == NodeRecord.aliasKind ? Int(element) : valueAlias
-          sources.append((index, alias))
-          if nodes[index].kind != YAMLNodeKind.mapping.rawValue { allMappings = false }
+    // Duplicates among explicit keys: each later key with the first earlier key equal to it is
+    // reported, and the earlier one dropped.
+    if explicitCount <= 12 {
+      for j in 0..<pairs where !entries[j].isMerge {
+        let hash = entries[j].hash
+        for i in 0..<j
+        where !entries[i].isMerge && entries[i].hash == hash && sameKey(pending[start + 2 * i], pending[start + 2 * j]) {
+          entries[i].dropped = true
+          reportDuplicate(first: pending[start + 2 * i], later: pending[start + 2 * j])
+          break
         }
       }
-      if sources.isEmpty && record.kind != YAMLNodeKind.sequence.rawValue || !allMappings {
-        let node = nodes[Int(values[k])]
+    } else {
+      var seen: [Int: [Int]] = [:]
+      for j in 0..<pairs where !entries[j].isMerge {
+        let hash = entries[j].hash
+        if let earlier = seen[hash] {
+          for i in earlier where sameKey(pending[start + 2 * i], pending[start + 2 * j]) {
+            entries[i].dropped = true
+            reportDuplicate(first: pending[start + 2 * i], later: pending[start + 2 * j])
+            break
+          }
+        }
+        seen[hash, default: []].append(j)
+      }
+    }
+    var written = 0
+    guard anyMerge else {
+      for k in 0..<pairs where !entries[k].dropped {
+        children.append(pending[start + 2 * k])
+        children.append(pending[start + 2 * k + 1])
+        written += 1
+      }
+      return written
+    }
+    // Merge keys. The keys present are the explicit ones (dropped or not) and those merged so far.
+    for k in 0..<pairs where !entries[k].dropped {
+      let keySlot = pending[start + 2 * k]
+      let valueSlot = pending[start + 2 * k + 1]
+      guard entries[k].isMerge else {
+        children.append(keySlot)
+        children.append(valueSlot)
+        written += 1
+        continue
+      }
+      let value = resolved(valueSlot)
+      let record = nodes[value]
+      // The merged mappings: the value itself, or each element of a sequence, each with the alias
+      // that names it (`<<: *name`, `<<: [*a, *b]`), if any.
+      let valueAlias = nodes[Int(valueSlot)].kind == NodeRecord.aliasKind ? Int(valueSlot) : -1
+      var valid = record.kind == YAMLNodeKind.mapping.rawValue
+      let sourceCount: Int
+      if record.kind == YAMLNodeKind.sequence.rawValue {
+        sourceCount = Int(record.payloadCount)
+        valid = true
+        for position in 0..<sourceCount
+        where nodes[resolved(children[Int(record.payloadStart) + position])].kind != YAMLNodeKind.mapping.rawValue {
+          valid = false
+        }
+      } else {
+        sourceCount = 1
+      }
+      if !valid {
+        let node = nodes[Int(valueSlot)]
         let pair = YAMLDiagnostics.badMergeValue()
         diagnostics.append(
           Diagnostic(
@@ -735,32 +724,64 @@ extension TreeBuilder {
             location: location(source, Int(node.start), Int(node.end))))
         continue
       }
-      for source in sources {
-        let merged = nodes[source.index]
-        for pair in 0..<Int(merged.payloadCount) {
-          let mergedKey = children[Int(merged.payloadStart) + 2 * pair]
-          let mergedValue = children[Int(merged.payloadStart) + 2 * pair + 1]
+      for position in 0..<sourceCount {
+        var sourceIndex = value
+        var alias = valueAlias
+        if record.kind == YAMLNodeKind.sequence.rawValue {
+          let element = children[Int(record.payloadStart) + position]
+          sourceIndex = resolved(element)
+          if nodes[Int(element)].kind == NodeRecord.aliasKind { alias = Int(element) }
+        }
+        let mapping = nodes[sourceIndex]
+        for pair in 0..<Int(mapping.payloadCount) {
+          let mergedKey = children[Int(mapping.payloadStart) + 2 * pair]
+          let mergedValue = children[Int(mapping.payloadStart) + 2 * pair + 1]
           let hash = exactKeyHash(mergedKey)
           var isPresent = false
-          for i in present.indices where presentHashes[i] == hash && sameKey(present[i], mergedKey) {
+          for i in 0..<pairs
+          where !entries[i].isMerge && entries[i].hash == hash && sameKey(pending[start + 2 * i], mergedKey) {
             isPresent = true
             break
           }
-          if isPresent { continue }
-          present.append(mergedKey)
-          presentHashes.append(hash)
-          if let alias = source.alias {
-            // Copied through an alias: keep where it is used (the `*name` of the merge).
-            slots.append(mergeUse(of: mergedKey, at: alias))
-            slots.append(mergeUse(of: mergedValue, at: alias))
-          } else {
-            slots.append(mergedKey)
-            slots.append(mergedValue)
+          if !isPresent {
+            for m in merged where m.hash == hash && sameKey(m.slot, mergedKey) {
+              isPresent = true
+              break
+            }
           }
+          if isPresent { continue }
+          merged.append((mergedKey, hash))
+          if alias >= 0 {
+            // Copied through an alias: keep where it is used (the `*name` of the merge).
+            let useKey = mergeUse(of: mergedKey, at: alias)
+            let useValue = mergeUse(of: mergedValue, at: alias)
+            children.append(useKey)
+            children.append(useValue)
+          } else {
+            children.append(mergedKey)
+            children.append(mergedValue)
+          }
+          written += 1
         }
       }
     }
-    return slots
+    return written
+  }
+
+  /// Reports a repeated mapping key at the later key, with a note at the first.
+  mutating func reportDuplicate(first: UInt32, later: UInt32) {
+    let firstNode = nodes[Int(first)]
+    let laterNode = nodes[Int(later)]
+    diagnostics.append(
+      Diagnostic(
+        code: YAMLDiagnostics.duplicateKey(keyText(later)).0,
+        message: YAMLDiagnostics.duplicateKey(keyText(later)).1,
+        location: location(source, Int(laterNode.start), Int(laterNode.end)),
+        notes: [
+          Diagnostic.Note(
+            message: "first defined here",
+            location: location(source, Int(firstNode.start), Int(firstNode.end)))
+        ]))
   }
 }
 
@@ -768,7 +789,7 @@ extension TreeBuilder {
 
 extension TreeBuilder {
   /// Whether the key/value slots `pending[start...]` of a finished mapping stay as they are: no
-  /// merge key and no repeated key, the case where ``finishMapping(_:)`` returns them unchanged.
+  /// merge key and no repeated key, the case where ``finishMapping(from:)`` leaves them unchanged.
   /// Uses the same tests (`isMergeKey`, `sameKey`) without allocating per mapping: each key is
   /// hashed once, and only keys with equal hashes are compared.
   mutating func mappingKeepsItsSlots(from start: Int) -> Bool {
@@ -824,7 +845,7 @@ extension TreeBuilder {
     // mappings and only their type in small ones; collections their index): only keys with equal
     // hashes are compared.
     if !exact {
-      // Small mappings: every pair of hashes, as `duplicates` compares every pair of keys.
+      // Small mappings: every pair of hashes.
       for j in 1..<pairs {
         let hash = hashes[j]
         for i in 0..<j where hashes[i] == hash && sameKey(pending[start + 2 * i], pending[start + 2 * j]) {
