@@ -50,6 +50,13 @@ struct MarkConverter {
     // Local copies keep the cursor in registers; runs of ASCII are skipped up to 8 bytes at a time.
     var char = charIndex
     var byte = byteOffset
+    if index > char && byte >= asciiStart && asciiEnd - byte > 1 {
+      // Over the known ASCII run at once, up to its last byte (which the walk below steps, with
+      // any continuation bytes after it): each byte there is one character.
+      let skip = min(index - char, asciiEnd - byte - 1)
+      byte += skip
+      char += skip
+    }
     while char < index && byte < count {
       if count - byte >= 8 {
         // The next `step` bytes all ASCII: they are `step` one-byte characters (then any stray

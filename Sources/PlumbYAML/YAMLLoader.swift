@@ -77,6 +77,9 @@ func location(_ source: SourceFile, _ start: Int, _ end: Int) -> SourceLocation 
 private struct Frame {
   var nodeIndex: UInt32
   var pendingStart: Int
+  /// Nodes below this collection, counted with repetition through aliases. For the innermost
+  /// open collection the running count is `TreeBuilder.openExpanded` (saved here when a
+  /// collection opens inside it).
   var expanded: Int
   var isMapping: Bool
   var isBlock: Bool
@@ -117,6 +120,9 @@ private struct TreeBuilder {
   var anchorNames: [UInt32: String] = [:]
   var pending: [UInt32] = []
   var frames: [Frame] = []
+  /// The innermost open collection's `expanded` count, kept out of `frames` so that completing a
+  /// node does not write into the array.
+  var openExpanded = 0
   var anchors: [String: AnchorInfo] = [:]
   var aliasBudgetUsed = 0
   var diagnostics: [Diagnostic] = []
@@ -408,15 +414,19 @@ private struct TreeBuilder {
       anchorNames[index] = name
       anchors[name] = AnchorInfo(index: index, expanded: 0, complete: false)
     }
+    if !frames.isEmpty { frames[frames.count - 1].expanded = openExpanded }
     frames.append(
       Frame(
         nodeIndex: index, pendingStart: pending.count, expanded: 1, isMapping: isMapping, isBlock: isBlock,
         hasAnchor: anchor != nil))
+    openExpanded = 1
     return true
   }
 
   mutating func close(_ eventEnd: Int) {
-    guard let frame = frames.popLast() else { return }
+    guard var frame = frames.popLast() else { return }
+    frame.expanded = openExpanded
+    if let parent = frames.last { openExpanded = parent.expanded }
     let index = Int(frame.nodeIndex)
     var items = pending[frame.pendingStart...]
     var end = eventEnd
@@ -457,8 +467,8 @@ private struct TreeBuilder {
       documentRoot = index
     } else {
       pending.append(index)
-      let (sum, overflow) = frames[frames.count - 1].expanded.addingReportingOverflow(expanded)
-      frames[frames.count - 1].expanded = overflow ? Int.max : sum
+      let (sum, overflow) = openExpanded.addingReportingOverflow(expanded)
+      openExpanded = overflow ? Int.max : sum
     }
   }
 
