@@ -49,7 +49,7 @@ struct Options {
       switch args[i] {
       case "--mode": mode = try value()
       case "--data-dir": dataDir = try value()
-      case "--runs": runs = max(1, Int(try value()) ?? 7)
+      case "--runs": runs = Int(try value()) ?? 7
       case "--json-mb": jsonMB = max(1, Int(try value()) ?? 40)
       case "--yaml-mb": yamlMB = max(1, Int(try value()) ?? 10)
       case "--only": only = try value().split(separator: ",").map(String.init)
@@ -63,6 +63,7 @@ struct Options {
                  plumb-bench --mode generate [--data-dir DIR] [--json-mb N] [--yaml-mb N]
                  plumb-bench --mode memory --engine loader|raw --input PATH
                  plumb-bench --mode profile --engine loader|raw --input PATH [--runs N]
+                 plumb-bench --mode dump --input PATH|@LIST [--runs 0 (hashes only)]
           inputs: \(Input.all(jsonMB: 40, yamlMB: 10).map(\.name).joined(separator: ", "))
           """)
         exit(0)
@@ -70,6 +71,8 @@ struct Options {
       }
       i += 1
     }
+    // `--mode dump --runs 0` prints hashes; everything else runs at least once.
+    runs = max(mode == "dump" ? 0 : 1, runs)
   }
 }
 
@@ -211,13 +214,14 @@ func profileMode(_ options: Options) throws {
   let bytes = try readWholeFile(options.input)
   for _ in 0..<options.runs {
     let t0 = now()
+    let c0 = cpuNow()
     if options.engine == "raw" {
       blackHole(try rawLibyamlEvents(bytes))
     } else {
       let run = runLoader(path: options.input, bytes: bytes)
       blackHole(run.summary.nodes)
     }
-    log("\(options.engine): \(fmt((now() - t0) * 1000, 1)) ms")
+    log("\(options.engine): \(fmt((now() - t0) * 1000, 1)) ms, cpu \(fmt((cpuNow() - c0) * 1000, 1)) ms")
   }
 }
 
@@ -350,6 +354,8 @@ do {
     try profileMode(options)
   case "census":
     try censusMode(options)
+  case "dump":
+    try dumpMode(options)
   case "generate":
     try ensureData(options, selectedInputs(options))
   case "run":

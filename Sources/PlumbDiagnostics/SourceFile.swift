@@ -20,10 +20,12 @@ public final class SourceFile: Sendable {
   public let hasByteOrderMark: Bool
   /// For non-ASCII files: the column at every `checkpointStride`-th byte offset, so that a
   /// position on a very long line (Terraform writes a plan on one line) costs O(stride), not
-  /// O(line length). Built on first use (only diagnostics and findings need columns), so loading
-  /// does not pay for it.
+  /// O(line length). Built on first use, by a position more than `checkpointDistance` bytes into
+  /// its line (files of short lines never build it).
   private let checkpoints = Mutex<[Int]?>(nil)
   private static let checkpointStride = 512
+  /// Positions at most this far from their line's start are counted directly.
+  private static let checkpointDistance = 4096
 
   /// Creates a source file from its bytes, computing the line table in one pass.
   public init(path: String, bytes: [UInt8]) {
@@ -39,19 +41,28 @@ public final class SourceFile: Sendable {
       var index = bom ? 3 : 0
       var high: UInt8 = 0
       var highWords: UInt64 = 0
-      // Eight bytes at a time while they hold no line break (a plan is one long line); a word
-      // with a break goes through the byte loop below.
+      // Eight bytes at a time: a word without a line break is skipped, and the LFs of a word
+      // without a CR are found from its mask of LF bytes. A word with a CR (a CRLF may straddle
+      // two words) goes through the byte loop below.
       let ones: UInt64 = 0x0101_0101_0101_0101
       let highBits: UInt64 = 0x8080_8080_8080_8080
+      let lowBits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
       while index < count {
         if index + 8 <= count {
-          let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+          let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
           let lf = word ^ (ones &* 0x0A)
           let cr = word ^ (ones &* 0x0D)
-          // A zero byte in `lf` or `cr` is a line break (the usual "has a zero byte" test: exact
-          // for whether there is one).
-          if ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & highBits == 0 {
+          // The top bit of each byte of `lf` (`cr`) that is zero: of each LF (CR) byte, exactly (no
+          // borrow between bytes, unlike the quicker "has a zero byte" test).
+          let lfMask = ~(((lf & lowBits) &+ lowBits) | lf | lowBits)
+          let crMask = ~(((cr & lowBits) &+ lowBits) | cr | lowBits)
+          if crMask == 0 {
             highWords |= word
+            var mask = lfMask
+            while mask != 0 {
+              starts.append(index + mask.trailingZeroBitCount / 8 + 1)
+              mask &= mask &- 1
+            }
             index += 8
             continue
           }
@@ -87,26 +98,59 @@ public final class SourceFile: Sendable {
     }
   }
 
-  /// One pass: the column (1 + Unicode scalars since the line's start) at offsets 0, stride, 2·stride, …
+  /// The column (1 + Unicode scalars since the line's start) at offsets 0, stride, 2·stride, …
+  ///
+  /// Between two checkpoints of the same line the count continues, so the bytes are counted once,
+  /// eight at a time (`scalarCount`).
   private static func columnCheckpoints(_ bytes: [UInt8], lineStarts: [Int], bom: Bool) -> [Int] {
     var result: [Int] = []
     result.reserveCapacity(bytes.count / checkpointStride + 2)
-    var line = 0
-    var scalars = 0
-    var nextLineStart = lineStarts.count > 1 ? lineStarts[1] : Int.max
     let contentStart = bom ? 3 : 0
     bytes.withUnsafeBufferPointer { buffer in
-      for index in 0...buffer.count {
-        while index >= nextLineStart {
+      var line = 0
+      var previous = -1  // the previous checkpoint's offset, if on the current line
+      var scalars = 0
+      var offset = 0
+      while offset <= buffer.count {
+        var moved = false
+        while line + 1 < lineStarts.count && lineStarts[line + 1] <= offset {
           line += 1
-          scalars = 0
-          nextLineStart = line + 1 < lineStarts.count ? lineStarts[line + 1] : Int.max
+          moved = true
         }
-        if index % checkpointStride == 0 { result.append(1 + scalars) }
-        if index < buffer.count && index >= contentStart && buffer[index] & 0xC0 != 0x80 { scalars += 1 }
+        if moved || previous < 0 {
+          let from = max(lineStarts[line], contentStart)
+          scalars = from < offset ? scalarCount(buffer, from, offset) : 0
+        } else {
+          scalars += scalarCount(buffer, max(previous, contentStart), offset)
+        }
+        result.append(1 + scalars)
+        previous = offset
+        offset += checkpointStride
       }
     }
     return result
+  }
+
+  /// The number of Unicode scalars (bytes that are not UTF-8 continuation bytes) in
+  /// `buffer[from..<to]`, eight bytes at a time.
+  @inline(__always)
+  static func scalarCount(_ buffer: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+    var index = from
+    var continuations = 0
+    if let base = buffer.baseAddress {
+      let highBits: UInt64 = 0x8080_8080_8080_8080
+      while index + 8 <= to {
+        let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+        // A continuation byte is 10xxxxxx: its top bit set and the next bit (shifted up) clear.
+        continuations &+= (word & ~(word << 1) & highBits).nonzeroBitCount
+        index += 8
+      }
+    }
+    while index < to {
+      if buffer[index] & 0xC0 == 0x80 { continuations += 1 }
+      index += 1
+    }
+    return to - from - continuations
   }
 
   /// Creates a source file from text (tests and in-memory inputs).
@@ -146,24 +190,22 @@ public final class SourceFile: Sendable {
     if isASCII {
       return SourcePosition(line: line + 1, column: 1 + offset - start, offset: offset)
     }
-    // Scan from the nearest checkpoint on the same line (or from the line's start).
-    let block = offset / Self.checkpointStride
-    let checkpoint = block * Self.checkpointStride
-    var column: Int
-    var index: Int
-    let checkpoints = columnCheckpoints()
-    if checkpoint >= start && checkpoint >= (hasByteOrderMark ? 3 : 0) && block < checkpoints.count {
-      column = checkpoints[block]
-      index = checkpoint
-    } else {
-      column = 1
-      index = start
+    // Count from the line's start, or, far into a long line (Terraform writes a plan on one line),
+    // from the nearest checkpoint (the table is built on first use: files of short lines never
+    // need it).
+    var column = 1
+    var index = start
+    if offset - start > Self.checkpointDistance {
+      let block = offset / Self.checkpointStride
+      let checkpoint = block * Self.checkpointStride
+      let checkpoints = columnCheckpoints()
+      if checkpoint >= start && checkpoint >= (hasByteOrderMark ? 3 : 0) && block < checkpoints.count {
+        column = checkpoints[block]
+        index = checkpoint
+      }
     }
     bytes.withUnsafeBufferPointer { buffer in
-      while index < offset {
-        if buffer[index] & 0xC0 != 0x80 { column += 1 }
-        index += 1
-      }
+      column += Self.scalarCount(buffer, index, offset)
     }
     return SourcePosition(line: line + 1, column: column, offset: offset)
   }

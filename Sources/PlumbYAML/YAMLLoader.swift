@@ -77,6 +77,9 @@ func location(_ source: SourceFile, _ start: Int, _ end: Int) -> SourceLocation 
 private struct Frame {
   var nodeIndex: UInt32
   var pendingStart: Int
+  /// Nodes below this collection, counted with repetition through aliases. For the innermost
+  /// open collection the running count is `TreeBuilder.openExpanded` (saved here when a
+  /// collection opens inside it).
   var expanded: Int
   var isMapping: Bool
   var isBlock: Bool
@@ -100,6 +103,13 @@ private struct DocumentRecord {
 
 private let nullScalarRoot = UInt32.max
 
+/// One key of a mapping being finished (``TreeBuilder/finishMapping(from:)``).
+private struct KeyEntry {
+  var hash: Int
+  var isMerge: Bool
+  var dropped: Bool
+}
+
 private struct TreeBuilder {
   let source: SourceFile
   let limits: YAMLLimits
@@ -110,6 +120,9 @@ private struct TreeBuilder {
   var anchorNames: [UInt32: String] = [:]
   var pending: [UInt32] = []
   var frames: [Frame] = []
+  /// The innermost open collection's `expanded` count, kept out of `frames` so that completing a
+  /// node does not write into the array.
+  var openExpanded = 0
   var anchors: [String: AnchorInfo] = [:]
   var aliasBudgetUsed = 0
   var diagnostics: [Diagnostic] = []
@@ -121,6 +134,9 @@ private struct TreeBuilder {
   /// Scratch space for the duplicate-key check of large mappings, reused across mappings.
   var keySlots: [Int32] = []
   var keyHashes: [Int] = []
+  /// Scratch space for mappings with merge or repeated keys, reused across mappings.
+  var mappingEntries: [KeyEntry] = []
+  var mergedKeys: [(slot: UInt32, hash: Int)] = []
 
   init(source: SourceFile, limits: YAMLLimits) {
     self.source = source
@@ -398,15 +414,19 @@ private struct TreeBuilder {
       anchorNames[index] = name
       anchors[name] = AnchorInfo(index: index, expanded: 0, complete: false)
     }
+    if !frames.isEmpty { frames[frames.count - 1].expanded = openExpanded }
     frames.append(
       Frame(
         nodeIndex: index, pendingStart: pending.count, expanded: 1, isMapping: isMapping, isBlock: isBlock,
         hasAnchor: anchor != nil))
+    openExpanded = 1
     return true
   }
 
   mutating func close(_ eventEnd: Int) {
-    guard let frame = frames.popLast() else { return }
+    guard var frame = frames.popLast() else { return }
+    frame.expanded = openExpanded
+    if let parent = frames.last { openExpanded = parent.expanded }
     let index = Int(frame.nodeIndex)
     var items = pending[frame.pendingStart...]
     var end = eventEnd
@@ -428,9 +448,7 @@ private struct TreeBuilder {
       children.append(contentsOf: items.prefix(2 * pairs))
       nodes[index].payloadCount = UInt32(pairs)
     } else if frame.isMapping {
-      let slots = finishMapping(Array(items))
-      children.append(contentsOf: slots)
-      nodes[index].payloadCount = UInt32(slots.count / 2)
+      nodes[index].payloadCount = UInt32(finishMapping(from: frame.pendingStart))
     } else {
       children.append(contentsOf: items)
       nodes[index].payloadCount = UInt32(items.count)
@@ -449,8 +467,8 @@ private struct TreeBuilder {
       documentRoot = index
     } else {
       pending.append(index)
-      let (sum, overflow) = frames[frames.count - 1].expanded.addingReportingOverflow(expanded)
-      frames[frames.count - 1].expanded = overflow ? Int.max : sum
+      let (sum, overflow) = openExpanded.addingReportingOverflow(expanded)
+      openExpanded = overflow ? Int.max : sum
     }
   }
 
@@ -596,27 +614,15 @@ extension TreeBuilder {
     return hasher.finalize()
   }
 
-  /// Indexes of earlier pairs whose key repeats later, each with the pair that repeats it.
-  func duplicates(_ keys: [UInt32]) -> [(first: Int, later: Int)] {
-    var found: [(Int, Int)] = []
-    if keys.count <= 12 {
-      for j in keys.indices {
-        for i in 0..<j where sameKey(keys[i], keys[j]) {
-          found.append((i, j))
-          break
-        }
-      }
-      return found
-    }
-    var seen: [Int: [Int]] = [:]
-    for j in keys.indices {
-      let hash = keyHash(keys[j])
-      if let earlier = seen[hash], let i = earlier.first(where: { sameKey(keys[$0], keys[j]) }) {
-        found.append((i, j))
-      }
-      seen[hash, default: []].append(j)
-    }
-    return found
+  /// A hash of key slot `slot`, equal for keys `sameKey` calls equal: a string key's bytes (eight
+  /// at a time), a null, bool, int or float key's value (`keyHash`: `16` and `0x10` are equal), a
+  /// collection's index.
+  func exactKeyHash(_ slot: UInt32) -> Int {
+    let index = resolved(slot)
+    let record = nodes[index]
+    guard record.kind == YAMLNodeKind.scalar.rawValue else { return index &* 0x9E37_79B9 }
+    guard record.scalarType == YAMLScalarType.string.rawValue else { return keyHash(slot) }
+    return valueBytes(index) { $0.count == 0 ? 0 : Int(truncatingIfNeeded: hashBytes($0.baseAddress!, $0.count)) }
   }
 
   /// A new alias record for `slot` copied by a merge key, spanning the merge's alias `alias`.
@@ -629,84 +635,98 @@ extension TreeBuilder {
     return index
   }
 
-  func mappingPairs(_ index: Int) -> [(UInt32, UInt32)] {
-    let record = nodes[index]
-    let start = Int(record.payloadStart)
-    return (0..<Int(record.payloadCount)).map {
-      (children[start + 2 * $0], children[start + 2 * $0 + 1])
+  /// Writes the final pairs of the mapping whose key/value slots are `pending[start...]` to
+  /// `children` and returns how many pairs it wrote. Duplicate explicit keys are reported (the
+  /// later one kept); merge keys (`<<`) copy in the pairs of the mappings they name, explicit keys
+  /// winning and, among merged mappings, the first.
+  ///
+  /// Keys are compared (`sameKey`) only when their hashes (`exactKeyHash`) are equal; the scratch
+  /// arrays are kept across mappings (every job of a GitLab file merges a template).
+  mutating func finishMapping(from start: Int) -> Int {
+    let pairs = (pending.count - start) / 2
+    var entries = mappingEntries
+    var merged = mergedKeys
+    mappingEntries = []
+    mergedKeys = []
+    defer {
+      entries.removeAll(keepingCapacity: true)
+      merged.removeAll(keepingCapacity: true)
+      mappingEntries = entries
+      mergedKeys = merged
     }
-  }
-
-  mutating func finishMapping(_ items: [UInt32]) -> [UInt32] {
-    var keys: [UInt32] = []
-    var values: [UInt32] = []
-    keys.reserveCapacity(items.count / 2)
-    values.reserveCapacity(items.count / 2)
-    var i = 0
-    while i + 1 < items.count {
-      keys.append(items[i])
-      values.append(items[i + 1])
-      i += 2
+    var anyMerge = false
+    var explicitCount = 0
+    for k in 0..<pairs {
+      let key = pending[start + 2 * k]
+      let isMerge = isMergeKey(key)
+      anyMerge = anyMerge || isMerge
+      if !isMerge { explicitCount += 1 }
+      entries.append(KeyEntry(hash: isMerge ? 0 : exactKeyHash(key), isMerge: isMerge, dropped: false))
     }
-    let mergeFlags = keys.map(isMergeKey)
-    // Duplicates among explicit keys: report, keep the later one.
-    var dropped = Set<Int>()
-    var explicit: [Int] = []
-    explicit.reserveCapacity(keys.count)
-    for k in keys.indices where !mergeFlags[k] { explicit.append(k) }
-    for (first, later) in duplicates(explicit.map { keys[$0] }) {
-      let firstIndex = explicit[first]
-      let laterIndex = explicit[later]
-      dropped.insert(firstIndex)
-      let firstNode = nodes[Int(keys[firstIndex])]
-      let laterNode = nodes[Int(keys[laterIndex])]
-      diagnostics.append(
-        Diagnostic(
-          code: YAMLDiagnostics.duplicateKey(keyText(keys[laterIndex])).0,
-          message: YAMLDiagnostics.duplicateKey(keyText(keys[laterIndex])).1,
-          location: location(source, Int(laterNode.start), Int(laterNode.end)),
-          notes: [
-            Diagnostic.Note(
-              message: "first defined here",
-              location: location(source, Int(firstNode.start), Int(firstNode.end)))
-          ]))
-    }
-    var slots: [UInt32] = []
-    slots.reserveCapacity(items.count)
-    guard mergeFlags.contains(true) else {
-      for k in keys.indices where !dropped.contains(k) {
-        slots.append(keys[k])
-        slots.append(values[k])
-      }
-      return slots
-    }
-    // Merge keys: explicit keys win; among merged mappings, the first wins.
-    var present: [UInt32] = []
-    present.reserveCapacity(2 * keys.count + 8)
-    for k in explicit { present.append(keys[k]) }
-    for k in keys.indices where !dropped.contains(k) {
-      guard mergeFlags[k] else {
-        slots.append(keys[k])
-        slots.append(values[k])
-        continue
-      }
-      let value = resolved(values[k])
-      let record = nodes[value]
-      // Each merged mapping, with the alias that names it (`<<: *name`, `<<: [*a, *b]`), if any.
-      var sources: [(index: Int, alias: Int?)] = []
-      func aliasOf(_ slot: UInt32) -> Int? { nodes[Int(slot)].kind == NodeRecord.aliasKind ? Int(slot) : nil }
-      if record.kind == YAMLNodeKind.mapping.rawValue {
-        sources = [(value, aliasOf(values[k]))]
-      } else if record.kind == YAMLNodeKind.sequence.rawValue {
-        let start = Int(record.payloadStart)
-        sources = (0..<Int(record.payloadCount)).map {
-          (resolved(children[start + $0]), aliasOf(children[start + $0]) ?? aliasOf(values[k]))
+    // Duplicates among explicit keys: each later key with the first earlier key equal to it is
+    // reported, and the earlier one dropped.
+    if explicitCount <= 12 {
+      for j in 0..<pairs where !entries[j].isMerge {
+        let hash = entries[j].hash
+        for i in 0..<j
+        where !entries[i].isMerge && entries[i].hash == hash && sameKey(pending[start + 2 * i], pending[start + 2 * j]) {
+          entries[i].dropped = true
+          reportDuplicate(first: pending[start + 2 * i], later: pending[start + 2 * j])
+          break
         }
       }
-      if sources.isEmpty && record.kind != YAMLNodeKind.sequence.rawValue
-        || sources.contains(where: { nodes[$0.index].kind != YAMLNodeKind.mapping.rawValue })
-      {
-        let node = nodes[Int(values[k])]
+    } else {
+      var seen: [Int: [Int]] = [:]
+      for j in 0..<pairs where !entries[j].isMerge {
+        let hash = entries[j].hash
+        if let earlier = seen[hash] {
+          for i in earlier where sameKey(pending[start + 2 * i], pending[start + 2 * j]) {
+            entries[i].dropped = true
+            reportDuplicate(first: pending[start + 2 * i], later: pending[start + 2 * j])
+            break
+          }
+        }
+        seen[hash, default: []].append(j)
+      }
+    }
+    var written = 0
+    guard anyMerge else {
+      for k in 0..<pairs where !entries[k].dropped {
+        children.append(pending[start + 2 * k])
+        children.append(pending[start + 2 * k + 1])
+        written += 1
+      }
+      return written
+    }
+    // Merge keys. The keys present are the explicit ones (dropped or not) and those merged so far.
+    for k in 0..<pairs where !entries[k].dropped {
+      let keySlot = pending[start + 2 * k]
+      let valueSlot = pending[start + 2 * k + 1]
+      guard entries[k].isMerge else {
+        children.append(keySlot)
+        children.append(valueSlot)
+        written += 1
+        continue
+      }
+      let value = resolved(valueSlot)
+      let record = nodes[value]
+      // The merged mappings: the value itself, or each element of a sequence, each with the alias
+      // that names it (`<<: *name`, `<<: [*a, *b]`), if any.
+      let valueAlias = nodes[Int(valueSlot)].kind == NodeRecord.aliasKind ? Int(valueSlot) : -1
+      var valid = record.kind == YAMLNodeKind.mapping.rawValue
+      let sourceCount: Int
+      if record.kind == YAMLNodeKind.sequence.rawValue {
+        sourceCount = Int(record.payloadCount)
+        valid = true
+        for position in 0..<sourceCount
+        where nodes[resolved(children[Int(record.payloadStart) + position])].kind != YAMLNodeKind.mapping.rawValue {
+          valid = false
+        }
+      } else {
+        sourceCount = 1
+      }
+      if !valid {
+        let node = nodes[Int(valueSlot)]
         let pair = YAMLDiagnostics.badMergeValue()
         diagnostics.append(
           Diagnostic(
@@ -714,22 +734,64 @@ extension TreeBuilder {
             location: location(source, Int(node.start), Int(node.end))))
         continue
       }
-      for source in sources {
-        for (mergedKey, mergedValue) in mappingPairs(source.index)
-        where !present.contains(where: { sameKey($0, mergedKey) }) {
-          present.append(mergedKey)
-          if let alias = source.alias {
-            // Copied through an alias: keep where it is used (the `*name` of the merge).
-            slots.append(mergeUse(of: mergedKey, at: alias))
-            slots.append(mergeUse(of: mergedValue, at: alias))
-          } else {
-            slots.append(mergedKey)
-            slots.append(mergedValue)
+      for position in 0..<sourceCount {
+        var sourceIndex = value
+        var alias = valueAlias
+        if record.kind == YAMLNodeKind.sequence.rawValue {
+          let element = children[Int(record.payloadStart) + position]
+          sourceIndex = resolved(element)
+          if nodes[Int(element)].kind == NodeRecord.aliasKind { alias = Int(element) }
+        }
+        let mapping = nodes[sourceIndex]
+        for pair in 0..<Int(mapping.payloadCount) {
+          let mergedKey = children[Int(mapping.payloadStart) + 2 * pair]
+          let mergedValue = children[Int(mapping.payloadStart) + 2 * pair + 1]
+          let hash = exactKeyHash(mergedKey)
+          var isPresent = false
+          for i in 0..<pairs
+          where !entries[i].isMerge && entries[i].hash == hash && sameKey(pending[start + 2 * i], mergedKey) {
+            isPresent = true
+            break
           }
+          if !isPresent {
+            for m in merged where m.hash == hash && sameKey(m.slot, mergedKey) {
+              isPresent = true
+              break
+            }
+          }
+          if isPresent { continue }
+          merged.append((mergedKey, hash))
+          if alias >= 0 {
+            // Copied through an alias: keep where it is used (the `*name` of the merge).
+            let useKey = mergeUse(of: mergedKey, at: alias)
+            let useValue = mergeUse(of: mergedValue, at: alias)
+            children.append(useKey)
+            children.append(useValue)
+          } else {
+            children.append(mergedKey)
+            children.append(mergedValue)
+          }
+          written += 1
         }
       }
     }
-    return slots
+    return written
+  }
+
+  /// Reports a repeated mapping key at the later key, with a note at the first.
+  mutating func reportDuplicate(first: UInt32, later: UInt32) {
+    let firstNode = nodes[Int(first)]
+    let laterNode = nodes[Int(later)]
+    diagnostics.append(
+      Diagnostic(
+        code: YAMLDiagnostics.duplicateKey(keyText(later)).0,
+        message: YAMLDiagnostics.duplicateKey(keyText(later)).1,
+        location: location(source, Int(laterNode.start), Int(laterNode.end)),
+        notes: [
+          Diagnostic.Note(
+            message: "first defined here",
+            location: location(source, Int(firstNode.start), Int(firstNode.end)))
+        ]))
   }
 }
 
@@ -737,20 +799,72 @@ extension TreeBuilder {
 
 extension TreeBuilder {
   /// Whether the key/value slots `pending[start...]` of a finished mapping stay as they are: no
-  /// merge key and no repeated key, the case where ``finishMapping(_:)`` returns them unchanged.
-  /// Uses the same tests (`isMergeKey`, `sameKey`, `keyHash`) without allocating per mapping.
+  /// merge key and no repeated key, the case where ``finishMapping(from:)`` leaves them unchanged.
+  /// Uses the same tests (`isMergeKey`, `sameKey`) without allocating per mapping: each key is
+  /// hashed once, and only keys with equal hashes are compared.
   mutating func mappingKeepsItsSlots(from start: Int) -> Bool {
     let pairs = (pending.count - start) / 2
-    for p in 0..<pairs where isMergeKey(pending[start + 2 * p]) { return false }
-    if pairs <= 12 {
-      // Same pairwise comparison as `duplicates` for small mappings.
-      for j in 0..<pairs {
-        let key = pending[start + 2 * j]
-        for i in 0..<j where sameKey(pending[start + 2 * i], key) { return false }
+    if pairs < 2 {
+      return pairs == 0 || !isMergeKey(pending[start])
+    }
+    // The hashes are taken out of `self` while they are written (and put back after).
+    var hashes = keyHashes
+    keyHashes = []
+    defer { keyHashes = hashes }
+    if hashes.count < pairs { hashes = [Int](repeating: 0, count: max(pairs, 64)) }
+    let exact = pairs > 12
+    let hashed = hashes.withUnsafeMutableBufferPointer { hashes in
+      pending.withUnsafeBufferPointer { pending in
+        nodes.withUnsafeBufferPointer { nodes in
+          source.bytes.withUnsafeBufferPointer { bytes in
+            arena.withUnsafeBufferPointer { arena in
+              for p in 0..<pairs {
+                let slot = pending[start + 2 * p]
+                var index = Int(slot)
+                var record = nodes[index]
+                if record.kind == NodeRecord.aliasKind {
+                  index = Int(record.payloadStart)
+                  record = nodes[index]
+                }
+                if record.kind != YAMLNodeKind.scalar.rawValue {
+                  hashes[p] = index &* 0x9E37_79B9
+                  continue
+                }
+                if record.flags & NodeRecord.hasTag != 0
+                  || (record.style == YAMLStyle.plain.rawValue && record.payloadCount == 2)
+                {
+                  if isMergeKey(slot) { return false }
+                }
+                guard record.scalarType == YAMLScalarType.string.rawValue else {
+                  hashes[p] = exact ? keyHash(slot) : Int(record.scalarType) &* 0x2545_F491
+                  continue
+                }
+                let base = record.flags & NodeRecord.valueInArena != 0 ? arena.baseAddress : bytes.baseAddress
+                let count = Int(record.payloadCount)
+                hashes[p] = count == 0 ? 0 : Int(truncatingIfNeeded: hashBytes(base! + Int(record.payloadStart), count))
+              }
+              return true
+            }
+          }
+        }
+      }
+    }
+    if !hashed { return false }  // a merge key
+    // Equal keys have equal hashes (strings hash their bytes, eight at a time; null, bool, int and
+    // float keys, equal by value as in `16` and `0x10`, their value with `keyHash` in large
+    // mappings and only their type in small ones; collections their index): only keys with equal
+    // hashes are compared.
+    if !exact {
+      // Small mappings: every pair of hashes.
+      for j in 1..<pairs {
+        let hash = hashes[j]
+        for i in 0..<j where hashes[i] == hash && sameKey(pending[start + 2 * i], pending[start + 2 * j]) {
+          return false
+        }
       }
       return true
     }
-    // Same grouping by `keyHash` as `duplicates`, in an open-addressing table reused across calls.
+    // Large mappings: an open-addressing table of the hashes, reused across calls.
     var size = 16
     while size < 2 * pairs { size <<= 1 }
     if keySlots.count < size {
@@ -758,20 +872,45 @@ extension TreeBuilder {
     } else {
       for s in 0..<size { keySlots[s] = -1 }
     }
-    keyHashes.removeAll(keepingCapacity: true)
     let mask = size - 1
     for j in 0..<pairs {
-      let key = pending[start + 2 * j]
-      let hash = keyHash(key)
-      keyHashes.append(hash)
+      let hash = hashes[j]
       var slot = hash & mask
       while keySlots[slot] >= 0 {
         let i = Int(keySlots[slot])
-        if keyHashes[i] == hash && sameKey(pending[start + 2 * i], key) { return false }
+        if hashes[i] == hash && sameKey(pending[start + 2 * i], pending[start + 2 * j]) { return false }
         slot = (slot + 1) & mask
       }
       keySlots[slot] = Int32(j)
     }
     return true
   }
+}
+
+/// A fast hash of `count` bytes at `bytes`, eight bytes at a time (not for untrusted-key tables
+/// that need flooding resistance: a collision only costs a byte comparison here).
+@inline(__always)
+private func hashBytes(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+  let k: UInt64 = 0x9E37_79B9_7F4A_7C15
+  var h = UInt64(truncatingIfNeeded: count) &* k
+  let raw = UnsafeRawPointer(bytes)
+  if count >= 8 {
+    // Whole words, then the last eight bytes (overlapping the previous word when the length is
+    // not a multiple of eight).
+    var i = 0
+    while i + 8 < count {
+      h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
+      h ^= h >> 32
+      i += 8
+    }
+    h = (h ^ raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* k
+  } else if count >= 4 {
+    let low = UInt64(raw.loadUnaligned(as: UInt32.self))
+    let high = UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+    h = (h ^ (low | high << 32)) &* k
+  } else if count > 0 {
+    h = (h ^ (UInt64(bytes[0]) | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1]) << 16)) &* k
+  }
+  h ^= h >> 32
+  return h
 }

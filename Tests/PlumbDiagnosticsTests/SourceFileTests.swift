@@ -67,3 +67,33 @@ import TestSupport
     }
   }
 }
+
+/// Columns are counted eight bytes at a time, from the line's start or from a checkpoint: on
+/// random bytes (stray continuation bytes, a byte order mark, long and short lines) every offset
+/// must give the plain count.
+@Suite struct SourceFileColumnCountTests {
+  @Test func columnsMatchAPlainCountOnRandomBytes() {
+    var random = SplitMix64(state: 0xC01_0A45)
+    let alphabet: [UInt8] = [0x61, 0x61, 0x61, 0x20, 0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x98, 0x80, 0xFF, 0x0A, 0x0D]
+    for round in 0..<12 {
+      let length = [10, 600, 5000, 9000, 13000][round % 5]
+      var bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+      // Long lines: most line breaks dropped.
+      if round % 2 == 0 { bytes = bytes.map { $0 == 0x0A || $0 == 0x0D ? (random.next() % 200 == 0 ? $0 : 0x62) : $0 } }
+      if round % 3 == 0 { bytes = [0xEF, 0xBB, 0xBF] + bytes }
+      let source = SourceFile(path: "r", bytes: bytes)
+      for offset in stride(from: 0, through: bytes.count + 1, by: 1) {
+        let clamped = min(offset, bytes.count)
+        let line = source.lineIndex(ofOffset: clamped)
+        var start = source.lineStarts[line]
+        if line == 0 && source.hasByteOrderMark { start = min(3, clamped) }
+        let column = 1 + bytes[start..<clamped].filter { $0 & 0xC0 != 0x80 }.count
+        let position = source.position(ofOffset: offset)
+        if position != SourcePosition(line: line + 1, column: column, offset: clamped) {
+          Issue.record("round \(round), offset \(offset): \(position), column should be \(column)")
+          return
+        }
+      }
+    }
+  }
+}
