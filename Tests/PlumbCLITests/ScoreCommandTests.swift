@@ -405,6 +405,32 @@ import Testing
     #expect(html.stdout.contains("run #2 2026-02-05T09:00:00Z (bbbb): average"))
   }
 
+  /// Three CI jobs record at once into an empty database: they race to create the schema and to
+  /// record, and each gets its own id.
+  @Test func concurrentJobsRecordIntoOneDatabase() throws {
+    guard let server = PostgresTestServer.shared else { return }
+    let url = server.tcpURL(try server.createDatabase())
+    final class Results: @unchecked Sendable {
+      let lock = NSLock()
+      var items: [CommandResult?] = []
+    }
+    let results = Results()
+    DispatchQueue.concurrentPerform(iterations: 3) { job in
+      let result = try? runPlumb(
+        ["score", "--today", "2026-01-15", "--record", "--db", url, "--commit", "job\(job)", "--now",
+         "2026-01-0\(job + 1)T00:00:00Z", ScoreCommandTests.fixture])
+      results.lock.withLock { results.items.append(result) }
+    }
+    let ids = results.items.compactMap { result -> Int? in
+      guard let result, result.status == 0 else { return nil }
+      guard let range = result.stderr.range(of: "recorded run #") else { return nil }
+      return Int(result.stderr[range.upperBound...].prefix { $0.isNumber })
+    }
+    #expect(ids.sorted() == [1, 2, 3], "\(results.items.map { $0?.stderr ?? "(did not run)" })")
+    let diff = try runPlumb(["score", "--diff", "--db", url, "1", "3"])
+    #expect(diff.status == 0, "\(diff.stderr)")
+  }
+
   @Test func badURLsAndUnreachableServersAreClearErrors() throws {
     // A malformed URL is a usage error; the password is not repeated.
     let bad = try runPlumb(["score", "--db", "postgres://u:hunter2@h/x?sslmode=sometimes", ScoreCommandTests.fixture])

@@ -137,13 +137,13 @@ import Testing
     // Nothing listening.
     let closed = ListeningSocket(listen: false)
     let refused = failure("postgres://postgres:hunter2@127.0.0.1:\(closed.port)/\(name)")
-    #expect(refused.contains("cannot connect to 127.0.0.1:\(closed.port)"), "\(refused)")
+    #expect(refused == "cannot connect to 127.0.0.1:\(closed.port): Connection refused", "\(refused)")
     #expect(!refused.contains("hunter2"))
     // A peer that accepts and then says nothing: the connect timeout, not a hang.
     let silent = ListeningSocket(listen: true)
     let started = Date()
     let hung = failure("postgres://postgres:hunter2@127.0.0.1:\(silent.port)/\(name)?sslmode=disable&connect_timeout=1")
-    #expect(hung.contains("no answer from the server within 1 s"), "\(hung)")
+    #expect(hung.contains("no answer from 127.0.0.1:\(silent.port) within 1 s (connect_timeout)"), "\(hung)")
     #expect(Date().timeIntervalSince(started) < 10)
     // A database that does not exist.
     let missing = failure(server.tcpURL("no_such_database"))

@@ -407,14 +407,17 @@ public final class PostgresScoreHistoryStore: ScoreHistoryStore {
     // nothing must not hang the run either.
     let promise = eventLoop.makePromise(of: PostgresConnection.self)
     future.cascade(to: promise)
-    let seconds = url.connectTimeout
-    let timer = eventLoop.scheduleTask(in: timeout) {
-      promise.fail(ScoreHistoryError("no answer from the server within \(seconds) s (connect_timeout)"))
-    }
+    let timedOut = ScoreHistoryError(
+      "no answer from \(place(url)) within \(url.connectTimeout) s (connect_timeout)")
+    let deadline = NIODeadline.now() + timeout
+    let timer = eventLoop.scheduleTask(deadline: deadline) { promise.fail(timedOut) }
     defer { timer.cancel() }
     do {
       return try promise.futureResult.wait()
     } catch {
+      // The bootstrap's own timeout, or a peer that dropped the half-open connection at the
+      // deadline, surface as other errors: past the deadline, say what the user set.
+      if NIODeadline.now() >= deadline { throw timedOut }
       throw Self.describe(error, url: url)
     }
   }
@@ -439,7 +442,7 @@ public final class PostgresScoreHistoryStore: ScoreHistoryStore {
   static func describe(_ error: any Error, url: PostgresHistoryURL) -> ScoreHistoryError {
     if let error = error as? ScoreHistoryError { return error }
     guard let error = error as? PSQLError else { return ScoreHistoryError("\(error)") }
-    let place = url.isUnixSocket ? "socket \(url.socketPath ?? url.host)" : "\(url.host):\(url.port)"
+    let place = Self.place(url)
     switch error.code {
     case .server:
       let message = error.serverInfo?[.message] ?? "unknown error"
@@ -466,15 +469,21 @@ public final class PostgresScoreHistoryStore: ScoreHistoryStore {
     }
   }
 
+  /// The server as named in messages.
+  private static func place(_ url: PostgresHistoryURL) -> String {
+    url.isUnixSocket ? "socket \(url.socketPath ?? url.host)" : "\(url.host):\(url.port)"
+  }
+
   /// The useful part of a connection error.
   private static func underlying(_ error: (any Error)?) -> String {
     guard let error else { return "unknown error" }
     if let failure = error as? NIOConnectionError {
-      if let first = failure.connectionErrors.first { return "\(first.error)" }
+      if let first = failure.connectionErrors.first { return underlying(first.error) }
       if let dns = failure.dnsAError ?? failure.dnsAAAAError { return "cannot resolve host: \(dns)" }
       return "no address for the host"
     }
     if let error = error as? ChannelError, case .connectTimeout = error { return "connection timed out" }
+    if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
     return "\(error)"
   }
 
