@@ -14,6 +14,11 @@ import Testing
     #expect(full.user == "ci" && full.password == "s3cr@t" && full.host == "db.example.com" && full.port == 6543)
     #expect(full.database == "plumb" && full.sslMode == .require && full.connectTimeout == 10)
     #expect(full.redacted == "postgres://ci:***@db.example.com:6543/plumb?sslmode=require")
+    // However it is printed, never the password.
+    for printed in ["\(full)", String(reflecting: full), "\(ScoreHistoryLocation.postgres(full))",
+                    String(reflecting: ScoreHistoryLocation.postgres(full)), "\(Mirror(reflecting: full).children.map(\.value))"] {
+      #expect(!printed.contains("s3cr"), "\(printed)")
+    }
 
     let bare = try PostgresHistoryURL("postgresql://db/history", environment: [:])
     #expect(bare.user == "postgres" && bare.password == nil && bare.port == 5432 && bare.sslMode == .prefer)

@@ -35,7 +35,10 @@ public enum ScoreHistoryLocation: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A parsed PostgreSQL connection URL, in libpq's URI form with the parameters Plumb supports.
-public struct PostgresHistoryURL: Sendable, Hashable {
+/// Printed (`description`, `debugDescription`, a mirror) it is always ``redacted``.
+public struct PostgresHistoryURL: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+  CustomReflectable
+{
   /// How TLS is used, as libpq's `sslmode`.
   public enum SSLMode: String, Sendable, Hashable, CaseIterable {
     /// Plain TCP.
@@ -138,6 +141,10 @@ public struct PostgresHistoryURL: Sendable, Hashable {
   public var socketPath: String? {
     isUnixSocket ? (host.hasSuffix("/") ? host : host + "/") + ".s.PGSQL.\(port)" : nil
   }
+
+  public var description: String { redacted }
+  public var debugDescription: String { redacted }
+  public var customMirror: Mirror { Mirror(self, children: ["url": redacted]) }
 
   /// The URL as shown to people: never the password (`***` in its place when there is one).
   public var redacted: String {
