@@ -10,6 +10,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
   ],
   targets: [
     // libyaml, linked from the system (Debian: libyaml-dev).
@@ -31,10 +32,14 @@ let package = Package(
     .target(name: "PlumbPolicy", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // The report model every output format renders, and the reporters.
     .target(name: "PlumbReport", dependencies: ["PlumbPolicy", "PlumbGraph", "PlumbDiagnostics"]),
-    // Scorecards: levels, roll-ups, history (SQLite through GRDB), HTML dashboard.
+    // Scorecards: levels, roll-ups, history (SQLite through GRDB, or a shared PostgreSQL through
+    // PostgresNIO), HTML dashboard.
     .target(
       name: "PlumbScore",
-      dependencies: ["PlumbReport", "PlumbPolicy", "PlumbGraph", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        "PlumbReport", "PlumbPolicy", "PlumbGraph", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+      ]
     ),
     // Fixes: byte-span edits, YAML and HCL locators, verification, patch bundles.
     .target(name: "PlumbFix", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
@@ -73,7 +78,7 @@ let package = Package(
       path: "Benchmarks/fuzz-policy"),
 
     .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics", "TestSupport"]),
-    // Seeded generators and the fuzz mutator, shared by the test targets.
+    // Seeded generators, the fuzz mutator and a throwaway PostgreSQL server, shared by the test targets.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics", "TestSupport"]),
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML"]),
@@ -82,8 +87,8 @@ let package = Package(
     .testTarget(
       name: "PlumbReportTests", dependencies: ["PlumbReport", "PlumbPolicy", "PlumbGraph", "TestSupport"],
       exclude: ["Snapshots"]),
-    .testTarget(name: "PlumbScoreTests", dependencies: ["PlumbScore", "PlumbKit"]),
+    .testTarget(name: "PlumbScoreTests", dependencies: ["PlumbScore", "PlumbKit", "TestSupport"]),
     .testTarget(name: "PlumbFixTests", dependencies: ["PlumbFix", "PlumbKit"]),
-    .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb"]),
+    .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb", "TestSupport"]),
   ]
 )

@@ -70,9 +70,22 @@ public struct ScoreRun: Sendable {
     return formatter.string(from: Date())
   }
 
-  /// The history database path for `options` and `root`.
+  /// The history database for `options` and `root`: `--db` as given (a SQLite path or a
+  /// PostgreSQL URL), else `.plumb/history.sqlite` under the root.
   public static func databasePath(_ options: ScoreOptions, root: String) -> String {
     options.databasePath ?? SQLiteScoreHistoryStore.defaultPath(root: root)
+  }
+
+  /// Where history is for `options` and `root` (a malformed PostgreSQL URL throws).
+  public static func historyLocation(_ options: ScoreOptions, root: String) throws -> ScoreHistoryLocation {
+    try ScoreHistoryLocation(databasePath(options, root: root))
+  }
+
+  /// The history database as shown to people: the path, or the URL without its password.
+  public static func historyDescription(_ options: ScoreOptions, root: String) -> String {
+    let path = databasePath(options, root: root)
+    return (try? ScoreHistoryLocation(path).description)
+      ?? (PostgresHistoryURL.looksLikeURL(path) ? "(a malformed PostgreSQL URL)" : path)
   }
 
   /// Runs a score.
@@ -110,19 +123,22 @@ public struct ScoreRun: Sendable {
     var recorded: RunInfo?
     var trends = ScoreTrends()
     let path = databasePath(options, root: root)
-    if options.record || FileManager.default.fileExists(atPath: path) {
-      do {
-        let store = try SQLiteScoreHistoryStore(path: path)
+    do {
+      let location = try historyLocation(options, root: root)
+      // A SQLite file is read only when it exists; a PostgreSQL server is always asked.
+      let exists = if case .sqlite(let file) = location { FileManager.default.fileExists(atPath: file) } else { true }
+      if options.record || exists {
+        let store = try location.open()
         if options.record {
           recorded = try store.record(ScoreSnapshot(report: report, recordedAt: recordedAt ?? currentTime(), commit: commit))
         }
         trends = try ScoreTrends.load(from: store, for: report)
-      } catch {
-        problems.append("history database '\(path)': \(error)")
+      } else if options.databasePath != nil {
+        problems.append("no history database at '\(path)' (record one with --record)")
         status = ExitStatus.mostSevere(status, ExitStatus.inputErrors)
       }
-    } else if options.databasePath != nil {
-      problems.append("no history database at '\(path)' (record one with --record)")
+    } catch {
+      problems.append("history database '\(historyDescription(options, root: root))': \(error)")
       status = ExitStatus.mostSevere(status, ExitStatus.inputErrors)
     }
 
@@ -177,18 +193,26 @@ public struct ScoreRun: Sendable {
 
 /// `plumb score --diff`: compares two recorded runs.
 public enum ScoreHistoryDiff {
-  /// The diff of runs `a` and `b` (ids) in the database at `path`; without ids, the last two runs.
+  /// The diff of runs `a` and `b` (ids) in the history at `path` (a SQLite file or a PostgreSQL
+  /// URL); without ids, the last two runs.
   public static func diff(databasePath path: String, runs ids: [Int64]) -> Result<ScoreDiff, ScoreHistoryError> {
-    guard FileManager.default.fileExists(atPath: path) else {
+    let location: ScoreHistoryLocation
+    do {
+      location = try ScoreHistoryLocation(path)
+    } catch {
+      return .failure(ScoreHistoryError("history database: \(error)"))
+    }
+    let shown = location.description
+    if case .sqlite = location, !FileManager.default.fileExists(atPath: path) {
       return .failure(ScoreHistoryError("no history database at '\(path)' (record runs with `plumb score --record`)"))
     }
     do {
-      let store = try SQLiteScoreHistoryStore(path: path)
+      let store = try location.open()
       let chosen: [Int64]
       if ids.isEmpty {
         let runs = try store.runs()
         guard runs.count >= 2 else {
-          return .failure(ScoreHistoryError("'\(path)' holds \(runs.count) run(s); a diff needs two"))
+          return .failure(ScoreHistoryError("'\(shown)' holds \(runs.count) run(s); a diff needs two"))
         }
         chosen = runs.suffix(2).map(\.id)
       } else {
@@ -198,13 +222,13 @@ public enum ScoreHistoryDiff {
       var loaded: [RecordedRun] = []
       for id in chosen {
         guard let run = try store.run(id: id) else {
-          return .failure(ScoreHistoryError("no run #\(id) in '\(path)'"))
+          return .failure(ScoreHistoryError("no run #\(id) in '\(shown)'"))
         }
         loaded.append(run)
       }
       return .success(ScoreDiff(from: loaded[0], to: loaded[1]))
     } catch {
-      return .failure(ScoreHistoryError("history database '\(path)': \(error)"))
+      return .failure(ScoreHistoryError("history database '\(shown)': \(error)"))
     }
   }
 }

@@ -15,7 +15,8 @@ extension PlumbCommand {
         or a group's numbers.
 
         History: --record stores the run in SQLite (--db, default .plumb/history.sqlite under \
-        the root); the HTML dashboard then draws trends. --diff compares two recorded runs \
+        the root) or in a shared PostgreSQL database (--db postgres://user@host:port/database, \
+        the password in the URL or $PGPASSWORD); the HTML dashboard then draws trends. --diff compares two recorded runs \
         (the paths are then run ids; none: the last two).
 
         Formats: text, json, markdown, html (a single file with no network assets). \
@@ -55,7 +56,12 @@ extension PlumbCommand {
     @Flag(help: "Record this run in the history database.")
     var record = false
 
-    @Option(help: "The history database (default: .plumb/history.sqlite under the root).")
+    @Option(
+      help: """
+        The history database: a SQLite file (default: .plumb/history.sqlite under the root) or a PostgreSQL URL, \
+        postgres://user:password@host:port/database?sslmode=disable|prefer|require|verify-full (password also \
+        from $PGPASSWORD).
+        """)
     var db: String?
 
     @Flag(help: "Show what changed between two recorded runs (ids as arguments; default: the last two).")
@@ -95,6 +101,10 @@ extension PlumbCommand {
       } else if paths.isEmpty {
         throw ValidationError("give the files or directories to score")
       }
+      // A malformed PostgreSQL URL is a usage error (its message never repeats the password).
+      if let db, PostgresHistoryURL.looksLikeURL(db) {
+        do { _ = try PostgresHistoryURL(db) } catch { throw ValidationError("--db: \(error)") }
+      }
     }
 
     func run() throws {
@@ -131,7 +141,7 @@ extension PlumbCommand {
       }
       if let recorded = run.recorded {
         FileHandle.standardError.write(
-          Data("plumb: recorded run #\(recorded.id) at \(recorded.recordedAt) in \(ScoreRun.databasePath(options, root: run.check.ingest.root))\n".utf8))
+          Data("plumb: recorded run #\(recorded.id) at \(recorded.recordedAt) in \(ScoreRun.historyDescription(options, root: run.check.ingest.root))\n".utf8))
       }
       let text: String
       if let explain {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `plumb score` end to end, on the built binary (the numbers themselves are checked at library
@@ -349,5 +350,103 @@ import Testing
       let result = try runPlumb(arguments)
       #expect(result.status == 64, "\(arguments): \(result.stderr)")
     }
+  }
+}
+
+/// `plumb score --db postgres://…` end to end on the built binary, against the throwaway
+/// PostgreSQL server (skipped, loudly, where it cannot start): two CI-style runs record into one
+/// shared database, then the diff and the dashboard read it.
+@Suite struct ScorePostgresCommandTests {
+  @Test func recordTwiceThenDiffAndDashboardFromPostgres() throws {
+    guard let server = PostgresTestServer.shared else { return }
+    let name = try server.createDatabase()
+    let url = server.tcpURL(name)
+    let shown = "postgres://postgres:***@127.0.0.1:\(server.port)/\(name)?sslmode=disable"
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let repo = directory.appendingPathComponent("repo")
+    try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(ScoreCommandTests.fixture), to: repo)
+
+    let first = try runPlumb(
+      ["score", "--today", "2026-01-15", "--record", "--db", url, "--now", "2026-01-05T09:00:00Z", "--commit", "aaaa", repo.path])
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stderr.contains("plumb: recorded run #1 at 2026-01-05T09:00:00Z in \(shown)"), "\(first.stderr)")
+    #expect(!first.stderr.contains(PostgresTestServer.password))
+    // No SQLite file appears.
+    #expect(!FileManager.default.fileExists(atPath: repo.appendingPathComponent(".plumb").path))
+
+    let workflow = repo.appendingPathComponent("services/storefront/.github/workflows/ci.yml")
+    let text = try String(contentsOf: workflow, encoding: .utf8)
+    try text.replacingOccurrences(
+      of: "- uses: actions/checkout@v4\n",
+      with: "- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n        with:\n          persist-credentials: false\n"
+    ).write(to: workflow, atomically: true, encoding: .utf8)
+    // The second run over the Unix socket, the password from PGPASSWORD, as another CI job might.
+    let second = try runPlumb(
+      ["score", "--today", "2026-01-15", "--record", "--db", server.socketURL(name), "--now", "2026-02-05T09:00:00Z",
+       "--commit", "bbbb", repo.path],
+      environment: ["PGPASSWORD": PostgresTestServer.password])
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(second.stderr.contains("plumb: recorded run #2 at 2026-02-05T09:00:00Z in postgres://postgres:***@/\(name)?host="))
+
+    let diff = try runPlumb(["score", "--diff", "--db", url], in: repo)
+    #expect(diff.status == 0, "\(diff.stderr)")
+    #expect(diff.stdout.hasPrefix("from run #1 at 2026-01-05T09:00:00Z, commit aaaa\n  to run #2 at 2026-02-05T09:00:00Z, commit bbbb\n"))
+    #expect(diff.stdout.contains("[production_readiness] storefront (web): bronze → gold (up), score 60.0% → 100.0%"))
+    #expect(diff.stdout.contains("organisation Organisation: average 80.8% → 87.5%"))
+    let missing = try runPlumb(["score", "--diff", "--db", url, "1", "9"])
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("plumb: no run #9 in '\(shown)'"), "\(missing.stderr)")
+
+    // The dashboard, without recording, draws the trend from the shared database.
+    let html = try runPlumb(["score", "--today", "2026-01-15", "--db", url, "--format", "html", repo.path])
+    #expect(html.status == 0, "\(html.stderr)")
+    #expect(html.stdout.contains("<svg class=\"trend\""))
+    #expect(html.stdout.contains("run #2 2026-02-05T09:00:00Z (bbbb): average"))
+  }
+
+  /// Three CI jobs record at once into an empty database: they race to create the schema and to
+  /// record, and each gets its own id.
+  @Test func concurrentJobsRecordIntoOneDatabase() throws {
+    guard let server = PostgresTestServer.shared else { return }
+    let url = server.tcpURL(try server.createDatabase())
+    final class Results: @unchecked Sendable {
+      let lock = NSLock()
+      var items: [CommandResult?] = []
+    }
+    let results = Results()
+    DispatchQueue.concurrentPerform(iterations: 3) { job in
+      let result = try? runPlumb(
+        ["score", "--today", "2026-01-15", "--record", "--db", url, "--commit", "job\(job)", "--now",
+         "2026-01-0\(job + 1)T00:00:00Z", ScoreCommandTests.fixture])
+      results.lock.withLock { results.items.append(result) }
+    }
+    let ids = results.items.compactMap { result -> Int? in
+      guard let result, result.status == 0 else { return nil }
+      guard let range = result.stderr.range(of: "recorded run #") else { return nil }
+      return Int(result.stderr[range.upperBound...].prefix { $0.isNumber })
+    }
+    #expect(ids.sorted() == [1, 2, 3], "\(results.items.map { $0?.stderr ?? "(did not run)" })")
+    let diff = try runPlumb(["score", "--diff", "--db", url, "1", "3"])
+    #expect(diff.status == 0, "\(diff.stderr)")
+  }
+
+  @Test func badURLsAndUnreachableServersAreClearErrors() throws {
+    // A malformed URL is a usage error; the password is not repeated.
+    let bad = try runPlumb(["score", "--db", "postgres://u:hunter2@h/x?sslmode=sometimes", ScoreCommandTests.fixture])
+    #expect(bad.status == 64)
+    #expect(bad.stderr.contains("unsupported sslmode 'sometimes'") && !bad.stderr.contains("hunter2"), "\(bad.stderr)")
+    // Nothing listening (port 1 on loopback): scored, history error, exit 2, quickly.
+    let started = Date()
+    let refused = try runPlumb(
+      ["score", "--today", "2026-01-15", "--record", "--db", "postgres://ci:hunter2@127.0.0.1:1/plumb?sslmode=disable",
+       ScoreCommandTests.fixture])
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("plumb: history database 'postgres://ci:***@127.0.0.1:1/plumb?sslmode=disable': cannot connect to 127.0.0.1:1"), "\(refused.stderr)")
+    #expect(!refused.stderr.contains("hunter2"))
+    #expect(Date().timeIntervalSince(started) < 30)
+    let diff = try runPlumb(["score", "--diff", "--db", "postgres://ci:hunter2@127.0.0.1:1/plumb"])
+    #expect(diff.status == 2)
+    #expect(diff.stderr.contains("cannot connect") && !diff.stderr.contains("hunter2"), "\(diff.stderr)")
   }
 }

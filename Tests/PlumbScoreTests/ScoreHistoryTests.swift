@@ -1,10 +1,12 @@
 import Foundation
 import PlumbKit
+import TestSupport
 import Testing
 
-/// Recording runs in SQLite, trend series, and the diff of two runs, on a copy of the fixture
-/// changed between the runs: storefront pins its checkout (bronze → gold) and payments-api's
-/// bucket moves to us-east-1 (gold → silver).
+/// Recording runs, trend series, and the diff of two runs, on a copy of the fixture changed
+/// between the runs: storefront pins its checkout (bronze → gold) and payments-api's bucket moves
+/// to us-east-1 (gold → silver). Every test runs against both stores (``HistoryBackend``): SQLite,
+/// and PostgreSQL on the shared throwaway server (skipped, loudly, where it cannot start).
 @Suite struct ScoreHistoryTests {
   struct Recorded {
     var first: ScoreRun
@@ -13,10 +15,13 @@ import Testing
     var directory: URL
   }
 
-  func recordTwoRuns() throws -> Recorded {
+  func recordTwoRuns(_ backend: HistoryBackend) throws -> Recorded? {
     let directory = try ScoreFixtures.copyOfFixture()
     let repo = directory.appendingPathComponent("repo").path
-    let database = directory.appendingPathComponent("history/score.sqlite").path
+    guard let database = try backend.freshDatabase(in: directory) else {
+      try? FileManager.default.removeItem(at: directory)
+      return nil
+    }
     func record(_ now: String, _ commit: String) -> ScoreRun {
       ScoreFixtures.score(repo) { options in
         options.record = true
@@ -34,8 +39,9 @@ import Testing
     return Recorded(first: first, second: second, database: database, directory: directory)
   }
 
-  @Test func twoRecordedRunsGiveTrendsAndADiff() throws {
-    let recorded = try recordTwoRuns()
+  @Test(arguments: HistoryBackend.allCases)
+  func twoRecordedRunsGiveTrendsAndADiff(_ backend: HistoryBackend) throws {
+    guard let recorded = try recordTwoRuns(backend) else { return }
     defer { try? FileManager.default.removeItem(at: recorded.directory) }
     #expect(recorded.first.exitStatus == ExitStatus.success, "\(recorded.first.problems)")
     #expect(recorded.first.recorded?.id == 1 && recorded.second.recorded?.id == 2)
@@ -43,7 +49,7 @@ import Testing
     // --now with an offset is stored in UTC.
     #expect(recorded.second.recorded?.recordedAt == "2026-02-05T08:00:00Z")
 
-    let store = try SQLiteScoreHistoryStore(path: recorded.database)
+    let store = try ScoreHistoryLocation(recorded.database).open()
     let runs = try store.runs()
     #expect(runs.map(\.id) == [1, 2])
     #expect(runs.map(\.commit) == [String(repeating: "a", count: 40), String(repeating: "b", count: 40)])
@@ -105,10 +111,11 @@ import Testing
     #expect(html.contains("run #2 2026-02-05T08:00:00Z (bbbbbbbbbbbb): average"))
   }
 
-  @Test func theDiffNeedsTwoRunsAndKnownIds() throws {
+  @Test(arguments: HistoryBackend.allCases)
+  func theDiffNeedsTwoRunsAndKnownIds(_ backend: HistoryBackend) throws {
     let directory = try ScoreFixtures.copyOfFixture()
     defer { try? FileManager.default.removeItem(at: directory) }
-    let database = directory.appendingPathComponent("h.sqlite").path
+    guard let database = try backend.freshDatabase(in: directory) else { return }
     #expect(throws: ScoreHistoryError.self) { try ScoreHistoryDiff.diff(databasePath: database, runs: []).get() }
     let run = ScoreFixtures.score(directory.appendingPathComponent("repo").path) { options in
       options.record = true
@@ -121,13 +128,33 @@ import Testing
     // The same run twice: nothing changed.
     #expect(try ScoreHistoryDiff.diff(databasePath: database, runs: [1, 1]).get().isEmpty)
     // Opening again runs the migrator again without harm.
-    #expect(try SQLiteScoreHistoryStore(path: database).runs().count == 1)
+    #expect(try ScoreHistoryLocation(database).open().runs().count == 1)
   }
 
   @Test func anExplicitDatabaseThatDoesNotExistIsAnError() {
     let run = ScoreFixtures.score(ScoreFixtures.fixture) { $0.databasePath = "/nonexistent/plumb/history.sqlite" }
     #expect(run.exitStatus == ExitStatus.inputErrors)
     #expect(run.problems.contains { $0.contains("no history database") })
+  }
+}
+
+/// The history stores the shared tests run against.
+enum HistoryBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+  case sqlite
+  case postgres
+
+  var testDescription: String { rawValue }
+
+  /// A new, empty history: a SQLite path in `directory`, or the URL of a new database on the
+  /// shared PostgreSQL test server; nil (the test skips) when that server cannot run here.
+  func freshDatabase(in directory: URL) throws -> String? {
+    switch self {
+    case .sqlite:
+      return directory.appendingPathComponent("history/score.sqlite").path
+    case .postgres:
+      guard let server = PostgresTestServer.shared else { return nil }
+      return server.tcpURL(try server.createDatabase())
+    }
   }
 }
 

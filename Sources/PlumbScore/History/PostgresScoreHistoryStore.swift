@@ -1,0 +1,538 @@
+import Foundation
+import PostgresNIO
+
+/// Score history in a shared PostgreSQL database (through PostgresNIO), so the CI jobs of many
+/// repositories record into one place and the dashboard, trends and diff read it
+/// (docs/scorecards.md, "Recording to PostgreSQL").
+///
+/// **Same data as SQLite.** The tables, columns, keys, ordering and queries mirror
+/// ``SQLiteScoreHistoryStore`` (schema `v1`): `BIGSERIAL` for the run id, `BIGINT` for integers,
+/// `DOUBLE PRECISION` for reals, and `COLLATE "C"` on the text the stores sort by, so rows come
+/// back in byte order whatever the database's locale (as SQLite's BINARY collation and the
+/// snapshot's own sort).
+///
+/// **Schema on first use.** `plumb_schema_migrations` lists the applied versions (GRDB's
+/// `grdb_migrations` plays that part in SQLite). When it already lists every version, opening runs
+/// no DDL (a role with only SELECT and INSERT can use the store). Otherwise one transaction takes a
+/// transaction-level advisory lock (``migrationLockKey``), so two CI jobs starting on an empty
+/// database at once do not race on `CREATE TABLE IF NOT EXISTS`: the second waits, then sees the
+/// tables and the version row.
+///
+/// **Recording.** One transaction per run, which first takes the advisory lock ``recordLockKey``:
+/// runs are recorded one at a time across every process, so ids (from the `BIGSERIAL`) grow in the
+/// order runs are committed and a reader never sees run n+1 without run n, nor part of a run. A
+/// run that fails rolls back whole (its id is then skipped: ids grow, but may have gaps).
+///
+/// **Synchronous bridge.** ``ScoreHistoryStore`` is synchronous. Each store owns one connection on
+/// its own single-thread `MultiThreadedEventLoopGroup` and blocks the calling thread on
+/// `EventLoopFuture.wait()`. No Swift concurrency task is involved, so a caller on a
+/// cooperative-pool thread (a synchronous Swift Testing test, say) cannot starve the work it
+/// waits for, and the caller is never the event loop's own thread. Operations on one store are
+/// serialized by a lock (a transaction owns the connection); use one store per thread for
+/// parallelism. Connecting (TCP, TLS, authentication) is bounded by `connect_timeout` (default
+/// 10 s).
+public final class PostgresScoreHistoryStore: ScoreHistoryStore {
+  /// Where the store is.
+  public let url: PostgresHistoryURL
+  private let group: MultiThreadedEventLoopGroup
+  private let connection: PostgresConnection
+  private let logger: Logger
+  private let lock = NSLock()
+
+  /// Serializes schema creation across processes (`pg_advisory_xact_lock`): "plumbSCH".
+  public static let migrationLockKey: Int64 = 0x706C_756D_6253_4348
+  /// Serializes recording across processes, so ids grow in commit order: "plumbRUN".
+  public static let recordLockKey: Int64 = 0x706C_756D_6252_554E
+
+  /// Connects to `url` and creates the schema if it is missing or behind.
+  public init(url: PostgresHistoryURL) throws {
+    self.url = url
+    var logger = Logger(label: "plumb.score-history")
+    logger.logLevel = .critical
+    self.logger = logger
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    self.group = group
+    do {
+      connection = try Self.connect(url, on: group.next(), logger: logger)
+    } catch {
+      try? group.syncShutdownGracefully()
+      throw error
+    }
+    // From here on, a throw runs deinit, which closes the connection.
+    try lock.withLock { try migrate() }
+  }
+
+  deinit {
+    _ = try? connection.close().wait()
+    try? group.syncShutdownGracefully()
+  }
+
+  // MARK: Schema
+
+  /// The migrations, in order. Never edit a shipped one: add the next.
+  static let migrations: [(identifier: String, statements: [String])] = [("v1", schemaV1)]
+
+  /// Schema version 1: ``SQLiteScoreHistoryStore/schemaV1`` in PostgreSQL's types.
+  public static let schemaV1 = [
+    """
+    CREATE TABLE IF NOT EXISTS score_run (
+      id BIGSERIAL PRIMARY KEY,
+      recorded_at TEXT NOT NULL,
+      commit_sha TEXT,
+      pack TEXT,
+      tool_version TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS score_entity (
+      run_id BIGINT NOT NULL REFERENCES score_run(id) ON DELETE CASCADE,
+      scorecard TEXT COLLATE "C" NOT NULL,
+      entity_id TEXT COLLATE "C" NOT NULL,
+      name TEXT NOT NULL,
+      owner TEXT,
+      level TEXT,
+      level_rank BIGINT NOT NULL,
+      passing_weight BIGINT NOT NULL,
+      applicable_weight BIGINT NOT NULL,
+      PRIMARY KEY (run_id, scorecard, entity_id)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS score_rule (
+      run_id BIGINT NOT NULL REFERENCES score_run(id) ON DELETE CASCADE,
+      scorecard TEXT COLLATE "C" NOT NULL,
+      entity_id TEXT COLLATE "C" NOT NULL,
+      rule_id TEXT COLLATE "C" NOT NULL,
+      state TEXT NOT NULL,
+      PRIMARY KEY (run_id, scorecard, entity_id, rule_id)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS score_finding (
+      run_id BIGINT NOT NULL REFERENCES score_run(id) ON DELETE CASCADE,
+      scorecard TEXT COLLATE "C" NOT NULL,
+      entity_id TEXT COLLATE "C" NOT NULL,
+      rule_id TEXT COLLATE "C" NOT NULL,
+      fingerprint TEXT COLLATE "C" NOT NULL,
+      finding_entity TEXT NOT NULL,
+      verdict TEXT NOT NULL,
+      suppressed BIGINT NOT NULL,
+      message TEXT NOT NULL,
+      location TEXT NOT NULL,
+      PRIMARY KEY (run_id, scorecard, entity_id, rule_id, fingerprint)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS score_rollup (
+      run_id BIGINT NOT NULL REFERENCES score_run(id) ON DELETE CASCADE,
+      scorecard TEXT COLLATE "C" NOT NULL,
+      dimension TEXT COLLATE "C" NOT NULL,
+      group_key TEXT COLLATE "C" NOT NULL,
+      name TEXT NOT NULL,
+      entities BIGINT NOT NULL,
+      scored BIGINT NOT NULL,
+      score_sum DOUBLE PRECISION NOT NULL,
+      average_score DOUBLE PRECISION,
+      PRIMARY KEY (run_id, scorecard, dimension, group_key)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS score_rollup_level (
+      run_id BIGINT NOT NULL REFERENCES score_run(id) ON DELETE CASCADE,
+      scorecard TEXT COLLATE "C" NOT NULL,
+      dimension TEXT COLLATE "C" NOT NULL,
+      group_key TEXT COLLATE "C" NOT NULL,
+      position BIGINT NOT NULL,
+      level TEXT NOT NULL,
+      count BIGINT NOT NULL,
+      PRIMARY KEY (run_id, scorecard, dimension, group_key, position)
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS score_rollup_series ON score_rollup (scorecard, dimension, group_key, run_id)",
+  ]
+
+  /// The applied migrations, empty when the version table does not exist.
+  private func appliedMigrations() throws -> Set<String> {
+    let exists = try rows("SELECT to_regclass('plumb_schema_migrations') IS NOT NULL")
+    guard try exists.first?.decode(Bool.self) == true else { return [] }
+    return Set(try rows("SELECT identifier FROM plumb_schema_migrations").map { try $0.decode(String.self) })
+  }
+
+  private func migrate() throws {
+    if Set(Self.migrations.map(\.identifier)).isSubset(of: try appliedMigrations()) { return }
+    try transaction {
+      try execute("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))")
+      try execute(
+        """
+        CREATE TABLE IF NOT EXISTS plumb_schema_migrations (
+          identifier TEXT PRIMARY KEY,
+          applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+        )
+        """)
+      // Read again under the lock: another process may have just done the work.
+      let applied = try appliedMigrations()
+      for migration in Self.migrations where !applied.contains(migration.identifier) {
+        for statement in migration.statements { try execute(PostgresQuery(unsafeSQL: statement)) }
+        try execute("INSERT INTO plumb_schema_migrations (identifier) VALUES (\(migration.identifier))")
+      }
+    }
+  }
+
+  // MARK: ScoreHistoryStore
+
+  public func record(_ snapshot: ScoreSnapshot) throws -> RunInfo {
+    try lock.withLock {
+      try transaction {
+        try execute("SELECT pg_advisory_xact_lock(\(Self.recordLockKey))")
+        let inserted = try rows(
+          """
+          INSERT INTO score_run (recorded_at, commit_sha, pack, tool_version)
+          VALUES (\(snapshot.recordedAt), \(snapshot.commit), \(snapshot.pack), \(snapshot.toolVersion)) RETURNING id
+          """)
+        guard let id = try inserted.first?.decode(Int64.self) else {
+          throw ScoreHistoryError("the server returned no id for the new run")
+        }
+        try insert(
+          "INSERT INTO score_entity (run_id, scorecard, entity_id, name, owner, level, level_rank, passing_weight, applicable_weight)",
+          columns: 9, snapshot.entities
+        ) { binds, e in
+          binds.append(id)
+          binds.append(e.scorecard)
+          binds.append(e.entity)
+          binds.append(e.name)
+          binds.append(e.owner)
+          binds.append(e.level)
+          binds.append(e.levelRank)
+          binds.append(e.passingWeight)
+          binds.append(e.applicableWeight)
+        }
+        try insert("INSERT INTO score_rule (run_id, scorecard, entity_id, rule_id, state)", columns: 5, snapshot.rules) {
+          binds, r in
+          binds.append(id)
+          binds.append(r.scorecard)
+          binds.append(r.entity)
+          binds.append(r.rule)
+          binds.append(r.state.rawValue)
+        }
+        // ON CONFLICT DO NOTHING: as SQLite's INSERT OR IGNORE (one row per fingerprint).
+        try insert(
+          """
+          INSERT INTO score_finding (run_id, scorecard, entity_id, rule_id, fingerprint, finding_entity, verdict,
+            suppressed, message, location)
+          """, columns: 10, suffix: " ON CONFLICT DO NOTHING", snapshot.findings
+        ) { binds, f in
+          binds.append(id)
+          binds.append(f.scorecard)
+          binds.append(f.entity)
+          binds.append(f.rule)
+          binds.append(f.fingerprint)
+          binds.append(f.findingEntity)
+          binds.append(f.verdict)
+          binds.append(f.suppressed ? 1 : 0)
+          binds.append(f.message)
+          binds.append(f.location)
+        }
+        try insert(
+          """
+          INSERT INTO score_rollup (run_id, scorecard, dimension, group_key, name, entities, scored, score_sum,
+            average_score)
+          """, columns: 9, snapshot.rollups
+        ) { binds, r in
+          binds.append(id)
+          binds.append(r.scorecard)
+          binds.append(r.dimension.rawValue)
+          binds.append(r.key)
+          binds.append(r.name)
+          binds.append(r.entities)
+          binds.append(r.scored)
+          binds.append(r.scoreSum)
+          binds.append(r.averageScore)
+        }
+        let levels = snapshot.rollups.flatMap { r in r.levels.enumerated().map { (r, $0.offset, $0.element) } }
+        try insert(
+          "INSERT INTO score_rollup_level (run_id, scorecard, dimension, group_key, position, level, count)",
+          columns: 7, levels
+        ) { binds, item in
+          let (r, position, count) = item
+          binds.append(id)
+          binds.append(r.scorecard)
+          binds.append(r.dimension.rawValue)
+          binds.append(r.key)
+          binds.append(position)
+          binds.append(count.level)
+          binds.append(count.count)
+        }
+        return RunInfo(
+          id: id, recordedAt: snapshot.recordedAt, commit: snapshot.commit, pack: snapshot.pack,
+          toolVersion: snapshot.toolVersion)
+      }
+    }
+  }
+
+  public func runs() throws -> [RunInfo] {
+    try lock.withLock {
+      try rows("SELECT id, recorded_at, commit_sha, pack, tool_version FROM score_run ORDER BY id").map(Self.runInfo)
+    }
+  }
+
+  private static func runInfo(_ row: PostgresRow) throws -> RunInfo {
+    let (id, recordedAt, commit, pack, toolVersion) = try row.decode((Int64, String, String?, String?, String).self)
+    return RunInfo(id: id, recordedAt: recordedAt, commit: commit, pack: pack, toolVersion: toolVersion)
+  }
+
+  public func run(id: Int64) throws -> RecordedRun? {
+    try lock.withLock {
+      try transaction(readOnly: true) {
+        guard
+          let header = try rows(
+            "SELECT id, recorded_at, commit_sha, pack, tool_version FROM score_run WHERE id = \(id)"
+          ).first
+        else { return nil }
+        let info = try Self.runInfo(header)
+        let entities = try rows(
+          """
+          SELECT scorecard, entity_id, name, owner, level, level_rank, passing_weight, applicable_weight
+          FROM score_entity WHERE run_id = \(id) ORDER BY scorecard, entity_id
+          """
+        ).map { row in
+          let (scorecard, entity, name, owner, level, rank, passing, applicable) = try row.decode(
+            (String, String, String, String?, String?, Int, Int, Int).self)
+          return ScoreSnapshot.EntityRecord(
+            scorecard: scorecard, entity: entity, name: name, owner: owner, level: level, levelRank: rank,
+            passingWeight: passing, applicableWeight: applicable)
+        }
+        let rules = try rows(
+          """
+          SELECT scorecard, entity_id, rule_id, state FROM score_rule WHERE run_id = \(id)
+          ORDER BY scorecard, entity_id, rule_id
+          """
+        ).map { row in
+          let (scorecard, entity, rule, state) = try row.decode((String, String, String, String).self)
+          return ScoreSnapshot.RuleRecord(
+            scorecard: scorecard, entity: entity, rule: rule, state: ScoreState(rawValue: state) ?? .error)
+        }
+        let findings = try rows(
+          """
+          SELECT scorecard, entity_id, rule_id, fingerprint, finding_entity, verdict, suppressed, message, location
+          FROM score_finding WHERE run_id = \(id) ORDER BY scorecard, entity_id, rule_id, fingerprint
+          """
+        ).map { row in
+          let (scorecard, entity, rule, fingerprint, findingEntity, verdict, suppressed, message, location) =
+            try row.decode((String, String, String, String, String, String, Int, String, String).self)
+          return ScoreSnapshot.FindingRecord(
+            scorecard: scorecard, entity: entity, rule: rule, fingerprint: fingerprint, findingEntity: findingEntity,
+            verdict: verdict, suppressed: suppressed != 0, message: message, location: location)
+        }
+        var levels: [[String]: [LevelCount]] = [:]
+        for row in try rows(
+          """
+          SELECT scorecard, dimension, group_key, level, count FROM score_rollup_level WHERE run_id = \(id)
+          ORDER BY scorecard, dimension, group_key, position
+          """)
+        {
+          let (scorecard, dimension, key, level, count) = try row.decode((String, String, String, String, Int).self)
+          levels[[scorecard, dimension, key], default: []].append(LevelCount(level: level, count: count))
+        }
+        let rollups = try rows(
+          """
+          SELECT scorecard, dimension, group_key, name, entities, scored, score_sum, average_score
+          FROM score_rollup WHERE run_id = \(id) ORDER BY scorecard, dimension, group_key
+          """
+        ).compactMap { row -> ScoreSnapshot.RollupRecord? in
+          let (scorecard, dimensionName, key, name, entities, scored, scoreSum, average) = try row.decode(
+            (String, String, String, String, Int, Int, Double, Double?).self)
+          guard let dimension = RollupDimension(rawValue: dimensionName) else { return nil }
+          return ScoreSnapshot.RollupRecord(
+            scorecard: scorecard, dimension: dimension, key: key, name: name, entities: entities, scored: scored,
+            scoreSum: scoreSum, averageScore: average, levels: levels[[scorecard, dimensionName, key]] ?? [])
+        }
+        let snapshot = ScoreSnapshot(
+          recordedAt: info.recordedAt, commit: info.commit, pack: info.pack, toolVersion: info.toolVersion,
+          entities: entities, rules: rules, findings: findings, rollups: rollups)
+        return RecordedRun(info: info, snapshot: snapshot)
+      }
+    }
+  }
+
+  public func series(scorecard: String, dimension: RollupDimension, key: String) throws -> [TrendPoint] {
+    try lock.withLock {
+      try transaction(readOnly: true) {
+        let points = try rows(
+          """
+          SELECT r.id, r.recorded_at, r.commit_sha, u.entities, u.average_score
+          FROM score_rollup u JOIN score_run r ON r.id = u.run_id
+          WHERE u.scorecard = \(scorecard) AND u.dimension = \(dimension.rawValue) AND u.group_key = \(key)
+          ORDER BY r.id
+          """)
+        var levels: [Int64: [LevelCount]] = [:]
+        for row in try rows(
+          """
+          SELECT run_id, level, count FROM score_rollup_level
+          WHERE scorecard = \(scorecard) AND dimension = \(dimension.rawValue) AND group_key = \(key)
+          ORDER BY run_id, position
+          """)
+        {
+          let (runID, level, count) = try row.decode((Int64, String, Int).self)
+          levels[runID, default: []].append(LevelCount(level: level, count: count))
+        }
+        return try points.map { row in
+          let (id, recordedAt, commit, entities, average) = try row.decode((Int64, String, String?, Int, Double?).self)
+          return TrendPoint(
+            runID: id, recordedAt: recordedAt, commit: commit, entities: entities, averageScore: average,
+            levels: levels[id] ?? [])
+        }
+      }
+    }
+  }
+
+  // MARK: Talking to the server
+
+  /// Connects, bounded by the URL's `connect_timeout` from the first packet to the end of
+  /// authentication.
+  private static func connect(_ url: PostgresHistoryURL, on eventLoop: any EventLoop, logger: Logger) throws
+    -> PostgresConnection
+  {
+    var configuration: PostgresConnection.Configuration
+    if let socket = url.socketPath {
+      configuration = .init(unixSocketPath: socket, username: url.user, password: url.password, database: url.database)
+    } else {
+      configuration = .init(
+        host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+        tls: try tls(url.sslMode))
+    }
+    let timeout = TimeAmount.seconds(Int64(url.connectTimeout))
+    configuration.options.connectTimeout = timeout
+    let future = PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 1, logger: logger)
+    // The bootstrap's timeout covers the TCP connection only; a peer that accepts and then says
+    // nothing must not hang the run either.
+    let promise = eventLoop.makePromise(of: PostgresConnection.self)
+    future.cascade(to: promise)
+    let timedOut = ScoreHistoryError(
+      "no answer from \(place(url)) within \(url.connectTimeout) s (connect_timeout)")
+    let deadline = NIODeadline.now() + timeout
+    let timer = eventLoop.scheduleTask(deadline: deadline) { promise.fail(timedOut) }
+    defer { timer.cancel() }
+    do {
+      return try promise.futureResult.wait()
+    } catch {
+      // The bootstrap's own timeout, or a peer that dropped the half-open connection at the
+      // deadline, surface as other errors: past the deadline, say what the user set.
+      if NIODeadline.now() >= deadline { throw timedOut }
+      throw Self.describe(error, url: url)
+    }
+  }
+
+  private static func tls(_ mode: PostgresHistoryURL.SSLMode) throws -> PostgresConnection.Configuration.TLS {
+    switch mode {
+    case .disable:
+      return .disable
+    case .prefer, .require:
+      // libpq's prefer and require encrypt without verifying the certificate.
+      var configuration = TLSConfiguration.makeClientConfiguration()
+      configuration.certificateVerification = .none
+      let context = try NIOSSLContext(configuration: configuration)
+      return mode == .prefer ? .prefer(context) : .require(context)
+    case .verifyFull:
+      return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+    }
+  }
+
+  /// A plain message for `error`: PostgresNIO's errors hide everything in their description
+  /// (so as not to leak data); this names what went wrong, never the password.
+  static func describe(_ error: any Error, url: PostgresHistoryURL) -> ScoreHistoryError {
+    if let error = error as? ScoreHistoryError { return error }
+    guard let error = error as? PSQLError else { return ScoreHistoryError("\(error)") }
+    let place = Self.place(url)
+    switch error.code {
+    case .server:
+      let message = error.serverInfo?[.message] ?? "unknown error"
+      let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+      let detail = error.serverInfo?[.detail].map { ": \($0)" } ?? ""
+      return ScoreHistoryError("PostgreSQL error: \(message)\(detail)\(state)")
+    case .connectionError:
+      return ScoreHistoryError("cannot connect to \(place): \(underlying(error.underlying))")
+    case .authMechanismRequiresPassword:
+      return ScoreHistoryError(
+        "the server at \(place) asks for a password: give it in the URL or in PGPASSWORD")
+    case .sslUnsupported:
+      return ScoreHistoryError("the server at \(place) does not offer TLS (sslmode=\(url.sslMode.rawValue))")
+    case .failedToAddSSLHandler:
+      return ScoreHistoryError("TLS with \(place) failed: \(underlying(error.underlying))")
+    case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
+      let why = error.underlying.map { ": \(underlying($0))" } ?? ""
+      return ScoreHistoryError("the connection to \(place) was closed\(why)")
+    case .unsupportedAuthMechanism:
+      return ScoreHistoryError("the server at \(place) asks for an authentication method PostgresNIO does not support")
+    default:
+      let why = error.underlying.map { ": \(underlying($0))" } ?? ""
+      return ScoreHistoryError("PostgreSQL client error (\(error.code))\(why)")
+    }
+  }
+
+  /// The server as named in messages.
+  private static func place(_ url: PostgresHistoryURL) -> String {
+    url.isUnixSocket ? "socket \(url.socketPath ?? url.host)" : "\(url.host):\(url.port)"
+  }
+
+  /// The useful part of a connection error.
+  private static func underlying(_ error: (any Error)?) -> String {
+    guard let error else { return "unknown error" }
+    if let failure = error as? NIOConnectionError {
+      if let first = failure.connectionErrors.first { return underlying(first.error) }
+      if let dns = failure.dnsAError ?? failure.dnsAAAAError { return "cannot resolve host: \(dns)" }
+      return "no address for the host"
+    }
+    if let error = error as? ChannelError, case .connectTimeout = error { return "connection timed out" }
+    if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+    return "\(error)"
+  }
+
+  private func execute(_ query: PostgresQuery) throws {
+    _ = try rows(query)
+  }
+
+  private func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
+    do {
+      return try connection.query(query, logger: logger).wait().rows
+    } catch {
+      throw Self.describe(error, url: url)
+    }
+  }
+
+  /// `body` in a transaction: committed when it returns, rolled back when it throws.
+  private func transaction<T>(readOnly: Bool = false, _ body: () throws -> T) throws -> T {
+    try execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+    do {
+      let result = try body()
+      try execute("COMMIT")
+      return result
+    } catch {
+      _ = try? execute("ROLLBACK")
+      throw error
+    }
+  }
+
+  /// Inserts `items` with multi-row `VALUES`, at most ~30,000 parameters per statement (the
+  /// protocol's limit is 65,535).
+  private func insert<Item>(
+    _ head: String, columns: Int, suffix: String = "", _ items: [Item],
+    bind: (inout PostgresBindings, Item) -> Void
+  ) throws {
+    let perStatement = max(1, 30_000 / columns)
+    var start = items.startIndex
+    while start < items.endIndex {
+      let chunk = items[start..<min(items.endIndex, start + perStatement)]
+      var binds = PostgresBindings(capacity: chunk.count * columns)
+      var sql = head + " VALUES "
+      var parameter = 0
+      for (index, item) in chunk.enumerated() {
+        if index > 0 { sql += ", " }
+        sql += "(" + (1...columns).map { "$\(parameter + $0)" }.joined(separator: ", ") + ")"
+        parameter += columns
+        bind(&binds, item)
+      }
+      try execute(PostgresQuery(unsafeSQL: sql + suffix, binds: binds))
+      start += perStatement
+    }
+  }
+}
