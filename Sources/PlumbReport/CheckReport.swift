@@ -53,11 +53,11 @@ public struct ReportedFinding: Sendable, Codable, Hashable {
   /// Whether it fails the build under the active `--fail-on` settings.
   public var blocking: Bool
 
-  /// For a finding reached through a YAML alias (it points at the alias, the use), where the
-  /// anchored value is defined: "the anchored value is defined at path:line:column". Formats
-  /// without a related-location field append it to the message.
-  public var definedAtNote: String? {
-    finding.definedAt.map { "the anchored value is defined at \($0)" }
+  /// The message, followed for a finding reached through a YAML alias (it points at the alias,
+  /// the use) by "(the anchored value is defined at path:line:column)": for the formats that have
+  /// no field for a related location (GitHub annotations, GitLab Code Quality, Markdown).
+  public var messageWithDefinition: String {
+    finding.message + (finding.definedAt.map { " (the anchored value is defined at \($0))" } ?? "")
   }
 
   public init(finding: Finding, enforcement: Enforcement, suppression: Suppression? = nil, baseline: BaselineStatus = .none, blocking: Bool) {

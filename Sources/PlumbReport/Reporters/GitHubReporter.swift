@@ -27,7 +27,7 @@ public struct GitHubReporter: Reporter {
     for reported in facts.active {
       out += command(
         level(reported), location: reported.location, title: reported.finding.ruleID,
-        message: reported.finding.message + (reported.definedAtNote.map { " (\($0))" } ?? ""))
+        message: reported.messageWithDefinition)
     }
     return out
   }

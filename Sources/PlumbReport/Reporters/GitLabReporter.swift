@@ -33,7 +33,7 @@ public struct GitLabReporter: Reporter {
       let finding = reported.finding
       issues.append(
         issue(
-          description: finding.message + (reported.definedAtNote.map { " (\($0))" } ?? ""),
+          description: reported.messageWithDefinition,
           checkName: finding.ruleID, fingerprint: finding.fingerprint,
           severity: severity(finding.severity), location: finding.location))
     }

@@ -39,8 +39,7 @@ enum MarkdownSupport {
 
   /// The message, escaped, with ` **new**` when the finding is new against a baseline.
   static func message(_ reported: ReportedFinding) -> String {
-    Escape.markdown(reported.finding.message) + (reported.definedAtNote.map { " (" + Escape.markdown($0) + ")" } ?? "")
-      + (reported.baseline == .new ? " **new**" : "")
+    Escape.markdown(reported.messageWithDefinition) + (reported.baseline == .new ? " **new**" : "")
   }
 
   /// `error`, with `, blocking` when the finding fails the build.
