@@ -41,4 +41,19 @@ extension UnsafeBufferPointer where Element == UInt8 {
     }
     return nil
   }
+
+  /// The end of the run of ASCII bytes (below 0x80) that starts at `start`, looking no further
+  /// than `limit`: the first non-ASCII offset in `start..<limit`, or `limit`. Eight bytes at a time.
+  @inlinable
+  public func asciiRunEnd(from start: Int, to limit: Int) -> Int {
+    guard let base = baseAddress else { return start }
+    var end = start
+    while end + 8 <= limit
+      && UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+    {
+      end += 8
+    }
+    while end < limit && base[end] < 0x80 { end += 1 }
+    return end
+  }
 }

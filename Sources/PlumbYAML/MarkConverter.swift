@@ -83,16 +83,8 @@ struct MarkConverter {
     charIndex = char
     byteOffset = byte
     // The ASCII run from the cursor on, up to `lookahead` bytes.
-    let limit = min(count, byte + Self.lookahead)
-    var end = byte
-    while end + 8 <= limit
-      && UnsafeRawPointer(bytes.baseAddress! + end).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
-    {
-      end += 8
-    }
-    while end < limit && bytes[end] < 0x80 { end += 1 }
     asciiStart = byte
-    asciiEnd = end
+    asciiEnd = bytes.asciiRunEnd(from: byte, to: min(count, byte + Self.lookahead))
     return byte
   }
 }

@@ -31,4 +31,24 @@ import Testing
       #expect(buffer.firstOffset(of: []) == nil)
     }
   }
+
+  /// The ASCII run from an offset, eight bytes at a time: equal to a byte-by-byte scan for every
+  /// start, limit and position of the first non-ASCII byte.
+  @Test func asciiRunEndsAtTheFirstNonASCIIByteOrTheLimit() {
+    for length in 0..<24 {
+      for highAt in [nil] + (0..<length).map(Optional.some) {
+        var data = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+        if let highAt { data[highAt] = 0xC3 }
+        data.withUnsafeBufferPointer { buffer in
+          for start in 0...length {
+            for limit in start...length {
+              let expected = (start..<limit).first { data[$0] >= 0x80 } ?? limit
+              #expect(buffer.asciiRunEnd(from: start, to: limit) == expected)
+            }
+          }
+        }
+      }
+    }
+  }
 }
+

@@ -56,19 +56,8 @@ enum LiteralText {
     return ascii ?? text.contains(needle)
   }
 
-  /// Whether every byte is below 0x80 (eight at a time).
+  /// Whether every byte is below 0x80.
   static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let base = bytes.baseAddress else { return true }
-    var offset = 0
-    let raw = UnsafeRawPointer(base)
-    while offset + 8 <= bytes.count {
-      if raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-      offset += 8
-    }
-    while offset < bytes.count {
-      if bytes[offset] >= 0x80 { return false }
-      offset += 1
-    }
-    return true
+    bytes.asciiRunEnd(from: 0, to: bytes.count) == bytes.count
   }
 }
