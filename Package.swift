@@ -78,17 +78,18 @@ let package = Package(
       path: "Benchmarks/fuzz-policy"),
 
     .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics", "TestSupport"]),
-    // Seeded generators, the fuzz mutator and a throwaway PostgreSQL server, shared by the test targets.
+    // Seeded generators, the fuzz mutator, a throwaway PostgreSQL server and where the shared data
+    // (../shared) is, shared by the test targets.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics", "TestSupport"]),
-    .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML"]),
-    .testTarget(name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML"]),
+    .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML", "TestSupport"]),
+    .testTarget(name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML", "TestSupport"]),
     .testTarget(name: "PlumbPolicyTests", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "TestSupport"]),
     .testTarget(
       name: "PlumbReportTests", dependencies: ["PlumbReport", "PlumbPolicy", "PlumbGraph", "TestSupport"],
       exclude: ["Snapshots"]),
     .testTarget(name: "PlumbScoreTests", dependencies: ["PlumbScore", "PlumbKit", "TestSupport"]),
-    .testTarget(name: "PlumbFixTests", dependencies: ["PlumbFix", "PlumbKit"]),
-    .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb", "TestSupport"]),
+    .testTarget(name: "PlumbFixTests", dependencies: ["PlumbFix", "PlumbKit", "TestSupport"]),
+    .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb", "TestSupport", "BenchmarkSupport"]),
   ]
 )

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 
 /// Runs the built `plumb` executable and captures what it prints.
@@ -56,4 +57,18 @@ func temporaryDirectory() throws -> URL {
   let url = FileManager.default.temporaryDirectory.appendingPathComponent("plumb-test-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
+}
+
+/// Runs `plumb` on possibly hostile input with a wall-clock timeout and an address-space limit
+/// (`runBounded`): a hang or a runaway allocation shows as `timedOut` or a crash status instead
+/// of a stuck test.
+func runPlumbBounded(
+  _ arguments: [String], in directory: URL = packageRoot, environment: [String: String?] = [:],
+  timeoutSeconds: Double = 60, addressSpaceMiB: Int? = 4096
+) throws -> BoundedResult {
+  try runBounded(
+    [plumbExecutable().path] + arguments,
+    options: BoundedRunOptions(
+      timeoutSeconds: timeoutSeconds, addressSpaceMiB: addressSpaceMiB, directory: directory.path,
+      environment: environment))
 }
