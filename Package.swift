@@ -68,7 +68,7 @@ let package = Package(
     .executableTarget(
       name: "plumb-org-bench", dependencies: ["BenchmarkSupport", "PlumbKit"], path: "Benchmarks/plumb-org-bench"),
 
-    // Fuzz targets (libFuzzer entry points; built plainly they replay inputs): `scripts/fuzz.sh yaml|policy`.
+    // Fuzz targets (libFuzzer entry points; built plainly they replay inputs): `scripts/fuzz.sh yaml|policy|output`.
     .target(name: "FuzzSupport", dependencies: ["PlumbDiagnostics"], path: "Benchmarks/FuzzSupport"),
     .executableTarget(
       name: "fuzz-yaml", dependencies: ["FuzzSupport", "PlumbIngest", "PlumbYAML", "PlumbDiagnostics"],
@@ -76,6 +76,11 @@ let package = Package(
     .executableTarget(
       name: "fuzz-policy", dependencies: ["FuzzSupport", "PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbDiagnostics"],
       path: "Benchmarks/fuzz-policy"),
+    // The output escapers: every format rendered with hostile strings, checked as a CI runner, a
+    // parser and a browser would read it. The checks are shared with the tests.
+    .target(name: "OutputFuzzing", dependencies: ["PlumbKit", "PlumbScore", "PlumbReport", "PlumbDiagnostics"], path: "Benchmarks/OutputFuzzing"),
+    .executableTarget(
+      name: "fuzz-output", dependencies: ["FuzzSupport", "OutputFuzzing", "PlumbDiagnostics"], path: "Benchmarks/fuzz-output"),
 
     .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics", "TestSupport"]),
     // Seeded generators, the fuzz mutator, a throwaway PostgreSQL server and where the shared data
@@ -90,6 +95,6 @@ let package = Package(
       exclude: ["Snapshots"]),
     .testTarget(name: "PlumbScoreTests", dependencies: ["PlumbScore", "PlumbKit", "TestSupport"]),
     .testTarget(name: "PlumbFixTests", dependencies: ["PlumbFix", "PlumbKit", "TestSupport"]),
-    .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb", "TestSupport", "BenchmarkSupport"]),
+    .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb", "TestSupport", "BenchmarkSupport", "OutputFuzzing"]),
   ]
 )

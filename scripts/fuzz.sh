@@ -3,21 +3,23 @@
 #
 #   scripts/fuzz.sh yaml   [SECONDS] [libFuzzer flags…]   # the YAML loader and one file's ingest
 #   scripts/fuzz.sh policy [SECONDS] [libFuzzer flags…]   # lexer, parser, checker, evaluation
+#   scripts/fuzz.sh output [SECONDS] [libFuzzer flags…]   # every output format with hostile strings
 #
 # SECONDS defaults to 120. The instrumented build lives in .build-fuzz (debug, address sanitizer);
 # inputs libFuzzer finds interesting go to .build-fuzz/corpus-TARGET, crashes, leaks and timeouts
 # to .build-fuzz/artifacts-TARGET/. Replay one with the plain build:
 #   swift run fuzz-TARGET .build-fuzz/artifacts-TARGET/crash-…
 # Seeds are read where they are: fixtures/fuzz, fixtures/yaml and the shared real-world corpus
-# (../shared/corpus, when present) for YAML; rules/, policies/ and fixtures/fuzz/policy for policies.
+# (../shared/corpus, when present) for YAML; rules/, policies/ and fixtures/fuzz/policy for policies;
+# fixtures/fuzz/output for outputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 target=${1:-}
 case "$target" in
-  yaml | policy) ;;
+  yaml | policy | output) ;;
   *)
-    echo "usage: scripts/fuzz.sh yaml|policy [SECONDS] [libFuzzer flags…]" >&2
+    echo "usage: scripts/fuzz.sh yaml|policy|output [SECONDS] [libFuzzer flags…]" >&2
     exit 2
     ;;
 esac
@@ -37,6 +39,7 @@ case "$target" in
     [ -d ../shared/corpus ] && seeds+=(../shared/corpus)
     ;;
   policy) seeds=(fixtures/fuzz/policy rules policies) ;;
+  output) seeds=(fixtures/fuzz/output) ;;
 esac
 
 # Swift's runtime keeps metadata caches for the life of the process, which LeakSanitizer would

@@ -16,6 +16,10 @@ public struct DiagnosticRenderer: Sendable {
   }
 
   /// Renders one diagnostic and its notes; the result ends with a newline.
+  ///
+  /// Paths, messages and source lines come from the inputs: hidden scalars are shown as
+  /// `<U+XXXX>`, a message's further lines are indented, and no line can start a CI workflow
+  /// command (``TerminalText/guarded(_:allowingColor:)``).
   public func render(_ diagnostic: Diagnostic) -> String {
     var out = header(
       location: diagnostic.location,
@@ -29,7 +33,7 @@ public struct DiagnosticRenderer: Sendable {
       out += header(location: note.location, label: "note", message: note.message, code: nil, severity: .note)
       out += snippet(note.location)
     }
-    return out
+    return TerminalText.guarded(out, allowingColor: colored)
   }
 
   /// Renders several diagnostics, in the order given.
@@ -44,9 +48,10 @@ public struct DiagnosticRenderer: Sendable {
     code: String?,
     severity: DiagnosticSeverity
   ) -> String {
-    let place = location.map { "\($0): " } ?? ""
-    let suffix = code.map { " [\($0)]" } ?? ""
-    return "\(place)\(paint(label + ":", severity)) \(message)\(suffix)\n"
+    let place = location.map { TerminalText.oneLine($0.description) + ": " } ?? ""
+    let suffix = code.map { " [\(TerminalText.oneLine($0))]" } ?? ""
+    let text = TerminalText.visibleLines(message).replacingNewlines(with: "\n    ")
+    return "\(place)\(paint(label + ":", severity)) \(text)\(suffix)\n"
   }
 
   private func paint(_ text: String, _ severity: DiagnosticSeverity) -> String {
@@ -68,48 +73,74 @@ public struct DiagnosticRenderer: Sendable {
 
   /// The source line and a caret line, or "" when the file is unknown.
   ///
-  /// Tabs are expanded to four spaces. A line wider than ``maxSnippetWidth`` columns is cropped
-  /// to a window of that width around the caret (`…` at the cut ends), keeping the caret under
-  /// the same character; an underline running past the window is cut at its edge.
+  /// Tabs are expanded to four spaces; hidden scalars (``TerminalText/isHidden(_:)``) and the `[`
+  /// of a `##[` are shown as `<U+XXXX>`. The caret stays under its character whatever the line
+  /// holds: columns are counted in terminal cells (a combining mark takes none, a wide character
+  /// two, a shown `<U+XXXX>` eight). A line wider than ``maxSnippetWidth`` cells is cropped to a
+  /// window of that width around the caret (`…` at the cut ends); an underline running past the
+  /// window is cut at its edge.
   public func snippet(_ location: SourceLocation?) -> String {
     guard let location, let source = sources[location.path] else { return "" }
     let line = location.span.start.line
     let text = source.lineText(line)
     let gutter = String(line)
     let pad = String(repeating: " ", count: gutter.count)
-    // Expand tabs so the caret lines up with what a terminal shows: one cell per column.
-    var cells: [Unicode.Scalar] = []
-    cells.reserveCapacity(text.utf8.count)
+    // Each column (a Unicode scalar) as it is shown, with its width in cells.
+    var pieces: [(shown: Substring.UnicodeScalarView, width: Int)] = []
     var caretIndent = 0
+    var underline = 0
+    var total = 0
     var column = 1
-    var underline = 1
     let sameLine = location.span.end.line == line
+    var scanner = WorkflowCommandScanner(atLineStart: false)
     for scalar in text.unicodeScalars {
-      let width = scalar == "\t" ? 4 : 1
+      let shown: String
+      if scalar == "\t" {
+        shown = "    "
+        scanner.wroteOther()
+      } else if TerminalText.isHidden(scalar) || scanner.mustNeutralize(scalar) {
+        shown = TerminalText.spelling(scalar)
+        scanner.wroteOther()
+      } else {
+        shown = String(scalar)
+      }
+      let width = scalar == "\t" || shown.unicodeScalars.count > 1 ? shown.unicodeScalars.count : TerminalText.cellWidth(scalar)
       if column < location.span.start.column {
         caretIndent += width
-      } else if sameLine && column < location.span.end.column && column > location.span.start.column {
+      } else if column == location.span.start.column || (sameLine && column < location.span.end.column) {
         underline += width
       }
-      if scalar == "\t" {
-        cells.append(contentsOf: repeatElement(" ", count: 4))
-      } else {
-        cells.append(scalar)
-      }
+      pieces.append((Substring(shown).unicodeScalars, width))
+      total += width
       column += 1
     }
+    underline = max(1, underline)
     var lower = 0
-    var upper = cells.count
-    if cells.count > Self.maxSnippetWidth {
-      lower = max(0, min(caretIndent - Self.croppedContextBefore, cells.count - Self.maxSnippetWidth))
-      upper = min(cells.count, lower + Self.maxSnippetWidth)
-      // The marker never runs past the visible text (it may sit one past its end, at a line break).
-      underline = max(1, min(underline, upper - caretIndent))
+    var upper = total
+    if total > Self.maxSnippetWidth {
+      lower = max(0, min(caretIndent - Self.croppedContextBefore, total - Self.maxSnippetWidth))
+      upper = min(total, lower + Self.maxSnippetWidth)
     }
+    // The marker never runs past the visible text (it may sit one past its end, at a line break).
+    underline = max(1, min(underline, max(1, upper - caretIndent)))
     var visible = String.UnicodeScalarView()
     if lower > 0 { visible.append("…") }
-    visible.append(contentsOf: cells[lower..<upper])
-    if upper < cells.count { visible.append("…") }
+    var cell = 0
+    for piece in pieces {
+      let start = cell
+      cell += piece.width
+      if start < lower {
+        // A wide piece cut by the window's left edge: its visible cells as spaces.
+        if cell > lower { visible.append(contentsOf: String(repeating: " ", count: cell - lower).unicodeScalars) }
+        continue
+      }
+      if cell > upper {
+        if start < upper { visible.append(contentsOf: String(repeating: " ", count: upper - start).unicodeScalars) }
+        break
+      }
+      visible.append(contentsOf: piece.shown)
+    }
+    if upper < total { visible.append("…") }
     let indent = caretIndent - lower + (lower > 0 ? 1 : 0)
     let marker = "^" + String(repeating: "~", count: max(0, underline - 1))
     return "\(pad) |\n\(gutter) | \(String(visible))\n\(pad) | \(String(repeating: " ", count: indent))\(marker)\n"

@@ -64,19 +64,19 @@ public struct FixRun: Sendable {
     result.changes.map { UnifiedDiff.make(path: $0.path, old: $0.original, new: $0.patched) }.joined()
   }
 
-  /// Writes every change in place (atomic, inside the root, never through a symlink); returns the
-  /// problems (empty when all were written).
-  public func write() -> [String] {
+  /// Writes every change in place (atomic, inside the root, never through a symlink); returns,
+  /// per file that was not written, why (empty when all were written).
+  public func write() -> [String: String] {
     let writer = SafeWriter(root: check.ingest.root)
-    var problems: [String] = []
+    var refused: [String: String] = [:]
     for change in result.changes {
       do {
         try writer.write(change.patched, to: change.absolutePath, expected: change.original)
       } catch {
-        problems.append("\(change.path): \(error)")
+        refused[change.path] = "\(error)"
       }
     }
-    return problems
+    return refused
   }
 
   /// Writes a bundle of change sets to `directory`. `notes`: change sets left out because they do
@@ -86,32 +86,43 @@ public struct FixRun: Sendable {
     let builder = BundleBuilder(engine: engine, graph: check.ingest.graph)
     let (sets, notes) = builder.changeSets(result.applied, grouping: grouping)
     do {
-      try builder.write(sets, grouping: grouping, to: directory)
+      try builder.write(sets, grouping: grouping, to: directory, root: check.ingest.root)
     } catch {
-      return (notes, ["cannot write the bundle to \(directory): \(error)"])
+      return (notes, ["cannot write the bundle to \(TerminalText.oneLine(directory)): \(error)"])
     }
     return (notes, [])
   }
 
-  /// A summary: one line per finding with a fix, then the totals.
-  public func summary() -> String {
+  /// A summary: one line per finding with a fix, then the totals. `notWritten` (from ``write()``):
+  /// the files `--write` could not write, with why; a fix that edits one of them is "not
+  /// written", not "fixed", and the totals count it so.
+  public func summary(notWritten: [String: String] = [:]) -> String {
     var out = ""
+    var unwritten = 0
     for outcome in result.outcomes {
       let f = outcome.finding
-      let status = outcome.status.rawValue + (outcome.status == .fixed && !outcome.safe ? " (unsafe)" : "")
-      out += "\(status.padding(toLength: 18, withPad: " ", startingAt: 0)) \(f.location.path):\(f.location.span.start.line)  \(f.ruleID)  \(f.message)\n"
-      if let reason = outcome.reason, outcome.status != .fixed || !outcome.safe { out += "    \(reason)\n" }
-      for note in outcome.notes { out += "    note: \(note)\n" }
+      let refusals = outcome.status == .fixed ? outcome.files.compactMap { notWritten[$0] } : []
+      if !refusals.isEmpty { unwritten += 1 }
+      let status =
+        refusals.isEmpty
+        ? outcome.status.rawValue + (outcome.status == .fixed && !outcome.safe ? " (unsafe)" : "") : "not written"
+      let line = "\(f.location.path):\(f.location.span.start.line)  \(f.ruleID)  \(TerminalText.oneLine(f.message))"
+      out += "\(status.padding(toLength: 18, withPad: " ", startingAt: 0)) \(TerminalText.oneLine(line))\n"
+      for refusal in refusals { out += "    \(TerminalText.oneLine(refusal))\n" }
+      if let reason = outcome.reason, outcome.status != .fixed || !outcome.safe { out += "    \(TerminalText.oneLine(reason))\n" }
+      for note in outcome.notes { out += "    note: \(TerminalText.oneLine(note))\n" }
     }
     let count = { (status: FixOutcome.Status) in result.outcomes.filter { $0.status == status }.count }
-    let files = result.changes.count
-    var totals = ["\(count(.fixed)) fixed (\(files) file\(files == 1 ? "" : "s"))"]
+    let files = result.changes.filter { notWritten[$0.path] == nil }.count
+    var totals = ["\(count(.fixed) - unwritten) fixed (\(files) file\(files == 1 ? "" : "s"))"]
+    if unwritten > 0 { totals.append("\(unwritten) not written") }
     if count(.unsafe) > 0 { totals.append("\(count(.unsafe)) unsafe not applied (--unsafe)") }
     if count(.conflict) > 0 { totals.append("\(count(.conflict)) deferred (overlapping edits)") }
     if count(.unverified) > 0 { totals.append("\(count(.unverified)) failed verification") }
     if count(.refused) > 0 { totals.append("\(count(.refused)) not fixable") }
     out += totals.joined(separator: ", ") + "\n"
-    for diagnostic in pins.diagnostics { out += "\(ActionPins.fileName): \(diagnostic.message)\n" }
-    return out
+    for diagnostic in pins.diagnostics { out += "\(ActionPins.fileName): \(TerminalText.oneLine(diagnostic.message))\n" }
+    // Paths and messages come from the inputs: no line may start a CI command.
+    return TerminalText.guarded(out)
   }
 }

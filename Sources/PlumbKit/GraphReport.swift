@@ -33,21 +33,22 @@ public struct GraphReport: Sendable {
       var line = "\(entity.id)  \(entity.kind)"
       if let type = entity.type { line += "  type=\(type)" }
       line += "  \(entity.location)"
-      out += line + "\n"
+      out += TerminalText.oneLine(line) + "\n"
       for edge in graph.edges(from: entity.id) {
-        out += "    \(edge.type) -> \(edge.to)\n"
+        out += "    " + TerminalText.oneLine("\(edge.type) -> \(edge.to)") + "\n"
       }
     }
     out += DiagnosticRenderer(sources: result.sources, colored: colored).render(graph.diagnostics)
     out += summary()
-    return out
+    // Ids, names and paths come from the inputs: no line may start a CI command.
+    return TerminalText.guarded(out, allowingColor: colored)
   }
 
   /// One line per kind with its count, and totals.
   public func summary() -> String {
     var counts: [String: Int] = [:]
     for entity in entities { counts[entity.kind, default: 0] += 1 }
-    let perKind = counts.keys.sorted().map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: " ")
+    let perKind = counts.keys.sorted().map { "\(TerminalText.oneLine($0))=\(counts[$0] ?? 0)" }.joined(separator: " ")
     let diagnostics = result.graph.diagnostics
     let errors = diagnostics.filter { $0.severity == .error }.count
     let warnings = diagnostics.filter { $0.severity == .warning }.count

@@ -42,7 +42,7 @@ public struct ParseReport: Sendable {
     for file in files {
       let documents = file.result.documents
       let nodes = file.result.documents.first?.root.tree.nodeCount ?? 0
-      out += "\(file.path): \(documents.count) document\(documents.count == 1 ? "" : "s"), \(nodes) nodes\n"
+      out += "\(TerminalText.oneLine(file.path)): \(documents.count) document\(documents.count == 1 ? "" : "s"), \(nodes) nodes\n"
       for (number, document) in documents.enumerated() {
         out += "  document \(number + 1) [\(document.span)]\n"
         dumpNode(document.root, indent: 4, role: "", into: &out)
@@ -53,7 +53,8 @@ public struct ParseReport: Sendable {
     let errors = errorCount
     let warnings = diagnostics.filter { $0.severity == .warning }.count
     out += "\(files.count) file\(files.count == 1 ? "" : "s") loaded, \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
-    return out
+    // Paths, tags and anchors come from the inputs: no line may start a CI command.
+    return TerminalText.guarded(out, allowingColor: diagnosticsColored)
   }
 
   // MARK: JSON
@@ -207,8 +208,8 @@ func dumpNode(_ node: YAMLNode, indent: Int, role: String, into output: inout St
   var line = String(repeating: " ", count: indent) + role
   line += "\(node.kind) \(node.style)"
   if let type = node.scalarType { line += " \(type)" }
-  if let tag = node.tag { line += " tag=\(tag)" }
-  if let anchor = node.anchor { line += " &\(anchor)" }
+  if let tag = node.tag { line += " tag=\(TerminalText.oneLine(tag))" }
+  if let anchor = node.anchor { line += " &\(TerminalText.oneLine(anchor))" }
   if let aliasSpan = node.aliasSpan { line += " (alias at \(aliasSpan.start))" }
   line += " [\(node.span) bytes \(node.byteRange.lowerBound)..<\(node.byteRange.upperBound)]"
   if node.kind == .scalar, let value = node.value {

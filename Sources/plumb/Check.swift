@@ -119,21 +119,18 @@ extension PlumbCommand {
         let text = run.render(request.format, colored: request.path == nil && terminal, show: show) ?? ""
         PhaseClock.mark("render \(request.format)")
         guard let path = request.path else {
-          FileHandle.standardOutput.write(Data(text.utf8))
+          // Every format escapes what it holds for itself; `github` is workflow commands.
+          Console.write(text, to: .standardOutput, guarded: false)
           continue
         }
         do {
-          if OutputWriter.isGitHubStepSummary(path) {
-            try OutputWriter.append(text, to: path)
-          } else {
-            try OutputWriter.write(text, to: path)
-          }
+          try OutputWriter.write(text, to: path, root: run.ingest.root)
         } catch {
-          FileHandle.standardError.write(Data("plumb: cannot write \(request.format) output to '\(path)': \(error.localizedDescription)\n".utf8))
+          Console.write("plumb: cannot write the \(request.format) output: \(error)\n", to: .standardError)
           status = ExitStatus.mostSevere(status, ExitStatus.inputErrors)
         }
       }
-      if profile { FileHandle.standardError.write(Data(run.timings.rendered().utf8)) }
+      if profile { Console.write(run.timings.rendered(), to: .standardError) }
       // The run (graph, loaded files, findings) lives until the process exits, which frees it at
       // once instead of object by object (half a second for an organisation-sized graph).
       keptUntilExit = run
@@ -166,13 +163,13 @@ extension PlumbCommand {
       let (library, problems) = PolicyLoading.library(paths: paths, builtins: !noBuiltinRules)
       if problems.contains(where: { $0.severity == .error }) {
         let renderer = DiagnosticRendering.renderer(library)
-        FileHandle.standardError.write(Data(renderer.render(problems).utf8))
+        Console.write(renderer.render(problems), to: .standardError)
         throw ExitCode(ExitStatus.policyErrors)
       }
       let results = RuleTestRunner().run(library, only: only.isEmpty ? nil : Set(only))
-      FileHandle.standardOutput.write(Data(RuleTestRunner.report(results).utf8))
+      Console.write(RuleTestRunner.report(results), to: .standardOutput)
       if results.isEmpty {
-        FileHandle.standardError.write(Data("plumb: no rule to test\n".utf8))
+        Console.write("plumb: no rule to test\n", to: .standardError)
         throw ExitCode(ExitStatus.nothingEvaluated)
       }
       if results.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.blockingFindings) }
@@ -193,10 +190,11 @@ extension PlumbCommand {
       guard let compiled = library.rule(rule) else {
         let ids = library.rules.map(\.id)
         let hint = ids.min { editCost(rule, $0) < editCost(rule, $1) }.map { "; did you mean '\($0)'?" } ?? ""
-        FileHandle.standardError.write(Data("plumb: no rule '\(rule)'\(hint)\n".utf8))
+        Console.write("plumb: no rule '\(Console.quoted(rule))'\(hint)\n", to: .standardError)
         throw ExitCode(ExitStatus.usage)
       }
-      FileHandle.standardOutput.write(Data(RuleDocumentation.markdown(compiled).utf8))
+      // The page holds the rule's own texts (a user rule's title, examples): guarded.
+      Console.write(RuleDocumentation.markdown(compiled), to: .standardOutput)
     }
 
     private func editCost(_ a: String, _ b: String) -> Int {
@@ -216,20 +214,20 @@ extension PlumbCommand {
     func run() throws {
       let (library, problems) = PolicyLoading.library(paths: ruleDirectories)
       if problems.contains(where: { $0.severity == .error }) {
-        FileHandle.standardError.write(Data(DiagnosticRendering.renderer(library).render(problems).utf8))
+        Console.write(DiagnosticRendering.renderer(library).render(problems), to: .standardError)
         throw ExitCode(ExitStatus.policyErrors)
       }
       var enforcement: [String: PlumbKit.Enforcement] = [:]
       if let pack {
         guard let declaration = library.packs[pack] else {
-          FileHandle.standardError.write(Data("plumb: no policy pack named '\(pack)'\n".utf8))
+          Console.write("plumb: no policy pack named '\(Console.quoted(pack))'\n", to: .standardError)
           throw ExitCode(ExitStatus.usage)
         }
         for binding in PolicyEngine(library: library, pack: declaration).bindings {
           enforcement[binding.rule.id] = binding.enforcement
         }
       }
-      FileHandle.standardOutput.write(Data(RuleDocumentation.list(library.rules, enforcement: enforcement).utf8))
+      Console.write(RuleDocumentation.list(library.rules, enforcement: enforcement), to: .standardOutput)
     }
   }
 }

@@ -88,24 +88,25 @@ extension PlumbCommand {
 
       if run.exitStatus == ExitStatus.policyErrors {
         let renderer = DiagnosticRendering.renderer(run.check.library)
-        FileHandle.standardError.write(Data(renderer.render(run.check.policyDiagnostics).utf8))
+        Console.write(renderer.render(run.check.policyDiagnostics), to: .standardError)
         throw ExitCode(ExitStatus.policyErrors)
       }
-      let summary = run.summary()
+      // Write first, so the summary says what was written, not what was planned.
+      let notWritten = write ? run.write() : [:]
+      let summary = run.summary(notWritten: notWritten)
       if diff {
-        FileHandle.standardOutput.write(Data(run.diff.utf8))
-        FileHandle.standardError.write(Data(summary.utf8))
+        Console.write(run.diff, to: .standardOutput, guarded: false)
+        Console.write(summary, to: .standardError)
       } else {
-        FileHandle.standardOutput.write(Data(summary.utf8))
+        Console.write(summary, to: .standardOutput)
       }
-      var problems: [String] = []
-      if write { problems += run.write() }
+      var problems = notWritten.sorted { $0.key < $1.key }.map { "\($0.key) was not written: \($0.value)" }
       if let bundle {
         let (notes, errors) = run.bundle(to: bundle, grouping: groupBy)
-        for note in notes { FileHandle.standardError.write(Data("plumb: \(note)\n".utf8)) }
+        for note in notes { Console.write("plumb: \(note)\n", to: .standardError) }
         problems += errors
       }
-      for problem in problems { FileHandle.standardError.write(Data("plumb: \(problem)\n".utf8)) }
+      for problem in problems { Console.write("plumb: \(problem)\n", to: .standardError) }
       if !problems.isEmpty { throw ExitCode(ExitStatus.inputErrors) }
     }
   }

@@ -36,13 +36,13 @@ extension PlumbCommand {
       switch format {
       case .text:
         let colored = color.enabled(isTTY: isatty(STDOUT_FILENO) == 1)
-        FileHandle.standardOutput.write(Data(report.text(colored: colored).utf8))
+        Console.write(report.text(colored: colored), to: .standardOutput, allowingColor: colored)
       case .json:
-        FileHandle.standardOutput.write(Data(report.json().utf8))
+        Console.write(report.json(), to: .standardOutput, guarded: false)
       }
       if report.errorCount > 0 { throw ExitCode(ExitStatus.inputErrors) }
       if report.result.graph.entities.isEmpty {
-        FileHandle.standardError.write(Data("plumb: nothing to ingest: no catalog, plan or pipeline found\n".utf8))
+        Console.write("plumb: nothing to ingest: no catalog, plan or pipeline found\n", to: .standardError)
         throw ExitCode(ExitStatus.nothingEvaluated)
       }
     }

@@ -33,13 +33,13 @@ extension PlumbCommand {
       switch format {
       case .text:
         let colored = color.enabled(isTTY: isatty(STDOUT_FILENO) == 1)
-        FileHandle.standardOutput.write(Data(report.text(diagnosticsColored: colored).utf8))
+        Console.write(report.text(diagnosticsColored: colored), to: .standardOutput, allowingColor: colored)
       case .json:
-        FileHandle.standardOutput.write(Data(report.json().utf8))
+        Console.write(report.json(), to: .standardOutput, guarded: false)
       }
       if report.errorCount > 0 { throw ExitCode(ExitStatus.inputErrors) }
       if report.files.isEmpty {
-        FileHandle.standardError.write(Data("plumb: no YAML or JSON input found\n".utf8))
+        Console.write("plumb: no YAML or JSON input found\n", to: .standardError)
         throw ExitCode(ExitStatus.nothingEvaluated)
       }
     }

@@ -123,39 +123,40 @@ extension PlumbCommand {
       options.ruleDocs = ruleDocs.hasSuffix("/") || ruleDocs.isEmpty ? ruleDocs : ruleDocs + "/"
       let run = ScoreRun.run(options)
       var status = run.exitStatus
-      for problem in run.problems { FileHandle.standardError.write(Data("plumb: \(problem)\n".utf8)) }
+      for problem in run.problems { Console.write("plumb: \(problem)\n", to: .standardError) }
       if run.report.inputErrors + run.report.policyErrors > 0 {
         let errors =
           run.check.policyDiagnostics.filter(Gate.isFatal) + run.check.inputDiagnostics.filter { $0.severity == .error }
         for error in errors.prefix(Self.errorsListed) {
-          let place = error.location.map { "\($0): " } ?? ""
-          FileHandle.standardError.write(Data("plumb: \(place)error: \(error.message) [\(error.code)]\n".utf8))
+          let place = error.location.map { "\(Console.quoted($0.description)): " } ?? ""
+          Console.write("plumb: \(place)error: \(Console.quoted(error.message)) [\(error.code)]\n", to: .standardError)
         }
         if errors.count > Self.errorsListed {
-          FileHandle.standardError.write(Data("plumb: … and \(errors.count - Self.errorsListed) more\n".utf8))
+          Console.write("plumb: … and \(errors.count - Self.errorsListed) more\n", to: .standardError)
         }
-        FileHandle.standardError.write(
-          Data(
-            "plumb: \(run.report.inputErrors) input error(s), \(run.report.policyErrors) policy error(s); `plumb check` shows them\n"
-              .utf8))
+        Console.write(
+          "plumb: \(run.report.inputErrors) input error(s), \(run.report.policyErrors) policy error(s); `plumb check` shows them\n",
+          to: .standardError)
       }
       if let recorded = run.recorded {
-        FileHandle.standardError.write(
-          Data("plumb: recorded run #\(recorded.id) at \(recorded.recordedAt) in \(ScoreRun.historyDescription(options, root: run.check.ingest.root))\n".utf8))
+        Console.write(
+          "plumb: recorded run #\(recorded.id) at \(recorded.recordedAt) in \(ScoreRun.historyDescription(options, root: run.check.ingest.root))\n",
+          to: .standardError)
       }
       let text: String
       if let explain {
         guard let explanation = run.explain(explain) else {
           let known = ScoreExplainer(report: run.report).candidates()
-          FileHandle.standardError.write(
-            Data("plumb: no scored entity or group named '\(explain)' (known: \(known.joined(separator: ", ")))\n".utf8))
+          Console.write(
+            "plumb: no scored entity or group named '\(Console.quoted(explain))' (known: \(known.map(Console.quoted).joined(separator: ", ")))\n",
+            to: .standardError)
           throw ExitCode(ExitStatus.usage)
         }
         text = explanation
       } else {
         text = run.render(format) ?? ""
       }
-      status = ExitStatus.mostSevere(status, emit(text))
+      status = ExitStatus.mostSevere(status, emit(text, root: run.check.ingest.root))
       if status != ExitStatus.success { throw ExitCode(status) }
     }
 
@@ -166,7 +167,7 @@ extension PlumbCommand {
       let path = ScoreRun.databasePath(options, root: root)
       switch ScoreHistoryDiff.diff(databasePath: path, runs: paths.compactMap { Int64($0) }) {
       case .failure(let error):
-        FileHandle.standardError.write(Data("plumb: \(error)\n".utf8))
+        Console.write("plumb: \(error)\n", to: .standardError)
         throw ExitCode(ExitStatus.inputErrors)
       case .success(let diff):
         let text: String
@@ -175,7 +176,7 @@ extension PlumbCommand {
         case "markdown": text = ScoreMarkdownRenderer.render(diff)
         default: text = ScoreDiffRenderer.text(diff)
         }
-        let status = emit(text)
+        let status = emit(text, root: root)
         if status != ExitStatus.success { throw ExitCode(status) }
       }
     }
@@ -183,17 +184,18 @@ extension PlumbCommand {
     /// How many input and policy errors are named on standard error (the summary counts them all).
     static let errorsListed = 10
 
-    /// Writes `text` to --output or standard output; the exit status that follows.
-    func emit(_ text: String) -> Int32 {
+    /// Writes `text` to --output or standard output; the exit status that follows. Every format
+    /// escapes what it holds for itself (the text ones are guarded, JSON and HTML escaped).
+    func emit(_ text: String, root: String? = nil) -> Int32 {
       guard let output else {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        Console.write(text, to: .standardOutput, guarded: false)
         return ExitStatus.success
       }
       do {
-        try OutputWriter.write(text, to: output)
+        try OutputWriter.write(text, to: output, root: root)
         return ExitStatus.success
       } catch {
-        FileHandle.standardError.write(Data("plumb: cannot write to '\(output)': \(error.localizedDescription)\n".utf8))
+        Console.write("plumb: cannot write the output: \(error)\n", to: .standardError)
         return ExitStatus.inputErrors
       }
     }

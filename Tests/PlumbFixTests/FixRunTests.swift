@@ -157,7 +157,11 @@ struct FixRunTests {
     #expect(!run.result.changes.isEmpty)
     let problems = run.write()
     #expect(problems.count == run.result.changes.count)
-    #expect(problems.allSatisfy { $0.contains("symlink") }, "\(problems)")
+    #expect(problems.values.allSatisfy { $0.contains("symlink") }, "\(problems)")
+    // The summary tells the truth: nothing was fixed in place.
+    let summary = run.summary(notWritten: problems)
+    #expect(summary.contains("0 fixed (0 files)"), "\(summary)")
+    #expect(summary.contains("not written"), "\(summary)")
     #expect(Self.read(root.appendingPathComponent("real/ci.yml.txt")) == Self.workflow)
   }
 
@@ -182,7 +186,7 @@ struct FixRunTests {
     try FileManager.default.copyItem(at: outside.appendingPathComponent("plan.json"), to: root.appendingPathComponent("plan.json"))
     let run = Self.run(root, unsafe: true, tfRoot: outside.path)
     #expect(!run.result.changes.isEmpty)
-    #expect(run.write().allSatisfy { $0.contains("outside the repository root") })
+    #expect(run.write().values.allSatisfy { $0.contains("outside the repository root") })
     #expect(Self.read(outside.appendingPathComponent("main.tf")) == Self.read(plan.appendingPathComponent("main.tf")))
   }
 

@@ -230,8 +230,8 @@ struct SnapshotCase: Sendable, CustomTestStringConvertible {
   // MARK: GitHub
 
   @Test func githubEscapesDataAndProperties() {
-    #expect(GitHubReporter.escapeData("100% a\r\nb: c, d") == "100%25 a%0D%0Ab: c, d")
-    #expect(GitHubReporter.escapeProperty("a:b,c%d\ne") == "a%3Ab%2Cc%25d%0Ae")
+    #expect(WorkflowCommandText.data("100% a\r\nb: c, d") == "100%25 a%0D%0Ab: c, d")
+    #expect(WorkflowCommandText.property("a:b,c%d\ne") == "a%3Ab%2Cc%25d%0Ae")
     let output = GitHubReporter.render(ReportFixture.report, options: ReportFixture.options)
     // One command per line: newlines in messages never start a new command.
     for line in output.split(separator: "\n") { #expect(line.hasPrefix("::")) }
@@ -268,26 +268,27 @@ struct SnapshotCase: Sendable, CustomTestStringConvertible {
   @Test func jsonEscapesQuotesBackslashesAndControlsButNotSlashesOrUnicode() {
     var out = ""
     JSONValue.appendQuoted("a\"b\\c/d\n\t\u{1B}é\u{2028}", to: &out)
-    #expect(out == "\"a\\\"b\\\\c/d\\n\\t\\u001bé\u{2028}\"")
+    // U+2028 (a line separator) is written as an escape: the same value, no raw separator.
+    #expect(out == "\"a\\\"b\\\\c/d\\n\\t\\u001bé\\u2028\"")
   }
 
-  @Test func xmlEscapesMarkupAndReplacesWhatXMLCannotCarry() {
-    #expect(Escape.xml("a<b>&\"'\n\u{1}") == "a&lt;b&gt;&amp;\"'\n\u{FFFD}")
-    #expect(Escape.xml("a\"'\n\t\r", attribute: true) == "a&quot;&apos;&#10;&#9;&#13;")
+  @Test func xmlEscapesMarkupAndShowsWhatXMLCannotCarry() {
+    #expect(XMLText.escape("a<b>&\"'\n\u{1}") == "a&lt;b&gt;&amp;\"'\n&lt;U+0001&gt;")
+    #expect(XMLText.escape("a\"'\n\t\r", attribute: true) == "a&quot;&apos;&#10;&#9;&#13;")
   }
 
   @Test func markdownEscapesMarkupAndKeepsTextInOneCell() {
-    #expect(Escape.markdown("*a* | [b](c) <d> $e$ `f`\r\ng") == "\\*a\\* \\| \\[b\\](c) \\<d\\> \\$e\\$ \\`f\\`<br>g")
-    #expect(Escape.markdownCode("a`b|c") == "``a`b\\|c``")
-    #expect(Escape.markdownCode("`x`") == "`` `x` ``")
-    #expect(Escape.visible("ok\u{7}\u{202E}") == "ok<U+0007><U+202E>")
+    #expect(MarkdownText.inline("*a* | [b](c) <d> $e$ `f`\r\ng") == "\\*a\\* \\| \\[b\\](c) \\<d\\> \\$e\\$ \\`f\\`<br>g")
+    #expect(MarkdownText.codeSpan("a`b|c") == "``a`b\\|c``")
+    #expect(MarkdownText.codeSpan("`x`") == "`` `x` ``")
+    #expect(TerminalText.visible("ok\u{7}\u{202E}") == "ok<U+0007><U+202E>")
   }
 
   @Test func uriPathsArePercentEncodedUTF8() {
-    #expect(Escape.uriPath("catalog/équipe yaml#1.yaml") == "catalog/%C3%A9quipe%20yaml%231.yaml")
-    #expect(Escape.isAbsoluteURI("https://plumb.dev/x"))
-    #expect(!Escape.isAbsoluteURI("docs/rules/x.md"))
-    #expect(Escape.shellCommandLine(["plumb", "check", "a b", "it's"]) == "plumb check 'a b' 'it'\\''s'")
+    #expect(LinkTarget.uriPath("catalog/équipe yaml#1.yaml") == "catalog/%C3%A9quipe%20yaml%231.yaml")
+    #expect(LinkTarget.scheme(of: "https://plumb.dev/x") == "https")
+    #expect(LinkTarget.scheme(of: "docs/rules/x.md") == nil)
+    #expect(SARIFReporter.shellCommandLine(["plumb", "check", "a b", "it's", "q'\u{301}"]) == "plumb check 'a b' 'it'\\''s' 'q'\\''\u{301}'")
   }
 
   @Test func markdownFormatsCapLongListsAndCountTheRest() {

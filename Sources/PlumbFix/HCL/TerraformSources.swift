@@ -70,6 +70,7 @@ public final class TerraformSources: @unchecked Sendable {
     var module = configuration(planPath)
     var notes: [String] = []
     let calls = attributes["module_path"].elements.compactMap(\.string)
+    try requireReadable(directory, what: "the root module's directory")
     for call in calls {
       var source = module?["module_calls"]?[call]?["source"]?.string
       if source == nil { source = moduleSource(call, in: directory) }
@@ -80,6 +81,7 @@ public final class TerraformSources: @unchecked Sendable {
         throw FixRefusal("'\(entity.name)' is defined in module '\(call)' from '\(source)', which is not a local directory: fix it there")
       }
       directory = IngestPath.standardize(directory + "/" + source)
+      try requireReadable(directory, what: "module '\(call)' (source '\(source)')")
       module = module?["module_calls"]?[call]?["module"]
     }
     if !calls.isEmpty {
@@ -92,6 +94,10 @@ public final class TerraformSources: @unchecked Sendable {
     var problems: [String] = []
     for file in names.filter({ $0.hasSuffix(".tf") }).sorted() {
       let path = directory + "/" + file
+      if overlay[path] == nil, let problem = Self.notRegular(path) {
+        problems.append("\(display(path)): \(problem)")
+        continue
+      }
       switch scan(path, bytes: overlay[path]) {
       case .success(let hcl)?:
         for block in hcl.blocks(keyword, [type, name]) { found.append((path, hcl, block)) }
@@ -115,10 +121,40 @@ public final class TerraformSources: @unchecked Sendable {
     return TerraformBlockLocation(absolutePath: path, directory: directory, file: file, block: block, notes: notes)
   }
 
+  /// Refuses a directory outside the repository root (and outside `--tf-root`, which the user
+  /// named): a module source in a plan (`../../../home/runner`) must not make Plumb read, and
+  /// print in a diff, files the pull request does not hold. Symbolic links are resolved first.
+  func requireReadable(_ directory: String, what: String) throws {
+    let resolved = Self.resolved(directory)
+    let allowed = [root] + (terraformRoot.map { [$0] } ?? [])
+    guard allowed.map(Self.resolved).contains(where: { resolved == $0 || resolved.hasPrefix($0 == "/" ? "/" : $0 + "/") }) else {
+      throw FixRefusal("\(what) is \(display(directory)), outside the repository root: Plumb does not read it")
+    }
+  }
+
+  /// `path` with every symbolic link resolved (itself when it cannot be resolved).
+  static func resolved(_ path: String) -> String {
+    guard let real = realpath(path, nil) else { return IngestPath.standardize(path) }
+    defer { free(real) }
+    return String(cString: real)
+  }
+
+  /// Why the `.tf` file at `path` is not read (a symbolic link, a FIFO, a device), or nil for a
+  /// regular file.
+  static func notRegular(_ path: String) -> String? {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return "unreadable" }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return nil
+    case S_IFLNK: return "a symbolic link: not read"
+    default: return "not a regular file: not read"
+    }
+  }
+
   /// A `module "call"` block's literal `source` in the `.tf` files of `directory`.
   func moduleSource(_ call: String, in directory: String) -> String? {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
-    for file in names.filter({ $0.hasSuffix(".tf") }).sorted() {
+    for file in names.filter({ $0.hasSuffix(".tf") }).sorted() where Self.notRegular(directory + "/" + file) == nil {
       guard case .success(let hcl)? = scan(directory + "/" + file) else { continue }
       for block in hcl.blocks("module", [call]) {
         if let source = block.attribute("source"),

@@ -1,4 +1,5 @@
 import Foundation
+import PlumbDiagnostics
 import PlumbGraph
 import PlumbPolicy
 
@@ -62,17 +63,22 @@ public struct BundleBuilder {
     return nil
   }
 
+  /// A name for files and branches: ASCII lower-case letters, digits and `_`, everything else
+  /// one `-` (no `.`, so no `..`, `.lock` or hidden file; at most 64 scalars).
   static func slug(_ text: String) -> String {
-    var out = ""
-    for c in text.lowercased().unicodeScalars {
-      if (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c == "_" || c == "." {
-        out.unicodeScalars.append(c)
-      } else if !out.hasSuffix("-") {
-        out += "-"
+    var out = String.UnicodeScalarView()
+    for c in text.unicodeScalars {
+      let lowered: Unicode.Scalar = c >= "A" && c <= "Z" ? Unicode.Scalar(c.value + 32)! : c
+      if (lowered >= "a" && lowered <= "z") || (lowered >= "0" && lowered <= "9") || lowered == "_" {
+        out.append(lowered)
+      } else if out.last != "-" {
+        out.append("-")
       }
+      if out.count >= 64 { break }
     }
-    let trimmed = out.trimmingCharacters(in: CharacterSet(charactersIn: "-."))
-    return trimmed.isEmpty ? "change" : trimmed
+    while out.last == "-" { out.removeLast() }
+    while out.first == "-" { out.removeFirst() }
+    return out.isEmpty ? "change" : String(out)
   }
 
   /// Splits `fixes` into change sets, each verified on its own (a set that fails is left out and
@@ -124,7 +130,13 @@ public struct BundleBuilder {
     return (sets, problems)
   }
 
+  /// The pull request's title: one line, shown as text (hidden scalars as `<U+XXXX>`, no workflow
+  /// command), since bots print it.
   func title(_ fixes: [PlannedFix], grouping: BundleGrouping, owner: String?) -> String {
+    TerminalText.guarded(TerminalText.oneLine(rawTitle(fixes, grouping: grouping, owner: owner)))
+  }
+
+  func rawTitle(_ fixes: [PlannedFix], grouping: BundleGrouping, owner: String?) -> String {
     let count = fixes.count
     let findings = count == 1 ? "1 finding" : "\(count) findings"
     switch grouping {
@@ -145,13 +157,11 @@ public struct BundleBuilder {
     return labels
   }
 
-  static func cell(_ text: String) -> String {
-    text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-  }
-
+  /// `` [`rule_id`](docs) ``: the rule's own docs link when it is one Plumb may emit
+  /// (``LinkTarget/isAllowed(_:)``), else its page under `docs/rules/`.
   func ruleLink(_ id: String) -> String {
-    let url = engine.rule(id)?.docs ?? "docs/rules/\(id).md"
-    return "[`\(id)`](\(url))"
+    let own = engine.rule(id)?.docs.flatMap { LinkTarget.isAllowed($0) ? $0 : nil }
+    return MarkdownText.link(MarkdownText.codeSpan(id), to: own ?? "docs/rules/\(id).md")
   }
 
   /// The pull request body: what changed, why, what to review, how it was checked.
@@ -164,22 +174,26 @@ public struct BundleBuilder {
     for fix in fixes {
       let f = fix.finding
       let safety = fix.unsafeReasons.isEmpty ? "safe" : "**review**"
-      out += "| \(ruleLink(f.ruleID)) | `\(Self.cell(f.location.path)):\(f.location.span.start.line)` | \(Self.cell(f.message)) | \(safety) |\n"
+      let place = MarkdownText.codeSpan("\(f.location.path):\(f.location.span.start.line)")
+      out += "| \(ruleLink(f.ruleID)) | \(place) | \(MarkdownText.inline(f.message)) | \(safety) |\n"
     }
     out += "\n## Why\n"
     for id in Set(fixes.map(\.finding.ruleID)).sorted() {
       let rule = engine.rule(id)
-      out += "\n### \(ruleLink(id)): \(rule?.title ?? id)\n\n"
-      if let rationale = rule?.rationale, !rationale.isEmpty { out += rationale.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
-      if let remediation = rule?.remediation, !remediation.isEmpty { out += "**Remediation:** " + remediation + "\n" }
+      out += "\n### \(ruleLink(id)): \(MarkdownText.inline(rule?.title ?? id))\n\n"
+      if let rationale = rule?.rationale, !rationale.isEmpty {
+        out += MarkdownText.prose(rationale.trimmingCharacters(in: .whitespacesAndNewlines)) + "\n\n"
+      }
+      if let remediation = rule?.remediation, !remediation.isEmpty { out += "**Remediation:** " + MarkdownText.prose(remediation) + "\n" }
     }
     let review = fixes.filter { !$0.unsafeReasons.isEmpty || !$0.notes.isEmpty }
     if !review.isEmpty {
       out += "\n## Review notes\n\n"
       for fix in review {
         let f = fix.finding
-        for reason in fix.unsafeReasons { out += "- `\(f.location.path):\(f.location.span.start.line)` (\(f.ruleID)): \(reason)\n" }
-        for note in fix.notes { out += "- `\(f.location.path):\(f.location.span.start.line)` (\(f.ruleID)): \(note)\n" }
+        let place = MarkdownText.codeSpan("\(f.location.path):\(f.location.span.start.line)")
+        for reason in fix.unsafeReasons { out += "- \(place) (\(f.ruleID)): \(MarkdownText.inline(reason))\n" }
+        for note in fix.notes { out += "- \(place) (\(f.ruleID)): \(MarkdownText.inline(note))\n" }
       }
     }
     out += "\n## How it was checked\n\n"
@@ -192,14 +206,16 @@ public struct BundleBuilder {
     return out
   }
 
-  /// Writes the bundle: `<name>.patch`, `<name>.json` per change set, and `index.json`.
-  public func write(_ sets: [ChangeSet], grouping: BundleGrouping, to directory: String) throws {
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+  /// Writes the bundle: `<name>.patch`, `<name>.json` per change set, and `index.json`, through
+  /// ``OutputDirectory`` (the directory is refused when it, or inside `root` any directory on the
+  /// way to it, is a symbolic link; files in it are written as every output is).
+  public func write(_ sets: [ChangeSet], grouping: BundleGrouping, to directory: String, root: String) throws {
+    let output = try OutputDirectory(directory, root: root)
     var index: [[String: Any]] = []
     for set in sets {
       let patchName = set.name + ".patch"
       let jsonName = set.name + ".json"
-      try Data(set.patch.utf8).write(to: URL(fileURLWithPath: directory + "/" + patchName), options: .atomic)
+      try output.write(set.patch, name: patchName)
       let fixes: [[String: Any]] = set.fixes.map { fix in
         let f = fix.finding
         return [
@@ -213,20 +229,20 @@ public struct BundleBuilder {
         "branch": set.branch, "labels": set.labels, "body": set.body, "patch": patchName,
         "files": set.changes.map(\.path), "fixes": fixes,
       ]
-      try Self.json(pullRequest).write(to: URL(fileURLWithPath: directory + "/" + jsonName), options: .atomic)
+      try output.write(Self.json(pullRequest), name: jsonName)
       index.append([
         "name": set.name, "group": set.group, "title": set.title, "branch": set.branch, "patch": patchName,
         "pull_request": jsonName, "fixes": set.fixes.count,
       ])
     }
     let document: [String: Any] = ["version": 1, "grouping": grouping.rawValue, "change_sets": index]
-    try Self.json(document).write(to: URL(fileURLWithPath: directory + "/index.json"), options: .atomic)
+    try output.write(Self.json(document), name: "index.json")
   }
 
-  static func json(_ object: Any) throws -> Data {
-    var data = try JSONSerialization.data(
+  /// Pretty JSON with sorted keys, hidden scalars and `##[` escaped (``JSONText/hardened(_:)``).
+  static func json(_ object: Any) throws -> String {
+    let data = try JSONSerialization.data(
       withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    data.append(0x0A)
-    return data
+    return JSONText.hardened(String(decoding: data, as: UTF8.self)) + "\n"
   }
 }

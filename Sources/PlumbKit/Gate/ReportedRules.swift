@@ -1,3 +1,4 @@
+import PlumbDiagnostics
 import PlumbPolicy
 import PlumbReport
 
@@ -14,7 +15,7 @@ enum ReportedRules {
       }
       return ReportedRule(
         id: rule.id, title: decl.title, severity: decl.severity, category: decl.category, rationale: decl.rationale,
-        remediation: decl.remediation, helpURI: decl.docs ?? "docs/rules/\(rule.id).md",
+        remediation: decl.remediation, helpURI: decl.docs.flatMap { LinkTarget.isAllowed($0) ? $0 : nil } ?? "docs/rules/\(rule.id).md",
         enforcement: result.enforcement[rule.id] ?? .warn,
         statistics: statistics[rule.id] ?? RuleStatistics(ruleID: rule.id), hasFix: hasFix)
     }.sorted { $0.id < $1.id }

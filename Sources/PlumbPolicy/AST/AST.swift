@@ -127,6 +127,8 @@ public struct RuleDecl: Sendable {
   public var rationale: String = ""
   public var remediation: String = ""
   public var docs: String?
+  /// Where `docs`'s value is written, for the checker's diagnostic.
+  public var docsRange: Range<Int>?
   public var tags: [String] = []
   public var params: [ParamDecl] = []
   public var selector: Selector?

@@ -37,6 +37,12 @@ struct Checker {
     }
     if rule.title.isEmpty { error("rule '\(rule.id)' needs a title", rule.idRange) }
     if rule.category.isEmpty { error("rule '\(rule.id)' needs a category", rule.idRange) }
+    // Every output links the docs: only links that cannot run script in a reader's browser.
+    if let docs = rule.docs, !LinkTarget.isAllowed(docs) {
+      error(
+        "rule '\(rule.id)': docs must be an http or https URL or a relative path, found '\(TerminalText.oneLine(docs))'",
+        rule.docsRange ?? rule.idRange)
+    }
     params = [:]
     for param in rule.params {
       if params[param.name] != nil { error("parameter '\(param.name)' is declared twice", param.range) }

@@ -108,12 +108,15 @@ extension Parser {
       }
       expect(.rbracket, "to close 'tags'")
     default:
+      let valueRange = current.range
       guard let text = expectString("the rule's \(name)") else { return }
       switch name {
       case "title": rule.title = text
       case "rationale": rule.rationale = text
       case "remediation": rule.remediation = text
-      case "docs": rule.docs = text
+      case "docs":
+        rule.docs = text
+        rule.docsRange = valueRange
       default: error("unknown metadata '\(name)'", nameRange)
       }
     }

@@ -12,7 +12,9 @@ import PlumbPolicy
 /// advisory → notice), an indeterminate finding being at most a warning. Suppressed findings are
 /// left out. Columns are sent only for one-line spans (GitHub rejects them otherwise);
 /// `endColumn` is the last column covered (inclusive). Data is escaped as `@actions/core` does
-/// (`%`, CR, LF), property values additionally `:` and `,`.
+/// (`%`, CR, LF), property values additionally `:` and `,`; hidden scalars and the `[` of `##[`
+/// are shown as `<U+XXXX>` (``WorkflowCommandText``), so data can neither end an annotation nor
+/// start another command.
 public struct GitHubReporter: Reporter {
   public static let identifier = "github"
   public static let description = "GitHub Actions annotations (::error file=…,line=…::message), one per unsuppressed finding"
@@ -63,37 +65,7 @@ public struct GitHubReporter: Reporter {
       }
     }
     properties.append(("title", title))
-    let list = properties.map { "\($0.0)=\(escapeProperty($0.1))" }.joined(separator: ",")
-    return "::\(level) \(list)::\(escapeData(message))\n"
-  }
-
-  /// Workflow-command data: `%`, CR and LF percent-encoded.
-  static func escapeData(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "%": out += "%25"
-      case "\r": out += "%0D"
-      case "\n": out += "%0A"
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out
-  }
-
-  /// Workflow-command property value: as data, plus `:` and `,`.
-  static func escapeProperty(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "%": out += "%25"
-      case "\r": out += "%0D"
-      case "\n": out += "%0A"
-      case ":": out += "%3A"
-      case ",": out += "%2C"
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out
+    let list = properties.map { "\($0.0)=\(WorkflowCommandText.property($0.1))" }.joined(separator: ",")
+    return "::\(level) \(list)::\(WorkflowCommandText.data(message))\n"
   }
 }

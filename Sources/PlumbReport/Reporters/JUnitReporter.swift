@@ -44,9 +44,9 @@ public struct JUnitReporter: Reporter {
         let outcome: String
         if diagnostic.severity == .error {
           suite.errors += 1
-          outcome = "      <error message=\"\(attr(diagnostic.message))\" type=\"\(attr(diagnostic.code))\">\(Escape.xml(text))</error>\n"
+          outcome = "      <error message=\"\(attr(diagnostic.message))\" type=\"\(attr(diagnostic.code))\">\(XMLText.escape(text))</error>\n"
         } else {
-          outcome = "      <system-out>\(Escape.xml(text))</system-out>\n"
+          outcome = "      <system-out>\(XMLText.escape(text))</system-out>\n"
         }
         suite.body += testcase(classname: diagnosticsSuite, name: name, location: diagnostic.location, outcome)
       }
@@ -75,13 +75,13 @@ public struct JUnitReporter: Reporter {
         if reported.blocking {
           suite.failures += 1
           outcome = "      <failure message=\"\(attr(reported.finding.message))\" type=\"\(reported.label.rawValue)\">"
-            + Escape.xml(text) + "</failure>\n"
+            + XMLText.escape(text) + "</failure>\n"
         } else if let suppression = reported.suppression {
           suite.skipped += 1
           let kind = suppression.kind == .waiver ? "waiver" : "inline"
           outcome = "      <skipped message=\"\(attr("suppressed (\(kind)): \(suppression.reason)"))\"/>\n"
         } else {
-          outcome = "      <system-out>\(Escape.xml(text))</system-out>\n"
+          outcome = "      <system-out>\(XMLText.escape(text))</system-out>\n"
         }
         suite.body += testcase(classname: ruleID, name: reported.finding.entity.rawValue, location: reported.location, outcome)
       }
@@ -138,5 +138,5 @@ public struct JUnitReporter: Reporter {
     return lines.joined(separator: "\n")
   }
 
-  private static func attr(_ text: String) -> String { Escape.xml(text, attribute: true) }
+  private static func attr(_ text: String) -> String { XMLText.escape(text, attribute: true) }
 }

@@ -47,7 +47,7 @@ public struct MarkdownReporter: Reporter {
       out += "\n" + MarkdownSupport.details(
         plural(facts.fixed.count, "finding") + " fixed since the baseline", MarkdownSupport.fixedTable(facts, options))
     }
-    out += "\n<sub>Plumb \(Escape.markdown(report.toolVersion)) · \(MarkdownSupport.scopeLine(report, facts))</sub>\n"
+    out += "\n<sub>Plumb \(MarkdownText.inline(report.toolVersion)) · \(MarkdownSupport.scopeLine(report, facts))</sub>\n"
     return out
   }
 
@@ -59,7 +59,7 @@ public struct MarkdownReporter: Reporter {
       let shown = group.findings.prefix(budget)
       budget -= shown.count
       if !out.isEmpty { out += "\n" }
-      out += "**\(Escape.markdownCode(group.path))**\n\n"
+      out += "**\(MarkdownText.codeSpan(group.path))**\n\n"
       let rows = shown.map { reported in
         [
           MarkdownSupport.locationLink(reported.location, options, showPath: false),

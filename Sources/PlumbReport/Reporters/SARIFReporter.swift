@@ -59,11 +59,12 @@ public struct SARIFReporter: Reporter {
       ("fullDescription", .object([("text", .string(rule.rationale))])),
     ]
     let docs = facts.docsURL(rule.id, options)
-    let helpURI = Escape.isAbsoluteURI(docs) ? docs : nil
-    var markdown = rule.remediation
-    markdown += "\n\n[Rule documentation](\(Escape.markdownURL(docs)))"
+    let helpURI = docs.flatMap { LinkTarget.scheme(of: $0) == nil ? nil : $0 }
+    var markdown = MarkdownText.prose(rule.remediation)
+    if let docs { markdown += "\n\n" + MarkdownText.link("Rule documentation", to: docs) }
     members.append(("help", .object([("text", .string(rule.remediation)), ("markdown", .string(markdown))])))
-    // `helpUri` must be an absolute URI; a relative docs path is only linked from `help.markdown`.
+    // `helpUri` must be an absolute URI (http or https: `docsURL` emits no other scheme); a
+    // relative docs path is only linked from `help.markdown`.
     if let helpURI { members.append(("helpUri", .string(helpURI))) }
     members.append(("defaultConfiguration", .object([("level", .string(level(rule.enforcement)))])))
     var tags = [rule.category]
@@ -167,9 +168,9 @@ public struct SARIFReporter: Reporter {
 
   static func artifactLocation(_ path: String) -> JSONValue {
     if path.hasPrefix("/") {
-      return .object([("uri", .string("file://" + Escape.uriPath(path)))])
+      return .object([("uri", .string("file://" + LinkTarget.uriPath(path)))])
     }
-    return .object([("uri", .string(Escape.uriPath(path))), ("uriBaseId", .string(rootBaseID))])
+    return .object([("uri", .string(LinkTarget.uriPath(path))), ("uriBaseId", .string(rootBaseID))])
   }
 
   /// The region of a span; nil when it has no line (SARIF lines start at 1).
@@ -232,7 +233,7 @@ public struct SARIFReporter: Reporter {
   private static func invocation(_ report: CheckReport) -> JSONValue {
     var members: [(String, JSONValue)] = []
     if !report.arguments.isEmpty {
-      members.append(("commandLine", .string(Escape.shellCommandLine(report.arguments))))
+      members.append(("commandLine", .string(shellCommandLine(report.arguments))))
       members.append(("arguments", .array(report.arguments.map { .string($0) })))
     }
     if let start = report.startTime { members.append(("startTimeUtc", .string(start))) }
@@ -265,7 +266,24 @@ public struct SARIFReporter: Reporter {
   static func directoryURI(_ directory: String) -> String? {
     guard directory.hasPrefix("/") else { return nil }
     let path = directory.hasSuffix("/") ? directory : directory + "/"
-    return "file://" + Escape.uriPath(path)
+    return "file://" + LinkTarget.uriPath(path)
+  }
+
+  /// Arguments joined into one POSIX shell command line, quoting where needed.
+  static func shellCommandLine(_ arguments: [String]) -> String {
+    arguments.map { argument in
+      let safe = !argument.isEmpty
+        && argument.unicodeScalars.allSatisfy {
+          $0.isASCIILetter || ("0"..."9").contains($0) || "-_./=:,@%+".unicodeScalars.contains($0)
+        }
+      guard !safe else { return argument }
+      // Scalar by scalar: a `'` followed by a combining mark is still a quote to the shell.
+      var quoted = "'"
+      for scalar in argument.unicodeScalars {
+        if scalar == "'" { quoted += "'\\''" } else { quoted.unicodeScalars.append(scalar) }
+      }
+      return quoted + "'"
+    }.joined(separator: " ")
   }
 
   /// `component_has_owner` → `ComponentHasOwner`.

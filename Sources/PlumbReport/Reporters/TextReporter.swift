@@ -21,9 +21,11 @@ import PlumbPolicy
 /// verdict: fail (1 blocking finding)
 /// ```
 ///
-/// Diagnostics of severity `note` are left out (the JSON and SARIF formats keep them). Messages
-/// are shown with control and bidirectional-override characters made visible (`<U+001B>`), so an
-/// input cannot rewrite the terminal. Colour only when `options.colored`.
+/// Diagnostics of severity `note` are left out (the JSON and SARIF formats keep them). Messages,
+/// paths and source lines are shown with control and bidirectional-override characters made
+/// visible (`<U+001B>`), so an input cannot rewrite the terminal, and no line of the output can
+/// start a CI workflow command (``TerminalText/guarded(_:allowingColor:)``). Colour only when
+/// `options.colored`.
 public struct TextReporter: Reporter {
   public static let identifier = "text"
   public static let description = "Readable terminal output: findings by file with the source line and a caret, then a summary"
@@ -41,7 +43,7 @@ public struct TextReporter: Reporter {
     }
 
     for group in ReportFacts.byFile(facts.findings) {
-      out += paint(Escape.visible(group.path), .bold) + "\n"
+      out += paint(TerminalText.oneLine(group.path), .bold) + "\n"
       let places = group.findings.map { "\($0.location.span.start.line):\($0.location.span.start.column)" }
       let width = places.map(\.count).max() ?? 0
       for (finding, place) in zip(group.findings, places) {
@@ -61,7 +63,8 @@ public struct TextReporter: Reporter {
     }
 
     out += summary(report, facts, paint: paint)
-    return out
+    // Messages, paths and source lines come from the inputs: no line may start a CI command.
+    return TerminalText.guarded(out, allowingColor: options.colored)
   }
 
   /// `  12:5  error: message [rule_id] (new)`, with a suppression note when suppressed.
@@ -76,16 +79,16 @@ public struct TextReporter: Reporter {
       }
     let lead = "  " + place + String(repeating: " ", count: width - place.count) + "  "
     let hang = String(repeating: " ", count: lead.count + label.rawValue.count + 2)
-    let message = Escape.visibleLines(reported.finding.message).replacingNewlines(with: "\n" + hang)
+    let message = TerminalText.visibleLines(reported.finding.message).replacingNewlines(with: "\n" + hang)
     var text = lead + paint(label.rawValue + ":", style) + " " + message + " "
       + paint("[\(reported.finding.ruleID)]", .dim)
     if reported.baseline == .new { text += " " + paint("(new)", .bold) }
     if let suppression = reported.suppression {
       var marker = "suppressed (\(suppression.kind == .waiver ? "waiver" : "inline")): "
-      marker += Escape.visibleLines(suppression.reason).replacingNewlines(with: " ")
+      marker += TerminalText.oneLine(suppression.reason)
       var details: [String] = []
-      if let owner = suppression.owner { details.append("owner \(Escape.visible(owner))") }
-      if let expires = suppression.expires { details.append("expires \(Escape.visible(expires))") }
+      if let owner = suppression.owner { details.append("owner \(TerminalText.oneLine(owner))") }
+      if let expires = suppression.expires { details.append("expires \(TerminalText.oneLine(expires))") }
       if !details.isEmpty { marker += " (" + details.joined(separator: ", ") + ")" }
       text += "\n" + hang + paint(marker, .dim)
     }
@@ -95,7 +98,7 @@ public struct TextReporter: Reporter {
   private static func summary(_ report: CheckReport, _ facts: ReportFacts, paint: Painter) -> String {
     var rows: [(String, String)] = []
     rows.append(("files", "\(facts.filesChecked) checked, \(facts.filesSkipped) skipped"))
-    rows.append(("rules", "\(facts.rules.count) run" + (report.pack.map { " (pack \(Escape.visible($0)))" } ?? "")))
+    rows.append(("rules", "\(facts.rules.count) run" + (report.pack.map { " (pack \(TerminalText.oneLine($0)))" } ?? "")))
     var findings = "\(facts.active.count)"
     if !facts.active.isEmpty {
       let verdicts = [(facts.failed, "fail"), (facts.indeterminate, "indeterminate")]
@@ -120,7 +123,7 @@ public struct TextReporter: Reporter {
     for (name, value) in rows {
       out += "  " + name + String(repeating: " ", count: width - name.count + 2) + value + "\n"
     }
-    let verdict = Escape.visible(report.verdict)
+    let verdict = TerminalText.oneLine(report.verdict)
     out += paint("verdict:", .bold) + " " + paint(verdict, report.exitStatus == 0 ? .green : .red) + "\n"
     return out
   }

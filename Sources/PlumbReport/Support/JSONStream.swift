@@ -122,33 +122,9 @@ struct JSONStream {
     bool(flag)
   }
 
-  /// A JSON string literal, escaped exactly as ``JSONText/appendQuoted(_:to:)`` escapes it.
+  /// A JSON string literal, escaped by ``JSONText/appendQuoted(_:to:)-(_,inout [UInt8])``.
   mutating func appendQuoted(_ text: String) {
-    bytes.append(UInt8(ascii: "\""))
-    var text = text
-    text.withUTF8 { utf8 in
-      var runStart = 0
-      for position in 0..<utf8.count {
-        let byte = utf8[position]
-        guard byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 else { continue }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<position]))
-        runStart = position + 1
-        switch byte {
-        case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
-        case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
-        case 0x0A: bytes.append(contentsOf: #"\n"#.utf8)
-        case 0x0D: bytes.append(contentsOf: #"\r"#.utf8)
-        case 0x09: bytes.append(contentsOf: #"\t"#.utf8)
-        case 0x08: bytes.append(contentsOf: #"\b"#.utf8)
-        case 0x0C: bytes.append(contentsOf: #"\f"#.utf8)
-        default:
-          let hex = String(byte, radix: 16)
-          bytes.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
-        }
-      }
-      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
-    }
-    bytes.append(UInt8(ascii: "\""))
+    JSONText.appendQuoted(text, to: &bytes)
   }
 }
 

@@ -6,7 +6,7 @@ enum MarkdownSupport {
   /// `## ❌ Plumb: fail (1 blocking finding)`.
   static func headline(_ report: CheckReport) -> String {
     let mark = report.exitStatus == 0 ? "✅" : "❌"
-    return "## \(mark) Plumb: \(Escape.markdown(report.verdict))\n"
+    return "## \(mark) Plumb: \(MarkdownText.inline(report.verdict))\n"
   }
 
   /// A table; every cell is already Markdown. `right` lists the right-aligned columns.
@@ -17,29 +17,29 @@ enum MarkdownSupport {
     return out
   }
 
-  /// `` [`rule_id`](docs) ``.
+  /// `` [`rule_id`](docs) `` (the id alone when the rule has no documentation link Plumb may emit).
   static func ruleLink(_ ruleID: String, _ facts: ReportFacts, _ options: ReporterOptions) -> String {
-    "[\(Escape.markdownCode(ruleID))](\(Escape.markdownURL(facts.docsURL(ruleID, options))))"
+    MarkdownText.link(MarkdownText.codeSpan(ruleID), to: facts.docsURL(ruleID, options))
   }
 
   /// `` `path:line` ``, linked to `<sourceLinkBaseURL><path>#L<line>` when a base is set.
   static func locationLink(_ location: SourceLocation, _ options: ReporterOptions, showPath: Bool = true) -> String {
     let line = location.span.start.line
-    let text = showPath ? Escape.markdownCode("\(location.path):\(line)") : String(line)
+    let text = showPath ? MarkdownText.codeSpan("\(location.path):\(line)") : String(line)
     guard let base = options.sourceLinkBaseURL else { return text }
     let separator = base.hasSuffix("/") ? "" : "/"
-    var url = base + separator + Escape.uriPath(location.path)
+    var url = base + separator + LinkTarget.uriPath(location.path)
     if line >= 1 {
       url += "#L\(line)"
       let last = location.span.lastLine
       if last > line { url += "-L\(last)" }
     }
-    return "[\(text)](\(Escape.markdownURL(url)))"
+    return MarkdownText.link(text, to: url)
   }
 
   /// The message, escaped, with ` **new**` when the finding is new against a baseline.
   static func message(_ reported: ReportedFinding) -> String {
-    Escape.markdown(reported.messageWithDefinition) + (reported.baseline == .new ? " **new**" : "")
+    MarkdownText.inline(reported.messageWithDefinition) + (reported.baseline == .new ? " **new**" : "")
   }
 
   /// `error`, with `, blocking` when the finding fails the build.
@@ -68,7 +68,7 @@ enum MarkdownSupport {
   /// `3 files checked, 1 skipped · 6 rules · pack `default``.
   static func scopeLine(_ report: CheckReport, _ facts: ReportFacts) -> String {
     var parts = [plural(facts.filesChecked, "file") + " checked, \(facts.filesSkipped) skipped", plural(facts.rules.count, "rule")]
-    if let pack = report.pack { parts.append("pack " + Escape.markdownCode(pack)) }
+    if let pack = report.pack { parts.append("pack " + MarkdownText.codeSpan(pack)) }
     return parts.joined(separator: " · ")
   }
 
@@ -80,9 +80,9 @@ enum MarkdownSupport {
     guard !shown.isEmpty else { return nil }
     let rows = shown.map { origin, diagnostic in
       [
-        diagnostic.severity.rawValue, origin, Escape.markdownCode(diagnostic.code),
+        diagnostic.severity.rawValue, origin, MarkdownText.codeSpan(diagnostic.code),
         diagnostic.location.map { locationLink($0, options) } ?? "",
-        Escape.markdown(diagnostic.message),
+        MarkdownText.inline(diagnostic.message),
       ]
     }
     return (shown.count, table(["Severity", "Kind", "Code", "Location", "Message"], rows))
@@ -96,9 +96,9 @@ enum MarkdownSupport {
         ruleLink(reported.finding.ruleID, facts, options),
         locationLink(reported.location, options),
         suppression.map { $0.kind == .waiver ? "waiver" : "inline" } ?? "",
-        Escape.markdown(suppression?.reason ?? ""),
-        Escape.markdown(suppression?.owner ?? ""),
-        Escape.markdown(suppression?.expires ?? ""),
+        MarkdownText.inline(suppression?.reason ?? ""),
+        MarkdownText.inline(suppression?.owner ?? ""),
+        MarkdownText.inline(suppression?.expires ?? ""),
       ]
     }
     return table(["Rule", "Location", "By", "Reason", "Owner", "Expires"], rows)
@@ -107,7 +107,7 @@ enum MarkdownSupport {
   /// Baseline findings gone, as a table.
   static func fixedTable(_ facts: ReportFacts, _ options: ReporterOptions) -> String {
     let rows = facts.fixed.map {
-      [ruleLink($0.ruleID, facts, options), Escape.markdownCode($0.entity), Escape.markdown($0.message)]
+      [ruleLink($0.ruleID, facts, options), MarkdownText.codeSpan($0.entity), MarkdownText.inline($0.message)]
     }
     return table(["Rule", "Entity", "Message"], rows)
   }

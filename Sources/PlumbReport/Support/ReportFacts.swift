@@ -132,11 +132,14 @@ struct ReportFacts: Sendable {
   }
 
   /// The rule's documentation page: its own `helpURI` when set, else `<ruleDocsBaseURL>/<id>.md`.
-  func docsURL(_ ruleID: String, _ options: ReporterOptions) -> String {
-    if let uri = rulesByID[ruleID]?.helpURI, !uri.isEmpty { return uri }
+  /// Only links Plumb may emit (``LinkTarget/isAllowed(_:)``: http, https or relative); nil when
+  /// neither is one.
+  func docsURL(_ ruleID: String, _ options: ReporterOptions) -> String? {
+    if let uri = rulesByID[ruleID]?.helpURI, !uri.isEmpty, LinkTarget.isAllowed(uri) { return uri }
     var base = options.ruleDocsBaseURL
     while base.hasSuffix("/") { base.removeLast() }
-    return base.isEmpty ? "\(ruleID).md" : "\(base)/\(ruleID).md"
+    let page = base.isEmpty ? "\(ruleID).md" : "\(base)/\(ruleID).md"
+    return LinkTarget.isAllowed(page) ? page : nil
   }
 
   /// Active findings grouped by file, files sorted, findings in report order.

@@ -1,4 +1,5 @@
 import Foundation
+import PlumbDiagnostics
 
 /// The single-file HTML dashboard: no network assets (inline CSS, inline SVG, a few lines of
 /// inline JavaScript that only filter what is already there; everything reads without it).
@@ -16,10 +17,10 @@ public enum ScoreDashboard {
     html.raw("<title>Plumb scorecards</title>\n<style>\n\(stylesheet)</style>\n</head>\n<body>\n")
     html.raw("<header class=\"top\">\n<h1>Plumb scorecards</h1>\n<p class=\"meta\">")
     var facts: [String] = []
-    if let pack = report.pack { facts.append("pack " + escape(pack)) }
-    if let at = report.generatedAt { facts.append(escape(at)) }
-    if let commit = report.commit { facts.append("commit <code>" + escape(String(commit.prefix(12))) + "</code>") }
-    facts.append("Plumb " + escape(report.toolVersion))
+    if let pack = report.pack { facts.append("pack " + HTMLText.escape(pack)) }
+    if let at = report.generatedAt { facts.append(HTMLText.escape(at)) }
+    if let commit = report.commit { facts.append("commit <code>" + HTMLText.escape(String(commit.prefix(12))) + "</code>") }
+    facts.append("Plumb " + HTMLText.escape(report.toolVersion))
     html.raw(facts.joined(separator: " · ") + "</p>\n")
     if report.inputErrors + report.policyErrors > 0 {
       html.raw(
@@ -30,7 +31,7 @@ public enum ScoreDashboard {
     if report.scorecards.count > 1 {
       html.raw("<nav class=\"cards\">")
       for card in report.scorecards {
-        html.raw("<a href=\"#\(anchor("sc", card.definition.name))\">\(escape(card.definition.title))</a> ")
+        html.raw("<a href=\"#\(anchor("sc", card.definition.name))\">\(HTMLText.escape(card.definition.title))</a> ")
       }
       html.raw("</nav>\n")
     }
@@ -42,7 +43,7 @@ public enum ScoreDashboard {
     html.raw("</main>\n<footer>\n")
     html.raw(
       "<p><b>States</b>: " + ScoreState.displayOrder.map { state in
-        "<span class=\"st st-\(state.rawValue)\">\(escape(state.mark))</span> \(state.rawValue)"
+        "<span class=\"st st-\(state.rawValue)\">\(HTMLText.escape(state.mark))</span> \(state.rawValue)"
       }.joined(separator: " · ") + ".</p>\n")
     html.raw(
       "<p><b>Arithmetic</b>: an entity's score is Σ weight of passing rules (pass, waived) / Σ weight of applicable rules "
@@ -59,12 +60,12 @@ public enum ScoreDashboard {
     let definition = card.definition
     let name = definition.name
     html.raw("<section class=\"scorecard\" id=\"\(anchor("sc", name))\">\n")
-    html.raw("<h2>\(escape(definition.title)) <code>\(escape(name))</code></h2>\n")
-    html.raw("<p class=\"selection\">Selects <code>\(escape(definition.selection))</code>: ")
+    html.raw("<h2>\(HTMLText.escape(definition.title)) <code>\(HTMLText.escape(name))</code></h2>\n")
+    html.raw("<p class=\"selection\">Selects <code>\(HTMLText.escape(definition.selection))</code>: ")
     html.raw("<b>\(card.entities.count)</b> scored, \(card.excluded) excluded.</p>\n")
     html.raw("<ol class=\"ladder\">")
     for (index, level) in definition.levels.enumerated() {
-      html.raw("<li><span class=\"lv\" style=\"\(levelStyle(level.name, index, definition))\">\(escape(level.name))</span> ")
+      html.raw("<li><span class=\"lv\" style=\"\(levelStyle(level.name, index, definition))\">\(HTMLText.escape(level.name))</span> ")
       html.raw(index == 0 ? "" : "+ ")
       html.raw(
         level.newRules.map { rule in
@@ -130,8 +131,8 @@ public enum ScoreDashboard {
 
   static func kpi(_ label: String, _ value: String, _ detail: String?, _ html: inout HTML) {
     html.raw("<div class=\"kpi\"")
-    if let detail { html.raw(" title=\"\(escape(detail))\"") }
-    html.raw("><span class=\"kpi-value\">\(escape(value))</span><span class=\"kpi-label\">\(escape(label))</span></div>")
+    if let detail { html.raw(" title=\"\(HTMLText.escape(detail))\"") }
+    html.raw("><span class=\"kpi-value\">\(HTMLText.escape(value))</span><span class=\"kpi-label\">\(HTMLText.escape(label))</span></div>")
   }
 
   static func averageArithmetic(_ rollup: Rollup) -> String {
@@ -154,7 +155,7 @@ public enum ScoreDashboard {
       let width = 1000.0 * Double(count.count) / Double(total)
       html.raw(
         "<rect x=\"\(Format.decimal(x))\" y=\"0\" width=\"\(Format.decimal(width))\" height=\"\(height)\" fill=\"\(levelColor(count.level, index, definition))\">"
-          + "<title>\(escape(count.level)): \(count.count)</title></rect>")
+          + "<title>\(HTMLText.escape(count.level)): \(count.count)</title></rect>")
       x += width
     }
     html.raw("</svg>\n")
@@ -162,7 +163,7 @@ public enum ScoreDashboard {
     html.raw("<ul class=\"legend\">")
     for (index, count) in ordered {
       html.raw(
-        "<li><span class=\"swatch\" style=\"background:\(levelColor(count.level, index, definition))\"></span>\(escape(count.level)) <b>\(count.count)</b></li>")
+        "<li><span class=\"swatch\" style=\"background:\(levelColor(count.level, index, definition))\"></span>\(HTMLText.escape(count.level)) <b>\(count.count)</b></li>")
     }
     html.raw("</ul>\n")
   }
@@ -178,14 +179,14 @@ public enum ScoreDashboard {
     html.raw("<div class=\"scroll\"><table class=\"heatmap\">\n<thead><tr><th class=\"corner\">rule</th>")
     for team in teams {
       html.raw(
-        "<th class=\"team-col\"><a href=\"#\(anchor("team-" + name, team.key))\" title=\"\(escape(team.name))\">\(escape(team.name))</a></th>")
+        "<th class=\"team-col\"><a href=\"#\(anchor("team-" + name, team.key))\" title=\"\(HTMLText.escape(team.name))\">\(HTMLText.escape(team.name))</a></th>")
     }
     html.raw("</tr></thead>\n<tbody>\n")
     for rule in card.definition.rules {
       html.raw("<tr><th class=\"rule\">\(ruleLink(rule, report))</th>")
       for team in teams {
         guard let tally = team.rules.first(where: { $0.ruleID == rule }), tally.applicable > 0 else {
-          html.raw("<td class=\"na\" title=\"\(escape(team.name)): not applicable\">–</td>")
+          html.raw("<td class=\"na\" title=\"\(HTMLText.escape(team.name)): not applicable\">–</td>")
           continue
         }
         let share = Double(tally.passing) / Double(tally.applicable)
@@ -196,7 +197,7 @@ public enum ScoreDashboard {
         if tally.error > 0 { detail += ", \(tally.error) error" }
         if tally.notApplicable > 0 { detail += ", \(tally.notApplicable) not applicable" }
         html.raw(
-          "<td style=\"background:\(heatColor(share))\" title=\"\(escape(detail))\">\(tally.passing)/\(tally.applicable)</td>")
+          "<td style=\"background:\(heatColor(share))\" title=\"\(HTMLText.escape(detail))\">\(tally.passing)/\(tally.applicable)</td>")
       }
       html.raw("</tr>\n")
     }
@@ -217,11 +218,11 @@ public enum ScoreDashboard {
       for rollup in rollups {
         let label =
           dimension == .team
-          ? "<a href=\"#\(anchor("team-" + name, rollup.key))\">\(escape(rollup.name))</a>" : escape(rollup.name)
-        html.raw("<tr><td title=\"\(escape(rollup.levels.map { "\($0.level) \($0.count)" }.joined(separator: " · ")))\">\(label)")
+          ? "<a href=\"#\(anchor("team-" + name, rollup.key))\">\(HTMLText.escape(rollup.name))</a>" : HTMLText.escape(rollup.name)
+        html.raw("<tr><td title=\"\(HTMLText.escape(rollup.levels.map { "\($0.level) \($0.count)" }.joined(separator: " · ")))\">\(label)")
         levelBar(rollup, definition, compact: true, &html)
         html.raw("</td><td class=\"num\">\(rollup.entities.count)</td>")
-        html.raw("<td class=\"num\" title=\"\(escape(averageArithmetic(rollup)))\">\(Format.percent(rollup.averageScore))</td>")
+        html.raw("<td class=\"num\" title=\"\(HTMLText.escape(averageArithmetic(rollup)))\">\(Format.percent(rollup.averageScore))</td>")
         html.raw("<td>")
         html.raw(
           rollup.worstRules.prefix(3).map { rule in
@@ -243,12 +244,12 @@ public enum ScoreDashboard {
     let members = team.entities.compactMap { card.entity($0) }
     let searchable = ([team.name, team.key] + members.map(\.name)).joined(separator: " ").lowercased()
     html.raw(
-      "<section class=\"team\" id=\"\(anchor("team-" + name, team.key))\" data-search=\"\(escape(searchable))\">\n")
-    html.raw("<h4>\(escape(team.name))</h4>\n<p class=\"team-facts\">")
-    html.raw(team.key == team.name ? "entities without an owning group" : "<code>\(escape(team.key))</code>")
-    if let parent = team.parent { html.raw(" · part of <code>\(escape(parent))</code>") }
+      "<section class=\"team\" id=\"\(anchor("team-" + name, team.key))\" data-search=\"\(HTMLText.escape(searchable))\">\n")
+    html.raw("<h4>\(HTMLText.escape(team.name))</h4>\n<p class=\"team-facts\">")
+    html.raw(team.key == team.name ? "entities without an owning group" : "<code>\(HTMLText.escape(team.key))</code>")
+    if let parent = team.parent { html.raw(" · part of <code>\(HTMLText.escape(parent))</code>") }
     html.raw(" · \(members.count) entit\(members.count == 1 ? "y" : "ies")")
-    html.raw(" · average <b title=\"\(escape(averageArithmetic(team)))\">\(Format.percent(team.averageScore))</b></p>\n")
+    html.raw(" · average <b title=\"\(HTMLText.escape(averageArithmetic(team)))\">\(Format.percent(team.averageScore))</b></p>\n")
     levelBar(team, definition, &html)
     let points = trends.points(scorecard: name, dimension: .team, group: team.key)
     if !points.isEmpty { trendChart(points, definition, large: false, &html) }
@@ -257,9 +258,9 @@ public enum ScoreDashboard {
     html.raw("<th class=\"num\">score</th><th class=\"marks\">rules</th><th>to reach the next level</th></tr></thead>\n<tbody>\n")
     for entity in members {
       let rank = definition.rank(of: entity.level)
-      html.raw("<tr><td><b>\(escape(entity.name))</b><br><span class=\"loc\">\(escape(entity.location))</span></td>")
+      html.raw("<tr><td><b>\(HTMLText.escape(entity.name))</b><br><span class=\"loc\">\(HTMLText.escape(entity.location))</span></td>")
       html.raw(
-        "<td><span class=\"lv\" style=\"\(levelStyle(entity.level ?? "none", rank ?? definition.levels.count, definition))\">\(escape(Format.level(entity.level)))</span></td>")
+        "<td><span class=\"lv\" style=\"\(levelStyle(entity.level ?? "none", rank ?? definition.levels.count, definition))\">\(HTMLText.escape(Format.level(entity.level)))</span></td>")
       html.raw(
         "<td class=\"num\" title=\"Σ weight passing / Σ weight applicable\">"
           + (entity.applicableWeight == 0
@@ -268,14 +269,14 @@ public enum ScoreDashboard {
       html.raw("<td class=\"marks\">")
       for outcome in entity.rules {
         html.raw(
-          "<span class=\"st st-\(outcome.state.rawValue)\" title=\"\(escape(outcome.ruleID)): \(outcome.state.rawValue)\">\(escape(outcome.state.mark))</span>")
+          "<span class=\"st st-\(outcome.state.rawValue)\" title=\"\(HTMLText.escape(outcome.ruleID)): \(outcome.state.rawValue)\">\(HTMLText.escape(outcome.state.mark))</span>")
       }
       html.raw("</td><td class=\"next\">")
       if let next = entity.nextLevel {
-        html.raw("<b>\(escape(next))</b> needs:<ul class=\"fixes\">")
+        html.raw("<b>\(HTMLText.escape(next))</b> needs:<ul class=\"fixes\">")
         html.raw(
           entity.nextFixes.map { rule in
-            "<li>" + ruleLink(rule, report) + " <span class=\"st st-\(entity.rule(rule)?.state.rawValue ?? "error")\">\(escape(entity.rule(rule)?.state.rawValue ?? "error"))</span></li>"
+            "<li>" + ruleLink(rule, report) + " <span class=\"st st-\(entity.rule(rule)?.state.rawValue ?? "error")\">\(HTMLText.escape(entity.rule(rule)?.state.rawValue ?? "error"))</span></li>"
           }.joined())
         html.raw("</ul>")
       } else {
@@ -290,23 +291,23 @@ public enum ScoreDashboard {
   }
 
   static func entityDetail(_ entity: EntityScore, _ report: ScoreReport, _ html: inout HTML) {
-    if let note = entity.selectionNote { html.raw("<p class=\"warning\">\(escape(note))</p>") }
+    if let note = entity.selectionNote { html.raw("<p class=\"warning\">\(HTMLText.escape(note))</p>") }
     html.raw("<ul class=\"rules\">")
     for outcome in entity.rules {
       html.raw(
-        "<li><span class=\"st st-\(outcome.state.rawValue)\">\(escape(outcome.state.mark))</span> \(ruleLink(outcome.ruleID, report)) ")
+        "<li><span class=\"st st-\(outcome.state.rawValue)\">\(HTMLText.escape(outcome.state.mark))</span> \(ruleLink(outcome.ruleID, report)) ")
       html.raw("<span class=\"state\">\(outcome.state.rawValue)</span> · weight \(outcome.weight)")
-      if let note = outcome.note { html.raw("<br><span class=\"note\">\(escape(note))</span>") }
-      if !outcome.contributions.isEmpty { html.raw("<br><span class=\"note\">\(escape(outcome.judgedSummary))</span>") }
+      if let note = outcome.note { html.raw("<br><span class=\"note\">\(HTMLText.escape(note))</span>") }
+      if !outcome.contributions.isEmpty { html.raw("<br><span class=\"note\">\(HTMLText.escape(outcome.judgedSummary))</span>") }
       for finding in outcome.findings {
-        html.raw("<div class=\"finding\"><code>\(escape(finding.fingerprint))</code> [\(escape(finding.verdict))] ")
-        html.raw("<span class=\"loc\">\(escape(finding.location))</span> \(escape(finding.message))")
+        html.raw("<div class=\"finding\"><code>\(HTMLText.escape(finding.fingerprint))</code> [\(HTMLText.escape(finding.verdict))] ")
+        html.raw("<span class=\"loc\">\(HTMLText.escape(finding.location))</span> \(HTMLText.escape(finding.message))")
         if let suppression = finding.suppression {
           var parts = [suppression.reason]
           if let owner = suppression.owner { parts.append("owner " + owner) }
           if let expires = suppression.expires { parts.append("until " + expires) }
           html.raw(
-            " <span class=\"waiver\">waived by \(suppression.kind == "inline" ? "inline ignore" : "waiver"): \(escape(parts.joined(separator: ", ")))</span>"
+            " <span class=\"waiver\">waived by \(suppression.kind == "inline" ? "inline ignore" : "waiver"): \(HTMLText.escape(parts.joined(separator: ", ")))</span>"
           )
         }
         html.raw("</div>")
@@ -353,30 +354,40 @@ public enum ScoreDashboard {
       tip += ": average \(Format.percent(point.averageScore)), \(point.entities) entities; \(levels)"
       let cy = y(point.averageScore ?? 0)
       html.raw(
-        "<circle cx=\"\(Format.decimal(x(index)))\" cy=\"\(Format.decimal(cy))\" r=\"6\" class=\"\(point.averageScore == nil ? "dot none" : "dot")\"><title>\(escape(tip))</title></circle>")
+        "<circle cx=\"\(Format.decimal(x(index)))\" cy=\"\(Format.decimal(cy))\" r=\"6\" class=\"\(point.averageScore == nil ? "dot none" : "dot")\"><title>\(HTMLText.escape(tip))</title></circle>")
     }
     // Labels: first and last run (every run when there are few).
     let labelled = points.count <= 6 ? Array(points.indices) : [0, points.count - 1]
     for index in labelled {
       let anchor = points.count == 1 ? "middle" : index == 0 ? "start" : index == points.count - 1 ? "end" : "middle"
       html.raw(
-        "<text x=\"\(Format.decimal(x(index)))\" y=\"\(Format.decimal(height - 10))\" text-anchor=\"\(anchor)\" class=\"axis\">#\(points[index].runID) \(escape(String(points[index].recordedAt.prefix(10))))</text>")
+        "<text x=\"\(Format.decimal(x(index)))\" y=\"\(Format.decimal(height - 10))\" text-anchor=\"\(anchor)\" class=\"axis\">#\(points[index].runID) \(HTMLText.escape(String(points[index].recordedAt.prefix(10))))</text>")
     }
     html.raw("</svg>\n")
   }
 
   // MARK: Helpers
 
+  /// The rule's id linked to its documentation page (the id alone when the page's address is not
+  /// a link Plumb may emit: ``LinkTarget/isAllowed(_:)``).
   static func ruleLink(_ rule: String, _ report: ScoreReport) -> String {
     // `<wbr>` after each underscore: long rule ids wrap between words on narrow screens.
-    let breakable = escape(rule).replacingOccurrences(of: "_", with: "_<wbr>")
-    return "<a class=\"rule-link\" href=\"\(escape(report.ruleLink(rule)))\" title=\"\(escape(report.title(rule)))\"><code>\(breakable)</code></a>"
+    let breakable = HTMLText.escape(rule).replacingOccurrences(of: "_", with: "_<wbr>")
+    let title = HTMLText.escape(report.title(rule))
+    let link = report.ruleLink(rule)
+    guard LinkTarget.isAllowed(link) else { return "<span class=\"rule-link\" title=\"\(title)\"><code>\(breakable)</code></span>" }
+    return "<a class=\"rule-link\" href=\"\(HTMLText.escape(link))\" title=\"\(title)\"><code>\(breakable)</code></a>"
   }
 
   /// An HTML id: `prefix-` and the text with everything but letters, digits, `-` and `_` as `-`.
   public static func anchor(_ prefix: String, _ text: String) -> String {
-    let slug = String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "-" })
-    return prefix + "-" + slug
+    // The prefix may hold a scorecard's name: it is slugged too.
+    var slug = String.UnicodeScalarView()
+    for scalar in (prefix + "-" + text).unicodeScalars {
+      let kept = scalar.isASCIILetter || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_"
+      slug.append(kept ? scalar : "-")
+    }
+    return String(slug)
   }
 
   static let levelPalette = ["#b87333", "#9aa5b1", "#d4a017", "#3b82f6", "#8b5cf6", "#10b981"]
@@ -400,22 +411,6 @@ public enum ScoreDashboard {
   static func heatColor(_ share: Double) -> String {
     let hue = Int((share * 120).rounded())
     return "hsl(\(hue), 70%, \(share >= 0.999 ? 78 : 84)%)"
-  }
-
-  static func escape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for character in text {
-      switch character {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default: out.append(character)
-      }
-    }
-    return out
   }
 
   struct HTML {

@@ -1,3 +1,5 @@
+import PlumbDiagnostics
+
 /// `plumb score --explain ENTITY_OR_GROUP`: the arithmetic and the findings behind every number
 /// shown for an entity (its level, its score, each rule's state) or for a group (its average,
 /// its level counts, its worst rules).
@@ -43,7 +45,8 @@ public struct ScoreExplainer: Sendable {
       for entity in card.entities where Self.matches(entity, target) { parts.append(explain(entity, card)) }
       for rollup in card.rollups where Self.matches(rollup, target) { parts.append(explain(rollup, card)) }
     }
-    return parts.isEmpty ? nil : parts.joined(separator: "\n")
+    // Names, messages and paths come from the inputs: no line may start a CI command.
+    return parts.isEmpty ? nil : TerminalText.guarded(parts.joined(separator: "\n"))
   }
 
   /// Everything that could be explained, for a "did you mean" list.
@@ -61,16 +64,16 @@ public struct ScoreExplainer: Sendable {
 
   func explain(_ entity: EntityScore, _ card: ScorecardResult) -> String {
     let definition = card.definition
-    var out = "\(entity.name) (\(entity.id)) in scorecard \(definition.name)\n"
-    var facts = ["defined at \(entity.location)"]
-    facts.append("owner " + (entity.owner ?? Rollups.unowned))
-    if let system = entity.system { facts.append("system \(system)") }
-    if let domain = entity.domain { facts.append("domain \(domain)") }
+    var out = "\(Format.shown(entity.name)) (\(Format.shown(entity.id))) in scorecard \(Format.shown(definition.name))\n"
+    var facts = ["defined at \(Format.shown(entity.location))"]
+    facts.append("owner " + Format.shown(entity.owner ?? Rollups.unowned))
+    if let system = entity.system { facts.append("system \(Format.shown(system))") }
+    if let domain = entity.domain { facts.append("domain \(Format.shown(domain))") }
     out += "  " + facts.joined(separator: " · ") + "\n"
-    if let note = entity.selectionNote { out += "  selection is indeterminate: \(note)\n" }
+    if let note = entity.selectionNote { out += "  selection is indeterminate: \(Format.shown(note))\n" }
 
-    out += "\nlevel: \(Format.level(entity.level))"
-    out += entity.nextLevel.map { " (next: \($0))" } ?? " (top level)"
+    out += "\nlevel: \(Format.shown(Format.level(entity.level)))"
+    out += entity.nextLevel.map { " (next: \(Format.shown($0)))" } ?? " (top level)"
     out += "\n  a level is reached when it and every level below it have no rule in fail, indeterminate or error\n"
     var blocked = false
     for level in definition.levels {
@@ -85,7 +88,7 @@ public struct ScoreExplainer: Sendable {
         verdict = "held back by " + holding.map { "\($0) (\(entity.rule($0)?.state.rawValue ?? "error"))" }.joined(separator: ", ")
         blocked = true
       }
-      out += "  \(Format.pad(level.name, 8)) \(verdict)\n"
+      out += "  \(Format.pad(Format.shown(level.name), 8)) \(verdict)\n"
       out += "  \(Format.pad("", 8))   rules added: \(states.joined(separator: ", "))\n"
     }
 
@@ -103,21 +106,21 @@ public struct ScoreExplainer: Sendable {
 
     out += "\nrules\n"
     for outcome in entity.rules {
-      out += "  \(outcome.ruleID): \(outcome.state.rawValue) — \(outcome.title)\n"
-      if let note = outcome.note { out += "    \(note)\n" }
-      if !outcome.contributions.isEmpty { out += "    \(outcome.judgedSummary)\n" }
+      out += "  \(outcome.ruleID): \(outcome.state.rawValue) — \(Format.shown(outcome.title))\n"
+      if let note = outcome.note { out += "    \(Format.shown(note))\n" }
+      if !outcome.contributions.isEmpty { out += "    \(Format.shown(outcome.judgedSummary))\n" }
       // Every entity that is not a plain pass or not-applicable, one per line; the rest counted above.
       for contribution in outcome.contributions where contribution.state != .pass && contribution.state != .notApplicable {
-        out += "    \(contribution.state.rawValue) on \(contribution.entity) (via \(contribution.via))\n"
+        out += "    \(contribution.state.rawValue) on \(Format.shown(contribution.entity)) (via \(Format.shown(contribution.via)))\n"
       }
       if outcome.contributions.count <= 3 {
         for contribution in outcome.contributions where contribution.state == .pass || contribution.state == .notApplicable {
-          out += "    \(contribution.state.rawValue) on \(contribution.entity) (via \(contribution.via))\n"
+          out += "    \(contribution.state.rawValue) on \(Format.shown(contribution.entity)) (via \(Format.shown(contribution.via)))\n"
         }
       }
       for finding in outcome.findings { out += "    " + describe(finding) + "\n" }
       if outcome.state.holdsBack && outcome.state != .error {
-        out += "    docs: \(report.ruleLink(outcome.ruleID))\n"
+        out += "    docs: \(Format.shown(report.ruleLink(outcome.ruleID)))\n"
       }
     }
     return out
@@ -132,14 +135,14 @@ public struct ScoreExplainer: Sendable {
       if let location = suppression.location { details.append("at \(location)") }
       text += " — waived by \(suppression.kind == "inline" ? "inline ignore" : "waiver"): " + details.joined(separator: ", ")
     }
-    return text
+    return Format.shown(text)
   }
 
   // MARK: Groups
 
   func explain(_ rollup: Rollup, _ card: ScorecardResult) -> String {
-    var out = "\(rollup.name) (\(rollup.key)), \(rollup.dimension.rawValue) in scorecard \(card.definition.name)\n"
-    if let parent = rollup.parent { out += "  part of \(parent)\n" }
+    var out = "\(Format.shown(rollup.name)) (\(Format.shown(rollup.key))), \(rollup.dimension.rawValue) in scorecard \(Format.shown(card.definition.name))\n"
+    if let parent = rollup.parent { out += "  part of \(Format.shown(parent))\n" }
     switch rollup.dimension {
     case .team: out += "  entities: those whose owner (ownedBy) is this group\n"
     case .department: out += "  entities: those owned by this group or by any group below it (childOf, transitively)\n"
@@ -169,10 +172,10 @@ public struct ScoreExplainer: Sendable {
     }
     out += Format.table(["entity", "level", "score"], rows, indent: "    ")
 
-    out += "\nlevels: " + rollup.levels.map { "\($0.level) \($0.count)" }.joined(separator: " · ") + "\n"
+    out += "\nlevels: " + rollup.levels.map { "\(Format.shown($0.level)) \($0.count)" }.joined(separator: " · ") + "\n"
     for count in rollup.levels where count.count > 0 {
-      let names = members.filter { Format.level($0.level) == count.level }.map(\.name)
-      out += "  \(Format.pad(count.level, 8)) \(names.joined(separator: ", "))\n"
+      let names = members.filter { Format.level($0.level) == count.level }.map { Format.shown($0.name) }
+      out += "  \(Format.pad(Format.shown(count.level), 8)) \(names.joined(separator: ", "))\n"
     }
 
     out += "\nrules (entities in each state)\n"
@@ -191,10 +194,10 @@ public struct ScoreExplainer: Sendable {
       out += "\nworst rules (most entities held back: fail, indeterminate or error)\n"
       for rule in rollup.worstRules {
         let holding = members.filter { $0.rule(rule)?.state.holdsBack ?? false }
-        out += "  \(rule): holds back \(holding.count) entit\(holding.count == 1 ? "y" : "ies") — \(report.ruleLink(rule))\n"
+        out += "  \(rule): holds back \(holding.count) entit\(holding.count == 1 ? "y" : "ies") — \(Format.shown(report.ruleLink(rule)))\n"
         for entity in holding {
           guard let outcome = entity.rule(rule) else { continue }
-          out += "    \(entity.name): \(outcome.state.rawValue)\(outcome.note.map { " — \($0)" } ?? "")\n"
+          out += "    \(Format.shown(entity.name)): \(outcome.state.rawValue)\(outcome.note.map { " — \(Format.shown($0))" } ?? "")\n"
           for finding in outcome.findings where finding.suppression == nil { out += "      " + describe(finding) + "\n" }
         }
       }

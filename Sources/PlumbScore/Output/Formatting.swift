@@ -1,4 +1,5 @@
 import Foundation
+import PlumbDiagnostics
 
 /// Number and table formatting shared by the outputs. Everything is locale-independent so the same
 /// report gives the same bytes everywhere.
@@ -20,21 +21,32 @@ enum Format {
   /// A level name, or `none`.
   static func level(_ name: String?) -> String { name ?? "none" }
 
-  /// Text padded on the right to `width` characters.
+  /// A value from the inputs (a name, a title, a message) for terminal text: on one line, hidden
+  /// scalars shown (``TerminalText/oneLine(_:separator:)``).
+  static func shown(_ text: String) -> String { TerminalText.oneLine(text) }
+
+  /// Text padded on the right to `width` terminal cells.
   static func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    let used = TerminalText.width(text)
+    return used >= width ? text : text + String(repeating: " ", count: width - used)
   }
 
-  /// Text padded on the left to `width` characters.
+  /// Text padded on the left to `width` terminal cells.
   static func padLeft(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    let used = TerminalText.width(text)
+    return used >= width ? text : String(repeating: " ", count: width - used) + text
   }
 
-  /// Rows as aligned columns (`right` columns are right-aligned), two spaces apart.
+  /// Rows as aligned columns (`right` columns are right-aligned), two spaces apart, measured in
+  /// terminal cells; every cell is shown on one line (``shown(_:)``).
   static func table(_ header: [String], _ rows: [[String]], right: Set<Int> = [], indent: String = "  ") -> String {
-    var widths = header.map(\.count)
+    let header = header.map(shown)
+    let rows = rows.map { $0.map(shown) }
+    var widths = header.map(TerminalText.width)
     for row in rows {
-      for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+      for (index, cell) in row.enumerated() where index < widths.count {
+        widths[index] = max(widths[index], TerminalText.width(cell))
+      }
     }
     func line(_ cells: [String]) -> String {
       let padded = cells.enumerated().map { index, cell in

@@ -1,4 +1,5 @@
 import Foundation
+import PlumbDiagnostics
 
 /// The JSON output: the ``ScoreReport`` as it is, keys sorted, two-space indentation. The same
 /// inputs give the same bytes (no timestamp unless `--now` or `--record`).
@@ -12,6 +13,7 @@ public enum ScoreJSONRenderer {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     guard let data = try? encoder.encode(value) else { return "{}\n" }
-    return String(decoding: data, as: UTF8.self) + "\n"
+    // No raw control, bidirectional override or `##[` from the inputs: same values, escaped.
+    return JSONText.hardened(String(decoding: data, as: UTF8.self)) + "\n"
   }
 }

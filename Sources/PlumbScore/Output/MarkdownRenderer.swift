@@ -1,12 +1,14 @@
+import PlumbDiagnostics
+
 /// The Markdown output (a CI step summary or a wiki page): per scorecard, the organisation, a
 /// rule-by-team table, roll-ups and the entities with what to fix next, linked to rule docs.
 public enum ScoreMarkdownRenderer {
   public static func render(_ report: ScoreReport) -> String {
     var out = "# Scorecards\n\n"
     var facts: [String] = []
-    if let pack = report.pack { facts.append("pack `\(pack)`") }
-    if let at = report.generatedAt { facts.append(at) }
-    if let commit = report.commit { facts.append("commit `\(commit.prefix(12))`") }
+    if let pack = report.pack { facts.append("pack " + MarkdownText.codeSpan(pack)) }
+    if let at = report.generatedAt { facts.append(MarkdownText.inline(at)) }
+    if let commit = report.commit { facts.append("commit " + MarkdownText.codeSpan(String(commit.prefix(12)))) }
     if !facts.isEmpty { out += facts.joined(separator: " · ") + "\n\n" }
     if report.inputErrors + report.policyErrors > 0 {
       out += "> **Note:** \(report.inputErrors) input error(s) and \(report.policyErrors) policy error(s): the rules they affect are in `error` and hold entities back.\n\n"
@@ -18,34 +20,28 @@ public enum ScoreMarkdownRenderer {
     return out
   }
 
-  static func cell(_ text: String) -> String {
-    var out = ""
-    for character in text {
-      switch character {
-      case "|": out += "\\|"
-      case "\n", "\r": out += " "
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      default: out.append(character)
-      }
-    }
-    return out
+  /// Text from the inputs in a table cell or a line: ``MarkdownText/inline(_:)``.
+  static func cell(_ text: String) -> String { MarkdownText.inline(text) }
+
+  /// A rule id linked to its documentation page (``MarkdownText/link(_:to:)``).
+  static func ruleLink(_ rule: String, _ report: ScoreReport) -> String {
+    MarkdownText.link(MarkdownText.codeSpan(rule), to: report.ruleLink(rule))
   }
 
   static func render(_ card: ScorecardResult, _ report: ScoreReport) -> String {
     let definition = card.definition
-    var out = "## \(cell(definition.title)) (`\(definition.name)`)\n\n"
-    out += "Selects `\(cell(definition.selection))`: \(card.entities.count) scored, \(card.excluded) excluded.\n\n"
+    var out = "## \(cell(definition.title)) (\(MarkdownText.codeSpan(definition.name)))\n\n"
+    out += "Selects \(MarkdownText.codeSpan(definition.selection)): \(card.entities.count) scored, \(card.excluded) excluded.\n\n"
     for level in definition.levels {
-      let rules = level.newRules.map { "[`\($0)`](\(report.ruleLink($0)))" + (definition.weight($0) == 1 ? "" : " ×\(definition.weight($0))") }
-      out += "- **\(level.name)**: \(rules.joined(separator: ", "))\n"
+      let rules = level.newRules.map { ruleLink($0, report) + (definition.weight($0) == 1 ? "" : " ×\(definition.weight($0))") }
+      out += "- **\(cell(level.name))**: \(rules.joined(separator: ", "))\n"
     }
     out += "\n"
     guard let org = card.organisation, !card.entities.isEmpty else {
       return out + "No entity selected.\n\n"
     }
     out += "**Organisation**: \(org.entities.count) entities, average score **\(Format.percent(org.averageScore))**; "
-    out += org.levels.map { "\($0.level) \($0.count)" }.joined(separator: " · ") + "\n\n"
+    out += org.levels.map { "\(cell($0.level)) \($0.count)" }.joined(separator: " · ") + "\n\n"
 
     let teams = card.rollups(.team)
     out += "### Rules by team (entities passing / applicable)\n\n"
@@ -56,7 +52,7 @@ public enum ScoreMarkdownRenderer {
         guard let tally = team.rules.first(where: { $0.ruleID == rule }), tally.applicable > 0 else { return "–" }
         return "\(tally.passing)/\(tally.applicable)"
       }
-      out += "| [`\(rule)`](\(report.ruleLink(rule))) | " + cells.joined(separator: " | ") + " |\n"
+      out += "| \(ruleLink(rule, report)) | " + cells.joined(separator: " | ") + " |\n"
     }
     out += "\n"
 
@@ -66,12 +62,12 @@ public enum ScoreMarkdownRenderer {
       let rollups = card.rollups(dimension)
       guard !rollups.isEmpty else { continue }
       out += "### \(title)\n\n"
-      out += "| \(dimension.rawValue) | entities | average | " + definition.levels.map(\.name).joined(separator: " | ")
+      out += "| \(dimension.rawValue) | entities | average | " + definition.levels.map { cell($0.name) }.joined(separator: " | ")
         + " | none | worst rules |\n"
       out += "|---|---:|---:|" + definition.levels.map { _ in "---:|" }.joined() + "---:|---|\n"
       for rollup in rollups {
         let worst = rollup.worstRules.prefix(3).map { rule in
-          "`\(rule)` (\(rollup.rules.first { $0.ruleID == rule }?.holdingBack ?? 0))"
+          "\(MarkdownText.codeSpan(rule)) (\(rollup.rules.first { $0.ruleID == rule }?.holdingBack ?? 0))"
         }
         out += "| \(cell(rollup.name)) | \(rollup.entities.count) | \(Format.percent(rollup.averageScore)) | "
           + rollup.levels.map { String($0.count) }.joined(separator: " | ") + " | "
@@ -81,15 +77,15 @@ public enum ScoreMarkdownRenderer {
     }
 
     out += "### Entities\n\n"
-    out += "| entity | owner | level | score | " + definition.rules.map { "`\($0)`" }.joined(separator: " | ")
+    out += "| entity | owner | level | score | " + definition.rules.map { MarkdownText.codeSpan($0) }.joined(separator: " | ")
       + " | to reach the next level |\n"
     out += "|---|---|---|---:|" + definition.rules.map { _ in ":-:|" }.joined() + "---|\n"
     for entity in card.entities {
       let marks = definition.rules.map { entity.rule($0)?.state.mark ?? "!" }
-      let fixes = entity.nextFixes.map { "[`\($0)`](\(report.ruleLink($0))) (\(entity.rule($0)?.state.rawValue ?? "error"))" }
-      let next = entity.nextLevel.map { "**\($0)**: " + fixes.joined(separator: ", ") } ?? "top level"
+      let fixes = entity.nextFixes.map { "\(ruleLink($0, report)) (\(entity.rule($0)?.state.rawValue ?? "error"))" }
+      let next = entity.nextLevel.map { "**\(cell($0))**: " + fixes.joined(separator: ", ") } ?? "top level"
       out += "| \(cell(entity.name)) | \(cell(entity.owner.map(Format.shortName) ?? Rollups.unowned)) | "
-        + "\(Format.level(entity.level)) | "
+        + "\(cell(Format.level(entity.level))) | "
         + (entity.applicableWeight == 0 ? "n/a" : "\(entity.passingWeight)/\(entity.applicableWeight) \(Format.percent(entity.score))")
         + " | " + marks.joined(separator: " | ") + " | \(next) |\n"
     }
@@ -99,6 +95,16 @@ public enum ScoreMarkdownRenderer {
 
   /// A diff as Markdown.
   public static func render(_ diff: ScoreDiff) -> String {
-    "```text\n" + ScoreDiffRenderer.text(diff) + "```\n"
+    // The diff's text is guarded for a terminal; a fence longer than any backtick run in it keeps
+    // a value from closing the block.
+    let text = ScoreDiffRenderer.text(diff)
+    var longest = 0
+    var run = 0
+    for scalar in text.unicodeScalars {
+      run = scalar == "`" ? run + 1 : 0
+      longest = max(longest, run)
+    }
+    let fence = String(repeating: "`", count: max(3, longest + 1))
+    return fence + "text\n" + text + fence + "\n"
   }
 }

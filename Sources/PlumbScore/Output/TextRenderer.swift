@@ -1,3 +1,5 @@
+import PlumbDiagnostics
+
 /// The terminal output of `plumb score`: per scorecard, the organisation line, roll-up tables
 /// (teams, departments, systems, domains) and the entity table with what to fix next.
 public enum ScoreTextRenderer {
@@ -18,23 +20,23 @@ public enum ScoreTextRenderer {
       notes.append("\(report.policyErrors) policy error(s): rules that did not compile are in error (run `plumb check` to see them)")
     }
     for note in notes { out += "note: " + note + "\n" }
-    return out
+    return TerminalText.guarded(out)
   }
 
   static func render(_ card: ScorecardResult, _ report: ScoreReport) -> String {
     let definition = card.definition
-    var out = "scorecard \(definition.name)"
-    if definition.title != definition.name { out += " — \(definition.title)" }
+    var out = "scorecard \(Format.shown(definition.name))"
+    if definition.title != definition.name { out += " — \(Format.shown(definition.title))" }
     out += "\n"
-    out += "  selection  \(definition.selection): \(card.entities.count) scored, \(card.excluded) excluded\n"
+    out += "  selection  \(Format.shown(definition.selection)): \(card.entities.count) scored, \(card.excluded) excluded\n"
     for (index, level) in definition.levels.enumerated() {
       let rules = level.newRules.map { rule in
         definition.weight(rule) == 1 ? rule : "\(rule) (weight \(definition.weight(rule)))"
       }
-      out += "  \(index == 0 ? "levels" : "      ")     \(level.name): \(index == 0 ? "" : "+ ")\(rules.joined(separator: ", "))\n"
+      out += "  \(index == 0 ? "levels" : "      ")     \(Format.shown(level.name)): \(index == 0 ? "" : "+ ")\(rules.joined(separator: ", "))\n"
     }
     if let org = card.organisation {
-      let levels = org.levels.map { "\($0.level) \($0.count)" }.joined(separator: " · ")
+      let levels = org.levels.map { "\(Format.shown($0.level)) \($0.count)" }.joined(separator: " · ")
       out += "  organisation  \(org.entities.count) entities · average score \(Format.percent(org.averageScore))"
       if org.scored > 0 { out += " (Σ \(Format.decimal(org.scoreSum)) / \(org.scored))" }
       out += " · \(levels)\n"
