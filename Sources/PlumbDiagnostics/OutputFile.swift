@@ -34,7 +34,7 @@ public enum OutputFile {
   public struct Failure: Error, CustomStringConvertible, Sendable {
     /// The path as given.
     public let path: String
-    /// What is wrong, e.g. "is a symbolic link; …".
+    /// What is wrong, e.g. "it is a symbolic link; …".
     public let reason: String
 
     public init(path: String, reason: String) {
@@ -42,7 +42,7 @@ public enum OutputFile {
       self.reason = reason
     }
 
-    public var description: String { "'\(TerminalText.oneLine(path))' \(reason)" }
+    public var description: String { "'\(TerminalText.oneLine(path))': \(reason)" }
   }
 
   /// Writes `text` to `path` (relative to the working directory), following the rules above.
@@ -54,9 +54,9 @@ public enum OutputFile {
       return
     }
     let absolute = Self.absolute(path)
-    guard let slash = absolute.lastIndex(of: "/") else { throw Failure(path: path, reason: "is not a file path") }
+    guard let slash = absolute.lastIndex(of: "/") else { throw Failure(path: path, reason: "it is not a file path") }
     let name = String(absolute[absolute.index(after: slash)...])
-    guard !name.isEmpty, name != ".", name != ".." else { throw Failure(path: path, reason: "is a directory") }
+    guard !name.isEmpty, name != ".", name != ".." else { throw Failure(path: path, reason: "it is a directory") }
     let parent = slash == absolute.startIndex ? "/" : String(absolute[..<slash])
     let directory = try OutputDirectory(opening: parent, root: root, displayPath: path, isOutputItself: false)
     try directory.write(text, name: name, mode: mode, displayPath: path)
@@ -97,8 +97,8 @@ public enum OutputFile {
 
   static func writeIntoDescriptor(_ text: String, descriptor: Int32, path: String) throws {
     let flags = fcntl(descriptor, F_GETFL)
-    guard flags >= 0 else { throw Failure(path: path, reason: "is not an open file descriptor") }
-    guard flags & O_ACCMODE != O_RDONLY else { throw Failure(path: path, reason: "is not open for writing") }
+    guard flags >= 0 else { throw Failure(path: path, reason: "it is not an open file descriptor") }
+    guard flags & O_ACCMODE != O_RDONLY else { throw Failure(path: path, reason: "it is not open for writing") }
     try writeAll(text, to: descriptor, path: path)
   }
 
@@ -118,7 +118,7 @@ public enum OutputFile {
             _ = poll(&poller, 1, 1_000)
             continue
           }
-          return Failure(path: path, reason: "could not be written: \(errorText())")
+          return Failure(path: path, reason: errorText())
         }
         offset += written
       }
@@ -172,12 +172,12 @@ public final class OutputDirectory: @unchecked Sendable {
       do {
         try FileManager.default.createDirectory(atPath: start, withIntermediateDirectories: true)
       } catch {
-        throw OutputFile.Failure(path: displayPath, reason: "cannot be written: directory \(start) cannot be created")
+        throw OutputFile.Failure(path: displayPath, reason: "directory \(TerminalText.oneLine(start)) cannot be created")
       }
     }
     var current = open(start, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard current >= 0 else {
-      throw OutputFile.Failure(path: displayPath, reason: "cannot be written: \(start): \(OutputFile.errorText())")
+      throw OutputFile.Failure(path: displayPath, reason: "\(TerminalText.oneLine(start)): \(OutputFile.errorText())")
     }
     var reached = start
     for component in walk {
@@ -188,7 +188,7 @@ public final class OutputDirectory: @unchecked Sendable {
         if mkdirat(current, name, 0o777) != 0 && errno != EEXIST {
           let reason = OutputFile.errorText()
           close(current)
-          throw OutputFile.Failure(path: displayPath, reason: "cannot be written: \(reached) cannot be created: \(reason)")
+          throw OutputFile.Failure(path: displayPath, reason: "\(TerminalText.oneLine(reached)) cannot be created: \(reason)")
         }
         next = openat(current, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
       }
@@ -202,9 +202,9 @@ public final class OutputDirectory: @unchecked Sendable {
           let inside = rootPath != nil && (reached.hasPrefix(rootPath! + "/") || rootPath == "/")
           throw OutputFile.Failure(
             path: displayPath,
-            reason: "is refused: \(shown) is a symbolic link\(inside ? " inside the repository root" : ""); Plumb never writes through one")
+            reason: "\(shown) is a symbolic link\(inside ? " inside the repository root" : ""); Plumb never writes through one")
         }
-        throw OutputFile.Failure(path: displayPath, reason: "cannot be written: \(shown): \(OutputFile.errorText(code))")
+        throw OutputFile.Failure(path: displayPath, reason: "\(shown): \(OutputFile.errorText(code))")
       }
       close(current)
       current = next
@@ -226,13 +226,13 @@ public final class OutputDirectory: @unchecked Sendable {
     func failure(_ reason: String) -> OutputFile.Failure { OutputFile.Failure(path: displayPath, reason: reason) }
     var info = stat()
     guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
-      guard errno == ENOENT else { throw failure("cannot be written: \(OutputFile.errorText())") }
+      guard errno == ENOENT else { throw failure(OutputFile.errorText()) }
       switch mode {
       case .replace:
         return try replace(text, name: name, permissions: 0o666, keepingPermissions: false, displayPath: displayPath)
       case .append:
         let fd = openat(descriptor, name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw failure("cannot be written: \(OutputFile.errorText())") }
+        guard fd >= 0 else { throw failure(OutputFile.errorText()) }
         defer { close(fd) }
         return try OutputFile.writeAll(text, to: fd, path: displayPath)
       }
@@ -245,7 +245,7 @@ public final class OutputDirectory: @unchecked Sendable {
           text, name: name, permissions: mode_t(info.st_mode & 0o7777), keepingPermissions: true, displayPath: displayPath)
       case .append:
         let fd = openat(descriptor, name, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw failure("cannot be written: \(OutputFile.errorText())") }
+        guard fd >= 0 else { throw failure(OutputFile.errorText()) }
         defer { close(fd) }
         try requireType(fd, S_IFREG, displayPath)
         try OutputFile.writeAll(text, to: fd, path: displayPath)
@@ -256,9 +256,9 @@ public final class OutputDirectory: @unchecked Sendable {
       let fd = openat(descriptor, name, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC)
       guard fd >= 0 else {
         if isFIFO && errno == ENXIO {
-          throw failure("is a FIFO that no process is reading; Plumb does not wait for a reader")
+          throw failure("it is a FIFO that no process is reading; Plumb does not wait for a reader")
         }
-        throw failure("cannot be written: \(OutputFile.errorText())")
+        throw failure(OutputFile.errorText())
       }
       defer { close(fd) }
       try requireType(fd, isFIFO ? S_IFIFO : S_IFCHR, displayPath)
@@ -266,15 +266,15 @@ public final class OutputDirectory: @unchecked Sendable {
       if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
       try OutputFile.writeAll(text, to: fd, path: displayPath)
     case S_IFLNK:
-      throw failure("is a symbolic link; Plumb does not write through one (name the file it points to)")
+      throw failure("it is a symbolic link; Plumb does not write through one (name the file it points to)")
     case S_IFDIR:
-      throw failure("is a directory")
+      throw failure("it is a directory")
     case S_IFSOCK:
-      throw failure("is a socket; Plumb writes only regular files, FIFOs and character devices")
+      throw failure("it is a socket; Plumb writes only regular files, FIFOs and character devices")
     case S_IFBLK:
-      throw failure("is a block device; Plumb writes only regular files, FIFOs and character devices")
+      throw failure("it is a block device; Plumb writes only regular files, FIFOs and character devices")
     default:
-      throw failure("is not a regular file; Plumb writes only regular files, FIFOs and character devices")
+      throw failure("it is not a regular file; Plumb writes only regular files, FIFOs and character devices")
     }
   }
 
@@ -282,7 +282,7 @@ public final class OutputDirectory: @unchecked Sendable {
   private func requireType(_ fd: Int32, _ type: mode_t, _ displayPath: String) throws {
     var info = stat()
     guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == type else {
-      throw OutputFile.Failure(path: displayPath, reason: "changed while it was being opened; not written")
+      throw OutputFile.Failure(path: displayPath, reason: "it changed while it was being opened; not written")
     }
   }
 
@@ -294,7 +294,7 @@ public final class OutputDirectory: @unchecked Sendable {
     let temporary = ".plumb-output-\(getpid())-\(String(random.next(), radix: 16)).tmp"
     let fd = openat(descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, permissions)
     guard fd >= 0 else {
-      throw OutputFile.Failure(path: displayPath, reason: "cannot be written: \(OutputFile.errorText())")
+      throw OutputFile.Failure(path: displayPath, reason: OutputFile.errorText())
     }
     var failure: (any Error)?
     do {
@@ -305,7 +305,7 @@ public final class OutputDirectory: @unchecked Sendable {
     // The umask may have narrowed the permissions of the file being replaced.
     if failure == nil && keepingPermissions { _ = fchmod(fd, permissions) }
     if close(fd) != 0 && failure == nil {
-      failure = OutputFile.Failure(path: displayPath, reason: "could not be written: \(OutputFile.errorText())")
+      failure = OutputFile.Failure(path: displayPath, reason: OutputFile.errorText())
     }
     if let failure {
       unlinkat(descriptor, temporary, 0)
@@ -314,7 +314,7 @@ public final class OutputDirectory: @unchecked Sendable {
     guard renameat(descriptor, temporary, descriptor, name) == 0 else {
       let reason = OutputFile.errorText()
       unlinkat(descriptor, temporary, 0)
-      throw OutputFile.Failure(path: displayPath, reason: "could not be written: \(reason)")
+      throw OutputFile.Failure(path: displayPath, reason: reason)
     }
   }
 }

@@ -126,7 +126,9 @@ extension PlumbCommand {
         do {
           try OutputWriter.write(text, to: path, root: run.ingest.root)
         } catch {
-          Console.write("plumb: cannot write the \(request.format) output: \(error)\n", to: .standardError)
+          let reason = (error as? OutputFile.Failure)?.reason ?? "\(error)"
+          Console.write(
+            "plumb: cannot write \(request.format) output to '\(Console.quoted(path))': \(reason)\n", to: .standardError)
           status = ExitStatus.mostSevere(status, ExitStatus.inputErrors)
         }
       }

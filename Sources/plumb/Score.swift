@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PlumbKit
+import PlumbDiagnostics
 
 extension PlumbCommand {
   struct Score: ParsableCommand {
@@ -195,7 +196,8 @@ extension PlumbCommand {
         try OutputWriter.write(text, to: output, root: root)
         return ExitStatus.success
       } catch {
-        Console.write("plumb: cannot write the output: \(error)\n", to: .standardError)
+        let reason = (error as? OutputFile.Failure)?.reason ?? "\(error)"
+        Console.write("plumb: cannot write to '\(Console.quoted(output))': \(reason)\n", to: .standardError)
         return ExitStatus.inputErrors
       }
     }
