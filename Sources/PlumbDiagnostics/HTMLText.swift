@@ -20,17 +20,22 @@ public enum HTMLText {
       case "'": out += "&#39;"
       default:
         if TerminalText.isHidden(scalar) {
-          out += "&lt;" + TerminalText.spelling(scalar).dropFirst().dropLast() + "&gt;"
+          out += spelled(scalar)
         } else if scanner.mustNeutralize(scalar) {
           out += "&#\(scalar.value);"
         } else {
           out.unicodeScalars.append(scalar)
+          continue
         }
-        continue
       }
       scanner.wroteOther()
     }
     return out
+  }
+
+  /// `&lt;U+XXXX&gt;`: a scalar shown as its ``TerminalText/spelling(_:)`` in HTML or XML text.
+  static func spelled(_ scalar: Unicode.Scalar) -> String {
+    "&lt;" + TerminalText.spelling(scalar).dropFirst().dropLast() + "&gt;"
   }
 
   /// Whether ``escape(_:)`` would change `text` (printable ASCII without `&<>"'`, `:` or `##`).

@@ -29,7 +29,7 @@ public enum XMLText {
       case "\t" where attribute: out += "&#9;"
       default:
         if !isAllowed(scalar) {
-          out += "&lt;" + TerminalText.spelling(scalar).dropFirst().dropLast() + "&gt;"
+          out += HTMLText.spelled(scalar)
         } else if TerminalText.isHidden(scalar) {
           out += "&#x" + TerminalText.hex(scalar.value, width: 1) + ";"
         } else if scanner.mustNeutralize(scalar) {

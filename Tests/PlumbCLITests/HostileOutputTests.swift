@@ -365,6 +365,40 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("real/index.json").path))
   }
 
+  @Test func aFixBundleCarriesNoCommandNoControlAndNoMarkupFromItsInputs() throws {
+    // A job named with the payloads: it reaches the fix's message, the summary, the pull
+    // request's title and body, and the patch's context.
+    let job = Self.yamlQuoted("build" + Self.hostile)
+    let workflow = Self.workflow.replacingOccurrences(of: "  build:", with: "  \(job):")
+    let root = try makeRepository([".github/workflows/ci.yml": workflow], rules: false)
+    let bundle = try temporaryDirectory()
+    defer {
+      try? FileManager.default.removeItem(at: root)
+      try? FileManager.default.removeItem(at: bundle)
+    }
+    let result = try runPlumbBounded(["fix", "--bundle", bundle.path, "--group-by", "rule", root.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    var problems = Self.problems("fix.stdout", result.stdout) + Self.problems("fix.stderr", result.stderr)
+    let names = try FileManager.default.contentsOfDirectory(atPath: bundle.path)
+    #expect(names.contains("index.json") && names.contains { $0.hasSuffix(".patch") }, "\(names)")
+    for name in names where name.hasSuffix(".json") {
+      let text = Self.read(bundle.appendingPathComponent(name))
+      problems += Self.problems(name, text)
+      guard name != "index.json",
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+        let title = object["title"] as? String, let body = object["body"] as? String, let branch = object["branch"] as? String
+      else { continue }
+      #expect(!title.contains("\n") && OutputProperties.rawHiddenScalars(title).isEmpty, "\(title)")
+      problems += Self.problems(name + ".title", title) + Self.problems(name + ".body.md", body)
+      problems += OutputProperties.markdownTableBreaks(body).map { "\(name).body: \($0)" }
+      // A branch name git accepts: printable ASCII, no space, no `..`, no `.lock`.
+      #expect(branch.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F } && !branch.contains(".."), "\(branch)")
+      #expect(!branch.hasSuffix(".lock"))
+      #expect(body.contains("build"), "the job's name reaches the body, escaped")
+    }
+    #expect(problems.isEmpty, "\(problems.prefix(10).joined(separator: "\n"))")
+  }
+
   @Test func aRefusedWriteIsNotCountedAsFixed() throws {
     let root = try makeRepository(["real/ci.yml.txt": Self.workflow], rules: false)
     defer { try? FileManager.default.removeItem(at: root) }
