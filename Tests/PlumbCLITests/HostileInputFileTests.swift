@@ -329,6 +329,20 @@ import Testing
 
   // MARK: plumb fix
 
+  @Test func fixRefusesATerraformFileThatIsAFIFO() throws {
+    let root = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    try FileManager.default.removeItem(at: root)
+    try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("fixtures/fixes/terraform/modules/before"), to: root)
+    try SpecialFile.fifo.make(at: root.appendingPathComponent("modules/storage/extra.tf").path)
+    let result = try Self.plumb(["fix", "--diff", "--unsafe", "."], in: root)
+    #expect(!result.timedOut)
+    #expect(
+      result.stderr.contains("cannot read modules/storage/extra.tf: it is a FIFO (named pipe), not a regular file"),
+      "\(result.stderr)")
+    #expect(!result.stdout.contains("modules/storage/main.tf"))
+  }
+
   @Test func fixRefusesATerraformModuleOutsideTheRoot() throws {
     let fixture = packageRoot.appendingPathComponent("fixtures/fixes/terraform/modules/before")
     let parent = try temporaryDirectory()

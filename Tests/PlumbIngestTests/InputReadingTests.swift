@@ -291,7 +291,7 @@ import Testing
     #expect(directory.files.count == 2)
   }
 
-  @Test func locationTargetsAndIncludesAreReadOnlyAsRegularFilesInsideTheRoot() throws {
+  @Test func locationTargetsIncludesAndLocalActionsAreReadOnlyAsRegularFilesInsideTheRoot() throws {
     let location = """
       apiVersion: backstage.io/v1alpha1
       kind: Location
@@ -303,6 +303,7 @@ import Testing
     let root = try directory([
       "catalog-info.yaml": location,
       ".gitlab-ci.yml": "include:\n  - local: /ci/pipe.yml\n  - local: /ci/out.yml\nbuild:\n  script: [make]\n",
+      ".github/workflows/ci.yml": "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./act\n",
     ])
     let outside = try directory(["secret.yaml": "x: [secret\n"])
     defer { remove(root, outside) }
@@ -311,9 +312,12 @@ import Testing
     try SpecialFile.fifo.make(at: root + "/ci/pipe.yml")
     try makeSymlink(at: root + "/out.yaml", to: outside + "/secret.yaml")
     try makeSymlink(at: root + "/ci/out.yml", to: outside + "/secret.yaml")
-    let result = Ingestor().ingest(paths: [root + "/catalog-info.yaml", root + "/.gitlab-ci.yml"], root: root)
+    try FileManager.default.createDirectory(atPath: root + "/act", withIntermediateDirectories: true)
+    try SpecialFile.fifo.make(at: root + "/act/action.yml")
+    let named = ["catalog-info.yaml", ".gitlab-ci.yml", ".github/workflows/ci.yml"].map { root + "/" + $0 }
+    let result = Ingestor().ingest(paths: named, root: root)
     let errors = result.graph.diagnostics.filter { $0.severity == .error }.map(\.code)
-    #expect(errors.count(where: { $0 == "io.not-regular-file" }) == 2, "\(errors)")
+    #expect(errors.count(where: { $0 == "io.not-regular-file" }) == 3, "\(errors)")
     #expect(errors.contains("catalog.target-outside-root"), "\(errors)")
     #expect(errors.contains("gitlab.include-outside-root"), "\(errors)")
     #expect(!result.sources.contains { String(decoding: $0.bytes, as: UTF8.self).contains("secret") })

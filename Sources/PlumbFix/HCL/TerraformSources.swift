@@ -29,7 +29,7 @@ public final class TerraformSources: @unchecked Sendable {
   let root: String
   let terraformRoot: String?
   private var plans: [String: YAMLNode?] = [:]
-  private var scanned: [String: Result<HCLFile, FixRefusal>] = [:]
+  private var scanned: [String: Result<HCLFile, TerraformSourceProblem>] = [:]
   private let lock = NSLock()
 
   /// The largest `.tf` file read, in bytes.
@@ -55,19 +55,19 @@ public final class TerraformSources: @unchecked Sendable {
 
   /// The scanned file (cached), or why it could not be read or scanned; `bytes` replaces what is
   /// on disk (verification). The file must resolve inside `boundary`.
-  public func scan(_ path: String, bytes: [UInt8]? = nil, within boundary: ReadBoundary) -> Result<HCLFile, FixRefusal> {
+  public func scan(_ path: String, bytes: [UInt8]? = nil, within boundary: ReadBoundary) -> Result<HCLFile, TerraformSourceProblem> {
     if let bytes { return Self.parse(bytes) }
     lock.lock()
     defer { lock.unlock() }
     if let cached = scanned[path] { return cached }
     let result = readFile(path: path, displayPath: display(path), limit: Self.maxFileBytes, within: boundary)
-      .mapError { FixRefusal($0.reason) }.flatMap(Self.parse)
+      .mapError { TerraformSourceProblem.unreadable($0.reason) }.flatMap(Self.parse)
     scanned[path] = result
     return result
   }
 
-  private static func parse(_ bytes: [UInt8]) -> Result<HCLFile, FixRefusal> {
-    Result { try HCLFile(bytes: bytes) }.mapError { FixRefusal(($0 as? HCLError)?.description ?? "\($0)") }
+  private static func parse(_ bytes: [UInt8]) -> Result<HCLFile, TerraformSourceProblem> {
+    Result { try HCLFile(bytes: bytes) }.mapError { .unscannable(($0 as? HCLError)?.description ?? "\($0)") }
   }
 
   /// The block of `entity` (a `terraform.resource` or `terraform.data`).
@@ -112,6 +112,9 @@ public final class TerraformSources: @unchecked Sendable {
       switch scan(path, bytes: overlay[path], within: boundary) {
       case .success(let hcl):
         for block in hcl.blocks(keyword, [type, name]) { found.append((path, hcl, block)) }
+      case .failure(.unreadable(let reason)):
+        // The block could be in the file that cannot be read: nothing in the module is edited.
+        throw FixRefusal("cannot read \(display(path)): \(reason)")
       case .failure(let problem):
         problems.append("\(display(path)): \(problem)")
       }
@@ -147,6 +150,21 @@ public final class TerraformSources: @unchecked Sendable {
   }
 
   func display(_ path: String) -> String { IngestPath.relative(path, root: root) }
+}
+
+/// Why a `.tf` file gave no scan.
+public enum TerraformSourceProblem: Error, Sendable, Equatable, CustomStringConvertible {
+  /// It could not be read (``readFile(path:displayPath:limit:within:)``'s reason).
+  case unreadable(String)
+  /// The HCL scanner stopped (a construct it does not know).
+  case unscannable(String)
+
+  public var description: String {
+    switch self {
+    case .unreadable(let reason): "cannot read: " + reason
+    case .unscannable(let reason): reason
+    }
+  }
 }
 
 /// Path helpers (absolute, standardised, relative to a root).
