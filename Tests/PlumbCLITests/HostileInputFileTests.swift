@@ -249,39 +249,41 @@ import Testing
     return outside
   }
 
-  @Test(arguments: ["text", "json", "sarif", "github", "gitlab", "junit", "markdown", "github-summary"])
-  func aWalkedLinkToASecretOutsideTheRootIsRefusedAndNeverShown(_ format: String) throws {
-    let outside = try Self.outsideDirectory()
-    let root = try Self.repository()
+  /// Runs `body` on a repository where `creds.yaml` links to the credentials file outside it (and
+  /// `shared/` to the directory holding it), then removes both.
+  static func withLinkedSecret(_ body: (URL) throws -> Void) throws {
+    let outside = try outsideDirectory()
+    let root = try repository()
     defer {
       try? FileManager.default.removeItem(at: root)
       try? FileManager.default.removeItem(at: outside)
     }
     try makeSymlink(at: root.appendingPathComponent("creds.yaml").path, to: outside.path + "/credentials.yaml")
     try makeSymlink(at: root.appendingPathComponent("shared").path, to: outside.path)
-    let result = try Self.plumb(["check", "--fail-on", "never", "--output", format, "."], in: root)
-    #expect(!result.timedOut)
-    #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+    try body(root)
+  }
+
+  /// Checks that a run on a planted link ended with 2, named the refusal and showed no secret.
+  static func expectRefusedSecret(_ result: BoundedResult, _ what: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
     let output = result.stdout + result.stderr
-    #expect(output.contains("io.outside-root"), "\(output)")
-    #expect(!output.contains("wJalrXUtnFEMI"), "the secret reached the \(format) output")
+    #expect(!result.timedOut, "\(what) timed out", sourceLocation: sourceLocation)
+    #expect(result.status == 2, "\(what): \(output)", sourceLocation: sourceLocation)
+    #expect(output.contains("io.outside-root"), "\(what): \(output)", sourceLocation: sourceLocation)
+    #expect(!output.contains("wJalrXUtnFEMI"), "\(what): the secret was shown", sourceLocation: sourceLocation)
+  }
+
+  @Test(arguments: ["text", "json", "sarif", "github", "gitlab", "junit", "markdown", "github-summary"])
+  func aWalkedLinkToASecretOutsideTheRootIsRefusedAndNeverShown(_ format: String) throws {
+    try Self.withLinkedSecret { root in
+      Self.expectRefusedSecret(try Self.plumb(["check", "--fail-on", "never", "--output", format, "."], in: root), format)
+    }
   }
 
   @Test func parseAndGraphRefuseTheLinkToo() throws {
-    let outside = try Self.outsideDirectory()
-    let root = try Self.repository()
-    defer {
-      try? FileManager.default.removeItem(at: root)
-      try? FileManager.default.removeItem(at: outside)
-    }
-    try makeSymlink(at: root.appendingPathComponent("creds.yaml").path, to: outside.path + "/credentials.yaml")
-    for command in [["parse", "."], ["parse", "--format", "json", "."], ["graph", "."], ["graph", "--format", "json", "."]] {
-      let result = try Self.plumb(command, in: root)
-      let output = result.stdout + result.stderr
-      #expect(!result.timedOut)
-      #expect(result.status == 2, "\(command): \(output)")
-      #expect(output.contains("io.outside-root"), "\(command): \(output)")
-      #expect(!output.contains("wJalrXUtnFEMI"), "\(command): the secret was shown")
+    try Self.withLinkedSecret { root in
+      for command in [["parse", "."], ["parse", "--format", "json", "."], ["graph", "."], ["graph", "--format", "json", "."]] {
+        Self.expectRefusedSecret(try Self.plumb(command, in: root), command.joined(separator: " "))
+      }
     }
   }
 
