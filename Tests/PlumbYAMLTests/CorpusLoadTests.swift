@@ -1,15 +1,16 @@
 import Foundation
 import PlumbDiagnostics
 import PlumbYAML
+import TestSupport
 import Testing
 
-/// Loads every YAML/JSON file of the shared real-world corpus (`../shared/corpus`, see its
+/// Loads every YAML/JSON file of the shared real-world corpus (``SharedData/corpus``, see its
 /// README.md): Backstage catalogs, Terraform JSON plans, GitHub Actions and GitLab CI pipelines.
 ///
 /// Every file must load without an error diagnostic, except the files listed in
 /// ``CorpusLoadTests/brokenOnPurpose``, which are broken by their authors on purpose and must fail
 /// with exactly the positioned errors listed there.
-@Suite(.enabled(if: SharedCorpus.isPresent, "the shared corpus is absent (see the warning printed above)"))
+@Suite(.requires(sharedData: SharedCorpus.root))
 struct CorpusLoadTests {
 
   /// A corpus file that is broken on purpose, with the errors it must produce.
@@ -328,11 +329,8 @@ struct CorpusLoadTests {
 // MARK: - Corpus discovery and loading
 
 enum SharedCorpus {
-  /// The package root, three levels above this file (Tests/PlumbYAMLTests/<file>).
-  static let packageRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  /// The shared corpus, next to the package.
-  static let root = packageRoot.appendingPathComponent("../shared/corpus").standardizedFileURL
+  /// The shared corpus.
+  static let root = SharedData.corpus
   static let folders = ["catalog", "terraform-plans", "pipelines"]
 
   struct File: Sendable {
@@ -341,26 +339,6 @@ enum SharedCorpus {
     let absolutePath: String
     let result: YAMLLoadResult
   }
-
-  static let isPresent: Bool = {
-    let missing = folders.filter { folder in
-      var isDirectory: ObjCBool = false
-      let path = root.appendingPathComponent(folder).path
-      return !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) || !isDirectory.boolValue
-    }
-    if missing.isEmpty { return true }
-    let banner = String(repeating: "!", count: 100)
-    let warning = """
-      \(banner)
-      !!! WARNING: the shared test corpus is missing at \(root.path)
-      !!! (folders not found: \(missing.joined(separator: ", "))).
-      !!! CorpusLoadTests are SKIPPED: the loader has NOT been checked against real-world files.
-      \(banner)
-
-      """
-    FileHandle.standardError.write(Data(warning.utf8))
-    return false
-  }()
 
   /// Relative paths of every .yaml/.yml/.json file under the corpus folders, sorted.
   static func discover() -> [String] {
