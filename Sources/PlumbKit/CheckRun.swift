@@ -107,6 +107,7 @@ public struct CheckRun: Sendable {
     let suppressor = Suppressor(
       waivers: waiverFile.waivers, inlineIgnores: ignores,
       inlineIgnoresForbidden: policy.pack?.forbidInlineIgnores ?? false, packName: policy.pack?.name,
+      maximumWaiverDays: policy.pack?.waiverDayLimit ?? PackDecl.defaultMaxWaiverDays,
       today: options.today ?? ISODate.today() ?? ISODate(Date()), knownRules: knownRules)
     let outcome = suppressor.apply(to: result?.findings ?? [])
     var findings: [(finding: Finding, enforcement: Enforcement, suppression: Suppression?)] = []
