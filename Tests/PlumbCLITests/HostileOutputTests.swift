@@ -437,7 +437,7 @@ import Testing
     #expect(!result.timedOut && !result.crashed)
     #expect(!result.stdout.contains("SECRET-OUTSIDE-THE-ROOT"), "\(result.stdout)")
     #expect(!result.stdout.contains("outside/storage/main.tf"))
-    #expect(result.stderr.contains("outside the repository root"), "\(result.stderr)")
+    #expect(result.stderr.contains("outside the root"), "\(result.stderr)")
   }
 
   // MARK: Links

@@ -97,7 +97,7 @@ public struct TextReporter: Reporter {
 
   private static func summary(_ report: CheckReport, _ facts: ReportFacts, paint: Painter) -> String {
     var rows: [(String, String)] = []
-    rows.append(("files", "\(facts.filesChecked) checked, \(facts.filesSkipped) skipped"))
+    rows.append(("files", facts.filesLine))
     rows.append(("rules", "\(facts.rules.count) run" + (report.pack.map { " (pack \(TerminalText.oneLine($0)))" } ?? "")))
     var findings = "\(facts.active.count)"
     if !facts.active.isEmpty {
