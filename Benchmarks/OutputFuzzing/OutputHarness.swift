@@ -27,8 +27,44 @@ public enum OutputHarness {
     var score = ScoreOptions(paths: [root], root: root)
     score.today = ISODate("2026-01-01")
     score.now = "2026-01-01T00:00:00Z"
-    return (checkRun.report, ScoreRun.run(score).report)
+    return (trimmed(checkRun.report), trimmed(ScoreRun.run(score).report))
   }()
+
+  /// At most 16 findings (every suppressed and indeterminate one kept), their rules, a few
+  /// diagnostics and files: every kind of field, rendered fast enough to fuzz.
+  static func trimmed(_ report: CheckReport) -> CheckReport {
+    var report = report
+    let special = report.findings.filter { $0.suppression != nil || $0.finding.verdict != .fail }.prefix(6)
+    let plain = report.findings.filter { $0.suppression == nil && $0.finding.verdict == .fail }.prefix(16 - special.count)
+    report.findings = Array(special) + Array(plain)
+    let ids = Set(report.findings.map(\.finding.ruleID))
+    report.rules = report.rules.filter { ids.contains($0.id) }
+    report.inputDiagnostics = Array(report.inputDiagnostics.prefix(4))
+    // Diagnostics with a location, a note and none: the fields every diagnostic has.
+    let span = SourceSpan(start: SourcePosition(line: 2, column: 3, offset: 8), end: SourcePosition(line: 2, column: 9, offset: 14))
+    report.inputDiagnostics += [
+      Diagnostic(
+        code: "yaml.syntax", message: "did not find expected key", location: SourceLocation(path: "catalog/broken.yaml", span: span),
+        notes: [Diagnostic.Note(message: "while parsing a mapping", location: SourceLocation(path: "catalog/broken.yaml", span: span))]),
+      Diagnostic(code: "ingest.skipped", severity: .warning, message: "not a known format", location: nil),
+    ]
+    report.policyDiagnostics = Array(report.policyDiagnostics.prefix(4))
+    report.fixed = Array(report.fixed.prefix(4))
+    report.files = Array(report.files.prefix(8))
+    return report
+  }
+
+  /// The first scorecard with at most 8 entities (roll-ups keep their members; missing ones are
+  /// left out where they are listed).
+  static func trimmed(_ report: ScoreReport) -> ScoreReport {
+    var report = report
+    report.scorecards = report.scorecards.prefix(1).map { card in
+      var card = card
+      card.entities = Array(card.entities.prefix(8))
+      return card
+    }
+    return report
+  }
 
   /// Keys whose string values come from inputs (or rule files) and are replaced.
   static let freeText: Set<String> = [

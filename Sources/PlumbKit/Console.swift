@@ -1,4 +1,5 @@
 import PlumbDiagnostics
+import PlumbFiles
 
 /// Standard output and standard error of the `plumb` command: every line it prints goes through
 /// here.

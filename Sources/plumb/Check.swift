@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PlumbKit
 import PlumbDiagnostics
+import PlumbFiles
 
 extension PlumbCommand {
   struct Check: ParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import PlumbDiagnostics
+import PlumbFiles
 import PlumbGraph
 import PlumbPolicy
 

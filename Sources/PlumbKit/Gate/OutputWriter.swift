@@ -1,5 +1,6 @@
 import Foundation
 import PlumbDiagnostics
+import PlumbFiles
 
 /// Writes `--output` files of `plumb check` and `plumb score` through ``OutputFile``: regular files
 /// are replaced atomically, FIFOs and character devices are written into, `/dev/stdout` and

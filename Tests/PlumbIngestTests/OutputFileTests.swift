@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PlumbDiagnostics
+@testable import PlumbFiles
 
 /// ``OutputFile`` and ``OutputDirectory``: what is at an output path decides how it is written.
 @Suite struct OutputFileTests {

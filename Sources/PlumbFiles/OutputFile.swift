@@ -1,4 +1,5 @@
 import Foundation
+import PlumbDiagnostics
 
 /// Writes Plumb's outputs (`--output` reports, the dashboard, fix bundles) without damaging
 /// what the path names. Every command writes its outputs through here.
