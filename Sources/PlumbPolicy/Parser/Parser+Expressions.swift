@@ -155,6 +155,20 @@ extension Parser {
     }
   }
 
+  /// The arguments of a call to the function named by `token` (just read), from its `(`.
+  mutating func parseCall(_ token: Token, _ start: Int) -> Expr {
+    advance()
+    var arguments: [Expr] = []
+    var depth = 0
+    while !atEnd && !check(.rparen) {
+      arguments.append(parseExpression())
+      depth = max(depth, lastDepth)
+      if !accept(.comma) { break }
+    }
+    expect(.rparen, "to close the call to '\(token.text)'")
+    return node(.call(Callee(token.text), arguments, range(from: start)), depth: 1 + depth)
+  }
+
   mutating func parsePrimary() -> Expr {
     let token = current
     let start = token.range.lowerBound
@@ -206,20 +220,13 @@ extension Parser {
         expect(.rbracket, "to close the filter")
       }
       return node(.select(selector, filter: filter, range(from: start)), depth: 1 + lastDepth)
+    // `matches(s, regex)`: the operator's keyword called as a function (documented as a built-in).
+    case .keyword(.matches) where peek().kind == .symbol(.lparen):
+      advance()
+      return parseCall(token, start)
     case .identifier:
       advance()
-      if check(.lparen) {
-        advance()
-        var arguments: [Expr] = []
-        var depth = 0
-        while !atEnd && !check(.rparen) {
-          arguments.append(parseExpression())
-          depth = max(depth, lastDepth)
-          if !accept(.comma) { break }
-        }
-        expect(.rparen, "to close the call to '\(token.text)'")
-        return node(.call(Callee(token.text), arguments, range(from: start)), depth: 1 + depth)
-      }
+      if check(.lparen) { return parseCall(token, start) }
       return .name(token.text, token.range)
     case .symbol(.lparen):
       advance()
