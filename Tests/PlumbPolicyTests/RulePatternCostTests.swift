@@ -73,7 +73,7 @@ import TestSupport
       }
       fragments.insert(literals.joined(separator: " ") + " ")
       for fragment in fragments.sorted() {
-        for suffix in ["", "\n", "|"] {
+        for suffix in ["", "\n", "|", "/"] {
           // Four times the text may cost four times the steps, and ICU counts in ticks of 10,000.
           let small = Self.steps(regex, fragment, suffix, size: 3_000, limit: 50_000_000)
           let large = Self.steps(regex, fragment, suffix, size: 12_000, limit: 50_000_000)

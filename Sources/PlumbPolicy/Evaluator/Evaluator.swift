@@ -842,7 +842,8 @@ struct Evaluator {
       if let site, candidates.count >= NarrowedJoin.threshold {
         let join = narrowedJoin(plan, candidates, env)
         // Narrowed while the judgement failed, what is known about the candidates is incomplete
-        // (still sound, every value unknown): it is not kept for the entities after this one.
+        // (still sound: a candidate is dropped only for a conjunct that was false, and values
+        // after the failure are unknown): it is not kept, so a later entity narrows it fully.
         if !failed { joins[site] = join }
         if !recording { candidates = narrow(join, env) }
       }
