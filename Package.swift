@@ -31,8 +31,12 @@ let package = Package(
     .target(name: "PlumbGraph", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
     // Ingest adapters: catalog, Terraform plan, GitHub Actions, GitLab CI -> graph.
     .target(name: "PlumbIngest", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
-    // The policy language: lexer, parser, checker, evaluator, findings.
-    .target(name: "PlumbPolicy", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
+    // The policy language: lexer, parser, checker, evaluator, findings. Regular expressions run
+    // through ICU's C API (the toolchain's `_FoundationICU`, which Foundation links on Linux) so
+    // that every match is bounded (`BoundedRegex`).
+    .target(
+      name: "PlumbPolicy", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"],
+      linkerSettings: [.linkedLibrary("_FoundationICU", .when(platforms: [.linux]))]),
     // The report model every output format renders, and the reporters.
     .target(name: "PlumbReport", dependencies: ["PlumbPolicy", "PlumbGraph", "PlumbDiagnostics"]),
     // Scorecards: levels, roll-ups, history (SQLite through GRDB, or a shared PostgreSQL through
@@ -89,7 +93,8 @@ let package = Package(
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML", "TestSupport"]),
     .testTarget(
       name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbFiles", "TestSupport"]),
-    .testTarget(name: "PlumbPolicyTests", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "TestSupport"]),
+    .testTarget(
+      name: "PlumbPolicyTests", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "TestSupport", "FuzzSupport"]),
     .testTarget(
       name: "PlumbReportTests", dependencies: ["PlumbReport", "PlumbPolicy", "PlumbGraph", "TestSupport"],
       exclude: ["Snapshots"]),

@@ -98,7 +98,7 @@ public struct TextReporter: Reporter {
     rows.append(("rules", "\(facts.rules.count) run" + (report.pack.map { " (pack \(Escape.visible($0)))" } ?? "")))
     var findings = "\(facts.active.count)"
     if !facts.active.isEmpty {
-      let verdicts = [(facts.failed, "fail"), (facts.indeterminate, "indeterminate")]
+      let verdicts = [(facts.failed, "fail"), (facts.indeterminate, "indeterminate"), (facts.errors, "error")]
         .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
       let levels = [Enforcement.block, .warn, .advisory, .off]
         .compactMap { level in facts.byEnforcement[level].map { "\($0) \(level.rawValue)" } }
