@@ -57,10 +57,13 @@ let package = Package(
     .executableTarget(name: "plumb-generate", dependencies: ["PlumbKit"]),
     // What the benchmarks share: child processes (spawn, time, peak RSS) and the monotonic clock.
     .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
+    // Generators of hostile YAML (hash floods, huge merges, alias expansions), for the tests and
+    // benchmarks that show the loader's cost stays bounded.
+    .target(name: "HostileInputs", dependencies: ["PlumbYAML"], path: "Benchmarks/HostileInputs"),
     // Benchmarks (not tests): `swift run -c release plumb-bench`.
     .executableTarget(
       name: "plumb-bench",
-      dependencies: ["BenchmarkSupport", "PlumbYAML", "CYAML"],
+      dependencies: ["BenchmarkSupport", "HostileInputs", "PlumbYAML", "CYAML"],
       path: "Benchmarks/plumb-bench"
     ),
 
@@ -81,7 +84,7 @@ let package = Package(
     // Seeded generators, the fuzz mutator, a throwaway PostgreSQL server and where the shared data
     // (../shared) is, shared by the test targets.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
-    .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics", "TestSupport"]),
+    .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics", "TestSupport", "HostileInputs"]),
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML", "TestSupport"]),
     .testTarget(name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML", "TestSupport"]),
     .testTarget(name: "PlumbPolicyTests", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "TestSupport"]),
@@ -90,6 +93,7 @@ let package = Package(
       exclude: ["Snapshots"]),
     .testTarget(name: "PlumbScoreTests", dependencies: ["PlumbScore", "PlumbKit", "TestSupport"]),
     .testTarget(name: "PlumbFixTests", dependencies: ["PlumbFix", "PlumbKit", "TestSupport"]),
-    .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb", "TestSupport", "BenchmarkSupport"]),
+    .testTarget(
+      name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb", "TestSupport", "BenchmarkSupport", "HostileInputs"]),
   ]
 )
