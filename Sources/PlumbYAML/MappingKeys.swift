@@ -80,6 +80,19 @@ extension TreeBuilder {
   static let probesPerKey = 4
   static let probeSlack = 64
 
+  /// Makes `table` an empty table for `keyCount` keys (growing it if needed) and returns what
+  /// probing it takes: the mask of its slots, the shift that turns a hash into a home slot
+  /// (``LoaderKeyHash/homeSlot(hash:tableSize:)``), and the work budget of its probes.
+  static func emptyTable(_ table: inout [Int32], keyCount: Int) -> (mask: Int, shift: UInt64, budget: Int) {
+    let size = LoaderKeyHash.tableSize(keyCount: keyCount)
+    if table.count < size {
+      table = [Int32](repeating: -1, count: size)
+    } else {
+      for s in 0..<size { table[s] = -1 }
+    }
+    return (size - 1, LoaderKeyHash.shift(tableSize: size), probesPerKey * keyCount + probeSlack)
+  }
+
   /// Finds, for each key of `items` (their hashes are equal for equal keys), the first key equal
   /// to it (`sameKey`), and writes its index to `first[i]` (i itself when no
   /// earlier key is equal). Returns whether any key repeats an earlier one, and whether the keys
@@ -112,15 +125,7 @@ extension TreeBuilder {
       }
       return (repeats, false)
     }
-    let size = LoaderKeyHash.tableSize(keyCount: count)
-    if table.count < size {
-      table = [Int32](repeating: -1, count: size)
-    } else {
-      for s in 0..<size { table[s] = -1 }
-    }
-    let mask = size - 1
-    let shift = LoaderKeyHash.shift(tableSize: size)
-    let budget = Self.probesPerKey * count + Self.probeSlack
+    let (mask, shift, budget) = Self.emptyTable(&table, keyCount: count)
     var probes = 0
     var withinBudget = true
     insertions: for j in 0..<count {
@@ -540,15 +545,7 @@ extension TreeBuilder {
       return true
     }
     // Large mappings: an open-addressing table of the hashes, reused across calls.
-    let size = LoaderKeyHash.tableSize(keyCount: pairs)
-    if keySlots.count < size {
-      keySlots = [Int32](repeating: -1, count: size)
-    } else {
-      for s in 0..<size { keySlots[s] = -1 }
-    }
-    let mask = size - 1
-    let shift = LoaderKeyHash.shift(tableSize: size)
-    let budget = Self.probesPerKey * pairs + Self.probeSlack
+    let (mask, shift, budget) = Self.emptyTable(&keySlots, keyCount: pairs)
     var probes = 0
     defer { statistics.keyWork += probes }
     for j in 0..<pairs {

@@ -18,10 +18,24 @@ import Testing
     return root
   }
 
-  /// A workflow whose top-level `env` holds `env` (indented by two spaces), preceded by `head`.
+  /// A workflow whose top-level `env` (with `anchor` after its key) holds the lines `env`, and
+  /// whose one job has the lines `job` before its steps.
   func workflow(env: String, anchor: String = "", job: String = "") -> String {
     "name: hostile\non: push\nenv:\(anchor)\n" + env
       + "jobs:\n  build:\n    runs-on: ubuntu-latest\n\(job)    steps:\n      - run: echo hi\n"
+  }
+
+  /// Runs `plumb check` on a directory holding the workflow `text` at `path` and expects it to
+  /// finish within ``checkTimeout`` with findings or none, no loader error, the file checked.
+  func expectCheckedInBoundedTime(
+    _ text: String, at path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) throws {
+    let root = try directory(with: text, at: path)
+    defer { try? FileManager.default.removeItem(at: root) }
+    let result = try runPlumbBounded(["check", "--color", "never", "."], in: root, timeoutSeconds: Self.checkTimeout)
+    expectBounded(result, statuses: [0, 1], sourceLocation: sourceLocation)
+    #expect(!result.stdout.contains("[yaml."), "\(result.stdout.prefix(2_000))", sourceLocation: sourceLocation)
+    #expect(result.stdout.contains("1 checked"), "\(result.stdout.suffix(2_000))", sourceLocation: sourceLocation)
   }
 
   /// Expects a run that ended on its own, within the memory bound, with one of `statuses`.
@@ -42,24 +56,14 @@ import Testing
     // 4.2 MB; 81 s to load when every key walked the cluster of keys before it, and then every
     // rule that looked up each key (`w.env[k]`) scanned the mapping: quadratic again.
     let keys = HostileYAML.collidingKeys(count: 300_000)
-    let root = try directory(with: workflow(env: HostileYAML.mapping(keys: keys, indent: 2)), at: ".github/workflows/flood.yml")
-    defer { try? FileManager.default.removeItem(at: root) }
-    let result = try runPlumbBounded(["check", "--color", "never", "."], in: root, timeoutSeconds: Self.checkTimeout)
-    expectBounded(result, statuses: [0, 1])
-    #expect(!result.stdout.contains("[yaml."), "\(result.stdout.prefix(2_000))")
-    #expect(result.stdout.contains("1 checked"), "\(result.stdout.suffix(2_000))")
+    try expectCheckedInBoundedTime(workflow(env: HostileYAML.mapping(keys: keys, indent: 2)), at: ".github/workflows/flood.yml")
   }
 
   @Test func aMergeOverThreeHundredThousandKeysIsCheckedInBoundedTime() throws {
     // 42 s when each merged key was compared with every key merged before it.
     let base = HostileYAML.mapping(keys: HostileYAML.ordinaryKeys(count: 300_000), indent: 2)
     let text = workflow(env: base, anchor: " &base", job: "    env:\n      <<: *base\n      key-000000: explicit\n")
-    let root = try directory(with: text, at: ".github/workflows/merge.yml")
-    defer { try? FileManager.default.removeItem(at: root) }
-    let result = try runPlumbBounded(["check", "--color", "never", "."], in: root, timeoutSeconds: Self.checkTimeout)
-    expectBounded(result, statuses: [0, 1])
-    #expect(!result.stdout.contains("[yaml."), "\(result.stdout.prefix(2_000))")
-    #expect(result.stdout.contains("1 checked"), "\(result.stdout.suffix(2_000))")
+    try expectCheckedInBoundedTime(text, at: ".github/workflows/merge.yml")
   }
 
   @Test func aScriptSharedByTwentyFiveThousandStepsIsALimitError() throws {
