@@ -22,14 +22,17 @@ let package = Package(
 
     // Source files, positions, diagnostics and their rendering: shared by every layer.
     .target(name: "PlumbDiagnostics"),
+    // Reading inputs safely: the one file reader (regular files only, size checked on the
+    // descriptor, nothing outside the root through a symbolic link) and the directory walker.
+    .target(name: "PlumbFiles", dependencies: ["PlumbDiagnostics"]),
     // The YAML/JSON loader: libyaml events -> node trees with exact byte spans.
-    .target(name: "PlumbYAML", dependencies: ["CYAML", "PlumbDiagnostics"]),
+    .target(name: "PlumbYAML", dependencies: ["CYAML", "PlumbFiles", "PlumbDiagnostics"]),
     // The document graph: entities, typed edges, indexes, and the value model rules read.
     .target(name: "PlumbGraph", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
     // Ingest adapters: catalog, Terraform plan, GitHub Actions, GitLab CI -> graph.
-    .target(name: "PlumbIngest", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    .target(name: "PlumbIngest", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
     // The policy language: lexer, parser, checker, evaluator, findings.
-    .target(name: "PlumbPolicy", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    .target(name: "PlumbPolicy", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
     // The report model every output format renders, and the reporters.
     .target(name: "PlumbReport", dependencies: ["PlumbPolicy", "PlumbGraph", "PlumbDiagnostics"]),
     // Scorecards: levels, roll-ups, history (SQLite through GRDB, or a shared PostgreSQL through
@@ -42,9 +45,10 @@ let package = Package(
       ]
     ),
     // Fixes: byte-span edits, YAML and HCL locators, verification, patch bundles.
-    .target(name: "PlumbFix", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    .target(
+      name: "PlumbFix", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
     // Facade the CLI calls: file discovery, loading, reports.
-    .target(name: "PlumbKit", dependencies: ["PlumbScore", "PlumbFix", "PlumbReport", "PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    .target(name: "PlumbKit", dependencies: ["PlumbScore", "PlumbFix", "PlumbReport", "PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
     // The thin command-line front end.
     .executableTarget(
       name: "plumb",
@@ -86,7 +90,8 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics", "TestSupport", "HostileInputs"]),
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML", "TestSupport"]),
-    .testTarget(name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML", "TestSupport"]),
+    .testTarget(
+      name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbFiles", "TestSupport"]),
     .testTarget(name: "PlumbPolicyTests", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "TestSupport"]),
     .testTarget(
       name: "PlumbReportTests", dependencies: ["PlumbReport", "PlumbPolicy", "PlumbGraph", "TestSupport"],

@@ -1,5 +1,6 @@
 import Foundation
 import PlumbDiagnostics
+import PlumbFiles
 import PlumbGraph
 import PlumbYAML
 
@@ -43,6 +44,11 @@ public struct IngestOptions: Sendable {
 public struct IngestContext: Sendable {
   /// The directory inputs are resolved against; nothing outside it is read by reference.
   public let root: String
+  /// Where every file read must resolve, except the files named on the command line: the root and
+  /// the directories named (``InputDiscovery``).
+  public let boundary: ReadBoundary
+  /// The files named on the command line: the user's choice, read wherever they are.
+  public let namedFiles: Set<String>
   /// Ingest options.
   public let options: IngestOptions
   /// The graph under construction.
@@ -60,15 +66,17 @@ public struct IngestContext: Sendable {
     consumedFormats[input.absolutePath] = format
   }
 
-  /// Creates a context rooted at `root`.
-  public init(root: String, options: IngestOptions = IngestOptions()) {
+  /// Creates a context rooted at `root`. Files are read only when they resolve inside `boundary`
+  /// (default: the root), except `namedFiles`.
+  public init(
+    root: String, options: IngestOptions = IngestOptions(), boundary: ReadBoundary? = nil,
+    namedFiles: Set<String> = []
+  ) {
     self.root = IngestContext.standardize(root)
-    self.resolvedRoot = URL(fileURLWithPath: self.root).resolvingSymlinksInPath().path
+    self.boundary = boundary ?? ReadBoundary(root: self.root)
+    self.namedFiles = namedFiles
     self.options = options
   }
-
-  /// The root with symlinks resolved (resolved once: every reference is checked against it).
-  private let resolvedRoot: String
 
   /// An absolute, standardised path (`.` and `..` removed, no repeated or trailing slash), by
   /// text alone like `URL.standardizedFileURL` (no file system access): it runs once per file.
@@ -108,15 +116,31 @@ public struct IngestContext: Sendable {
 
   /// The path relative to the root, or the absolute path when it is outside.
   public func relative(_ absolutePath: String) -> String {
+    Self.relative(absolutePath, root: root)
+  }
+
+  /// `absolutePath` relative to `root` (both standardised), or as given when it is outside.
+  public static func relative(_ absolutePath: String, root: String) -> String {
     if absolutePath == root { return "." }
     let prefix = root.hasSuffix("/") ? root : root + "/"
     return absolutePath.hasPrefix(prefix) ? String(absolutePath.dropFirst(prefix.count)) : absolutePath
   }
 
-  /// Whether `absolutePath` lies inside the root (after resolving symlinks).
+  /// Whether the absolute, standardised `absolutePath` resolves inside the ``boundary`` (the root,
+  /// and the directories named): symbolic links are resolved as far as the path exists, so a path
+  /// that does not exist yet is judged by its nearest existing ancestor.
   public func isInsideRoot(_ absolutePath: String) -> Bool {
-    let resolved = URL(fileURLWithPath: absolutePath).resolvingSymlinksInPath().path
-    return resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot.hasSuffix("/") ? resolvedRoot : resolvedRoot + "/")
+    var existing = absolutePath
+    var rest: [Substring] = []
+    while true {
+      if case .success(let real) = realPath(existing) {
+        let full = rest.isEmpty ? real : (real == "/" ? "" : real) + "/" + rest.reversed().joined(separator: "/")
+        return boundary.contains(realPath: full)
+      }
+      guard let slash = existing.lastIndex(of: "/"), existing != "/" else { return false }
+      rest.append(existing[existing.index(after: slash)...])
+      existing = slash == existing.startIndex ? "/" : String(existing[..<slash])
+    }
   }
 
   /// Loads the file at `absolutePath` once (later calls return the cached result) and reports its
@@ -151,7 +175,7 @@ public struct IngestContext: Sendable {
     let loader = YAMLLoader(limits: options.limits)
     let result =
       options.overlay[path].map { loader.load(SourceFile(path: relativePath, bytes: $0)) }
-      ?? loader.load(path: path, displayPath: relativePath)
+      ?? loader.load(path: path, displayPath: relativePath, within: namedFiles.contains(path) ? nil : boundary)
     return LoadedInput(
       path: relativePath, absolutePath: path, result: result,
       format: InputFormat.recognize(path: relativePath, documents: result.documents))

@@ -1,5 +1,14 @@
 import PlumbDiagnostics
+import PlumbFiles
 import PlumbYAML
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The repository's Plumb configuration, `.plumb.yaml` at the ingest root.
 ///
@@ -31,22 +40,26 @@ public struct PlumbConfigurationFile: Sendable {
   /// Problems found in the file.
   public var diagnostics: [Diagnostic] = []
 
-  /// Reads `<root>/.plumb.yaml`; a missing file gives an empty configuration.
+  /// Reads `<root>/.plumb.yaml`; a missing file gives an empty configuration. The file is the
+  /// repository's: it is read only if it is a regular file inside the root, and each `rules:` entry
+  /// must resolve inside the root (a diagnostic otherwise, and the entry is dropped).
   public static func read(root: String) -> PlumbConfigurationFile {
     var config = PlumbConfigurationFile()
     let path = root.hasSuffix("/") ? root + name : root + "/" + name
-    guard access(path) else { return config }
-    let result = YAMLLoader().load(path: path, displayPath: name)
+    // Anything there, even a dangling symbolic link or a FIFO, is read (and refused with a reason).
+    guard exists(path) else { return config }
+    let boundary = ReadBoundary(root: root)
+    let result = YAMLLoader().load(path: path, displayPath: name, within: boundary)
     config.diagnostics = result.diagnostics
-    guard let root = result.documents.first?.root, root.kind == .mapping else { return config }
-    for pair in root.pairs {
+    guard let document = result.documents.first?.root, document.kind == .mapping else { return config }
+    for pair in document.pairs {
       switch pair.key.string {
       case "repository":
         config.repository = config.string(pair.value)
       case "pack":
         config.pack = config.string(pair.value)
       case "rules":
-        config.ruleDirectories = config.strings(pair.value) ?? []
+        config.ruleDirectories = config.paths(pair.value, inside: boundary, root: root)
       case "links":
         for link in pair.value.pairs {
           switch link.key.string {
@@ -69,9 +82,30 @@ public struct PlumbConfigurationFile: Sendable {
     if let ownerTagKeys { options.ownerTagKeys = ownerTagKeys }
   }
 
-  private static func access(_ path: String) -> Bool {
-    var isDirectory = false
-    return fileExists(path, &isDirectory) && !isDirectory
+  /// Whether anything is at `path` (without following a symbolic link).
+  private static func exists(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
+  }
+
+  /// The `rules:` entries, relative to the root, that resolve inside the root (one that does not
+  /// exist yet is kept: reading it reports it as missing).
+  private mutating func paths(_ node: YAMLNode, inside boundary: ReadBoundary, root: String) -> [String] {
+    guard node.kind == .sequence else { return strings(node) ?? [] }
+    var kept: [String] = []
+    for element in node.elements {
+      guard let text = string(element) else { continue }
+      let absolute = IngestContext.standardize(text.hasPrefix("/") ? text : root + "/" + text)
+      if boundary.containsResolving(absolute) == false {
+        diagnostics.append(
+          Diagnostic(
+            code: "config.outside-root",
+            message: "rules path '\(text)' resolves outside the root '\(root)'; it is not read", location: element.location))
+        continue
+      }
+      kept.append(text)
+    }
+    return kept
   }
 
   private mutating func string(_ node: YAMLNode) -> String? {
@@ -94,13 +128,4 @@ public struct PlumbConfigurationFile: Sendable {
     diagnostics.append(
       Diagnostic(code: "config.unknown-key", message: "unknown key '\(name)'\(place)", location: key.location))
   }
-}
-
-import Foundation
-
-private func fileExists(_ path: String, _ isDirectory: inout Bool) -> Bool {
-  var flag: ObjCBool = false
-  let exists = FileManager.default.fileExists(atPath: path, isDirectory: &flag)
-  isDirectory = flag.boolValue
-  return exists
 }

@@ -107,6 +107,7 @@ public struct CheckRun: Sendable {
     let suppressor = Suppressor(
       waivers: waiverFile.waivers, inlineIgnores: ignores,
       inlineIgnoresForbidden: policy.pack?.forbidInlineIgnores ?? false, packName: policy.pack?.name,
+      maximumWaiverDays: policy.pack?.waiverDayLimit ?? PackDecl.defaultMaxWaiverDays,
       today: options.today ?? ISODate.today() ?? ISODate(Date()), knownRules: knownRules)
     let outcome = suppressor.apply(to: result?.findings ?? [])
     var findings: [(finding: Finding, enforcement: Enforcement, suppression: Suppression?)] = []
@@ -155,7 +156,8 @@ public struct CheckRun: Sendable {
       findings: reported, fixed: fixed, rules: rules, inputDiagnostics: inputDiagnostics,
       policyDiagnostics: policyProblems,
       files: ingest.files.filter { $0.format != nil || !isWaiverFile($0.path) }.map {
-        InputFileSummary(path: $0.path, format: $0.format?.rawValue)
+        InputFileSummary(
+          path: $0.path, format: $0.format?.rawValue, skipReason: $0.skipReason?.rawValue, failed: $0.status == .failed)
       },
       exitStatus: status, verdict: verdict)
     PhaseClock.mark("report")
@@ -176,7 +178,7 @@ public struct CheckRun: Sendable {
     var problems: [Diagnostic] = []
     var sources = options.useBuiltinRules ? BuiltinPolicies.sources : []
     let configured = configuration.ruleDirectories.map { $0.hasPrefix("/") ? $0 : root + "/" + $0 }
-    let (userSources, readProblems) = PolicyLibrary.read(paths: options.ruleDirectories + configured)
+    let (userSources, readProblems) = PolicyLibrary.read(paths: options.ruleDirectories + configured, root: root)
     sources += userSources
     problems += readProblems
     let library = PolicyLibrary(sources: sources)
