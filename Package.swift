@@ -65,10 +65,13 @@ let package = Package(
     .executableTarget(name: "plumb-generate", dependencies: ["PlumbKit"]),
     // What the benchmarks share: child processes (spawn, time, peak RSS) and the monotonic clock.
     .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
+    // Generators of hostile YAML (hash floods, huge merges, alias expansions), for the tests and
+    // benchmarks that show the loader's cost stays bounded.
+    .target(name: "HostileInputs", dependencies: ["PlumbYAML"], path: "Benchmarks/HostileInputs"),
     // Benchmarks (not tests): `swift run -c release plumb-bench`.
     .executableTarget(
       name: "plumb-bench",
-      dependencies: ["BenchmarkSupport", "PlumbYAML", "CYAML"],
+      dependencies: ["BenchmarkSupport", "HostileInputs", "PlumbYAML", "CYAML"],
       path: "Benchmarks/plumb-bench"
     ),
 
@@ -89,7 +92,7 @@ let package = Package(
     // Seeded generators, the fuzz mutator, a throwaway PostgreSQL server and where the shared data
     // (../shared) is, shared by the test targets.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
-    .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics", "TestSupport"]),
+    .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics", "TestSupport", "HostileInputs"]),
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML", "TestSupport"]),
     .testTarget(
       name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbFiles", "TestSupport"]),
@@ -100,6 +103,7 @@ let package = Package(
       exclude: ["Snapshots"]),
     .testTarget(name: "PlumbScoreTests", dependencies: ["PlumbScore", "PlumbKit", "TestSupport"]),
     .testTarget(name: "PlumbFixTests", dependencies: ["PlumbFix", "PlumbKit", "TestSupport"]),
-    .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb", "TestSupport", "BenchmarkSupport"]),
+    .testTarget(
+      name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb", "TestSupport", "BenchmarkSupport", "HostileInputs"]),
   ]
 )

@@ -30,12 +30,14 @@ extension PlumbCommand {
 
     func run() throws {
       let report = ParseReport.load(paths: paths)
+      // Written in pieces as it is produced: a large input's dump is never held whole.
+      let write = { (piece: String) in FileHandle.standardOutput.write(Data(piece.utf8)) }
       switch format {
       case .text:
         let colored = color.enabled(isTTY: isatty(STDOUT_FILENO) == 1)
-        FileHandle.standardOutput.write(Data(report.text(diagnosticsColored: colored).utf8))
+        report.writeText(diagnosticsColored: colored, to: write)
       case .json:
-        FileHandle.standardOutput.write(Data(report.json().utf8))
+        report.writeJSON(to: write)
       }
       if report.errorCount > 0 { throw ExitCode(ExitStatus.inputErrors) }
       if report.files.isEmpty {
