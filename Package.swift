@@ -26,8 +26,10 @@ let package = Package(
     .target(name: "PlumbYAML", dependencies: ["CYAML", "PlumbDiagnostics"]),
     // The document graph: entities, typed edges, indexes, and the value model rules read.
     .target(name: "PlumbGraph", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
+    // `.plumb.yaml`: the configuration, read once and handed to every stage.
+    .target(name: "PlumbConfig", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
     // Ingest adapters: catalog, Terraform plan, GitHub Actions, GitLab CI -> graph.
-    .target(name: "PlumbIngest", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    .target(name: "PlumbIngest", dependencies: ["PlumbConfig", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // The policy language: lexer, parser, checker, evaluator, findings.
     .target(name: "PlumbPolicy", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // The report model every output format renders, and the reporters.
@@ -44,7 +46,12 @@ let package = Package(
     // Fixes: byte-span edits, YAML and HCL locators, verification, patch bundles.
     .target(name: "PlumbFix", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // Facade the CLI calls: file discovery, loading, reports.
-    .target(name: "PlumbKit", dependencies: ["PlumbScore", "PlumbFix", "PlumbReport", "PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    .target(
+      name: "PlumbKit",
+      dependencies: [
+        "PlumbScore", "PlumbFix", "PlumbReport", "PlumbPolicy", "PlumbIngest", "PlumbConfig",
+        "PlumbGraph", "PlumbYAML", "PlumbDiagnostics",
+      ]),
     // The thin command-line front end.
     .executableTarget(
       name: "plumb",
@@ -83,6 +90,7 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics", "TestSupport"]),
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML", "TestSupport"]),
+    .testTarget(name: "PlumbConfigTests", dependencies: ["PlumbConfig", "PlumbYAML", "TestSupport"]),
     .testTarget(name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML", "TestSupport"]),
     .testTarget(name: "PlumbPolicyTests", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "TestSupport"]),
     .testTarget(

@@ -77,7 +77,12 @@ public struct GraphBuilder: Sendable {
             location: edge.location))
       }
     }
-    let sorted = problems.enumerated().sorted { a, b in
+    return DocumentGraph(entities: Array(entities.values), edges: kept, diagnostics: Self.sortedByLocation(problems))
+  }
+
+  /// Diagnostics in file and position order (those without a location first), stable.
+  public static func sortedByLocation(_ problems: [Diagnostic]) -> [Diagnostic] {
+    problems.enumerated().sorted { a, b in
       let l = a.element.location
       let r = b.element.location
       switch (l, r) {
@@ -87,6 +92,5 @@ public struct GraphBuilder: Sendable {
       default: return a.offset < b.offset
       }
     }.map(\.element)
-    return DocumentGraph(entities: Array(entities.values), edges: kept, diagnostics: sorted)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PlumbConfig
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbYAML
@@ -36,6 +37,18 @@ public struct IngestOptions: Sendable {
 
   /// The defaults.
   public init() {}
+
+  /// The defaults with `configuration`'s settings applied.
+  public init(configuration: PlumbConfiguration) {
+    apply(configuration)
+  }
+
+  /// Applies the configuration's ingest settings (`repository`, `links`).
+  public mutating func apply(_ configuration: PlumbConfiguration) {
+    if let repository = configuration.repository { self.repository = repository }
+    if let keys = configuration.componentTagKeys { componentTagKeys = keys }
+    if let keys = configuration.ownerTagKeys { ownerTagKeys = keys }
+  }
 }
 
 /// What adapters share while they run: the graph being built, the root, and a file loader that

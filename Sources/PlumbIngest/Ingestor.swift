@@ -1,4 +1,5 @@
 import Foundation
+import PlumbConfig
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbYAML
@@ -58,15 +59,12 @@ public struct Ingestor: Sendable {
 
   /// Ingests `paths` (files or directories). `root` bounds references (Location targets, local
   /// includes) and makes paths relative; by default it is the one directory given, else the
-  /// current directory.
+  /// current directory. The configuration (`.plumb.yaml`) is not read here: the caller reads it
+  /// once and applies it to ``options`` (``IngestOptions/apply(_:)``).
   public func ingest(paths: [String], root: String? = nil) -> IngestResult {
     let manager = FileManager.default
     let rootPath = Self.root(of: paths, given: root)
-    let configuration = PlumbConfigurationFile.read(root: rootPath)
-    var effective = options
-    configuration.apply(to: &effective)
-    var context = IngestContext(root: rootPath, options: effective)
-    for diagnostic in configuration.diagnostics { context.graph.diagnose(diagnostic) }
+    var context = IngestContext(root: rootPath, options: options)
     var explicitFiles = Set<String>()
     var discovered: [String] = []
     for path in paths {
@@ -158,9 +156,9 @@ extension Ingestor {
 /// symlinks.
 struct InputWalker {
   /// Plumb's own files, wherever they are: the configuration and the waiver file.
-  static let ownFileNames: Set<String> = [PlumbConfigurationFile.name, ".plumb-waivers.yaml"]
-  /// Plumb's own state directory (the fix engine's action pins, the score history).
-  static let stateDirectoryName = ".plumb"
+  static let ownFileNames = PlumbConfiguration.ownFileNames
+  /// Plumb's own state directory (the fix engine's action pins, the score history, catalog snapshots).
+  static let stateDirectoryName = PlumbConfiguration.stateDirectoryName
 
   func walk(_ root: String) -> [String] {
     let manager = FileManager.default

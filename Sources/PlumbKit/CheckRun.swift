@@ -1,4 +1,5 @@
 import Foundation
+import PlumbConfig
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbIngest
@@ -27,6 +28,9 @@ public struct CheckOptions: Sendable {
   public var today: ISODate?
   /// The command line, recorded in reports.
   public var arguments: [String] = []
+  /// The configuration, when the caller has read it already (nil: `.plumb.yaml` at the root is
+  /// read, once, by the run).
+  public var configuration: PlumbConfiguration?
 
   /// Creates options.
   public init(paths: [String], root: String? = nil) {
@@ -38,6 +42,11 @@ public struct CheckOptions: Sendable {
 /// One `plumb check`: ingest, load rules, evaluate, apply waivers and inline ignores, compare with
 /// the baseline, gate, and build the ``CheckReport`` every output format renders.
 public struct CheckRun: Sendable {
+  /// The configuration the run read (`.plumb.yaml`), handed to every stage.
+  public let configuration: PlumbConfiguration
+  /// The options the inputs were ingested with (a re-ingest, such as a fix's verification, uses
+  /// the same).
+  public let ingestOptions: IngestOptions
   /// The ingested inputs.
   public let ingest: IngestResult
   /// The rules, packs and scorecards loaded.
@@ -73,23 +82,25 @@ public struct CheckRun: Sendable {
     PhaseClock.mark("start")
     // Reading the inputs and compiling the rules are independent: they run at the same time.
     let root = Ingestor.root(of: options.paths, given: options.root)
+    // The configuration is read once, here, and handed to ingest, policy and the gate.
+    let configuration = options.configuration ?? PlumbConfiguration.load(root: root)
+    let ingestOptions = IngestOptions(configuration: configuration)
     let clock = ContinuousClock()
     let ((ingest, ingestTime), (policy, policyTime)) = concurrently(
-      { clock.measured { Ingestor().ingest(paths: options.paths, root: root) } },
-      { clock.measured { loadPolicy(options, root: root) } })
+      { clock.measured { Ingestor(options: ingestOptions).ingest(paths: options.paths, root: root) } },
+      { clock.measured { loadPolicy(options, configuration: configuration) } })
     PhaseClock.mark("ingest and policy (concurrently)")
-    var policyProblems = policy.problems
-
     // `.plumb.yaml` is configuration: its problems are policy problems (exit 3), not input errors.
-    // The waiver file is policy too: when a directory walk picks it up, it is not an input.
+    var policyProblems = policy.problems + GraphBuilder.sortedByLocation(configuration.diagnostics)
+
+    // The waiver file is policy: when a directory walk picks it up, it is not an input.
     let waiverDisplay = options.waiversPath.map { IngestPaths.display(IngestPaths.absolute($0), root: ingest.root) }
-    let isWaiverFile = { (path: String?) in path != nil && (path == waiverDisplay || path == WaiverFile.defaultName) }
-    let isConfiguration = { (diagnostic: Diagnostic) in diagnostic.location?.path == PlumbConfigurationFile.name }
-    policyProblems += ingest.graph.diagnostics.filter(isConfiguration)
+    let isWaiverFile = { (path: String?) in
+      path != nil && (path == waiverDisplay || path == PlumbConfiguration.waiverFileName)
+    }
     var inputDiagnostics = ingest.graph.diagnostics.filter { diagnostic in
-      !isConfiguration(diagnostic)
-        && !(diagnostic.code == "ingest.unknown-format" && diagnostic.severity == .note
-          && isWaiverFile(diagnostic.location?.path))
+      !(diagnostic.code == "ingest.unknown-format" && diagnostic.severity == .note
+        && isWaiverFile(diagnostic.location?.path))
     }
 
     let engine = policy.compiled ? PolicyEngine(library: policy.library, pack: policy.pack) : nil
@@ -123,7 +134,7 @@ public struct CheckRun: Sendable {
     // The baseline.
     var baseline: Baseline?
     if let source = options.baseline, let engine {
-      switch loadBaseline(source, options: options, root: ingest.root, engine: engine) {
+      switch loadBaseline(source, options: options, ingestOptions: ingestOptions, root: ingest.root, engine: engine) {
       case .success(let loaded): baseline = loaded
       case .failure(let error): inputDiagnostics.append(error.diagnostic)
       }
@@ -163,20 +174,20 @@ public struct CheckRun: Sendable {
       ingest: ingestTime, rules: policyTime, evaluation: evaluationTime, gate: clock.now - gateStart,
       perRule: result?.durations ?? [:])
     return CheckRun(
-      ingest: ingest, library: policy.library, pack: policy.pack, result: result, waiverFile: waiverFile, report: report,
+      configuration: configuration, ingestOptions: ingestOptions, ingest: ingest, library: policy.library, pack: policy.pack, result: result, waiverFile: waiverFile, report: report,
       timings: timings)
   }
 
   /// The rules (built-in, `--rules`, `.plumb.yaml`'s `rules:`) and the pack, with their problems;
-  /// `compiled` is false when an error means nothing may be evaluated.
-  static func loadPolicy(_ options: CheckOptions, root: String) -> (
+  /// `compiled` is false when an error means nothing may be evaluated. The configuration's own
+  /// problems are not among them (the caller reports those).
+  static func loadPolicy(_ options: CheckOptions, configuration: PlumbConfiguration) -> (
     library: PolicyLibrary, pack: PackDecl?, problems: [Diagnostic], compiled: Bool
   ) {
-    let configuration = PlumbConfigurationFile.read(root: root)
     var problems: [Diagnostic] = []
     var sources = options.useBuiltinRules ? BuiltinPolicies.sources : []
-    let configured = configuration.ruleDirectories.map { $0.hasPrefix("/") ? $0 : root + "/" + $0 }
-    let (userSources, readProblems) = PolicyLibrary.read(paths: options.ruleDirectories + configured)
+    let (userSources, readProblems) = PolicyLibrary.read(
+      paths: options.ruleDirectories + configuration.ruleDirectoryPaths)
     sources += userSources
     problems += readProblems
     let library = PolicyLibrary(sources: sources)
@@ -215,9 +226,9 @@ public struct CheckRun: Sendable {
 
   /// The baseline findings: read from a report file, or by checking the same paths at a git
   /// revision with the same rules and pack (no waivers: a baseline holds every finding).
-  static func loadBaseline(_ source: BaselineSource, options: CheckOptions, root: String, engine: PolicyEngine)
-    -> Result<Baseline, BaselineError>
-  {
+  static func loadBaseline(
+    _ source: BaselineSource, options: CheckOptions, ingestOptions: IngestOptions, root: String, engine: PolicyEngine
+  ) -> Result<Baseline, BaselineError> {
     switch source {
     case .file(let path):
       return Baseline.read(path: path, displayPath: path)
@@ -227,7 +238,8 @@ public struct CheckRun: Sendable {
         return .failure(error)
       case .success(let checkout):
         defer { checkout.remove() }
-        let base = Ingestor().ingest(paths: checkout.paths, root: checkout.root)
+        // The same ingest settings (and catalog context) as the run, so that only the inputs differ.
+        let base = Ingestor(options: ingestOptions).ingest(paths: checkout.paths, root: checkout.root)
         let findings = engine.evaluate(base.graph).findings
         return .success(Baseline(findings: findings, origin: "git revision '\(ref)' (\(checkout.commit.prefix(12)))"))
       }

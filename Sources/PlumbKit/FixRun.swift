@@ -50,8 +50,8 @@ public struct FixRun: Sendable {
     let findings = policy.evaluate(check.ingest.graph).findings
     let suppressed = Set(check.report.findings.filter { $0.suppression != nil }.map(\.finding.fingerprint))
     let engine = FixEngine(
-      ingest: check.ingest, paths: options.check.paths, policy: policy, findings: findings, pins: pins,
-      terraformRoot: options.terraformRoot)
+      ingest: check.ingest, paths: options.check.paths, ingestOptions: check.ingestOptions, policy: policy,
+      findings: findings, pins: pins, terraformRoot: options.terraformRoot)
     var fixOptions = FixOptions()
     fixOptions.includeUnsafe = options.includeUnsafe
     fixOptions.rules = options.rules

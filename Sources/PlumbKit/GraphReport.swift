@@ -1,3 +1,4 @@
+import PlumbConfig
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbIngest
@@ -8,10 +9,25 @@ public struct GraphReport: Sendable {
   public let result: IngestResult
   /// Kind filters: an entity is shown when its kind equals a filter or starts with `filter.`.
   public let kinds: [String]
+  /// The graph's diagnostics and the configuration's, in file and position order.
+  public let diagnostics: [Diagnostic]
+  /// The configuration read (`.plumb.yaml`).
+  public let configuration: PlumbConfiguration
 
-  /// Ingests `paths` and prepares the report.
+  /// Ingests `paths` with the configuration at the root and prepares the report.
   public static func load(paths: [String], root: String? = nil, kinds: [String] = []) -> GraphReport {
-    GraphReport(result: Ingestor().ingest(paths: paths, root: root), kinds: kinds)
+    let rootPath = Ingestor.root(of: paths, given: root)
+    let configuration = PlumbConfiguration.load(root: rootPath)
+    let result = Ingestor(options: IngestOptions(configuration: configuration)).ingest(paths: paths, root: rootPath)
+    return GraphReport(result: result, kinds: kinds, configuration: configuration)
+  }
+
+  /// A report of `result`.
+  public init(result: IngestResult, kinds: [String], configuration: PlumbConfiguration) {
+    self.result = result
+    self.kinds = kinds
+    self.configuration = configuration
+    self.diagnostics = GraphBuilder.sortedByLocation(configuration.diagnostics + result.graph.diagnostics)
   }
 
   /// The entities shown.
@@ -23,7 +39,7 @@ public struct GraphReport: Sendable {
   }
 
   /// The number of error diagnostics.
-  public var errorCount: Int { result.graph.diagnostics.filter { $0.severity == .error }.count }
+  public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
 
   /// Entities with their outgoing edges, then diagnostics, then a summary.
   public func text(colored: Bool = false) -> String {
@@ -38,7 +54,7 @@ public struct GraphReport: Sendable {
         out += "    \(edge.type) -> \(edge.to)\n"
       }
     }
-    out += DiagnosticRenderer(sources: result.sources, colored: colored).render(graph.diagnostics)
+    out += DiagnosticRenderer(sources: result.sources, colored: colored).render(diagnostics)
     out += summary()
     return out
   }
@@ -48,7 +64,6 @@ public struct GraphReport: Sendable {
     var counts: [String: Int] = [:]
     for entity in entities { counts[entity.kind, default: 0] += 1 }
     let perKind = counts.keys.sorted().map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: " ")
-    let diagnostics = result.graph.diagnostics
     let errors = diagnostics.filter { $0.severity == .error }.count
     let warnings = diagnostics.filter { $0.severity == .warning }.count
     let used = result.files.filter { $0.format != nil }.count
@@ -106,7 +121,7 @@ public struct GraphReport: Sendable {
     }
     writer.endArray()
     writer.key("diagnostics")
-    writeDiagnostics(graph.diagnostics, &writer)
+    writeDiagnostics(diagnostics, &writer)
     writer.endObject()
     return writer.output + "\n"
   }

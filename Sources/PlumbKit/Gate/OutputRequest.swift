@@ -1,3 +1,4 @@
+import PlumbDiagnostics
 import PlumbPolicy
 import PlumbReport
 

@@ -1,0 +1,123 @@
+import Foundation
+import PlumbDiagnostics
+import PlumbYAML
+
+/// The repository's Plumb configuration, `.plumb.yaml` at the root: read once per run, in one
+/// place, and handed to every stage (ingest, policy, gate).
+///
+/// ```yaml
+/// repository: acme/platform          # links pipelines to the component of this repository
+/// rules: [policy/rules]              # more rule and policy directories, relative to the root
+/// pack: strict                       # the policy pack `plumb check` uses
+/// links:
+///   component_tags: [component, service]
+///   owner_tags: [owner, team]
+/// ```
+///
+/// Every key is read by one entry of ``sections``; a key nobody reads, and a value of the wrong
+/// shape, is a diagnostic at its node (file:line:column). A missing file is an empty configuration.
+public struct PlumbConfiguration: Sendable {
+  /// The file name looked for at the root.
+  public static let fileName = ".plumb.yaml"
+  /// The waiver file's name at the root (`--waivers` names another).
+  public static let waiverFileName = ".plumb-waivers.yaml"
+  /// Plumb's own state directory under the root (action pins, score history, catalog snapshots).
+  public static let stateDirectoryName = ".plumb"
+  /// Plumb's own files, wherever they are: never inputs.
+  public static let ownFileNames: Set<String> = [fileName, waiverFileName]
+
+  /// The directory the file was looked for in; relative paths in it are relative to this.
+  public let root: String
+  /// The file as loaded (nil when there is none), for quoting its lines.
+  public private(set) var source: SourceFile?
+
+  /// `repository:`: the repository the inputs come from (`owner/name`, or a URL).
+  public var repository: String?
+  /// `rules:`: more rule and policy directories or files, as written.
+  public var ruleDirectories: [String] = []
+  /// `pack:`: the policy pack applied.
+  public var pack: String?
+  /// `links.component_tags`: Terraform tag keys that name a catalog entity, tried in order.
+  public var componentTagKeys: [String]?
+  /// `links.owner_tags`: Terraform tag keys that name an owner.
+  public var ownerTagKeys: [String]?
+  /// Problems found in the file (exit status 3 for errors).
+  public var diagnostics: [Diagnostic] = []
+
+  /// An empty configuration for `root`.
+  public init(root: String) {
+    self.root = root
+  }
+
+  /// `rules:` resolved against the root.
+  public var ruleDirectoryPaths: [String] {
+    ruleDirectories.map { $0.hasPrefix("/") ? $0 : (root.hasSuffix("/") ? root : root + "/") + $0 }
+  }
+
+  /// Reads `<root>/.plumb.yaml`; a missing file gives an empty configuration.
+  public static func load(root: String) -> PlumbConfiguration {
+    let path = (root.hasSuffix("/") ? root : root + "/") + fileName
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+      return PlumbConfiguration(root: root)
+    }
+    return parse(YAMLLoader().load(path: path, displayPath: fileName), root: root)
+  }
+
+  /// Reads a configuration from text (tests, `plumb init`).
+  public static func parse(text: String, root: String) -> PlumbConfiguration {
+    parse(YAMLLoader().load(text: text, path: fileName), root: root)
+  }
+
+  /// Reads a loaded `.plumb.yaml`.
+  public static func parse(_ result: YAMLLoadResult, root: String) -> PlumbConfiguration {
+    var configuration = PlumbConfiguration(root: root)
+    configuration.source = result.source
+    configuration.diagnostics = result.diagnostics
+    guard let document = result.documents.first else { return configuration }
+    var reader = ConfigurationReader()
+    let top = document.root
+    if top.kind == .scalar && top.isNull {
+      // An empty file (or only comments): no settings.
+    } else {
+      reader.mapping(top, key: nil, known: sections.map(\.key)) { reader, key, value in
+        guard let section = sections.first(where: { $0.key == key }) else { return false }
+        section.read(&configuration, &reader, value)
+        return true
+      }
+    }
+    if result.documents.count > 1, let second = result.documents.dropFirst().first {
+      reader.report("config.type", "\(fileName) holds one document; the ones after the first are not read", at: second.root)
+    }
+    configuration.diagnostics += reader.diagnostics
+    return configuration
+  }
+
+  /// One top-level key and how it is read. A new key is one more entry here.
+  struct Section: Sendable {
+    let key: String
+    let read: @Sendable (inout PlumbConfiguration, inout ConfigurationReader, YAMLNode) -> Void
+  }
+
+  static let sections: [Section] = [
+    Section(key: "repository") { configuration, reader, node in
+      configuration.repository = reader.string(node, key: "repository")
+    },
+    Section(key: "rules") { configuration, reader, node in
+      configuration.ruleDirectories = reader.strings(node, key: "rules") ?? []
+    },
+    Section(key: "pack") { configuration, reader, node in
+      configuration.pack = reader.string(node, key: "pack")
+    },
+    Section(key: "links") { configuration, reader, node in
+      reader.mapping(node, key: "links", known: ["component_tags", "owner_tags"]) { reader, key, value in
+        switch key {
+        case "component_tags": configuration.componentTagKeys = reader.strings(value, key: key)
+        case "owner_tags": configuration.ownerTagKeys = reader.strings(value, key: key)
+        default: return false
+        }
+        return true
+      }
+    },
+  ]
+}
