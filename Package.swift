@@ -28,7 +28,7 @@ let package = Package(
     .target(name: "PlumbGraph", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
     // `.plumb.yaml`: the configuration, read once and handed to every stage.
     .target(name: "PlumbConfig", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
-    // Ingest adapters: catalog, Terraform plan, GitHub Actions, GitLab CI -> graph.
+    // Ingest adapters: catalog, Terraform plan, GitHub Actions, GitLab CI -> graph; catalog context.
     .target(name: "PlumbIngest", dependencies: ["PlumbConfig", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // The policy language: lexer, parser, checker, evaluator, findings.
     .target(name: "PlumbPolicy", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
@@ -98,6 +98,8 @@ let package = Package(
       exclude: ["Snapshots"]),
     .testTarget(name: "PlumbScoreTests", dependencies: ["PlumbScore", "PlumbKit", "TestSupport"]),
     .testTarget(name: "PlumbFixTests", dependencies: ["PlumbFix", "PlumbKit", "TestSupport"]),
-    .testTarget(name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb", "TestSupport", "BenchmarkSupport"]),
+    .testTarget(
+      name: "PlumbCLITests",
+      dependencies: ["PlumbKit", "PlumbYAML", "PlumbDiagnostics", "plumb", "TestSupport", "BenchmarkSupport"]),
   ]
 )

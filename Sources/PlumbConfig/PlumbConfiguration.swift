@@ -12,6 +12,8 @@ import PlumbYAML
 /// links:
 ///   component_tags: [component, service]
 ///   owner_tags: [owner, team]
+/// catalog:                           # the central catalog, as context (CatalogSourceConfiguration)
+///   - ../central-catalog
 /// ```
 ///
 /// Every key is read by one entry of ``sections``; a key nobody reads, and a value of the wrong
@@ -41,6 +43,8 @@ public struct PlumbConfiguration: Sendable {
   public var componentTagKeys: [String]?
   /// `links.owner_tags`: Terraform tag keys that name an owner.
   public var ownerTagKeys: [String]?
+  /// `catalog:`: the sources of catalog context (the central catalog).
+  public var catalog: [CatalogSourceConfiguration] = []
   /// Problems found in the file (exit status 3 for errors).
   public var diagnostics: [Diagnostic] = []
 
@@ -118,6 +122,9 @@ public struct PlumbConfiguration: Sendable {
         }
         return true
       }
+    },
+    Section(key: "catalog") { configuration, reader, node in
+      configuration.catalog = CatalogSourceConfiguration.readList(node, root: configuration.root, reader: &reader)
     },
   ]
 }

@@ -34,6 +34,12 @@ public struct IngestOptions: Sendable {
   /// Contents to read instead of the files on disk, by absolute standardised path (a fix is
   /// verified by ingesting the patched text without writing it).
   public var overlay: [String: [UInt8]] = [:]
+  /// The central catalog as context: its entities resolve references and joins, and are not
+  /// judged (see ``CatalogContext``).
+  public var catalogContext: CatalogContext?
+  /// Whether rules and scorecards judge the context's entities too, and its problems are
+  /// reported (`--check-context`).
+  public var checkContext = false
 
   /// The defaults.
   public init() {}
@@ -56,6 +62,10 @@ public struct IngestOptions: Sendable {
 public struct IngestContext: Sendable {
   /// The directory inputs are resolved against; nothing outside it is read by reference.
   public let root: String
+  /// Written before the path of every file inside the root, as output shows it (a catalog
+  /// context source's name, so its files read `../central-catalog/teams.yaml`); empty for the
+  /// repository's own inputs.
+  public var displayPrefix = ""
   /// Ingest options.
   public let options: IngestOptions
   /// The graph under construction.
@@ -119,11 +129,14 @@ public struct IngestContext: Sendable {
     return absolute.utf8.count == 1 || !(previous == slash || (dotsOnly && componentLength <= 2))
   }
 
-  /// The path relative to the root, or the absolute path when it is outside.
+  /// The path relative to the root (after ``displayPrefix``), or the absolute path when it is outside.
   public func relative(_ absolutePath: String) -> String {
-    if absolutePath == root { return "." }
+    if absolutePath == root { return displayPrefix.isEmpty ? "." : displayPrefix }
     let prefix = root.hasSuffix("/") ? root : root + "/"
-    return absolutePath.hasPrefix(prefix) ? String(absolutePath.dropFirst(prefix.count)) : absolutePath
+    guard absolutePath.hasPrefix(prefix) else { return absolutePath }
+    let inside = String(absolutePath.dropFirst(prefix.count))
+    if displayPrefix.isEmpty || displayPrefix == "." { return inside }
+    return displayPrefix.hasSuffix("/") ? displayPrefix + inside : displayPrefix + "/" + inside
   }
 
   /// Whether `absolutePath` lies inside the root (after resolving symlinks).

@@ -65,6 +65,7 @@ public struct Ingestor: Sendable {
     let manager = FileManager.default
     let rootPath = Self.root(of: paths, given: root)
     var context = IngestContext(root: rootPath, options: options)
+    context.graph.contextIsChecked = options.checkContext
     var explicitFiles = Set<String>()
     var discovered: [String] = []
     for path in paths {
@@ -82,7 +83,8 @@ public struct Ingestor: Sendable {
         discovered.append(absolute)
       }
     }
-    let paths = Array(Set(discovered)).sorted()
+    // A file of the catalog context is context, not an input, even when it lies under a path given.
+    let paths = Array(Set(discovered).subtracting(options.catalogContext?.files ?? [])).sorted()
     context.preload(paths)
     let inputs = paths.map { context.load($0) }
     onStage?(.loaded)
@@ -105,6 +107,8 @@ public struct Ingestor: Sendable {
       case nil: break
       }
     }
+    // The central catalog as context, after the repository's own entities (which win).
+    for source in options.catalogContext?.sources ?? [] { catalog.absorb(source, context: &context) }
     catalog.finish(context: &context)
     terraform.finish(context: &context)
     github.finish(context: &context)
@@ -135,7 +139,9 @@ public struct Ingestor: Sendable {
     onStage?(.built)
     PhaseClock.mark("ingest.build")
     return IngestResult(
-      graph: graph, files: files, root: context.root, sources: context.loaded.values.compactMap(\.result.source))
+      graph: graph, files: files, root: context.root,
+      sources: context.loaded.values.compactMap(\.result.source)
+        + (options.catalogContext?.sources.flatMap(\.sourceFiles) ?? []))
   }
 }
 

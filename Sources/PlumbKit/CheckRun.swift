@@ -31,6 +31,9 @@ public struct CheckOptions: Sendable {
   /// The configuration, when the caller has read it already (nil: `.plumb.yaml` at the root is
   /// read, once, by the run).
   public var configuration: PlumbConfiguration?
+  /// Catalog context from the command line (`--catalog`, `--check-context`, …), besides
+  /// `catalog:` in the configuration.
+  public var catalog = CatalogContextOptions()
 
   /// Creates options.
   public init(paths: [String], root: String? = nil) {
@@ -44,9 +47,11 @@ public struct CheckOptions: Sendable {
 public struct CheckRun: Sendable {
   /// The configuration the run read (`.plumb.yaml`), handed to every stage.
   public let configuration: PlumbConfiguration
-  /// The options the inputs were ingested with (a re-ingest, such as a fix's verification, uses
-  /// the same).
+  /// The options the inputs were ingested with, the catalog context included (a re-ingest, such
+  /// as a fix's verification or a baseline at a git revision, uses the same).
   public let ingestOptions: IngestOptions
+  /// The catalog context as resolved: its sources and what failed.
+  public let context: ResolvedCatalogContext
   /// The ingested inputs.
   public let ingest: IngestResult
   /// The rules, packs and scorecards loaded.
@@ -84,10 +89,21 @@ public struct CheckRun: Sendable {
     let root = Ingestor.root(of: options.paths, given: options.root)
     // The configuration is read once, here, and handed to ingest, policy and the gate.
     let configuration = options.configuration ?? PlumbConfiguration.load(root: root)
-    let ingestOptions = IngestOptions(configuration: configuration)
     let clock = ContinuousClock()
-    let ((ingest, ingestTime), (policy, policyTime)) = concurrently(
-      { clock.measured { Ingestor(options: ingestOptions).ingest(paths: options.paths, root: root) } },
+    // The catalog context is read (and a live catalog asked) while the rules compile, and then
+    // handed to every ingest of the run.
+    let (((context, ingestOptions, ingest), ingestTime), (policy, policyTime)) = concurrently(
+      {
+        clock.measured {
+          var ingestOptions = IngestOptions(configuration: configuration)
+          let context = CatalogContextResolver(root: root, options: options.catalog, ingestOptions: ingestOptions)
+            .resolve(configuration.catalog + options.catalog.sources)
+          PhaseClock.mark("catalog context")
+          if !context.context.sources.isEmpty { ingestOptions.catalogContext = context.context }
+          ingestOptions.checkContext = options.catalog.check
+          return (context, ingestOptions, Ingestor(options: ingestOptions).ingest(paths: options.paths, root: root))
+        }
+      },
       { clock.measured { loadPolicy(options, configuration: configuration) } })
     PhaseClock.mark("ingest and policy (concurrently)")
     // `.plumb.yaml` is configuration: its problems are policy problems (exit 3), not input errors.
@@ -98,10 +114,14 @@ public struct CheckRun: Sendable {
     let isWaiverFile = { (path: String?) in
       path != nil && (path == waiverDisplay || path == PlumbConfiguration.waiverFileName)
     }
-    var inputDiagnostics = ingest.graph.diagnostics.filter { diagnostic in
+    // A catalog context that could not be read fails the run (exit 2); its own files' problems
+    // are the central catalog's, reported only when it is checked.
+    var inputDiagnostics = context.failures + context.warnings
+    inputDiagnostics += ingest.graph.diagnostics.filter { diagnostic in
       !(diagnostic.code == "ingest.unknown-format" && diagnostic.severity == .note
         && isWaiverFile(diagnostic.location?.path))
     }
+    if options.catalog.check { inputDiagnostics += ingest.graph.context.diagnostics }
 
     let engine = policy.compiled ? PolicyEngine(library: policy.library, pack: policy.pack) : nil
     let (result, evaluationTime) = clock.measured { engine?.evaluate(ingest.graph) }
@@ -160,7 +180,7 @@ public struct CheckRun: Sendable {
       coverage: coverage(ingest, result), blocking: reported.count(where: \.blocking), rulesCompiled: policy.compiled)
 
     PhaseClock.mark("gate")
-    let report = CheckReport(
+    var report = CheckReport(
       toolVersion: Plumb.version, arguments: options.arguments,
       workingDirectory: FileManager.default.currentDirectoryPath, startTime: nil, pack: policy.pack?.name,
       findings: reported, fixed: fixed, rules: rules, inputDiagnostics: inputDiagnostics,
@@ -169,12 +189,13 @@ public struct CheckRun: Sendable {
         InputFileSummary(path: $0.path, format: $0.format?.rawValue)
       },
       exitStatus: status, verdict: verdict)
+    report.context = contextSummary(context, ingest.graph, checked: options.catalog.check)
     PhaseClock.mark("report")
     let timings = CheckTimings(
       ingest: ingestTime, rules: policyTime, evaluation: evaluationTime, gate: clock.now - gateStart,
       perRule: result?.durations ?? [:])
     return CheckRun(
-      configuration: configuration, ingestOptions: ingestOptions, ingest: ingest, library: policy.library, pack: policy.pack, result: result, waiverFile: waiverFile, report: report,
+      configuration: configuration, ingestOptions: ingestOptions, context: context, ingest: ingest, library: policy.library, pack: policy.pack, result: result, waiverFile: waiverFile, report: report,
       timings: timings)
   }
 
@@ -207,6 +228,22 @@ public struct CheckRun: Sendable {
       pack = library.packs["baseline"]
     }
     return (library, pack, problems, !problems.contains { $0.severity == .error })
+  }
+
+  /// The catalog context as reports describe it; nil without one.
+  static func contextSummary(_ context: ResolvedCatalogContext, _ graph: DocumentGraph, checked: Bool)
+    -> CatalogContextSummary?
+  {
+    guard !context.origins.isEmpty else { return nil }
+    return CatalogContextSummary(
+      sources: context.origins.map {
+        CatalogContextSummary.Source(
+          name: $0.name, kind: $0.kind, entities: $0.entities, fetchedAt: $0.fetchedAt, snapshot: $0.snapshot,
+          fellBack: $0.fellBack)
+      },
+      entities: graph.context.ids.count,
+      overlapping: graph.diagnostics.count { $0.code == CatalogContextSource.overlapCode },
+      problemsNotReported: checked ? 0 : graph.context.diagnostics.count, checked: checked)
   }
 
   /// What there was to evaluate.

@@ -14,26 +14,42 @@ public struct GraphReport: Sendable {
   /// The configuration read (`.plumb.yaml`).
   public let configuration: PlumbConfiguration
 
-  /// Ingests `paths` with the configuration at the root and prepares the report.
-  public static func load(paths: [String], root: String? = nil, kinds: [String] = []) -> GraphReport {
+  /// Ingests `paths` with the configuration at the root (and its catalog context, and
+  /// `catalog`'s) and prepares the report.
+  public static func load(
+    paths: [String], root: String? = nil, kinds: [String] = [], catalog: CatalogContextOptions = CatalogContextOptions()
+  ) -> GraphReport {
     let rootPath = Ingestor.root(of: paths, given: root)
     let configuration = PlumbConfiguration.load(root: rootPath)
-    let result = Ingestor(options: IngestOptions(configuration: configuration)).ingest(paths: paths, root: rootPath)
-    return GraphReport(result: result, kinds: kinds, configuration: configuration)
+    var options = IngestOptions(configuration: configuration)
+    let context = CatalogContextResolver(root: rootPath, options: catalog, ingestOptions: options)
+      .resolve(configuration.catalog + catalog.sources)
+    if !context.context.sources.isEmpty { options.catalogContext = context.context }
+    options.checkContext = catalog.check
+    let result = Ingestor(options: options).ingest(paths: paths, root: rootPath)
+    return GraphReport(result: result, kinds: kinds, configuration: configuration, context: context)
   }
 
   /// A report of `result`.
-  public init(result: IngestResult, kinds: [String], configuration: PlumbConfiguration) {
+  public init(
+    result: IngestResult, kinds: [String], configuration: PlumbConfiguration,
+    context: ResolvedCatalogContext = .none
+  ) {
     self.result = result
     self.kinds = kinds
     self.configuration = configuration
-    self.diagnostics = GraphBuilder.sortedByLocation(configuration.diagnostics + result.graph.diagnostics)
+    var diagnostics = configuration.diagnostics + context.failures + context.warnings + result.graph.diagnostics
+    if result.graph.context.isChecked { diagnostics += result.graph.context.diagnostics }
+    self.diagnostics = GraphBuilder.sortedByLocation(diagnostics)
   }
 
-  /// The entities shown.
+  /// The entities shown: the repository's own (the catalog context's too when it is checked).
   public var entities: [Entity] {
-    guard !kinds.isEmpty else { return result.graph.entities }
-    return result.graph.entities.filter { entity in
+    let graph = result.graph
+    let all = graph.context.ids.isEmpty || graph.context.isChecked
+      ? graph.entities : graph.entities.filter { !graph.context.ids.contains($0.id) }
+    guard !kinds.isEmpty else { return all }
+    return all.filter { entity in
       kinds.contains { entity.kind == $0 || entity.kind.hasPrefix($0 + ".") }
     }
   }
@@ -69,6 +85,11 @@ public struct GraphReport: Sendable {
     let used = result.files.filter { $0.format != nil }.count
     var line = "\(result.files.count) files (\(used) ingested, \(result.files.count - used) skipped), "
     line += "\(entities.count) entities, \(result.graph.edges.count) edges, \(errors) errors, \(warnings) warnings\n"
+    let context = result.graph.context
+    if !context.ids.isEmpty {
+      line += "context: \(context.ids.count) catalog entities"
+        + (context.isChecked ? " (checked, listed above)" : " (not listed; --check-context lists them)") + "\n"
+    }
     return line + (perKind.isEmpty ? "no entities" : perKind) + "\n"
   }
 
