@@ -11,6 +11,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
   ],
   targets: [
     // libyaml, linked from the system (Debian: libyaml-dev).
@@ -30,6 +32,14 @@ let package = Package(
     .target(name: "PlumbConfig", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
     // Ingest adapters: catalog, Terraform plan, GitHub Actions, GitLab CI -> graph; catalog context.
     .target(name: "PlumbIngest", dependencies: ["PlumbConfig", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    // Reads a live Backstage catalog API (paginated, authenticated, bounded) through AsyncHTTPClient.
+    .target(
+      name: "PlumbCatalogClient",
+      dependencies: [
+        "PlumbYAML", "PlumbDiagnostics", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]
+    ),
     // The policy language: lexer, parser, checker, evaluator, findings.
     .target(name: "PlumbPolicy", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
     // The report model every output format renders, and the reporters.
@@ -49,7 +59,7 @@ let package = Package(
     .target(
       name: "PlumbKit",
       dependencies: [
-        "PlumbScore", "PlumbFix", "PlumbReport", "PlumbPolicy", "PlumbIngest", "PlumbConfig",
+        "PlumbScore", "PlumbFix", "PlumbReport", "PlumbPolicy", "PlumbCatalogClient", "PlumbIngest", "PlumbConfig",
         "PlumbGraph", "PlumbYAML", "PlumbDiagnostics",
       ]),
     // The thin command-line front end.
@@ -87,7 +97,13 @@ let package = Package(
     .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics", "TestSupport"]),
     // Seeded generators, the fuzz mutator, a throwaway PostgreSQL server and where the shared data
     // (../shared) is, shared by the test targets.
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ],
+      path: "Tests/TestSupport"),
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics", "TestSupport"]),
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML", "TestSupport"]),
     .testTarget(name: "PlumbConfigTests", dependencies: ["PlumbConfig", "PlumbYAML", "TestSupport"]),

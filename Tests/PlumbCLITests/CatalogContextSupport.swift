@@ -1,6 +1,7 @@
 import Foundation
 import PlumbDiagnostics
 import PlumbYAML
+import TestSupport
 
 /// Repositories and central catalogs for the catalog-context tests, and a Backstage catalog API
 /// served on loopback.
@@ -150,6 +151,39 @@ enum CatalogFixtures {
   /// `GET /entities/by-query`: one page holding everything.
   static func pageExport(_ entities: [String]) -> String {
     "{\"items\":[\n" + entities.joined(separator: ",\n") + "\n],\"totalItems\":\(entities.count),\"pageInfo\":{}}\n"
+  }
+
+  // MARK: A catalog API on loopback
+
+  /// Answers `GET /api/catalog/entities/by-query` with `entities`, `pageSize` per page, following
+  /// opaque cursors (base64, as Backstage's are); with `token`, anything else than
+  /// `Authorization: Bearer <token>` is 401.
+  static func catalogAPI(_ entities: [String], pageSize: Int, token: String? = nil)
+    -> @Sendable (LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response
+  {
+    { request in
+      guard request.path == "/api/catalog/entities/by-query" else {
+        return .json("{\"error\":{\"name\":\"NotFoundError\",\"message\":\"Not found\"}}", status: 404)
+      }
+      if let token, request.header("Authorization") != "Bearer " + token {
+        return .json("{\"error\":{\"name\":\"AuthenticationError\",\"message\":\"Missing credentials\"}}", status: 401)
+      }
+      var offset = 0
+      if let cursor = request.query["cursor"]?.first {
+        guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
+          text.hasPrefix("{\"offset\":"), let value = Int(text.dropFirst(10).dropLast())
+        else { return .json("{\"error\":{\"name\":\"InputError\",\"message\":\"Malformed cursor\"}}", status: 400) }
+        offset = value
+      }
+      let end = min(offset + pageSize, entities.count)
+      let items = offset < end ? Array(entities[offset..<end]) : []
+      var info = "{}"
+      if end < entities.count {
+        info = "{\"nextCursor\":" + JSONText.quoted(Data("{\"offset\":\(end)}".utf8).base64EncodedString()) + "}"
+      }
+      return .json(
+        "{\"items\":[" + items.joined(separator: ",") + "],\"totalItems\":\(entities.count),\"pageInfo\":\(info)}")
+    }
   }
 }
 

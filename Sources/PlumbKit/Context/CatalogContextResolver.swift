@@ -1,4 +1,5 @@
 import Foundation
+import PlumbCatalogClient
 @_exported import PlumbConfig
 import PlumbDiagnostics
 import PlumbIngest
@@ -64,6 +65,10 @@ public struct CatalogContextResolver {
   public var environment: [String: String] = ProcessInfo.processInfo.environment
   /// The time snapshots are aged against.
   public var now = Date()
+  /// How a live catalog is read (tests replace the pause between retries).
+  public var fetch: @Sendable (BackstageCatalogRequest) -> Result<[BackstageCatalogPage], BackstageCatalogError> = {
+    BackstageCatalogClient($0).fetchAll()
+  }
 
   /// A resolver for a run rooted at `root`.
   public init(root: String, options: CatalogContextOptions, ingestOptions: IngestOptions) {
@@ -110,23 +115,151 @@ public struct CatalogContextResolver {
     }
   }
 
-  /// A live catalog (read in the next step of this work).
+  /// A live catalog: asked (unless offline), its snapshot written; the snapshot read instead when
+  /// the server is down.
   func resolveLive(_ url: String, source: CatalogSourceConfiguration) -> (
     CatalogContextSource, CatalogContextOrigin, [Diagnostic]
   ) {
-    let origin = CatalogContextOrigin(name: url, kind: "live", entities: 0, fetchedAt: nil, snapshot: nil, fellBack: false)
-    return (
-      CatalogContextSource.failed(
-        url, "catalog source '\(url)': live catalogs are not read yet", code: "context.unsupported",
-        location: source.declaredAt), origin, []
-    )
+    let snapshotPath = source.snapshot ?? CatalogSnapshot.defaultPath(for: url, root: root)
+    let shown = IngestPaths.display(snapshotPath, root: root)
+    var origin = CatalogContextOrigin(
+      name: url, kind: "live", entities: 0, fetchedAt: nil, snapshot: shown, fellBack: false)
+    func failed(_ code: String, _ message: String) -> (CatalogContextSource, CatalogContextOrigin, [Diagnostic]) {
+      (CatalogContextSource.failed(url, message, code: code, location: source.declaredAt), origin, [])
+    }
+
+    if options.offline {
+      return fromSnapshot(url, source: source, path: snapshotPath, shown: shown, origin: origin, because: nil)
+    }
+    switch fetchSnapshot(url, source: source) {
+    case .failure(let failure):
+      // A server that is down (or failing) may be stood in for by a young enough snapshot; one that
+      // refuses the token, or answers something that is not a catalog, is a failure to fix.
+      guard let error = failure.error, error.serverIsDown else { return failed(failure.code, failure.message) }
+      return fromSnapshot(url, source: source, path: snapshotPath, shown: shown, origin: origin, because: error)
+    case .success(let fetched):
+      var warnings: [Diagnostic] = []
+      do {
+        try OutputWriter.write(String(decoding: fetched.bytes, as: UTF8.self), to: snapshotPath)
+      } catch {
+        warnings.append(
+          Diagnostic(
+            code: "context.snapshot-not-written", severity: .warning,
+            message: "catalog source '\(url)': its snapshot could not be written to '\(shown)' "
+              + "(\(error.localizedDescription)); this run uses what was read", location: nil))
+      }
+      let read = CatalogContextSource.read(
+        path: snapshotPath, name: url, displayPath: shown, options: ingestOptions, contents: fetched.bytes)
+      origin.entities = read.entityCount
+      origin.fetchedAt = fetched.fetchedAt
+      return (read, origin, warnings)
+    }
+  }
+
+  /// Why a live catalog could not be read.
+  public struct FetchFailure: Error, Sendable {
+    /// The diagnostic code.
+    public var code: String
+    /// The message, naming the source.
+    public var message: String
+    /// The client's error, when the catalog was asked.
+    public var error: BackstageCatalogError?
+  }
+
+  /// A live catalog's entities, read now, as the bytes of its snapshot.
+  public struct Fetched: Sendable {
+    /// The snapshot's bytes.
+    public var bytes: [UInt8]
+    /// When it was read.
+    public var fetchedAt: String
+    /// Pages read.
+    public var pages: Int
+    /// Entities served.
+    public var entities: Int
+  }
+
+  /// Reads the live catalog at `url` (token from the environment variable the source names).
+  public func fetchSnapshot(_ url: String, source: CatalogSourceConfiguration) -> Result<Fetched, FetchFailure> {
+    var token: String?
+    if let name = source.tokenEnvironment {
+      guard let value = environment[name], !value.isEmpty else {
+        return .failure(
+          FetchFailure(
+            code: "context.token-missing",
+            message: "catalog source '\(url)': the environment variable \(name) named by token_env is not set or is empty"))
+      }
+      token = value
+    }
+    let request = BackstageCatalogRequest(
+      baseURL: url, token: token, timeout: source.timeout, retries: source.retries,
+      maxResponseBytes: source.maxResponseBytes, maxTotalBytes: ingestOptions.limits.maxDocumentBytes,
+      pageSize: source.pageSize, filters: source.filters)
+    switch fetch(request) {
+    case .failure(let error):
+      return .failure(FetchFailure(code: "context." + error.kind.rawValue, message: "catalog source '\(url)': \(error.message)", error: error))
+    case .success(let pages):
+      let fetchedAt = CatalogSnapshot.timestamp(now)
+      let bytes = CatalogSnapshot.bytes(of: pages, source: url, fetchedAt: fetchedAt)
+      return .success(
+        Fetched(bytes: bytes, fetchedAt: fetchedAt, pages: pages.count, entities: pages.reduce(0) { $0 + $1.items.count }))
+    }
+  }
+
+  /// The snapshot of a live catalog, read because `error` happened (nil: offline), checked to be
+  /// of this catalog and young enough.
+  func fromSnapshot(
+    _ url: String, source: CatalogSourceConfiguration, path: String, shown: String, origin: CatalogContextOrigin,
+    because error: BackstageCatalogError?
+  ) -> (CatalogContextSource, CatalogContextOrigin, [Diagnostic]) {
+    var origin = origin
+    origin.fellBack = error != nil
+    let why = error.map { "\($0.message); " } ?? "offline (--catalog-offline); "
+    func failed(_ code: String, _ message: String) -> (CatalogContextSource, CatalogContextOrigin, [Diagnostic]) {
+      (
+        CatalogContextSource.failed(url, "catalog source '\(url)': " + why + message, code: code, location: source.declaredAt),
+        origin, []
+      )
+    }
+    guard FileManager.default.fileExists(atPath: path) else {
+      return failed(
+        error == nil ? "context.no-snapshot" : "context." + (error?.kind.rawValue ?? "unreachable"),
+        "no snapshot to fall back on at '\(shown)' (`plumb catalog pull` writes one)")
+    }
+    let read = CatalogContextSource.read(path: path, name: url, displayPath: shown, options: ingestOptions)
+    if let failure = read.failures.first {
+      return failed(failure.code, "its snapshot '\(shown)' cannot be used: \(failure.message)")
+    }
+    guard let header = read.snapshot else {
+      return failed("context.not-a-catalog", "'\(shown)' is not a Plumb snapshot (it has no '\(CatalogSnapshotHeader.key)')")
+    }
+    guard Self.sameCatalog(header.source, url) else {
+      return failed(
+        "context.snapshot-mismatch",
+        "the snapshot '\(shown)' was read from '\(MessageText.shown(header.source, limit: 200))', not from this catalog")
+    }
+    if let failure = ageFailure(header, source: source, file: shown) {
+      return failed(failure.code, failure.message)
+    }
+    origin.entities = read.entityCount
+    origin.fetchedAt = header.fetchedAt
+    var warnings: [Diagnostic] = []
+    if let error {
+      let age = now.timeIntervalSince(CatalogSnapshot.date(header.fetchedAt) ?? now)
+      warnings.append(
+        Diagnostic(
+          code: "context.snapshot-used", severity: .warning,
+          message: "catalog source '\(url)': \(error.message); using its snapshot '\(shown)' read "
+            + "\(Self.age(age)) ago (\(header.fetchedAt)), within max_age \(ConfigurationValues.describe(seconds: maxAge(source)))",
+          location: nil))
+    }
+    return (read, origin, warnings)
   }
 
   /// Why a snapshot read at `header.fetchedAt` is too old (or from the future) for `source`.
   func ageFailure(_ header: CatalogSnapshotHeader, source: CatalogSourceConfiguration, file: String) -> (
     code: String, message: String
   )? {
-    guard let fetched = Self.date(header.fetchedAt) else {
+    guard let fetched = CatalogSnapshot.date(header.fetchedAt) else {
       return ("context.not-a-catalog", "snapshot '\(file)': fetchedAt '\(MessageText.shown(header.fetchedAt))' is not an ISO 8601 time")
     }
     let age = now.timeIntervalSince(fetched)
@@ -140,14 +273,6 @@ public struct CatalogContextResolver {
       "snapshot '\(file)' was read \(Self.age(age)) ago (\(header.fetchedAt)), longer than its max_age of "
         + "\(ConfigurationValues.describe(seconds: limit)); refresh it with `plumb catalog pull`"
     )
-  }
-
-  /// The date a snapshot's `fetchedAt` names, nil when it is not ISO 8601.
-  static func date(_ text: String) -> Date? {
-    let formatter = ISO8601DateFormatter()
-    if let date = formatter.date(from: text) { return date }
-    formatter.formatOptions.insert(.withFractionalSeconds)
-    return formatter.date(from: text)
   }
 
   /// Whether two catalog URLs are the same but for a trailing slash.
