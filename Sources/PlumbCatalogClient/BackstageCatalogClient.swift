@@ -112,8 +112,6 @@ public struct BackstageCatalogError: Error, Sendable, CustomStringConvertible {
 public struct BackstageCatalogClient: Sendable {
   /// The request.
   public let request: BackstageCatalogRequest
-  /// How a pause before a retry is taken (tests pass one that does not wait).
-  public var pause: @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
 
   /// A client for `request`.
   public init(_ request: BackstageCatalogRequest) {
@@ -204,7 +202,7 @@ public struct BackstageCatalogClient: Sendable {
         return result.mapError(\.error)
       }
       attempt += 1
-      pause(failure.retryAfter ?? min(0.25 * Double(1 << min(attempt - 1, 5)), 5))
+      Thread.sleep(forTimeInterval: failure.retryAfter ?? min(0.25 * Double(1 << min(attempt - 1, 5)), 5))
     }
   }
 

@@ -124,7 +124,10 @@ public struct CheckRun: Sendable {
     if options.catalog.check { inputDiagnostics += ingest.graph.context.diagnostics }
 
     let engine = policy.compiled ? PolicyEngine(library: policy.library, pack: policy.pack) : nil
-    let (result, evaluationTime) = clock.measured { engine?.evaluate(ingest.graph) }
+    var (result, evaluationTime) = clock.measured { engine?.evaluate(ingest.graph) }
+    if let findings = result?.findings, !options.catalog.check, let context = ingestOptions.catalogContext {
+      result?.findings = anchoredInRepository(findings, graph: ingest.graph, context: context)
+    }
     PhaseClock.mark("evaluate")
     let gateStart = clock.now
 
@@ -228,6 +231,22 @@ public struct CheckRun: Sendable {
       pack = library.packs["baseline"]
     }
     return (library, pack, problems, !problems.contains { $0.severity == .error })
+  }
+
+  /// `findings` with those that point into a catalog context file (a rule's `at` on a joined
+  /// context entity) pointed at their own entity instead: a repository's findings stay in the
+  /// repository's files, where code scanning and annotations can show them.
+  static func anchoredInRepository(_ findings: [Finding], graph: DocumentGraph, context: CatalogContext) -> [Finding] {
+    let contextFiles = Set(context.sources.flatMap { $0.sourceFiles.map(\.path) })
+    return findings.map { finding in
+      guard contextFiles.contains(finding.location.path), let entity = graph.entity(finding.entity),
+        !graph.isContext(entity.id)
+      else { return finding }
+      var anchored = finding
+      anchored.location = entity.location
+      anchored.definedAt = nil
+      return anchored
+    }
   }
 
   /// The catalog context as reports describe it; nil without one.

@@ -125,6 +125,35 @@ import TestSupport
     }
   }
 
+  @Test func aFindingThatPointsIntoTheContextIsShownOnTheRepositorysEntity() throws {
+    // A rule whose `at` is a node of the joined owner, a Group of the central catalog.
+    let rules = """
+      rule owner_describes_itself {
+        title "The owning team has a description"
+        severity low
+        category ownership
+        for c in catalog.Component
+        let o = first(c -> ownedBy)
+        when exists(o)
+        require exists(o.metadata.title) else "owner of '${c.metadata.name}' has no title" at o.metadata
+      }
+
+      pack owners {
+        rule owner_describes_itself: block
+      }
+
+      """
+    let repository = try service(["policies/owners.plumb": rules])
+    let central = try CatalogFixtures.central()
+    let result = try runPlumbBounded(
+      ["check", ".", "--catalog", central.path, "--no-builtin-rules", "--rules", "policies", "--pack", "owners",
+        "--output", "json"], in: repository, environment: environment)
+    let report = try JSONReport(result.stdout)
+    #expect(report.ruleIDs == ["owner_describes_itself"], "\(result.stderr)")
+    #expect(report.findingPaths == ["catalog-info.yaml"])
+    #expect(result.status == 1)
+  }
+
   // MARK: Exports
 
   @Test func anEntitiesArrayAndAByQueryPageAreContext() throws {

@@ -65,10 +65,6 @@ public struct CatalogContextResolver {
   public var environment: [String: String] = ProcessInfo.processInfo.environment
   /// The time snapshots are aged against.
   public var now = Date()
-  /// How a live catalog is read (tests replace the pause between retries).
-  public var fetch: @Sendable (BackstageCatalogRequest) -> Result<[BackstageCatalogPage], BackstageCatalogError> = {
-    BackstageCatalogClient($0).fetchAll()
-  }
 
   /// A resolver for a run rooted at `root`.
   public init(root: String, options: CatalogContextOptions, ingestOptions: IngestOptions) {
@@ -194,7 +190,7 @@ public struct CatalogContextResolver {
       baseURL: url, token: token, timeout: source.timeout, retries: source.retries,
       maxResponseBytes: source.maxResponseBytes, maxTotalBytes: ingestOptions.limits.maxDocumentBytes,
       pageSize: source.pageSize, filters: source.filters)
-    switch fetch(request) {
+    switch BackstageCatalogClient(request).fetchAll() {
     case .failure(let error):
       return .failure(FetchFailure(code: "context." + error.kind.rawValue, message: "catalog source '\(url)': \(error.message)", error: error))
     case .success(let pages):
