@@ -24,14 +24,18 @@ let package = Package(
 
     // Source files, positions, diagnostics and their rendering: shared by every layer.
     .target(name: "PlumbDiagnostics"),
+    // Reading inputs safely: the one file reader (regular files only, size checked on the
+    // descriptor, nothing outside the root through a symbolic link) and the directory walker.
+    .target(name: "PlumbFiles", dependencies: ["PlumbDiagnostics"]),
     // The YAML/JSON loader: libyaml events -> node trees with exact byte spans.
-    .target(name: "PlumbYAML", dependencies: ["CYAML", "PlumbDiagnostics"]),
+    .target(name: "PlumbYAML", dependencies: ["CYAML", "PlumbFiles", "PlumbDiagnostics"]),
     // The document graph: entities, typed edges, indexes, and the value model rules read.
     .target(name: "PlumbGraph", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
     // `.plumb.yaml`: the configuration, read once and handed to every stage.
-    .target(name: "PlumbConfig", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
+    .target(name: "PlumbConfig", dependencies: ["PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
     // Ingest adapters: catalog, Terraform plan, GitHub Actions, GitLab CI -> graph; catalog context.
-    .target(name: "PlumbIngest", dependencies: ["PlumbConfig", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    .target(
+      name: "PlumbIngest", dependencies: ["PlumbConfig", "PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
     // Reads a live Backstage catalog API (paginated, authenticated, bounded) through AsyncHTTPClient.
     .target(
       name: "PlumbCatalogClient",
@@ -41,7 +45,7 @@ let package = Package(
       ]
     ),
     // The policy language: lexer, parser, checker, evaluator, findings.
-    .target(name: "PlumbPolicy", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    .target(name: "PlumbPolicy", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
     // The report model every output format renders, and the reporters.
     .target(name: "PlumbReport", dependencies: ["PlumbPolicy", "PlumbGraph", "PlumbDiagnostics"]),
     // Scorecards: levels, roll-ups, history (SQLite through GRDB, or a shared PostgreSQL through
@@ -54,13 +58,14 @@ let package = Package(
       ]
     ),
     // Fixes: byte-span edits, YAML and HCL locators, verification, patch bundles.
-    .target(name: "PlumbFix", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbDiagnostics"]),
+    .target(
+      name: "PlumbFix", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
     // Facade the CLI calls: file discovery, loading, reports.
     .target(
       name: "PlumbKit",
       dependencies: [
         "PlumbScore", "PlumbFix", "PlumbReport", "PlumbPolicy", "PlumbCatalogClient", "PlumbIngest", "PlumbConfig",
-        "PlumbGraph", "PlumbYAML", "PlumbDiagnostics",
+        "PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics",
       ]),
     // The thin command-line front end.
     .executableTarget(
@@ -107,7 +112,8 @@ let package = Package(
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics", "TestSupport"]),
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML", "TestSupport"]),
     .testTarget(name: "PlumbConfigTests", dependencies: ["PlumbConfig", "PlumbYAML", "TestSupport"]),
-    .testTarget(name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML", "TestSupport"]),
+    .testTarget(
+      name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbFiles", "TestSupport"]),
     .testTarget(name: "PlumbPolicyTests", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "TestSupport"]),
     .testTarget(
       name: "PlumbReportTests", dependencies: ["PlumbReport", "PlumbPolicy", "PlumbGraph", "TestSupport"],

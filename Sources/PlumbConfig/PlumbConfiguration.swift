@@ -1,6 +1,15 @@
 import Foundation
 import PlumbDiagnostics
+import PlumbFiles
 import PlumbYAML
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The repository's Plumb configuration, `.plumb.yaml` at the root: read once per run, in one
 /// place, and handed to every stage (ingest, policy, gate).
@@ -58,15 +67,44 @@ public struct PlumbConfiguration: Sendable {
     ruleDirectories.map { $0.hasPrefix("/") ? $0 : (root.hasSuffix("/") ? root : root + "/") + $0 }
   }
 
-  /// Reads `<root>/.plumb.yaml`; a missing file gives an empty configuration.
+  /// Reads `<root>/.plumb.yaml`; a missing file gives an empty configuration. The file is the
+  /// repository's: it is read only if it is a regular file inside the root, and each `rules:` entry
+  /// must resolve inside the root (a diagnostic otherwise, and the entry is dropped).
   public static func load(root: String) -> PlumbConfiguration {
     let path = (root.hasSuffix("/") ? root : root + "/") + fileName
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-      return PlumbConfiguration(root: root)
-    }
-    return parse(YAMLLoader().load(path: path, displayPath: fileName), root: root)
+    // Anything there, even a dangling symbolic link or a FIFO, is read (and refused with a reason).
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return PlumbConfiguration(root: root) }
+    let boundary = ReadBoundary(root: root)
+    var configuration = parse(YAMLLoader().load(path: path, displayPath: fileName, within: boundary), root: root)
+    configuration.keepRulesInside(boundary)
+    return configuration
   }
+
+  /// Drops the `rules:` entries that resolve outside `boundary`, with a diagnostic at each (an
+  /// entry that does not exist yet is kept: reading it reports it as missing).
+  mutating func keepRulesInside(_ boundary: ReadBoundary) {
+    guard !ruleDirectories.isEmpty else { return }
+    let nodes = ruleNodes
+    var kept: [String] = []
+    for (index, text) in ruleDirectories.enumerated() {
+      let joined = text.hasPrefix("/") ? text : (root.hasSuffix("/") ? root : root + "/") + text
+      let absolute = CatalogSourceConfiguration.standardized(joined)
+      if boundary.containsResolving(absolute) == false {
+        diagnostics.append(
+          Diagnostic(
+            code: "config.outside-root",
+            message: "rules path '\(MessageText.shown(text, limit: 200))' resolves outside the root '\(root)'; it is not read",
+            location: index < nodes.count ? nodes[index] : nil))
+        continue
+      }
+      kept.append(text)
+    }
+    ruleDirectories = kept
+  }
+
+  /// Where each `rules:` entry was written, in order.
+  private var ruleNodes: [SourceLocation] = []
 
   /// Reads a configuration from text (tests, `plumb init`).
   public static func parse(text: String, root: String) -> PlumbConfiguration {
@@ -108,7 +146,9 @@ public struct PlumbConfiguration: Sendable {
       configuration.repository = reader.string(node, key: "repository")
     },
     Section(key: "rules") { configuration, reader, node in
+      let entries = node.kind == .sequence ? node.elements.filter { $0.kind == .scalar && $0.scalarType == .string } : []
       configuration.ruleDirectories = reader.strings(node, key: "rules") ?? []
+      configuration.ruleNodes = entries.map(\.location)
     },
     Section(key: "pack") { configuration, reader, node in
       configuration.pack = reader.string(node, key: "pack")

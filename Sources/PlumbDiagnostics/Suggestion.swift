@@ -1,9 +1,15 @@
 /// The closest candidate by edit distance, if close enough to be a plausible typo.
 public func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
   var best: (String, Int)?
+  let allowed = max(1, name.count / 3)
+  let lowered = name.lowercased()
   for candidate in candidates {
-    let distance = editDistance(name.lowercased(), candidate.lowercased())
-    if distance <= max(1, name.count / 3), distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
+    let other = candidate.lowercased()
+    // The distance is at least the difference in length: no table for those too far apart (a long
+    // hostile name costs nothing).
+    guard abs(other.unicodeScalars.count - lowered.unicodeScalars.count) <= allowed else { continue }
+    let distance = editDistance(lowered, other)
+    if distance <= allowed, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
   }
   return best?.0
 }

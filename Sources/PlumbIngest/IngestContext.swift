@@ -1,6 +1,7 @@
 import Foundation
 import PlumbConfig
 import PlumbDiagnostics
+import PlumbFiles
 import PlumbGraph
 import PlumbYAML
 
@@ -62,6 +63,11 @@ public struct IngestOptions: Sendable {
 public struct IngestContext: Sendable {
   /// The directory inputs are resolved against; nothing outside it is read by reference.
   public let root: String
+  /// Where every file read must resolve, except the files named on the command line: the root and
+  /// the directories named (``InputDiscovery``).
+  public let boundary: ReadBoundary
+  /// The files named on the command line: the user's choice, read wherever they are.
+  public let namedFiles: Set<String>
   /// Written before the path of every file inside the root, as output shows it (a catalog
   /// context source's name, so its files read `../central-catalog/teams.yaml`); empty for the
   /// repository's own inputs.
@@ -83,15 +89,17 @@ public struct IngestContext: Sendable {
     consumedFormats[input.absolutePath] = format
   }
 
-  /// Creates a context rooted at `root`.
-  public init(root: String, options: IngestOptions = IngestOptions()) {
+  /// Creates a context rooted at `root`. Files are read only when they resolve inside `boundary`
+  /// (default: the root), except `namedFiles`.
+  public init(
+    root: String, options: IngestOptions = IngestOptions(), boundary: ReadBoundary? = nil,
+    namedFiles: Set<String> = []
+  ) {
     self.root = IngestContext.standardize(root)
-    self.resolvedRoot = URL(fileURLWithPath: self.root).resolvingSymlinksInPath().path
+    self.boundary = boundary ?? ReadBoundary(root: self.root)
+    self.namedFiles = namedFiles
     self.options = options
   }
-
-  /// The root with symlinks resolved (resolved once: every reference is checked against it).
-  private let resolvedRoot: String
 
   /// An absolute, standardised path (`.` and `..` removed, no repeated or trailing slash), by
   /// text alone like `URL.standardizedFileURL` (no file system access): it runs once per file.
@@ -131,18 +139,34 @@ public struct IngestContext: Sendable {
 
   /// The path relative to the root (after ``displayPrefix``), or the absolute path when it is outside.
   public func relative(_ absolutePath: String) -> String {
-    if absolutePath == root { return displayPrefix.isEmpty ? "." : displayPrefix }
-    let prefix = root.hasSuffix("/") ? root : root + "/"
-    guard absolutePath.hasPrefix(prefix) else { return absolutePath }
-    let inside = String(absolutePath.dropFirst(prefix.count))
-    if displayPrefix.isEmpty || displayPrefix == "." { return inside }
+    let inside = Self.relative(absolutePath, root: root)
+    if displayPrefix.isEmpty || displayPrefix == "." || inside.hasPrefix("/") { return inside }
+    if inside == "." { return displayPrefix }
     return displayPrefix.hasSuffix("/") ? displayPrefix + inside : displayPrefix + "/" + inside
   }
 
-  /// Whether `absolutePath` lies inside the root (after resolving symlinks).
+  /// `absolutePath` relative to `root` (both standardised), or as given when it is outside.
+  public static func relative(_ absolutePath: String, root: String) -> String {
+    if absolutePath == root { return "." }
+    let prefix = root.hasSuffix("/") ? root : root + "/"
+    return absolutePath.hasPrefix(prefix) ? String(absolutePath.dropFirst(prefix.count)) : absolutePath
+  }
+
+  /// Whether the absolute, standardised `absolutePath` resolves inside the ``boundary`` (the root,
+  /// and the directories named): symbolic links are resolved as far as the path exists, so a path
+  /// that does not exist yet is judged by its nearest existing ancestor.
   public func isInsideRoot(_ absolutePath: String) -> Bool {
-    let resolved = URL(fileURLWithPath: absolutePath).resolvingSymlinksInPath().path
-    return resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot.hasSuffix("/") ? resolvedRoot : resolvedRoot + "/")
+    var existing = absolutePath
+    var rest: [Substring] = []
+    while true {
+      if case .success(let real) = realPath(existing) {
+        let full = rest.isEmpty ? real : (real == "/" ? "" : real) + "/" + rest.reversed().joined(separator: "/")
+        return boundary.contains(realPath: full)
+      }
+      guard let slash = existing.lastIndex(of: "/"), existing != "/" else { return false }
+      rest.append(existing[existing.index(after: slash)...])
+      existing = slash == existing.startIndex ? "/" : String(existing[..<slash])
+    }
   }
 
   /// Loads the file at `absolutePath` once (later calls return the cached result) and reports its
@@ -177,7 +201,7 @@ public struct IngestContext: Sendable {
     let loader = YAMLLoader(limits: options.limits)
     let result =
       options.overlay[path].map { loader.load(SourceFile(path: relativePath, bytes: $0)) }
-      ?? loader.load(path: path, displayPath: relativePath)
+      ?? loader.load(path: path, displayPath: relativePath, within: namedFiles.contains(path) ? nil : boundary)
     return LoadedInput(
       path: relativePath, absolutePath: path, result: result,
       format: InputFormat.recognize(path: relativePath, documents: result.documents))

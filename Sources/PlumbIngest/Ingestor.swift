@@ -1,6 +1,6 @@
 import Foundation
-import PlumbConfig
 import PlumbDiagnostics
+import PlumbFiles
 import PlumbGraph
 import PlumbYAML
 
@@ -8,12 +8,62 @@ import PlumbYAML
 public struct IngestResult: Sendable {
   /// The document graph.
   public let graph: DocumentGraph
-  /// Every file loaded, sorted by path, with the format it was read as (nil when skipped).
-  public let files: [(path: String, format: InputFormat?)]
+  /// Every file found (and every symbolic link to a directory not followed, and every directory
+  /// that could not be walked), sorted by path, with what became of it.
+  public let files: [IngestedFile]
   /// The root paths are relative to.
   public let root: String
   /// The loaded sources, for rendering diagnostics with their lines.
   public let sources: [SourceFile]
+}
+
+/// One input found, and what became of it.
+public struct IngestedFile: Sendable, Hashable {
+  /// What became of an input.
+  public enum Status: Sendable, Hashable {
+    /// An adapter read it as this format (it may still hold errors, reported as diagnostics).
+    case read(InputFormat)
+    /// It is not an input, for this reason (reported as a note).
+    case skipped(SkipReason)
+    /// It could not be read (unreadable, not a regular file, outside the root, over a limit,
+    /// malformed) or looks like one of Plumb's formats but does not validate: an error.
+    case failed
+  }
+
+  /// The path relative to the root (absolute when outside it).
+  public let path: String
+  /// What became of it.
+  public let status: Status
+
+  /// Creates a record.
+  public init(path: String, status: Status) {
+    self.path = path
+    self.status = status
+  }
+
+  /// The format it was read as; nil when skipped or failed.
+  public var format: InputFormat? {
+    if case .read(let format) = status { return format }
+    return nil
+  }
+
+  /// Why it was skipped; nil when read or failed.
+  public var skipReason: SkipReason? {
+    if case .skipped(let reason) = status { return reason }
+    return nil
+  }
+}
+
+/// Why a file found is not an input. Files that cannot be read, or that look like one of Plumb's
+/// formats but are not valid, are never skipped: they are errors.
+public enum SkipReason: String, Sendable, Hashable, CaseIterable, Codable {
+  /// No YAML document, or only empty ones.
+  case empty
+  /// Not a Backstage catalog, Terraform plan, GitHub Actions or GitLab CI file, and nothing like one.
+  case unknownFormat = "unknown-format"
+  /// A symbolic link to a directory inside the root: not followed (what it leads to is walked
+  /// where it is, if it is under a path given).
+  case symlinkedDirectory = "symlinked-directory"
 }
 
 /// The stages of an ingest, in order, as ``Ingestor/onStage`` reports them (for benchmarks).
@@ -58,35 +108,21 @@ public struct Ingestor: Sendable {
   }
 
   /// Ingests `paths` (files or directories). `root` bounds references (Location targets, local
-  /// includes) and makes paths relative; by default it is the one directory given, else the
-  /// current directory. The configuration (`.plumb.yaml`) is not read here: the caller reads it
-  /// once and applies it to ``options`` (``IngestOptions/apply(_:)``).
+  /// includes) and walked files, and makes paths relative; by default it is ``root(of:given:)``.
+  /// The configuration (`.plumb.yaml`) is not read here: the caller reads it once and applies it
+  /// to ``options`` (``IngestOptions/apply(_:)``), the catalog context included.
   public func ingest(paths: [String], root: String? = nil) -> IngestResult {
-    let manager = FileManager.default
     let rootPath = Self.root(of: paths, given: root)
-    var context = IngestContext(root: rootPath, options: options)
+    let discovery = InputDiscovery(paths, root: rootPath) { IngestContext.relative($0, root: rootPath) }
+    var context = IngestContext(
+      root: rootPath, options: options, boundary: discovery.boundary, namedFiles: discovery.namedFiles)
     context.graph.contextIsChecked = options.checkContext
-    var explicitFiles = Set<String>()
-    var discovered: [String] = []
-    for path in paths {
-      var isDirectory: ObjCBool = false
-      let absolute = IngestContext.standardize(path)
-      guard manager.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
-        context.graph.diagnose(
-          Diagnostic(code: "io.missing", message: "no such file or directory: '\(path)'", location: nil))
-        continue
-      }
-      if isDirectory.boolValue {
-        discovered.append(contentsOf: InputWalker().walk(absolute))
-      } else {
-        explicitFiles.insert(absolute)
-        discovered.append(absolute)
-      }
-    }
+    for problem in discovery.problems { context.graph.diagnose(problem) }
     // A file of the catalog context is context, not an input, even when it lies under a path given.
-    let paths = Array(Set(discovered).subtracting(options.catalogContext?.files ?? [])).sorted()
-    context.preload(paths)
-    let inputs = paths.map { context.load($0) }
+    let contextFiles = options.catalogContext?.files ?? []
+    let inputFiles = contextFiles.isEmpty ? discovery.files : discovery.files.filter { !contextFiles.contains($0) }
+    context.preload(inputFiles)
+    let inputs = inputFiles.map { context.load($0) }
     onStage?(.loaded)
     PhaseClock.mark("ingest.load")
 
@@ -117,23 +153,19 @@ public struct Ingestor: Sendable {
     CrossSourceLinker().link(context: &context)
     PhaseClock.mark("ingest.link")
 
-    // What nobody took in is reported: an error when the user named the file, a note otherwise.
-    for (absolute, input) in context.loaded.sorted(by: { $0.key < $1.key })
-    where !context.consumed.contains(absolute) && !input.result.hasErrors {
-      let explicit = explicitFiles.contains(absolute)
-      let start = SourcePosition(line: 1, column: 1, offset: 0)
+    var files = context.loaded.values.sorted { $0.absolutePath < $1.absolutePath }.map { input in
+      IngestedFile(path: input.path, status: Self.status(of: input, named: discovery.namedFiles, context: &context))
+    }
+    for link in discovery.linkedDirectories {
+      let path = context.relative(link)
+      files.append(IngestedFile(path: path, status: .skipped(.symlinkedDirectory)))
       context.graph.diagnose(
-        Diagnostic(
-          code: "ingest.unknown-format",
-          severity: explicit ? .error : .note,
-          message: explicit
-            ? "not a Backstage catalog, Terraform plan, GitHub Actions or GitLab CI file"
-            : "skipped: not a Backstage catalog, Terraform plan, GitHub Actions or GitLab CI file",
-          location: SourceLocation(path: input.path, span: SourceSpan(start: start, end: start))))
+        .atStart(
+          of: path, code: "ingest.symlinked-directory", severity: .note,
+          message: "skipped: '\(path)' is a symbolic link to a directory, which is not followed"))
     }
-    let files = context.loaded.values.sorted { $0.path < $1.path }.map {
-      (path: $0.path, format: context.consumedFormats[$0.absolutePath])
-    }
+    files += discovery.failed.map { IngestedFile(path: context.relative($0), status: .failed) }
+    files.sort { $0.path < $1.path }
     onStage?(.linked)
     let graph = context.graph.build()
     onStage?(.built)
@@ -142,6 +174,31 @@ public struct Ingestor: Sendable {
       graph: graph, files: files, root: context.root,
       sources: context.loaded.values.compactMap(\.result.source)
         + (options.catalogContext?.sources.flatMap(\.sourceFiles) ?? []))
+  }
+
+  /// What became of a loaded file, reporting what nobody took in: a near miss of one of Plumb's
+  /// formats, or a file named on the command line, is an error; any other file is skipped (a note).
+  private static func status(
+    of input: LoadedInput, named: Set<String>, context: inout IngestContext
+  ) -> IngestedFile.Status {
+    if input.result.source == nil || input.result.hasErrors && !context.consumed.contains(input.absolutePath) {
+      return .failed
+    }
+    if let format = context.consumedFormats[input.absolutePath] { return .read(format) }
+    let isEmpty = input.documents.allSatisfy(\.root.isNull)
+    let nearMiss = isEmpty ? nil : FormatNearMiss.find(path: input.path, documents: input.documents)
+    if let nearMiss {
+      context.graph.diagnose(nearMiss.diagnostic)
+      return .failed
+    }
+    let what = "not a Backstage catalog, Terraform plan, GitHub Actions or GitLab CI file" + (isEmpty ? " (it is empty)" : "")
+    if named.contains(input.absolutePath) {
+      context.graph.diagnose(.atStart(of: input.path, code: "ingest.unknown-format", message: what))
+      return .failed
+    }
+    context.graph.diagnose(
+      .atStart(of: input.path, code: "ingest.unknown-format", severity: .note, message: "skipped: " + what))
+    return .skipped(isEmpty ? .empty : .unknownFormat)
   }
 }
 
@@ -154,42 +211,5 @@ extension Ingestor {
       directory.deleteLastPathComponent()
     }
     return nil
-  }
-}
-
-/// Walks a directory for YAML and JSON files, skipping VCS and build folders and Plumb's own files
-/// (`.plumb.yaml`, `.plumb-waivers.yaml`, the `.plumb/` directory), and never following directory
-/// symlinks.
-struct InputWalker {
-  /// Plumb's own files, wherever they are: the configuration and the waiver file.
-  static let ownFileNames = PlumbConfiguration.ownFileNames
-  /// Plumb's own state directory (the fix engine's action pins, the score history, catalog snapshots).
-  static let stateDirectoryName = PlumbConfiguration.stateDirectoryName
-
-  func walk(_ root: String) -> [String] {
-    let manager = FileManager.default
-    var found: [String] = []
-    var stack = [root]
-    while let directory = stack.popLast() {
-      guard let names = try? manager.contentsOfDirectory(atPath: directory) else { continue }
-      for name in names {
-        let path = directory + "/" + name
-        var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-        if isDirectory.boolValue {
-          if name == ".git" || name.hasPrefix(".build") || name == "node_modules" || name == ".terraform" { continue }
-          // Plumb's own state (`.plumb/action-pins.yaml`, `.plumb/history.sqlite`) is not an input.
-          if name == Self.stateDirectoryName { continue }
-          if (try? manager.destinationOfSymbolicLink(atPath: path)) != nil { continue }
-          stack.append(path)
-        } else {
-          let lower = name.lowercased()
-          // Plumb's own configuration and waivers are not inputs.
-          if Self.ownFileNames.contains(name) { continue }
-          if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") { found.append(path) }
-        }
-      }
-    }
-    return found.sorted()
   }
 }

@@ -42,8 +42,12 @@ public enum InputFormat: String, Sendable, Codable, CaseIterable {
 
   static func isCatalogDocument(_ root: YAMLNode) -> Bool {
     guard let apiVersion = root["apiVersion"]?.string, root["kind"] != nil else { return false }
-    return apiVersion.hasPrefix("backstage.io/") || apiVersion.hasSuffix(".backstage.io/v1beta3")
-      || apiVersion.contains("backstage.io/")
+    return isCatalogAPIVersion(apiVersion)
+  }
+
+  /// A Backstage `apiVersion`: `backstage.io/…`, or a plugin's `….backstage.io/…`.
+  static func isCatalogAPIVersion(_ apiVersion: String) -> Bool {
+    apiVersion.contains("backstage.io/")
   }
 
   /// GitLab CI keywords at the top level, or jobs with `script`/`extends`/`trigger` and a stage.

@@ -13,6 +13,8 @@ extension BuiltinPolicies {
       pack baseline {
         title "Baseline"
         description "What every platform should hold: critical security issues, owners that resolve to groups, the component tags residency depends on and personal data outside its jurisdiction block; other high and medium findings warn; low-severity findings and organisation-specific golden paths are advice."
+        # A waiver accepts a risk for a year at most: then someone decides again.
+        max_waiver_days 365
         all rules: warn
 
         # Critical security issues: public data, admin access from anywhere, code injection.
@@ -68,8 +70,9 @@ extension BuiltinPolicies {
 
       pack strict {
         title "Strict"
-        description "Everything blocks, and inline ignore comments are not accepted."
+        description "Everything blocks, inline ignore comments are not accepted, and a waiver runs for 90 days at most."
         inline_ignores forbidden
+        max_waiver_days 90
         all rules: block
       }
 
@@ -2225,7 +2228,9 @@ extension BuiltinPolicies {
           `dependabot/fetch-metadata`).
         """
         param triggers: list<string> = ["pull_request_target", "workflow_run", "issue_comment", "pull_request_review", "pull_request_review_comment"]
-        param bot_check: string = "(?i)((github(\\.|\\[')(actor|triggering_actor)('\\])?|github\\.event\\.(pull_request\\.)?sender\\.login)\\s*==\\s*'[^']*\\[bot\\]'|'[^']*\\[bot\\]'\\s*==\\s*(github(\\.|\\[')(actor|triggering_actor)('\\])?|github\\.event\\.(pull_request\\.)?sender\\.login)|github(\\.|\\[')actor_id('\\])?\\s*==\\s*'?(49699333|29110|27856297|29139614)\\b|\\b(49699333|29110|27856297|29139614)'?\\s*==\\s*github(\\.|\\[')actor_id)"
+        # GitHub reads context names in any case and allows white space between their parts
+        # (`GitHub . Actor`, `github[ 'actor' ]`): the pattern ignores case and allows it too.
+        param bot_check: string = "(?i)((github\\s*(\\.\\s*|\\[\\s*')(actor|triggering_actor)('\\s*\\])?|github\\s*\\.\\s*event\\s*\\.\\s*(pull_request\\s*\\.\\s*)?sender\\s*\\.\\s*login)\\s*==\\s*'[^']*\\[bot\\]'|'[^']*\\[bot\\]'\\s*==\\s*(github\\s*(\\.\\s*|\\[\\s*')(actor|triggering_actor)('\\s*\\])?|github\\s*\\.\\s*event\\s*\\.\\s*(pull_request\\s*\\.\\s*)?sender\\s*\\.\\s*login)|github\\s*(\\.\\s*|\\[\\s*')actor_id('\\s*\\])?\\s*==\\s*'?(49699333|29110|27856297|29139614)\\b|\\b(49699333|29110|27856297|29139614)'?\\s*==\\s*github\\s*(\\.\\s*|\\[\\s*')actor_id)"
 
         for j in github.job
         let wf = first(j -> inWorkflow)
@@ -2267,7 +2272,9 @@ extension BuiltinPolicies {
                 - run: echo ok
                 - if: ↓${{ github['ACTOR_ID'] == 49699333 }}
                   run: gh pr merge --auto --squash "$PR_URL"
-        """ expect "job 'automerge' is gated on the spoofable actor ('github.actor == 'dependabot[bot]' && github.repository == 'acme/app'') in a workflow triggered by pull_request_target" expect "step 2 of job 'automerge'"
+                - if: ${{ GitHub . Actor == 'renovate[bot]' }}
+                  run: gh pr review --approve "$PR_URL"
+        """ expect "job 'automerge' is gated on the spoofable actor ('github.actor == 'dependabot[bot]' && github.repository == 'acme/app'') in a workflow triggered by pull_request_target" expect "step 2 of job 'automerge'" expect "(2 such step(s) in the job)"
       }
 
       """#),
@@ -2814,15 +2821,19 @@ extension BuiltinPolicies {
         # input is not declared with a type that cannot carry text.
         # An input declared by both triggers is safe only if both declare a safe type: a `choice` of
         # workflow_dispatch does not constrain what a workflow_call caller passes as a `string`.
+        # GitHub reads input names in any case (`inputs.VERSION` is the input `version`), and expression
+        # contexts come in lower case: declared names are compared in lower case.
         let safe_types = ["boolean", "number", "choice", "environment"]
+        let dispatch = default(wf.on.workflow_dispatch.inputs, {})
+        let call = default(wf.on.workflow_call.inputs, {})
+        let declared = flatten([map(k in keys(dispatch), lower(k)), map(k in keys(call), lower(k))])
+        let free_text = flatten([
+          map(k in filter(k in keys(dispatch), default(dispatch[k].type, "string") not in safe_types), lower(k)),
+          map(k in filter(k in keys(call), default(call[k].type, "string") not in safe_types), lower(k))])
         let risky = filter(e in sinks, not (e.text matches param.boolean_valued) and any(c in e.contexts,
-          c matches "^(github\\.event\\.)?inputs(\\.|\\[|$)"
-          and ((exists(wf.on.workflow_dispatch.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")])
-                and default(wf.on.workflow_dispatch.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")].type, "string") not in safe_types)
-            or (exists(wf.on.workflow_call.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")])
-                and default(wf.on.workflow_call.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")].type, "string") not in safe_types)
-            or not (exists(wf.on.workflow_dispatch.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")])
-                    or exists(wf.on.workflow_call.inputs[replace(replace(c, "github.event.inputs.", ""), "inputs.", "")])))))
+          c matches "(?i)^(github\\.event\\.)?inputs(\\.|\\[|$)"
+          and (replace(replace(c, "github.event.inputs.", ""), "inputs.", "") in free_text
+            or replace(replace(c, "github.event.inputs.", ""), "inputs.", "") not in declared)))
         require count(risky) == 0
           else "'${first(risky).text}' is expanded into ${default({run: "a run script"}[first(risky).field], "the '" + replace(first(risky).field, "with.", "") + "' input of " + action)}; whoever supplies the input writes code into the step" at first(risky)
 
@@ -2875,6 +2886,22 @@ extension BuiltinPolicies {
               steps:
                 - run: make "↓${{ inputs.mode }}"
         """ expect "'inputs.mode' is expanded into a run script"
+        example fail "an input named in another case is the same input" """
+          on:
+            workflow_dispatch:
+              inputs:
+                Version:
+                  type: string
+                DryRun:
+                  type: boolean
+          jobs:
+            release:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: ./release.sh --dry-run=${{ inputs.dryrun }} --v2=${{ INPUTS.DRYRUN }}
+                - run: git tag "↓${{ INPUTS.VERSION }}"
+                - run: git tag "↓${{ github.event['Inputs']['version'] }}"
+        """ expect "'INPUTS.VERSION' is expanded into a run script" expect "'github.event['Inputs']['version']' is expanded"
         example fail {
           file "action.yml" """
             name: greet
@@ -3130,6 +3157,7 @@ extension BuiltinPolicies {
         remediation "Reference each secret the step needs by name: `env: API_TOKEN: ${{ secrets.API_TOKEN }}`."
 
         for s in github.step
+        # Expression contexts come in lower case (GitHub reads `SECRETS` as `secrets`).
         let broad = filter(e in s.expressions, any(c in e.contexts, c == "secrets" or c == "secrets[*]" or c == "secrets.*"))
         require count(broad) == 0
           else "'${first(broad).text}' in ${first(broad).field} exposes every secret of the repository to the step" at first(broad)
@@ -3157,7 +3185,10 @@ extension BuiltinPolicies {
                 - run: ./other.sh
                   env:
                     TOKEN: ↓${{ secrets[format('{0}_TOKEN', matrix.env)] }}
-        """ expect "'toJSON(secrets)' in env.ALL_SECRETS exposes every secret of the repository to the step" expect "in env.TOKEN"
+                - run: ./third.sh
+                  env:
+                    EVERYTHING: ↓${{ toJSON(SECRETS) }}
+        """ expect "'toJSON(secrets)' in env.ALL_SECRETS exposes every secret of the repository to the step" expect "in env.TOKEN" expect "'toJSON(SECRETS)' in env.EVERYTHING"
       }
 
       """#),
@@ -3382,8 +3413,10 @@ extension BuiltinPolicies {
           and use `"$TITLE"` in the script (`process.env.TITLE` in `actions/github-script`).
         """
         # Contexts an outsider can fill with arbitrary text: the GitHub Security Lab / actionlint list
-        # of untrusted inputs, and whole event objects that contain them.
-        param untrusted: string = "^github\\.(head_ref$|event\\.((issue|pull_request|discussion)\\.(title|body)|(comment|review|review_comment)\\.body|pull_request\\.head\\.(ref|label|repo\\.default_branch)|pages(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.page_name|(commits(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])|head_commit|workflow_run\\.head_commit)\\.(message|author\\.(email|name)|committer\\.(email|name))|workflow_run\\.(head_branch|display_title|pull_requests(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.head\\.ref))$)|^github(\\.event(\\.(issue|pull_request|discussion|comment|review|review_comment|head_commit|commits|pages|workflow_run|\\*(\\.(title|body))?))?)?$"
+        # of untrusted inputs, and whole event objects that contain them. GitHub reads context names in
+        # any case (`GITHUB.EVENT.ISSUE.TITLE`): expression contexts come in lower case, and the
+        # pattern ignores case too, so that a pack's own pattern in another spelling still matches.
+        param untrusted: string = "(?i)^github\\.(head_ref$|event\\.((issue|pull_request|discussion)\\.(title|body)|(comment|review|review_comment)\\.body|pull_request\\.head\\.(ref|label|repo\\.default_branch)|pages(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.page_name|(commits(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])|head_commit|workflow_run\\.head_commit)\\.(message|author\\.(email|name)|committer\\.(email|name))|workflow_run\\.(head_branch|display_title|pull_requests(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.head\\.ref))$)|^github(\\.event(\\.(issue|pull_request|discussion|comment|review|review_comment|head_commit|commits|pages|workflow_run|\\*(\\.(title|body))?))?)?$"
         # Actions whose input is run as code ("owner/repo:input", lower case), after CodeQL's sink models.
         param code_inputs: list<string> = [
           "actions/github-script:script", "amadevus/pwsh-script:script",
@@ -3449,6 +3482,20 @@ extension BuiltinPolicies {
                     script: |
                       const body = "↓${{ github.event.comment.body }}"
         """ expect "into the 'script' input of actions/github-script, which runs it as code"
+        example fail "any spelling: GitHub reads context names and properties case-insensitively" """
+          on: issues
+          jobs:
+            greet:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: echo "↓${{ GITHUB.EVENT.ISSUE.TITLE }}"
+                - run: echo "↓${{ github.EVENT.issue.body }}"
+                - run: echo "↓${{ GitHub.Event.Pull_Request.Head.Ref }}"
+                - run: echo "↓${{ github['event']['issue']['title'] }}"
+                - run: echo "↓${{ github.event['Comment'].BODY }}"
+                - run: echo "↓${{github . head_ref}}"
+                - run: echo '↓${{ toJSON(GITHUB.EVENT) }}'
+        """ expect "'GITHUB.EVENT.ISSUE.TITLE' is expanded into a run script" expect "'github['event']['issue']['title']' is expanded"
       }
 
       """#),

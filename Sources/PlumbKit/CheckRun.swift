@@ -141,6 +141,7 @@ public struct CheckRun: Sendable {
     let suppressor = Suppressor(
       waivers: waiverFile.waivers, inlineIgnores: ignores,
       inlineIgnoresForbidden: policy.pack?.forbidInlineIgnores ?? false, packName: policy.pack?.name,
+      maximumWaiverDays: policy.pack?.waiverDayLimit ?? PackDecl.defaultMaxWaiverDays,
       today: options.today ?? ISODate.today() ?? ISODate(Date()), knownRules: knownRules)
     let outcome = suppressor.apply(to: result?.findings ?? [])
     var findings: [(finding: Finding, enforcement: Enforcement, suppression: Suppression?)] = []
@@ -189,7 +190,8 @@ public struct CheckRun: Sendable {
       findings: reported, fixed: fixed, rules: rules, inputDiagnostics: inputDiagnostics,
       policyDiagnostics: policyProblems,
       files: ingest.files.filter { $0.format != nil || !isWaiverFile($0.path) }.map {
-        InputFileSummary(path: $0.path, format: $0.format?.rawValue)
+        InputFileSummary(
+          path: $0.path, format: $0.format?.rawValue, skipReason: $0.skipReason?.rawValue, failed: $0.status == .failed)
       },
       exitStatus: status, verdict: verdict)
     report.context = contextSummary(context, ingest.graph, checked: options.catalog.check)
@@ -211,7 +213,7 @@ public struct CheckRun: Sendable {
     var problems: [Diagnostic] = []
     var sources = options.useBuiltinRules ? BuiltinPolicies.sources : []
     let (userSources, readProblems) = PolicyLibrary.read(
-      paths: options.ruleDirectories + configuration.ruleDirectoryPaths)
+      paths: options.ruleDirectories + configuration.ruleDirectoryPaths, root: configuration.root)
     sources += userSources
     problems += readProblems
     let library = PolicyLibrary(sources: sources)

@@ -7,4 +7,9 @@ public enum DiagnosticRendering {
   public static func renderer(_ library: PolicyLibrary, colored: Bool = false) -> DiagnosticRenderer {
     DiagnosticRenderer(sources: library.sources, colored: colored)
   }
+
+  /// A renderer that knows every source a check read (inputs, rules, the waiver file).
+  public static func renderer(_ check: CheckRun, colored: Bool = false) -> DiagnosticRenderer {
+    DiagnosticRenderer(sources: check.sources, colored: colored)
+  }
 }

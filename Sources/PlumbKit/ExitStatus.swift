@@ -4,12 +4,14 @@
 public enum ExitStatus {
   /// Everything loaded and evaluated; nothing blocking was found.
   public static let success: Int32 = 0
-  /// Findings that fail the build under `--fail-on` were found (or an expired waiver).
+  /// Findings that fail the build under `--fail-on` were found (an expired waiver is one, at
+  /// `block`).
   public static let blockingFindings: Int32 = 1
   /// An input could not be read or loaded (syntax error, limit exceeded, unknown format of a named
   /// file, invalid content), the baseline could not be read, or an output could not be written.
   public static let inputErrors: Int32 = 2
-  /// A rule, policy pack, waiver file or configuration file did not load.
+  /// A rule, policy pack, waiver file or configuration file did not load, or a waiver runs longer
+  /// than the pack allows.
   public static let policyErrors: Int32 = 3
   /// Nothing was evaluated: no input found, no rule enabled, or no rule applied to any input.
   public static let nothingEvaluated: Int32 = 4

@@ -82,8 +82,10 @@ public struct GraphReport: Sendable {
     let perKind = counts.keys.sorted().map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: " ")
     let errors = diagnostics.filter { $0.severity == .error }.count
     let warnings = diagnostics.filter { $0.severity == .warning }.count
-    let used = result.files.filter { $0.format != nil }.count
-    var line = "\(result.files.count) files (\(used) ingested, \(result.files.count - used) skipped), "
+    let used = result.files.count { $0.format != nil }
+    let failed = result.files.count { $0.status == .failed }
+    var line = "\(result.files.count) files (\(used) ingested, \(result.files.count - used - failed) skipped"
+    line += failed > 0 ? ", \(failed) failed), " : "), "
     line += "\(entities.count) entities, \(result.graph.edges.count) edges, \(errors) errors, \(warnings) warnings\n"
     let context = result.graph.context
     if !context.ids.isEmpty {
@@ -108,6 +110,10 @@ public struct GraphReport: Sendable {
       writer.string(file.path)
       writer.key("format")
       if let format = file.format { writer.string(format.rawValue) } else { writer.null() }
+      writer.key("status")
+      writer.string(file.format != nil ? "checked" : file.status == .failed ? "failed" : "skipped")
+      writer.key("skipReason")
+      if let reason = file.skipReason { writer.string(reason.rawValue) } else { writer.null() }
       writer.endObject()
     }
     writer.endArray()

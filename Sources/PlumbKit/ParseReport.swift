@@ -1,4 +1,6 @@
 import PlumbDiagnostics
+import PlumbFiles
+import PlumbIngest
 import PlumbYAML
 
 /// What `plumb parse` loaded: every file's documents, node trees with spans, and diagnostics.
@@ -16,11 +18,25 @@ public struct ParseReport: Sendable {
   /// Problems that belong to no file (a path that does not exist).
   public var discoveryDiagnostics: [Diagnostic]
 
-  /// Discovers and loads the inputs under `paths`.
+  /// Discovers (``InputDiscovery``, as `plumb check` does) and loads the inputs under `paths`,
+  /// shown relative to the current directory. A file found by walking a directory is read only
+  /// when it resolves inside the root (``Ingestor/root(of:given:)``) or that directory.
   public static func load(paths: [String], loader: YAMLLoader = YAMLLoader()) -> ParseReport {
-    let (found, problems) = InputDiscovery().discover(paths)
-    let files = found.map { File(path: $0, result: loader.load(path: $0)) }
-    return ParseReport(files: files, discoveryDiagnostics: problems)
+    let here = IngestContext.standardize(".")
+    let display = { (path: String) in IngestContext.relative(path, root: here) }
+    let discovery = InputDiscovery(paths, root: Ingestor.root(of: paths), display: display)
+    let files = discovery.files.map { path in
+      File(
+        path: display(path),
+        result: loader.load(
+          path: path, displayPath: display(path), within: discovery.namedFiles.contains(path) ? nil : discovery.boundary))
+    }
+    let skipped = discovery.linkedDirectories.map {
+      Diagnostic.atStart(
+        of: display($0), code: "ingest.symlinked-directory", severity: .note,
+        message: "skipped: '\(display($0))' is a symbolic link to a directory, which is not followed")
+    }
+    return ParseReport(files: files, discoveryDiagnostics: discovery.problems + skipped)
   }
 
   /// Every diagnostic: discovery problems first, then each file's in order.

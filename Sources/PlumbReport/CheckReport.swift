@@ -218,14 +218,33 @@ public struct FixedFinding: Sendable, Codable, Hashable {
   }
 }
 
-/// One input file and how it was read.
+/// One input file and how it was read: checked (it has a format), skipped (not an input, with a
+/// reason), or failed (it could not be read, or looks like one of Plumb's formats but is not valid).
 public struct InputFileSummary: Sendable, Codable, Hashable {
   public var path: String
-  /// The format's name (`backstage-catalog`, `terraform-plan`, …), nil when skipped.
+  /// The format's name (`backstage-catalog`, `terraform-plan`, …), nil when skipped or failed.
   public var format: String?
+  /// Why it was skipped (`empty`, `unknown-format`, `symlinked-directory`), when it was.
+  public var skipReason: String?
+  /// Whether it failed: an error is reported for it, and it is neither checked nor skipped.
+  public var failed: Bool
 
-  public init(path: String, format: String?) {
+  public init(path: String, format: String?, skipReason: String? = nil, failed: Bool = false) {
     self.path = path
     self.format = format
+    self.skipReason = skipReason
+    self.failed = failed
+  }
+
+  /// `checked`, `skipped` or `failed`.
+  public var status: String { format != nil ? "checked" : failed ? "failed" : "skipped" }
+
+  /// How summaries name a skip reason: `not a known format`, `empty`, `symbolic link to a directory`.
+  public static func phrase(forSkipReason reason: String) -> String {
+    switch reason {
+    case "unknown-format": "not a known format"
+    case "symlinked-directory": "symbolic link to a directory"
+    default: reason
+    }
   }
 }

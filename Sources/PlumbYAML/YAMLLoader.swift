@@ -1,5 +1,6 @@
 internal import CYAML
 import PlumbDiagnostics
+import PlumbFiles
 
 #if canImport(Glibc)
   import Glibc
@@ -24,19 +25,27 @@ public struct YAMLLoader: Sendable {
     self.limits = limits
   }
 
-  /// Reads and loads the file at `path`; an unreadable file gives an `io.unreadable` diagnostic.
+  /// Reads (through ``readFile(path:displayPath:limit:within:)``: regular files only) and loads the
+  /// file at `path`; a file that cannot be read gives one diagnostic (`io.unreadable`,
+  /// `io.not-regular-file`, `io.outside-root`, `yaml.document-size`) and no source.
   ///
   /// - Parameters:
   ///   - path: where to read the file.
   ///   - displayPath: the path diagnostics and spans name (defaults to `path`), e.g. relative to
   ///     a repository root.
-  public func load(path: String, displayPath: String? = nil) -> YAMLLoadResult {
+  ///   - boundary: where the file must resolve (nil: a file the user named, read wherever it is).
+  public func load(path: String, displayPath: String? = nil, within boundary: ReadBoundary? = nil) -> YAMLLoadResult {
     let shown = displayPath ?? path
-    switch readFile(path: path, displayPath: shown, limit: limits.maxDocumentBytes) {
+    switch readFile(path: path, displayPath: shown, limit: limits.maxDocumentBytes, within: boundary) {
     case .success(let bytes):
       return load(SourceFile(path: shown, bytes: bytes))
     case .failure(let failure):
-      return YAMLLoadResult(source: nil, documents: [], diagnostics: [failure.diagnostic(path: shown)])
+      var diagnostic = failure.diagnostic(path: shown)
+      if let size = failure.tooLargeSize {
+        (diagnostic.code, diagnostic.message) = YAMLDiagnostics.documentTooLarge(size: size, limit: limits.maxDocumentBytes)
+        diagnostic.message = "'\(shown)': " + diagnostic.message
+      }
+      return YAMLLoadResult(source: nil, documents: [], diagnostics: [diagnostic])
     }
   }
 

@@ -18,9 +18,10 @@ extension PlumbCommand {
         --unsafe is given. Without --diff, --write or --bundle nothing is changed: a summary is \
         printed.
 
-        Exit status: 0 done (the summary lists fixes that could not be made), 2 a file or the \
-        bundle could not be written, 3 the rules or pack did not load, 64 usage error. See \
-        docs/fixes.md.
+        Exit status: 0 done (the summary lists fixes that could not be made), 2 an input could \
+        not be read or is invalid (its errors go to standard error; the fixes that could be made \
+        are still printed or written), or a file or the bundle could not be written, 3 the rules \
+        or pack did not load, 64 usage error. See docs/fixes.md.
         """
     )
 
@@ -110,7 +111,12 @@ extension PlumbCommand {
         problems += errors
       }
       for problem in problems { FileHandle.standardError.write(Data("plumb: \(problem)\n".utf8)) }
-      if !problems.isEmpty { throw ExitCode(ExitStatus.inputErrors) }
+      // Inputs that could not be read or are invalid are never silent: their fixes are missing.
+      let inputErrors = run.check.inputDiagnostics.filter { $0.severity == .error }
+      if !inputErrors.isEmpty {
+        FileHandle.standardError.write(Data(DiagnosticRendering.renderer(run.check).render(inputErrors).utf8))
+      }
+      if !problems.isEmpty || !inputErrors.isEmpty { throw ExitCode(ExitStatus.inputErrors) }
     }
   }
 }

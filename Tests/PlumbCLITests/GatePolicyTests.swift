@@ -179,7 +179,7 @@ import Testing
     #expect(owner.helpURI == "docs/rules/needs_system.md" && owner.enforcement == .block && !owner.hasFix)
     #expect(owner.statistics.failed == 1 && owner.statistics.applicable == 1)
     #expect(report.files == [
-      InputFileSummary(path: "catalog.yaml", format: "backstage-catalog"), InputFileSummary(path: "notes.yaml", format: nil),
+      InputFileSummary(path: "catalog.yaml", format: "backstage-catalog"), InputFileSummary(path: "notes.yaml", format: nil, skipReason: "unknown-format"),
     ])
     #expect(report.pack == "gate" && report.arguments == ["check", "x"] && report.toolVersion == Plumb.version)
     #expect(report.exitStatus == 1 && report.verdict == "fail (1 blocking finding)")

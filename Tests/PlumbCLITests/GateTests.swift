@@ -140,13 +140,13 @@ import Testing
     #expect(unknownPack.status == 3)
     #expect(unknownPack.stdout.contains("no policy pack named 'gaet' (did you mean 'gate'?"))
 
-    try "waivers:\n  - {rule: needs_systm, entity: x, reason: r, owner: o, expires: 2030-01-01}\n"
+    try "waivers:\n  - {rule: needs_systm, entity: x, reason: r, owner: o, expires: 2026-01-01}\n"
       .write(to: directory.appendingPathComponent(".plumb-waivers.yaml"), atomically: true, encoding: .utf8)
     let unknownRule = try runPlumb(gateArguments(directory))
     #expect(unknownRule.status == 3)
     #expect(unknownRule.stdout.contains(".plumb-waivers.yaml:2:12: error: waiver names unknown rule 'needs_systm'; did you mean 'needs_system'?"))
 
-    try "waivers:\n  - {rule: needs_system, entity: x, owner: o, expires: 2030-01-01}\n"
+    try "waivers:\n  - {rule: needs_system, entity: x, owner: o, expires: 2026-01-01}\n"
       .write(to: directory.appendingPathComponent(".plumb-waivers.yaml"), atomically: true, encoding: .utf8)
     let noReason = try runPlumb(gateArguments(directory))
     #expect(noReason.status == 3)

@@ -354,11 +354,11 @@ import Testing
 }
 
 /// `plumb score --db postgres://…` end to end on the built binary, against the throwaway
-/// PostgreSQL server (skipped, loudly, where it cannot start): two CI-style runs record into one
-/// shared database, then the diff and the dashboard read it.
+/// PostgreSQL server (skipped, listed as skipped, where it cannot start): two CI-style runs record
+/// into one shared database, then the diff and the dashboard read it.
 @Suite struct ScorePostgresCommandTests {
-  @Test func recordTwiceThenDiffAndDashboardFromPostgres() throws {
-    guard let server = PostgresTestServer.shared else { return }
+  @Test(.requiresPostgres) func recordTwiceThenDiffAndDashboardFromPostgres() throws {
+    let server = try #require(PostgresTestServer.shared)
     let name = try server.createDatabase()
     let url = server.tcpURL(name)
     let shown = "postgres://postgres:***@127.0.0.1:\(server.port)/\(name)?sslmode=disable"
@@ -407,8 +407,8 @@ import Testing
 
   /// Three CI jobs record at once into an empty database: they race to create the schema and to
   /// record, and each gets its own id.
-  @Test func concurrentJobsRecordIntoOneDatabase() throws {
-    guard let server = PostgresTestServer.shared else { return }
+  @Test(.requiresPostgres) func concurrentJobsRecordIntoOneDatabase() throws {
+    let server = try #require(PostgresTestServer.shared)
     let url = server.tcpURL(try server.createDatabase())
     final class Results: @unchecked Sendable {
       let lock = NSLock()

@@ -36,7 +36,7 @@ import Testing
 
   @Test func aBareListIsAcceptedAndAnEmptyFileHasNoWaivers() {
     let list = WaiverFile.parse(
-      text: "- {rule: needs_system, path: a.yaml, reason: r, owner: o, expires: 2030-01-01}\n", knownRules: known)
+      text: "- {rule: needs_system, path: a.yaml, reason: r, owner: o, expires: 2026-01-01}\n", knownRules: known)
     #expect(list.diagnostics.isEmpty && list.waivers.count == 1)
     #expect(WaiverFile.parse(text: "", knownRules: known).waivers.isEmpty)
     #expect(WaiverFile.parse(text: "waivers:\n", knownRules: known).diagnostics.isEmpty)
@@ -50,7 +50,7 @@ import Testing
             entity: x
             reason: r
             owner: o
-            expires: 2030-01-01
+            expires: 2026-01-01
         """, knownRules: known)
     #expect(file.waivers.isEmpty)
     let diagnostic = try! #require(file.diagnostics.first)
@@ -65,7 +65,7 @@ import Testing
       text: """
         waivers:
           - rule: needs_system
-            expires: 2030-01-01
+            expires: 2026-01-01
           - rule: needs_system
             entity: x
             reason: r
@@ -80,7 +80,7 @@ import Testing
             entity: x
             reason: r
             owner: o
-            expire: 2030-01-01
+            expire: 2026-01-01
         """, knownRules: known)
     #expect(file.waivers.isEmpty)
     let rendered = file.diagnostics.map { "\($0.location?.description ?? "-") \($0.code) \($0.message)" }
@@ -168,8 +168,8 @@ import Testing
     let fingerprint = try #require(first.report.findings.first { $0.finding.entity.rawValue.hasSuffix("/c") && $0.finding.ruleID == "needs_system" }?.finding.fingerprint)
     try """
       waivers:
-        - {rule: needs_system, path: "legacy/**", reason: legacy, owner: o, expires: 2030-01-01}
-        - {rule: needs_system, fingerprint: "\(fingerprint)", reason: accepted, approved_by: bob, expires: 2030-01-01}
+        - {rule: needs_system, path: "legacy/**", reason: legacy, owner: o, expires: 2026-01-01}
+        - {rule: needs_system, fingerprint: "\(fingerprint)", reason: accepted, approved_by: bob, expires: 2026-01-01}
       """.write(to: directory.appendingPathComponent(".plumb-waivers.yaml"), atomically: true, encoding: .utf8)
     let run = gateCheck(directory)
     let owners = run.report.findings.filter { $0.finding.ruleID == "needs_system" }
@@ -232,7 +232,7 @@ import Testing
       "catalog.yaml": component("api", system: "billing", tags: "[web]"),
       ".plumb-waivers.yaml": """
         waivers:
-          - {rule: needs_system, entity: "catalog:component:default/gone", reason: r, owner: o, expires: 2030-01-01}
+          - {rule: needs_system, entity: "catalog:component:default/gone", reason: r, owner: o, expires: 2026-01-01}
         """,
     ])
     let run = gateCheck(directory)
@@ -241,7 +241,7 @@ import Testing
     #expect(unused.location?.description == ".plumb-waivers.yaml:2:5")
     #expect(run.exitStatus == 0)
 
-    try "waivers:\n  - {rule: needs_systm, entity: x, reason: r, owner: o, expires: 2030-01-01}\n"
+    try "waivers:\n  - {rule: needs_systm, entity: x, reason: r, owner: o, expires: 2026-01-01}\n"
       .write(to: directory.appendingPathComponent(".plumb-waivers.yaml"), atomically: true, encoding: .utf8)
     let bad = gateCheck(directory)
     #expect(bad.exitStatus == 3)

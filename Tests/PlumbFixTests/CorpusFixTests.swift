@@ -4,13 +4,14 @@ import PlumbGraph
 import PlumbIngest
 import PlumbPolicy
 import PlumbKit
+import TestSupport
 import Testing
 
 /// Every real-world workflow in the shared corpus with a fixable finding: the fixes make a patch
 /// that `git apply --check` accepts on a copy, and the patched copy verifies (the fixed findings are
 /// gone, nothing new appears, a second run changes nothing). Unsafe fixes are included.
 struct CorpusFixTests {
-  static let corpus = URL(fileURLWithPath: "/work/shared/corpus/pipelines/github")
+  static let corpus = SharedData.corpus("pipelines/github")
 
   struct Tally: Sendable {
     var files = 0
@@ -40,12 +41,7 @@ struct CorpusFixTests {
     return String(out.prefix(140))
   }
 
-  @Test func corpusWorkflowsFixAndVerify() throws {
-    guard FileManager.default.fileExists(atPath: Self.corpus.path) else {
-      print("SKIPPED: corpus absent at \(Self.corpus.path): no corpus fix counts")
-      withKnownIssue("the shared corpus is not available") { Issue.record("corpus absent") }
-      return
-    }
+  @Test(.requires(sharedData: corpus)) func corpusWorkflowsFixAndVerify() throws {
     let files = (FileManager.default.enumerator(atPath: Self.corpus.path)?.allObjects as? [String] ?? [])
       .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted()
     let (sources, problems) = PolicyLibrary.read(paths: [packageRoot.appendingPathComponent("rules").path])

@@ -2,12 +2,13 @@ import Foundation
 import PlumbFix
 import PlumbPolicy
 import PlumbYAML
+import TestSupport
 import Testing
 
 /// Every kind of edit on every node of real files: each edit either is refused with a reason or
 /// gives a file that loads and means exactly what the edit says (nothing else changed).
 struct EditorPropertyTests {
-  static let corpus = URL(fileURLWithPath: "/work/shared/corpus/pipelines")
+  static let corpus = SharedData.corpus("pipelines")
 
   /// Paths to the mappings and sequences of a document (bounded per file).
   static func collections(_ node: YAMLNode, _ path: [DocumentStep], into out: inout [(YAMLNode, [DocumentStep])]) {
@@ -25,11 +26,7 @@ struct EditorPropertyTests {
     }
   }
 
-  @Test func editsOnRealFilesAreExactOrRefused() throws {
-    guard FileManager.default.fileExists(atPath: Self.corpus.path) else {
-      print("SKIPPED: corpus absent at \(Self.corpus.path)")
-      return
-    }
+  @Test(.requires(sharedData: corpus)) func editsOnRealFilesAreExactOrRefused() throws {
     let files = (FileManager.default.enumerator(atPath: Self.corpus.path)?.allObjects as? [String] ?? [])
       .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted()
     var tried = 0

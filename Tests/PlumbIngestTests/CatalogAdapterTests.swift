@@ -2,6 +2,7 @@ import Foundation
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbYAML
+import TestSupport
 import Testing
 
 @testable import PlumbIngest
@@ -10,28 +11,10 @@ import Testing
 
 private let packageRoot = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-private let catalogCorpus = packageRoot.appendingPathComponent("../shared/corpus/catalog").standardizedFileURL.path
-private let acmeExamples = catalogCorpus + "/backstage__backstage/examples"
+private let catalogCorpus = SharedData.corpus("catalog").path
+private let acmeExamplesURL = SharedData.corpus("catalog/backstage__backstage/examples")
+private let acmeExamples = acmeExamplesURL.path
 private let platformFixture = packageRoot.appendingPathComponent("fixtures/platform").path
-
-private let catalogCorpusAvailable: Bool = {
-  var isDirectory: ObjCBool = false
-  if FileManager.default.fileExists(atPath: acmeExamples, isDirectory: &isDirectory), isDirectory.boolValue {
-    return true
-  }
-  let banner = String(repeating: "!", count: 100)
-  let warning = """
-    \(banner)
-    !!! WARNING: the shared catalog corpus is missing at \(catalogCorpus).
-    !!! CatalogAdapterTests on real catalogs are SKIPPED: the catalog adapter has NOT been checked
-    !!! against the Backstage examples or the other real-world catalog files.
-    \(banner)
-
-    """
-  FileHandle.standardError.write(Data(warning.utf8))
-  print(warning)
-  return false
-}()
 
 // MARK: - Helpers
 
@@ -103,7 +86,7 @@ private func component(_ name: String, _ extra: String = "", owner: String = "te
 
 // MARK: - The Backstage example catalog (acme-corp)
 
-@Suite(.enabled(if: catalogCorpusAvailable, "the shared catalog corpus is absent (see the warning printed above)"))
+@Suite(.requires(sharedData: acmeExamplesURL))
 struct CatalogAdapterAcmeTests {
   static let directory = Ingestor().ingest(paths: [acmeExamples])
   static let fromAllYAML = Ingestor().ingest(paths: [acmeExamples + "/all.yaml"], root: acmeExamples)
@@ -255,7 +238,7 @@ struct CatalogAdapterAcmeTests {
 
 // MARK: - Every other real catalog file
 
-@Suite(.enabled(if: catalogCorpusAvailable, "the shared catalog corpus is absent (see the warning printed above)"))
+@Suite(.requires(sharedData: acmeExamplesURL))
 struct CatalogAdapterCorpusTests {
   /// Files that are not catalog descriptors (an OpenAPI document, a `$openapi` target).
   static let notCatalogs: Set<String> = [

@@ -2,6 +2,7 @@ import Foundation
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbYAML
+import TestSupport
 import Testing
 
 @testable import PlumbIngest
@@ -10,23 +11,9 @@ import Testing
 
 private let packageRoot = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-private let githubCorpus = packageRoot.appendingPathComponent("../shared/corpus/pipelines/github")
-  .standardizedFileURL.path
+private let githubCorpusURL = SharedData.corpus("pipelines/github")
+private let githubCorpus = githubCorpusURL.path
 private let platformFixture = packageRoot.appendingPathComponent("fixtures/platform").path
-
-private let corpusAvailable: Bool = {
-  let available = FileManager.default.fileExists(atPath: githubCorpus)
-  if !available {
-    print(
-      """
-      ************************************************************************
-      WARNING: the GitHub Actions corpus is missing at \(githubCorpus);
-      the corpus tests of GitHubActionsAdapterTests are SKIPPED, not passed.
-      ************************************************************************
-      """)
-  }
-  return available
-}()
 
 /// The whole GitHub corpus ingested once, rooted at the corpus directory.
 private enum CorpusGraph {
@@ -178,7 +165,7 @@ struct GitHubActionsAdapterTests {
 
   // MARK: - Corpus: everything ingests
 
-  @Test("every workflow and action of the corpus ingests; diagnostics are positioned", .enabled(if: corpusAvailable))
+  @Test("every workflow and action of the corpus ingests; diagnostics are positioned", .requires(sharedData: githubCorpusURL))
   func corpusIngests() throws {
     let graph = CorpusGraph.graph
     let workflows = graph.entities(ofKind: EntityKinds.githubWorkflow)
@@ -238,7 +225,7 @@ struct GitHubActionsAdapterTests {
     ),
   ]
 
-  @Test("files broken on purpose give positioned diagnostics", .enabled(if: corpusAvailable))
+  @Test("files broken on purpose give positioned diagnostics", .requires(sharedData: githubCorpusURL))
   func brokenOnPurposeFiles() throws {
     var context = IngestContext(root: githubCorpus)
     var adapter = GitHubActionsAdapter()
@@ -264,7 +251,7 @@ struct GitHubActionsAdapterTests {
     #expect(graph.diagnostics.allSatisfy { $0.location != nil })
   }
 
-  @Test("every YAML file of the corpus, forced through the adapter, never traps", .enabled(if: corpusAvailable))
+  @Test("every YAML file of the corpus, forced through the adapter, never traps", .requires(sharedData: githubCorpusURL))
   func everyFileForced() throws {
     var context = IngestContext(root: githubCorpus)
     var adapter = GitHubActionsAdapter()
@@ -292,7 +279,7 @@ struct GitHubActionsAdapterTests {
   static let zizmor = "github:zizmor/test-data/"
 
   @Test(
-    "curl checksrc.yml: quoted 'on' key, permissions {}, jobs, sha pins, env expression", .enabled(if: corpusAvailable))
+    "curl checksrc.yml: quoted 'on' key, permissions {}, jobs, sha pins, env expression", .requires(sharedData: githubCorpusURL))
   func curlChecksrc() throws {
     let graph = CorpusGraph.graph
     let id = Self.curl + "checksrc.yml"
@@ -316,13 +303,13 @@ struct GitHubActionsAdapterTests {
     #expect(zizmorStep.name == "zizmor GHA")
     let token = zizmorStep.attributes["expressions"][0]
     #expect(token["field"].string == "env.GH_TOKEN")
-    #expect(strings(token["contexts"]) == ["secrets.GITHUB_TOKEN"])
+    #expect(strings(token["contexts"]) == ["secrets.github_token"])
     let location = try #require(token.location)
     #expect(location.span.start.line == 151)
     #expect(try sourceText(location, root: githubCorpus) == "${{ secrets.GITHUB_TOKEN }}")
   }
 
-  @Test("curl fuzz.yml: a job calling a remote reusable workflow on a branch", .enabled(if: corpusAvailable))
+  @Test("curl fuzz.yml: a job calling a remote reusable workflow on a branch", .requires(sharedData: githubCorpusURL))
   func curlFuzz() throws {
     let job = try entity(CorpusGraph.graph, Self.curl + "fuzz.yml#jobs.Fuzzing")
     #expect(job.type == "reusable")
@@ -339,7 +326,7 @@ struct GitHubActionsAdapterTests {
 
   @Test(
     "uv release.yml: local reusable workflows, secrets: inherit, needs lists, scoped writes",
-    .enabled(if: corpusAvailable))
+    .requires(sharedData: githubCorpusURL))
   func uvRelease() throws {
     let graph = CorpusGraph.graph
     let id = Self.uv + "release.yml"
@@ -388,7 +375,7 @@ struct GitHubActionsAdapterTests {
     #expect(plan.attributes["expressions"][0]["field"].string == "env.GH_TOKEN")
   }
 
-  @Test("uv ci.yml calls 17 local reusable workflows", .enabled(if: corpusAvailable))
+  @Test("uv ci.yml calls 17 local reusable workflows", .requires(sharedData: githubCorpusURL))
   func uvCI() throws {
     let graph = CorpusGraph.graph
     let id = Self.uv + "ci.yml"
@@ -398,7 +385,7 @@ struct GitHubActionsAdapterTests {
     #expect(edges(graph, from: id + "#jobs.test", "callsWorkflow") == [Self.uv + "test.yml"])
   }
 
-  @Test("warehouse ci.yml: implicit if, expression runner, container and service images", .enabled(if: corpusAvailable))
+  @Test("warehouse ci.yml: implicit if, expression runner, container and service images", .requires(sharedData: githubCorpusURL))
   func warehouseCI() throws {
     let graph = CorpusGraph.graph
     let id = Self.warehouse + "ci.yml"
@@ -495,7 +482,7 @@ struct GitHubActionsAdapterTests {
     #expect(diagnosticSummary(graph, path: ".github/workflows/ci.yml").isEmpty)
   }
 
-  @Test("zizmor template-injection.yml: an expression in a github-script input", .enabled(if: corpusAvailable))
+  @Test("zizmor template-injection.yml: an expression in a github-script input", .requires(sharedData: githubCorpusURL))
   func zizmorTemplateInjection() throws {
     let graph = CorpusGraph.graph
     let id = Self.zizmor + "template-injection.yml"
@@ -511,7 +498,7 @@ struct GitHubActionsAdapterTests {
     #expect(try sourceText(location, root: githubCorpus) == "${{ github.event.issue.title }}")
   }
 
-  @Test("zizmor several-vulnerabilities.yml: pull_request_target, write-all twice", .enabled(if: corpusAvailable))
+  @Test("zizmor several-vulnerabilities.yml: pull_request_target, write-all twice", .requires(sharedData: githubCorpusURL))
   func zizmorSeveralVulnerabilities() throws {
     let graph = CorpusGraph.graph
     let id = Self.zizmor + "several-vulnerabilities.yml"
@@ -529,7 +516,7 @@ struct GitHubActionsAdapterTests {
 
   @Test(
     "zizmor github_env.yml and multiline-expression.yml: env fields and multi-line expressions",
-    .enabled(if: corpusAvailable))
+    .requires(sharedData: githubCorpusURL))
   func zizmorEnvAndMultiline() throws {
     let graph = CorpusGraph.graph
     let env = try entity(graph, Self.zizmor + "github_env.yml#jobs.vulnerable.steps[0]")
@@ -553,7 +540,7 @@ struct GitHubActionsAdapterTests {
     #expect(secondText.hasSuffix("}}"))
   }
 
-  @Test("zizmor self-hosted: label lists, groups, matrix expressions", .enabled(if: corpusAvailable))
+  @Test("zizmor self-hosted: label lists, groups, matrix expressions", .requires(sharedData: githubCorpusURL))
   func zizmorSelfHosted() throws {
     let graph = CorpusGraph.graph
     let labels = try entity(graph, Self.zizmor + "self-hosted.yml#jobs.whops")
@@ -573,7 +560,7 @@ struct GitHubActionsAdapterTests {
     #expect(matrix.attributes["self_hosted"].bool == false)
   }
 
-  @Test("zizmor parallel steps and a block-scalar uses", .enabled(if: corpusAvailable))
+  @Test("zizmor parallel steps and a block-scalar uses", .requires(sharedData: githubCorpusURL))
   func zizmorParallelAndBlockUses() throws {
     let graph = CorpusGraph.graph
     let job = Self.zizmor + "parallel-steps/basic.yml#jobs.hackme"
@@ -595,7 +582,7 @@ struct GitHubActionsAdapterTests {
     #expect(try sourceText(ref, root: githubCorpus) == "v4")
   }
 
-  @Test("zizmor composite actions: steps, shells, expressions", .enabled(if: corpusAvailable))
+  @Test("zizmor composite actions: steps, shells, expressions", .requires(sharedData: githubCorpusURL))
   func zizmorCompositeAction() throws {
     let graph = CorpusGraph.graph
     let id = Self.zizmor + "issue-612-repro/action.yml"
@@ -683,7 +670,7 @@ struct GitHubActionsAdapterTests {
     #expect(try sourceText(try #require(uses[1].location), root: root) == "${{ github.actor == ''x'' }}")
     #expect(try sourceText(try #require(uses[2].location), root: root) == "${{ secrets['TOKEN'] }}")
     #expect(try #require(uses[2].location).span.start.column == 17)  // `          B: "😀 ` is 16 code points
-    #expect(strings(uses[2]["contexts"]) == ["secrets.TOKEN"])
+    #expect(strings(uses[2]["contexts"]) == ["secrets.token"])
     #expect(try sourceText(try #require(uses[3].location), root: root) == "${{ github.event.issue.body }}")
     #expect(uses[4]["implicit"].bool == false)
     #expect(strings(uses[4]["contexts"]) == ["github.actor"])
@@ -760,12 +747,29 @@ struct GitHubActionsAdapterTests {
         "contains(github.event.pull_request.labels.*.name, 'safe to test') && steps.build-step.outputs.result == 'true'",
         ["github.event.pull_request.labels.*.name", "steps.build-step.outputs.result"]
       ),
-      ("'github.event.title' == env.X || true || null", ["env.X"]),
+      ("'github.event.title' == env.X || true || null", ["env.x"]),
       ("fromJSON(needs.plan.outputs.val).ci.github.pr_run_mode == 'upload'", ["needs.plan.outputs.val"]),
       ("matrix.n > 1.5e3 && 0x1F", ["matrix.n"]),
       ("inputs.x == inputs.x", ["inputs.x"]),
-      ("format('it''s {0}', vars.NAME)", ["vars.NAME"]),
+      ("format('it''s {0}', vars.NAME)", ["vars.name"]),
       ("hashFiles('**/go.sum')", []),
+      // GitHub compares context names and properties case-insensitively: one spelling, lower case.
+      ("GITHUB.EVENT.ISSUE.TITLE", ["github.event.issue.title"]),
+      ("GitHub.Event.Pull_Request.Title", ["github.event.pull_request.title"]),
+      ("GITHUB.event", ["github.event"]),
+      ("github.EVENT.issue.body", ["github.event.issue.body"]),
+      ("toJSON(SECRETS)", ["secrets"]),
+      // Index syntax, with the property names in any case, and white space between the parts.
+      ("github['event']['issue']['title']", ["github.event.issue.title"]),
+      ("github['EVENT']['Issue']['TITLE']", ["github.event.issue.title"]),
+      ("github.event['pull_request'].title", ["github.event.pull_request.title"]),
+      ("github [ 'event' ] . issue . title", ["github.event.issue.title"]),
+      ("github\n  .event\n  .issue\n  .title", ["github.event.issue.title"]),
+      ("github.event.commits [ 0 ] . message", ["github.event.commits[0].message"]),
+      ("github.event.pages [ * ] . page_name", ["github.event.pages.*.page_name"]),
+      ("github . event . issue . labels . * . name", ["github.event.issue.labels.*.name"]),
+      ("github['head_ref']", ["github.head_ref"]),
+      ("secrets [ format('{0}', matrix.env) ]", ["secrets[*]", "matrix.env"]),
     ]
     for (expression, expected) in cases {
       #expect(ExpressionScanner.contexts(in: expression) == expected, "\(expression)")
@@ -988,7 +992,7 @@ struct GitHubActionsAdapterTests {
     }
   }
 
-  @Test("the same input gives the same entities, edges and diagnostics", .enabled(if: corpusAvailable))
+  @Test("the same input gives the same entities, edges and diagnostics", .requires(sharedData: githubCorpusURL))
   func deterministic() throws {
     let path = githubCorpus + "/realworld/astral-sh__uv@8ed803e507f4"
     func snapshot() -> [String] {

@@ -2,6 +2,7 @@ import Foundation
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbYAML
+import TestSupport
 import Testing
 
 @testable import PlumbIngest
@@ -11,27 +12,11 @@ import Testing
 private let packageRoot = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 private let platformRoot = packageRoot.appendingPathComponent("fixtures/platform").path
-private let gitlabCorpus = packageRoot.appendingPathComponent("../shared/corpus/pipelines/gitlab").standardizedFileURL.path
-private let runnerRoot = gitlabCorpus + "/gitlabhq__gitlab-runner"
+private let gitlabCorpus = SharedData.corpus("pipelines/gitlab").path
+private let runnerRootURL = SharedData.corpus("pipelines/gitlab/gitlabhq__gitlab-runner")
+private let runnerRoot = runnerRootURL.path
 private let omnibusRoot = gitlabCorpus + "/gitlabhq__omnibus-gitlab"
 private let templatesRoot = gitlabCorpus + "/gitlabhq__gitlabhq/lib/gitlab/ci/templates"
-
-/// Whether the GitLab corpus is present; the tests over it are skipped (loudly) when it is not.
-private let gitlabCorpusAvailable: Bool = {
-  var isDirectory: ObjCBool = false
-  let available = FileManager.default.fileExists(atPath: runnerRoot, isDirectory: &isDirectory) && isDirectory.boolValue
-  if !available {
-    let banner = String(repeating: "!", count: 100)
-    print(
-      """
-      \(banner)
-      WARNING: the GitLab CI corpus is missing at \(gitlabCorpus);
-      the corpus tests of GitLabCIAdapterTests are SKIPPED, not passed.
-      \(banner)
-      """)
-  }
-  return available
-}()
 
 /// What ingesting with only the GitLab adapter produced.
 private struct GitLabRun {
@@ -786,7 +771,7 @@ struct GitLabCIAdapterTests {
 
   // MARK: The corpus
 
-  @Test("gitlab-runner: includes, jobs, extends, !reference, needs", .enabled(if: gitlabCorpusAvailable))
+  @Test("gitlab-runner: includes, jobs, extends, !reference, needs", .requires(sharedData: runnerRootURL))
   func gitlabRunner() throws {
     let run = runGitLab([runnerRoot], root: runnerRoot)
     #expect(run.graph.entities(ofKind: EntityKinds.gitlabPipeline).map(\.id.rawValue) == ["gitlab:.gitlab-ci.yml"])
@@ -865,7 +850,7 @@ struct GitLabCIAdapterTests {
     #expect(run.gitlabDiagnostics.allSatisfy { $0.severity == .warning && $0.notes.first?.location != nil })
   }
 
-  @Test("omnibus-gitlab: includes, legacy before_script, !reference, child pipeline", .enabled(if: gitlabCorpusAvailable))
+  @Test("omnibus-gitlab: includes, legacy before_script, !reference, child pipeline", .requires(sharedData: runnerRootURL))
   func omnibus() throws {
     let run = runGitLab([omnibusRoot], root: omnibusRoot)
     #expect(run.graph.entities(ofKind: EntityKinds.gitlabPipeline).map(\.id.rawValue) == [
@@ -933,7 +918,7 @@ struct GitLabCIAdapterTests {
     #expect(run.gitlabDiagnostics.first?.severity == .warning)
   }
 
-  @Test("GitLab's own templates load as standalone pipelines", .enabled(if: gitlabCorpusAvailable))
+  @Test("GitLab's own templates load as standalone pipelines", .requires(sharedData: runnerRootURL))
   func templates() throws {
     let files = InputWalker().walk(templatesRoot)
     #expect(files.count == 8)
@@ -960,7 +945,7 @@ struct GitLabCIAdapterTests {
     #expect(analyzer.attributes["services_refs"].elements.isEmpty)
   }
 
-  @Test("every GitLab corpus file ingests, per repository and as one tree", .enabled(if: gitlabCorpusAvailable))
+  @Test("every GitLab corpus file ingests, per repository and as one tree", .requires(sharedData: runnerRootURL))
   func wholeCorpus() throws {
     let repositories = try FileManager.default.contentsOfDirectory(atPath: gitlabCorpus).sorted()
     #expect(repositories.count == 6)

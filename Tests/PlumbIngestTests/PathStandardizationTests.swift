@@ -9,7 +9,7 @@ import Testing
   @Test(arguments: [
     "/", "/a", "/a/b", "/a/b/", "/a//b", "//a", "/a/./b", "/a/../b", "/a/b/..", "/a/b/.", "/..", "/../a",
     "/a/b/../../..", "/a/.../b", "/a/..b/c", "/a/b../c", "/a/.b", "/.", "/./", "/a/b/c/../../d/./e//",
-    "/work/shared/corpus/pipelines/github/zizmor/../zizmor/expected",
+    "/srv/data/corpus/pipelines/github/zizmor/../zizmor/expected",
     "/ünï/cödé/../x", "/a b/c d/../e f",
   ])
   func agreesWithFoundation(path: String) {

@@ -2,6 +2,7 @@ import Foundation
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbYAML
+import TestSupport
 import Testing
 
 @testable import PlumbIngest
@@ -11,17 +12,10 @@ import Testing
 private let packageRoot = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 private let fixtureRoot = packageRoot.appendingPathComponent("fixtures/platform").path
-private let corpusRoot = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
+private let corpusRoot = SharedData.corpus.path
 private let plansRoot = corpusRoot + "/terraform-plans"
-
-/// Whether the shared corpus is present; tests over it are skipped (loudly) when it is not.
-private let corpusAvailable: Bool = {
-  let present = FileManager.default.fileExists(atPath: plansRoot + "/../MANIFEST.tsv")
-  if !present {
-    print("WARNING: TerraformPlanAdapterTests: corpus not found at \(plansRoot); corpus tests are SKIPPED")
-  }
-  return present
-}()
+/// The corpus manifest: the corpus tests need it, and are skipped (listed, with the path) without.
+private let corpusManifest = SharedData.corpus("MANIFEST.tsv")
 
 /// Loads `paths` (absolute) under `root` and runs only the Terraform plan adapter over them.
 private func ingest(_ paths: [String], root: String) -> (graph: DocumentGraph, inputs: [LoadedInput]) {
@@ -412,7 +406,7 @@ struct PlanCase: Sendable, CustomTestStringConvertible {
       ]),
   ]
 
-  @Test(.enabled(if: corpusAvailable), arguments: cases)
+  @Test(.requires(sharedData: corpusManifest), arguments: cases)
   func corpusPlan(_ plan: PlanCase) throws {
     let (graph, inputs) = ingest([plansRoot + "/" + plan.file], root: plansRoot)
     #expect(inputs.first?.format == .terraformPlan)
@@ -452,7 +446,7 @@ struct PlanCase: Sendable, CustomTestStringConvertible {
     }
   }
 
-  @Test(.enabled(if: corpusAvailable)) func everyCorpusPlanIngests() throws {
+  @Test(.requires(sharedData: corpusManifest)) func everyCorpusPlanIngests() throws {
     let plans = try manifestPlans()
     #expect(plans.count >= 170)
     let paths = plans.map { plansRoot + "/" + String($0.path.dropFirst("terraform-plans/".count)) }
@@ -471,7 +465,7 @@ struct PlanCase: Sendable, CustomTestStringConvertible {
     #expect(errors.isEmpty, "\(errors)")
   }
 
-  @Test(.enabled(if: corpusAvailable)) func brokenCorpusPlanGivesPositionedLoaderError() throws {
+  @Test(.requires(sharedData: corpusManifest)) func brokenCorpusPlanGivesPositionedLoaderError() throws {
     let (graph, inputs) = ingest([plansRoot + "/terraform-json/invalid__plan.json"], root: plansRoot)
     let error = try #require(graph.diagnostics.first { $0.severity == .error })
     #expect(error.code.hasPrefix("yaml."))

@@ -449,16 +449,11 @@ enum RulePatterns {
   static let exampleLines: [String] = exampleTexts.flatMap { $0.split(separator: "\n").map(String.init) }
 }
 
-/// The real `run:` scripts of the shared corpus's workflows (`../shared/corpus/pipelines`).
+/// The real `run:` scripts of the shared corpus's workflows (`corpus/pipelines`).
 @Suite struct RegexPrefilterCorpusTests {
-  static let corpus = RulePatterns.repository.appendingPathComponent("../shared/corpus/pipelines").standardizedFileURL
+  static let corpus = SharedData.corpus("pipelines")
 
-  @Test func rulePatternsOnCorpusPipelines() throws {
-    guard FileManager.default.fileExists(atPath: Self.corpus.path) else {
-      print("SKIPPED: corpus absent at \(Self.corpus.path): the prefilter is not checked on real workflows")
-      withKnownIssue("the shared corpus is not available") { Issue.record("corpus absent") }
-      return
-    }
+  @Test(.requires(sharedData: corpus)) func rulePatternsOnCorpusPipelines() throws {
     let files = (FileManager.default.enumerator(atPath: Self.corpus.path)?.allObjects as? [String] ?? [])
       .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted()
     #expect(files.count > 500, "only \(files.count) corpus pipelines")

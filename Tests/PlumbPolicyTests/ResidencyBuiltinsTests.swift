@@ -2,6 +2,7 @@ import Foundation
 import PlumbGraph
 import PlumbIngest
 import PlumbYAML
+import TestSupport
 import Testing
 
 @testable import PlumbPolicy
@@ -329,11 +330,10 @@ import Testing
 
   // MARK: Embedded data
 
-  static let referencePath = "/work/shared/reference/regions.yaml"
+  static let regionsYAML = SharedData.reference("regions.yaml")
 
-  @Test func generatedRegionDataMatchesRegionsYAML() throws {
-    guard FileManager.default.fileExists(atPath: Self.referencePath) else { return }
-    let result = YAMLLoader().load(path: Self.referencePath)
+  @Test(.requires(sharedData: regionsYAML)) func generatedRegionDataMatchesRegionsYAML() throws {
+    let result = YAMLLoader().load(path: Self.regionsYAML.path)
     let root = try #require(result.documents.first?.root)
     let data = Value.yaml(root)
     func strings(_ value: Value) -> [String] { value.elements.map { $0.string ?? "<\($0.kind)>" } }

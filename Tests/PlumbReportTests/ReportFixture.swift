@@ -282,8 +282,8 @@ enum ReportFixture {
       InputFileSummary(path: ".github/workflows/ci.yml", format: "github-actions"),
       InputFileSummary(path: "infra/plan.json", format: "terraform-plan"),
       InputFileSummary(path: ".gitlab-ci.yml", format: "gitlab-ci"),
-      InputFileSummary(path: "broken.yaml", format: nil),
-      InputFileSummary(path: "README.md", format: nil),
+      InputFileSummary(path: "broken.yaml", format: nil, failed: true),
+      InputFileSummary(path: "README.md", format: nil, skipReason: "unknown-format"),
     ],
     exitStatus: 2,
     verdict: "fail (1 input error, 2 blocking findings)")

@@ -61,15 +61,15 @@ import Testing
 /// store cannot show (concurrency across connections, permissions, connection failures). The
 /// behaviour both stores share is tested on both in `ScoreHistoryTests` and `StoreContractTests`.
 @Suite struct PostgresHistoryTests {
-  /// A fresh database's URL, nil (skip) without a server.
-  func freshURL() throws -> (PostgresTestServer, String, PostgresHistoryURL)? {
-    guard let server = PostgresTestServer.shared else { return nil }
+  /// A fresh database's URL (the tests that call it are `.requiresPostgres`).
+  func freshURL() throws -> (PostgresTestServer, String, PostgresHistoryURL) {
+    let server = try #require(PostgresTestServer.shared)
     let name = try server.createDatabase()
     return (server, name, try PostgresHistoryURL(server.tcpURL(name)))
   }
 
-  @Test func concurrentRecordsGetDistinctGrowingIdsAndCompleteRuns() throws {
-    guard let (_, _, url) = try freshURL() else { return }
+  @Test(.requiresPostgres) func concurrentRecordsGetDistinctGrowingIdsAndCompleteRuns() throws {
+    let (_, _, url) = try freshURL()
     // Six stores open an empty database at once: one creates the schema, the others wait for it.
     let openers = 6
     let opened = Locked<[Result<PostgresScoreHistoryStore, any Error>]>([])
@@ -116,8 +116,8 @@ import Testing
     }
   }
 
-  @Test func connectionFailuresAreClearErrorsWithoutThePassword() throws {
-    guard let server = PostgresTestServer.shared else { return }
+  @Test(.requiresPostgres) func connectionFailuresAreClearErrorsWithoutThePassword() throws {
+    let server = try #require(PostgresTestServer.shared)
     let name = try server.createDatabase()
     func failure(_ text: String, environment: [String: String] = [:]) -> String {
       do {
@@ -172,8 +172,8 @@ import Testing
 
   /// After the schema exists, a role with SELECT and INSERT (and the id sequence) records and
   /// reads; a role with SELECT only reads, and its record is a clear error.
-  @Test func rolesNeedCreateOnlyOnFirstUse() throws {
-    guard let (server, name, url) = try freshURL() else { return }
+  @Test(.requiresPostgres) func rolesNeedCreateOnlyOnFirstUse() throws {
+    let (server, name, url) = try freshURL()
     _ = try PostgresScoreHistoryStore(url: url).record(StoreContract.snapshot(tag: "owner", rules: 3))
     let suffix = name.suffix(8)
     try server.psql(

@@ -1,5 +1,6 @@
 import Foundation
 import PlumbKit
+import TestSupport
 import Testing
 
 /// The Backstage acme-corp example catalog (shared corpus), scored with `production_readiness`.
@@ -8,9 +9,9 @@ import Testing
 /// are experimental. The catalog has no Terraform and no workflows, so the three silver and gold
 /// rules judge nothing linked to any component: not applicable. What is left is ownership
 /// (component_has_owner, weight 2; owner_is_a_group, weight 1).
-@Suite(.enabled(if: ScoreFixtures.acmePresent, "the acme-corp catalog is absent (see the warning printed above)"))
+@Suite(.requires(sharedData: ScoreFixtures.acme))
 struct ScoreAcmeTests {
-  static let run = ScoreFixtures.score(ScoreFixtures.acme)
+  static let run = ScoreFixtures.score(ScoreFixtures.acme.path)
   var card: ScorecardResult { Self.run.report.scorecards.first { $0.definition.name == "production_readiness" }! }
 
   @Test func selectsTheProductionComponents() {

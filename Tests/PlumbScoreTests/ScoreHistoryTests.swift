@@ -6,7 +6,8 @@ import Testing
 /// Recording runs, trend series, and the diff of two runs, on a copy of the fixture changed
 /// between the runs: storefront pins its checkout (bronze → gold) and payments-api's bucket moves
 /// to us-east-1 (gold → silver). Every test runs against both stores (``HistoryBackend``): SQLite,
-/// and PostgreSQL on the shared throwaway server (skipped, loudly, where it cannot start).
+/// and PostgreSQL on the shared throwaway server (`.requiresPostgres`: listed as skipped, with
+/// the reason, where it cannot start).
 @Suite struct ScoreHistoryTests {
   struct Recorded {
     var first: ScoreRun
@@ -15,12 +16,15 @@ import Testing
     var directory: URL
   }
 
-  func recordTwoRuns(_ backend: HistoryBackend) throws -> Recorded? {
+  func recordTwoRuns(_ backend: HistoryBackend) throws -> Recorded {
     let directory = try ScoreFixtures.copyOfFixture()
     let repo = directory.appendingPathComponent("repo").path
-    guard let database = try backend.freshDatabase(in: directory) else {
+    let database: String
+    do {
+      database = try backend.freshDatabase(in: directory)
+    } catch {
       try? FileManager.default.removeItem(at: directory)
-      return nil
+      throw error
     }
     func record(_ now: String, _ commit: String) -> ScoreRun {
       ScoreFixtures.score(repo) { options in
@@ -39,9 +43,14 @@ import Testing
     return Recorded(first: first, second: second, database: database, directory: directory)
   }
 
-  @Test(arguments: HistoryBackend.allCases)
+  @Test func twoRecordedRunsGiveTrendsAndADiffInSQLite() throws { try twoRecordedRunsGiveTrendsAndADiff(.sqlite) }
+
+  @Test(.requiresPostgres) func twoRecordedRunsGiveTrendsAndADiffInPostgreSQL() throws {
+    try twoRecordedRunsGiveTrendsAndADiff(.postgres)
+  }
+
   func twoRecordedRunsGiveTrendsAndADiff(_ backend: HistoryBackend) throws {
-    guard let recorded = try recordTwoRuns(backend) else { return }
+    let recorded = try recordTwoRuns(backend)
     defer { try? FileManager.default.removeItem(at: recorded.directory) }
     #expect(recorded.first.exitStatus == ExitStatus.success, "\(recorded.first.problems)")
     #expect(recorded.first.recorded?.id == 1 && recorded.second.recorded?.id == 2)
@@ -111,11 +120,16 @@ import Testing
     #expect(html.contains("run #2 2026-02-05T08:00:00Z (bbbbbbbbbbbb): average"))
   }
 
-  @Test(arguments: HistoryBackend.allCases)
+  @Test func theDiffNeedsTwoRunsAndKnownIdsInSQLite() throws { try theDiffNeedsTwoRunsAndKnownIds(.sqlite) }
+
+  @Test(.requiresPostgres) func theDiffNeedsTwoRunsAndKnownIdsInPostgreSQL() throws {
+    try theDiffNeedsTwoRunsAndKnownIds(.postgres)
+  }
+
   func theDiffNeedsTwoRunsAndKnownIds(_ backend: HistoryBackend) throws {
     let directory = try ScoreFixtures.copyOfFixture()
     defer { try? FileManager.default.removeItem(at: directory) }
-    guard let database = try backend.freshDatabase(in: directory) else { return }
+    let database = try backend.freshDatabase(in: directory)
     #expect(throws: ScoreHistoryError.self) { try ScoreHistoryDiff.diff(databasePath: database, runs: []).get() }
     let run = ScoreFixtures.score(directory.appendingPathComponent("repo").path) { options in
       options.record = true
@@ -138,7 +152,8 @@ import Testing
   }
 }
 
-/// The history stores the shared tests run against.
+/// The history stores the shared tests run against: each such test is written once, taking the
+/// backend, and declared twice, the PostgreSQL one with the `.requiresPostgres` trait.
 enum HistoryBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
   case sqlite
   case postgres
@@ -146,13 +161,13 @@ enum HistoryBackend: String, CaseIterable, Sendable, CustomTestStringConvertible
   var testDescription: String { rawValue }
 
   /// A new, empty history: a SQLite path in `directory`, or the URL of a new database on the
-  /// shared PostgreSQL test server; nil (the test skips) when that server cannot run here.
-  func freshDatabase(in directory: URL) throws -> String? {
+  /// shared PostgreSQL test server (an error, never a pass, when that server is not running).
+  func freshDatabase(in directory: URL) throws -> String {
     switch self {
     case .sqlite:
       return directory.appendingPathComponent("history/score.sqlite").path
     case .postgres:
-      guard let server = PostgresTestServer.shared else { return nil }
+      let server = try #require(PostgresTestServer.shared, "no PostgreSQL test server: the test needs .requiresPostgres")
       return server.tcpURL(try server.createDatabase())
     }
   }

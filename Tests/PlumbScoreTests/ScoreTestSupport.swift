@@ -1,5 +1,6 @@
 import Foundation
 import PlumbKit
+import TestSupport
 import Testing
 
 /// Paths and helpers shared by the scorecard tests.
@@ -12,23 +13,7 @@ enum ScoreFixtures {
   static let fixture = packageRoot.appendingPathComponent("fixtures/scorecards").path
 
   /// The Backstage acme-corp example catalog in the shared corpus.
-  static let acme = packageRoot.appendingPathComponent("../shared/corpus/catalog/backstage__backstage/examples")
-    .standardizedFileURL.path
-
-  /// Whether the acme catalog is there; prints a loud warning when it is not.
-  static let acmePresent: Bool = {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: acme, isDirectory: &isDirectory), isDirectory.boolValue { return true }
-    let banner = String(repeating: "!", count: 100)
-    print(
-      """
-      \(banner)
-      !!! WARNING: the acme-corp catalog is missing at \(acme):
-      !!! the scorecard tests on it are SKIPPED. Put the shared corpus beside the repository to run them.
-      \(banner)
-      """)
-    return false
-  }()
+  static let acme = SharedData.corpus("catalog/backstage__backstage/examples")
 
   /// Scores `path` with the built-in rules and the baseline pack.
   static func score(_ path: String, configure: (inout ScoreOptions) -> Void = { _ in }) -> ScoreRun {

@@ -9,11 +9,16 @@ import Testing
 /// repeated fingerprint kept once, thousands of rows), ids grow, unknown ids are nil, and series
 /// are per group, oldest first.
 @Suite struct StoreContractTests {
-  @Test(arguments: HistoryBackend.allCases)
+  @Test func snapshotsComeBackAsRecordedInSQLite() throws { try snapshotsComeBackAsRecorded(.sqlite) }
+
+  @Test(.requiresPostgres) func snapshotsComeBackAsRecordedInPostgreSQL() throws {
+    try snapshotsComeBackAsRecorded(.postgres)
+  }
+
   func snapshotsComeBackAsRecorded(_ backend: HistoryBackend) throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plumb-contract-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: directory) }
-    guard let database = try backend.freshDatabase(in: directory) else { return }
+    let database = try backend.freshDatabase(in: directory)
     let store = try ScoreHistoryLocation(database).open()
     #expect(try store.runs().isEmpty)
     #expect(try store.run(id: 1) == nil)

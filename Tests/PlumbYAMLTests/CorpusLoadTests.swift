@@ -1,15 +1,16 @@
 import Foundation
 import PlumbDiagnostics
 import PlumbYAML
+import TestSupport
 import Testing
 
-/// Loads every YAML/JSON file of the shared real-world corpus (`../shared/corpus`, see its
+/// Loads every YAML/JSON file of the shared real-world corpus (``SharedData/corpus``, see its
 /// README.md): Backstage catalogs, Terraform JSON plans, GitHub Actions and GitLab CI pipelines.
 ///
 /// Every file must load without an error diagnostic, except the files listed in
 /// ``CorpusLoadTests/brokenOnPurpose``, which are broken by their authors on purpose and must fail
 /// with exactly the positioned errors listed there.
-@Suite(.enabled(if: SharedCorpus.isPresent, "the shared corpus is absent (see the warning printed above)"))
+@Suite(.requires(sharedData: SharedCorpus.root))
 struct CorpusLoadTests {
 
   /// A corpus file that is broken on purpose, with the errors it must produce.
@@ -222,30 +223,6 @@ struct CorpusLoadTests {
     #expect(compared >= 200, "only \(compared) JSON files compared")
   }
 
-  /// The comparison above tells types and values apart (booleans are not numbers to it).
-  @Test func jsonComparisonDetectsDifferences() throws {
-    let text = #"{"a": true, "b": 1, "c": "x", "d": null, "e": [1.5, 0]}"#
-    let root = try #require(YAMLLoader().load(text: text).documents.first?.root)
-    func mismatches(_ json: String) throws -> [String] {
-      var found: [String] = []
-      compare(root, try JSONSerialization.jsonObject(with: Data(json.utf8)), "$", &found)
-      return found
-    }
-    #expect(try mismatches(text).isEmpty)
-    for changed in [
-      #"{"a": 1, "b": 1, "c": "x", "d": null, "e": [1.5, 0]}"#,
-      #"{"a": true, "b": true, "c": "x", "d": null, "e": [1.5, 0]}"#,
-      #"{"a": true, "b": 2, "c": "x", "d": null, "e": [1.5, 0]}"#,
-      #"{"a": true, "b": 1, "c": "y", "d": null, "e": [1.5, 0]}"#,
-      #"{"a": true, "b": 1, "c": "x", "d": "null", "e": [1.5, 0]}"#,
-      #"{"a": true, "b": 1, "c": "x", "d": null, "e": [1.5, false]}"#,
-      #"{"a": true, "b": 1, "c": "x", "d": null, "e": [1.5]}"#,
-      #"{"a": true, "b": 1, "c": "x", "d": null, "e": [1.5, 0], "f": 0}"#,
-    ] {
-      #expect(try !mismatches(changed).isEmpty, "\(changed)")
-    }
-  }
-
   @Test func githubWorkflowsHaveARootMappingWithJobsAndAStringOnKey() {
     var workflows = 0
     var onKeys = 0
@@ -325,14 +302,38 @@ struct CorpusLoadTests {
   }
 }
 
+@Suite struct CorpusJSONComparisonTests {
+  /// The JSON comparison of the corpus tests tells types and values apart (booleans are not
+  /// numbers to it). It needs no corpus, so it runs without one.
+  @Test func jsonComparisonDetectsDifferences() throws {
+    let text = #"{"a": true, "b": 1, "c": "x", "d": null, "e": [1.5, 0]}"#
+    let root = try #require(YAMLLoader().load(text: text).documents.first?.root)
+    func mismatches(_ json: String) throws -> [String] {
+      var found: [String] = []
+      compare(root, try JSONSerialization.jsonObject(with: Data(json.utf8)), "$", &found)
+      return found
+    }
+    #expect(try mismatches(text).isEmpty)
+    for changed in [
+      #"{"a": 1, "b": 1, "c": "x", "d": null, "e": [1.5, 0]}"#,
+      #"{"a": true, "b": true, "c": "x", "d": null, "e": [1.5, 0]}"#,
+      #"{"a": true, "b": 2, "c": "x", "d": null, "e": [1.5, 0]}"#,
+      #"{"a": true, "b": 1, "c": "y", "d": null, "e": [1.5, 0]}"#,
+      #"{"a": true, "b": 1, "c": "x", "d": "null", "e": [1.5, 0]}"#,
+      #"{"a": true, "b": 1, "c": "x", "d": null, "e": [1.5, false]}"#,
+      #"{"a": true, "b": 1, "c": "x", "d": null, "e": [1.5]}"#,
+      #"{"a": true, "b": 1, "c": "x", "d": null, "e": [1.5, 0], "f": 0}"#,
+    ] {
+      #expect(try !mismatches(changed).isEmpty, "\(changed)")
+    }
+  }
+}
+
 // MARK: - Corpus discovery and loading
 
 enum SharedCorpus {
-  /// The package root, three levels above this file (Tests/PlumbYAMLTests/<file>).
-  static let packageRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  /// The shared corpus, next to the package.
-  static let root = packageRoot.appendingPathComponent("../shared/corpus").standardizedFileURL
+  /// The shared corpus.
+  static let root = SharedData.corpus
   static let folders = ["catalog", "terraform-plans", "pipelines"]
 
   struct File: Sendable {
@@ -341,26 +342,6 @@ enum SharedCorpus {
     let absolutePath: String
     let result: YAMLLoadResult
   }
-
-  static let isPresent: Bool = {
-    let missing = folders.filter { folder in
-      var isDirectory: ObjCBool = false
-      let path = root.appendingPathComponent(folder).path
-      return !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) || !isDirectory.boolValue
-    }
-    if missing.isEmpty { return true }
-    let banner = String(repeating: "!", count: 100)
-    let warning = """
-      \(banner)
-      !!! WARNING: the shared test corpus is missing at \(root.path)
-      !!! (folders not found: \(missing.joined(separator: ", "))).
-      !!! CorpusLoadTests are SKIPPED: the loader has NOT been checked against real-world files.
-      \(banner)
-
-      """
-    FileHandle.standardError.write(Data(warning.utf8))
-    return false
-  }()
 
   /// Relative paths of every .yaml/.yml/.json file under the corpus folders, sorted.
   static func discover() -> [String] {

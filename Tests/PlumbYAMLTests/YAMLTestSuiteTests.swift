@@ -1,11 +1,12 @@
 import Foundation
 import PlumbDiagnostics
+import TestSupport
 import Testing
 
 @testable import PlumbYAML
 
 /// Conformance against the official YAML test suite (https://github.com/yaml/yaml-test-suite),
-/// read from `../shared/corpus/yaml-test-suite/data/<ID>[/<NN>]/` next to the package root.
+/// read from `corpus/yaml-test-suite/data/<ID>[/<NN>]/` of the shared data (``SharedData``).
 ///
 /// For every case:
 /// - a case with an `error` file must give at least one error diagnostic;
@@ -115,9 +116,8 @@ import Testing
 
   @Test(
     "YAML test suite case",
-    // Skips (never passes) when the corpus is absent; `YAMLTestSuite.isAvailable` prints a loud
-    // warning in that case.
-    .enabled(if: YAMLTestSuite.isAvailable, "yaml-test-suite corpus not found (see the warning printed above)"),
+    // Skips (never passes) when the corpus is absent, with the missing path as its reason.
+    .requires(sharedData: YAMLTestSuite.dataDirectory),
     arguments: YAMLTestSuite.cases
   )
   func conformance(_ suiteCase: YAMLTestSuite.Case) {
@@ -130,7 +130,7 @@ import Testing
 
   @Test(
     "YAML test suite summary and deviation list",
-    .enabled(if: YAMLTestSuite.isAvailable, "yaml-test-suite corpus not found (see the warning printed above)")
+    .requires(sharedData: YAMLTestSuite.dataDirectory)
   )
   func summary() throws {
     let cases = YAMLTestSuite.cases
@@ -199,41 +199,19 @@ extension YAMLTestSuiteTests {
 // MARK: - The corpus
 
 enum YAMLTestSuite {
-  /// `<package root>/../shared/corpus/yaml-test-suite`, from this file's path; the environment
-  /// variable `PLUMB_YAML_TEST_SUITE` (a path) overrides it.
+  /// The shared corpus's `yaml-test-suite` (``SharedData``); the environment variable
+  /// `PLUMB_YAML_TEST_SUITE` (a path) points at another copy.
   static let suiteDirectory: URL = {
     if let path = ProcessInfo.processInfo.environment["PLUMB_YAML_TEST_SUITE"], !path.isEmpty {
       return URL(fileURLWithPath: path, isDirectory: true)
     }
-    return URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent()  // PlumbYAMLTests
-      .deletingLastPathComponent()  // Tests
-      .deletingLastPathComponent()  // package root
-      .deletingLastPathComponent()
-      .appendingPathComponent("shared/corpus/yaml-test-suite", isDirectory: true)
+    return SharedData.corpus("yaml-test-suite")
   }()
 
   static let dataDirectory = suiteDirectory.appendingPathComponent("data", isDirectory: true)
 
-  /// Whether the corpus is present; prints a loud warning (once) when it is not.
-  static let isAvailable: Bool = {
-    var isDirectory: ObjCBool = false
-    let present = FileManager.default.fileExists(atPath: dataDirectory.path, isDirectory: &isDirectory)
-      && isDirectory.boolValue
-    if !present {
-      let line = String(repeating: "!", count: 78)
-      let message = """
-        \(line)
-        WARNING: the YAML test suite corpus is missing at
-          \(dataDirectory.path)
-        The YAML conformance tests (YAMLTestSuiteTests) are SKIPPED, not passed.
-        \(line)
-        """
-      FileHandle.standardError.write(Data((message + "\n").utf8))
-      print(message)
-    }
-    return present
-  }()
+  /// Whether the corpus is present (``SharedData/check(_:)`` warns loudly, once, when it is not).
+  static let isAvailable = SharedData.check(dataDirectory)
 
   /// One test case: a folder with `in.yaml`.
   struct Case: Sendable, CustomTestStringConvertible {

@@ -17,9 +17,13 @@ import Foundation
 /// It is stopped (immediate shutdown) and its directory removed when the test process exits
 /// (`atexit`), and by a small watchdog shell if the process dies without exiting.
 ///
-/// When the binaries are absent ``shared`` is nil and a loud warning says so: those tests skip.
+/// When the binaries are absent ``shared`` is nil and a loud warning says so: the tests that need
+/// it carry the `.requiresPostgres` trait and are skipped, listed as skipped with their reason.
 public final class PostgresTestServer: Sendable {
   public static let binaries = ProcessInfo.processInfo.environment["PLUMB_TEST_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
+  /// Why the PostgreSQL tests are skipped when ``shared`` is nil.
+  public static let absentReason =
+    "no PostgreSQL test server (PostgreSQL 15's initdb, pg_ctl and postgres in \(binaries); install postgresql-15 or set PLUMB_TEST_PG_BIN)"
   /// The superuser's password.
   public static let password = "plumb-test-secret"
   /// The cluster's directory; the Unix socket is in it.

@@ -1,5 +1,6 @@
 import Foundation
 import PlumbDiagnostics
+import PlumbFiles
 import PlumbGraph
 import PlumbYAML
 
@@ -45,8 +46,10 @@ public struct ActionPins: Sendable, Equatable {
     var result = ActionPins()
     if let graph { result.collect(from: graph) }
     let path = (root as NSString).appendingPathComponent(fileName)
-    if FileManager.default.fileExists(atPath: path) {
-      let loaded = YAMLLoader().load(path: path, displayPath: fileName)
+    var info = stat()
+    // The pins file is the repository's: read only as a regular file inside the root.
+    if lstat(path, &info) == 0 {
+      let loaded = YAMLLoader().load(path: path, displayPath: fileName, within: ReadBoundary(root: root))
       result.diagnostics += loaded.diagnostics
       if let root = loaded.documents.first?.root {
         if root.kind != .mapping && !root.isNull {

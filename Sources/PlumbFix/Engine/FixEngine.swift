@@ -1,5 +1,6 @@
 import Foundation
 import PlumbDiagnostics
+import PlumbFiles
 import PlumbGraph
 import PlumbIngest
 import PlumbPolicy
@@ -241,7 +242,9 @@ public final class FixEngine: @unchecked Sendable {
   /// The original bytes of a file a fix edits.
   func original(_ edits: FileEdits) -> [UInt8]? {
     if edits.language == .yaml { return planner.sources[edits.path]?.bytes }
-    return FileManager.default.contents(atPath: edits.absolutePath).map { [UInt8]($0) }
+    return try? readFile(
+      path: edits.absolutePath, displayPath: edits.path, limit: TerraformSources.maxFileBytes
+    ).get()
   }
 
   /// The files `fixes` change, with their patched text.

@@ -1,4 +1,5 @@
 import Foundation
+import PlumbFiles
 import PlumbGraph
 import PlumbYAML
 
@@ -20,13 +21,19 @@ public struct TerraformBlockLocation: Sendable {
 /// the plan (or `--tf-root`); a resource in `module.a.module.b` lives in the directory of call `b`
 /// inside the directory of call `a`, from the plan's `configuration.…module_calls[].source` (or, in
 /// plans without configuration, the `module` blocks of the source). Only local sources (`./…`,
-/// `../…`) are followed.
+/// `../…`) are followed, and only inside the root or the root module's directory (the plan's, or
+/// `--tf-root`: the user's choice): a module source is written by whoever opens a pull request,
+/// so one that resolves elsewhere is refused before anything there is read. `.tf` files are read
+/// through ``readFile(path:displayPath:limit:within:)`` (regular files inside that boundary).
 public final class TerraformSources: @unchecked Sendable {
   let root: String
   let terraformRoot: String?
   private var plans: [String: YAMLNode?] = [:]
-  private var scanned: [String: Result<HCLFile, HCLError>] = [:]
+  private var scanned: [String: Result<HCLFile, TerraformSourceProblem>] = [:]
   private let lock = NSLock()
+
+  /// The largest `.tf` file read, in bytes.
+  public static let maxFileBytes = 64 << 20
 
   /// - Parameters:
   ///   - root: the ingest root (plan paths are relative to it).
@@ -46,16 +53,21 @@ public final class TerraformSources: @unchecked Sendable {
     return node
   }
 
-  /// The scanned file (cached); `bytes` replaces what is on disk (verification).
-  public func scan(_ path: String, bytes: [UInt8]? = nil) -> Result<HCLFile, HCLError>? {
-    if let bytes { return Result { try HCLFile(bytes: bytes) }.mapError { $0 as! HCLError } }
+  /// The scanned file (cached), or why it could not be read or scanned; `bytes` replaces what is
+  /// on disk (verification). The file must resolve inside `boundary`.
+  public func scan(_ path: String, bytes: [UInt8]? = nil, within boundary: ReadBoundary) -> Result<HCLFile, TerraformSourceProblem> {
+    if let bytes { return Self.parse(bytes) }
     lock.lock()
     defer { lock.unlock() }
     if let cached = scanned[path] { return cached }
-    guard let data = FileManager.default.contents(atPath: path) else { return nil }
-    let result = Result { try HCLFile(bytes: [UInt8](data)) }.mapError { $0 as! HCLError }
+    let result = readFile(path: path, displayPath: display(path), limit: Self.maxFileBytes, within: boundary)
+      .mapError { TerraformSourceProblem.unreadable($0.reason) }.flatMap(Self.parse)
     scanned[path] = result
     return result
+  }
+
+  private static func parse(_ bytes: [UInt8]) -> Result<HCLFile, TerraformSourceProblem> {
+    Result { try HCLFile(bytes: bytes) }.mapError { .unscannable(($0 as? HCLError)?.description ?? "\($0)") }
   }
 
   /// The block of `entity` (a `terraform.resource` or `terraform.data`).
@@ -67,12 +79,13 @@ public final class TerraformSources: @unchecked Sendable {
     let keyword = attributes["mode"].string == "data" ? "data" : "resource"
     let planPath = IngestPath.absolute(entity.location.path, root: root)
     var directory = terraformRoot ?? (planPath as NSString).deletingLastPathComponent
+    let boundary = ReadBoundary(root: root, also: [directory])
     var module = configuration(planPath)
     var notes: [String] = []
     let calls = attributes["module_path"].elements.compactMap(\.string)
     for call in calls {
       var source = module?["module_calls"]?[call]?["source"]?.string
-      if source == nil { source = moduleSource(call, in: directory) }
+      if source == nil { source = moduleSource(call, in: directory, within: boundary) }
       guard let source else {
         throw FixRefusal("cannot find the source of module '\(call)' (no module_calls in the plan, no module \"\(call)\" block in \(display(directory)))")
       }
@@ -80,6 +93,10 @@ public final class TerraformSources: @unchecked Sendable {
         throw FixRefusal("'\(entity.name)' is defined in module '\(call)' from '\(source)', which is not a local directory: fix it there")
       }
       directory = IngestPath.standardize(directory + "/" + source)
+      if let real = try? realPath(directory).get(), !boundary.contains(realPath: real) {
+        throw FixRefusal(
+          "module '\(call)' comes from '\(source)', which resolves to '\(real)', outside the root '\(root)': it is not read")
+      }
       module = module?["module_calls"]?[call]?["module"]
     }
     if !calls.isEmpty {
@@ -92,13 +109,14 @@ public final class TerraformSources: @unchecked Sendable {
     var problems: [String] = []
     for file in names.filter({ $0.hasSuffix(".tf") }).sorted() {
       let path = directory + "/" + file
-      switch scan(path, bytes: overlay[path]) {
-      case .success(let hcl)?:
+      switch scan(path, bytes: overlay[path], within: boundary) {
+      case .success(let hcl):
         for block in hcl.blocks(keyword, [type, name]) { found.append((path, hcl, block)) }
-      case .failure(let error)?:
-        problems.append("\(display(path)): \(error)")
-      case nil:
-        problems.append("\(display(path)): unreadable")
+      case .failure(.unreadable(let reason)):
+        // The block could be in the file that cannot be read: nothing in the module is edited.
+        throw FixRefusal("cannot read \(display(path)): \(reason)")
+      case .failure(let problem):
+        problems.append("\(display(path)): \(problem)")
       }
     }
     guard found.count == 1, let (path, file, block) = found.first else {
@@ -116,10 +134,10 @@ public final class TerraformSources: @unchecked Sendable {
   }
 
   /// A `module "call"` block's literal `source` in the `.tf` files of `directory`.
-  func moduleSource(_ call: String, in directory: String) -> String? {
+  func moduleSource(_ call: String, in directory: String, within boundary: ReadBoundary) -> String? {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
     for file in names.filter({ $0.hasSuffix(".tf") }).sorted() {
-      guard case .success(let hcl)? = scan(directory + "/" + file) else { continue }
+      guard case .success(let hcl) = scan(directory + "/" + file, within: boundary) else { continue }
       for block in hcl.blocks("module", [call]) {
         if let source = block.attribute("source"),
           case .string(let text)? = HCLValue.literal(Lines(hcl.bytes).text(source.expression))
@@ -132,6 +150,21 @@ public final class TerraformSources: @unchecked Sendable {
   }
 
   func display(_ path: String) -> String { IngestPath.relative(path, root: root) }
+}
+
+/// Why a `.tf` file gave no scan.
+public enum TerraformSourceProblem: Error, Sendable, Equatable, CustomStringConvertible {
+  /// It could not be read (``readFile(path:displayPath:limit:within:)``'s reason).
+  case unreadable(String)
+  /// The HCL scanner stopped (a construct it does not know).
+  case unscannable(String)
+
+  public var description: String {
+    switch self {
+    case .unreadable(let reason): "cannot read: " + reason
+    case .unscannable(let reason): reason
+    }
+  }
 }
 
 /// Path helpers (absolute, standardised, relative to a root).

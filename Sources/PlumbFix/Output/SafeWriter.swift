@@ -1,4 +1,5 @@
 import Foundation
+import PlumbFiles
 
 /// Writes patched files in place, atomically, only inside the repository root, never through a
 /// symlink.
@@ -34,7 +35,9 @@ public struct SafeWriter: Sendable {
   public func write(_ bytes: [UInt8], to path: String, expected: [UInt8]) throws {
     if let problem = refusal(path) { throw FixRefusal(problem) }
     let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-    guard let current = FileManager.default.contents(atPath: absolute), [UInt8](current) == expected else {
+    // Read as every file is (a regular file, not larger than what was read before).
+    guard case .success(let current) = readFile(path: absolute, displayPath: path, limit: expected.count), current == expected
+    else {
       throw FixRefusal("\(path) changed since it was read: not written")
     }
     var info = stat()

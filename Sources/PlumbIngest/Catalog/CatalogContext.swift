@@ -1,5 +1,6 @@
 import Foundation
 import PlumbDiagnostics
+import PlumbFiles
 import PlumbGraph
 import PlumbYAML
 
@@ -109,17 +110,25 @@ extension CatalogContextSource {
     var sourceOptions = options
     sourceOptions.catalogContext = nil
     if let contents { sourceOptions.overlay[IngestContext.standardize(path)] = contents }
+    // A directory is walked and read like the repository's inputs: only regular files, nothing
+    // that resolves outside it. A file is the user's choice, read wherever it is.
     let root = directory ? path : (path as NSString).deletingLastPathComponent
-    var context = IngestContext(root: root, options: sourceOptions)
+    let file = IngestContext.standardize(path)
+    var context = IngestContext(root: root, options: sourceOptions, namedFiles: directory ? [] : [file])
     context.displayPrefix = directory ? display : (display as NSString).deletingLastPathComponent
-    let files = directory ? InputWalker().walk(path) : [IngestContext.standardize(path)]
+    var files = [file]
+    var failures: [Diagnostic] = []
+    if directory {
+      let walk = InputWalker(boundary: ReadBoundary(root: root)).walk(root) { context.relative($0) }
+      files = walk.files
+      failures += walk.problems
+    }
     context.preload(files)
 
     var adapter = CatalogAdapter()
     adapter.readsContext = true
     var kind: Kind = directory ? .directory : .file
     var snapshot: CatalogSnapshotHeader?
-    var failures: [Diagnostic] = []
     for file in files {
       let input = context.load(file)
       if input.result.hasErrors { continue }  // the loader's errors are among the diagnostics

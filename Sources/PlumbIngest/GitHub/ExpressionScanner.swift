@@ -141,12 +141,16 @@ enum ExpressionScanner {
   private static let literals: Set<String> = ["true", "false", "null", "nan", "infinity"]
 
   /// The context paths an expression references, in order of first appearance, without
-  /// duplicates: `github.event.pull_request.title`, `secrets.TOKEN`, `steps.a.outputs.b`.
+  /// duplicates, in lower case: `github.event.pull_request.title`, `secrets.token`,
+  /// `steps.a.outputs.b`.
   ///
-  /// `x['name']` reads as `x.name`, `x[0]` as `x[0]`, the object filter `x.*` as `x.*`, and a
-  /// computed index `x[expr]` as `x[*]` (the identifiers inside `expr` are contexts too).
-  /// Function names (an identifier followed by `(`), literals, numbers and string literals are
-  /// skipped.
+  /// GitHub looks up context names and properties case-insensitively (`GITHUB.EVENT.ISSUE.TITLE`
+  /// reads the issue's title), so every path is given in one spelling, lower case, and a rule
+  /// compares it with lower-case names. As GitHub's lexer does, white space may stand between the
+  /// parts of a path (`github . event [ 'issue' ]`). `x['name']` reads as `x.name`, `x[0]` as
+  /// `x[0]`, the object filter `x.*` as `x.*`, and a computed index `x[expr]` as `x[*]` (the
+  /// identifiers inside `expr` are contexts too). Function names (an identifier followed by `(`),
+  /// literals, numbers and string literals are skipped.
   static func contexts(in expression: String) -> [String] {
     var result: [String] = []
     var seen = Set<String>()
@@ -154,6 +158,11 @@ enum ExpressionScanner {
     let count = bytes.count
     var index = 0
     var previousSignificant: UInt8 = 0
+    func skipSpaces(from start: Int) -> Int {
+      var cursor = start
+      while cursor < count && isSpace(bytes[cursor]) { cursor += 1 }
+      return cursor
+    }
     while index < count {
       let byte = bytes[index]
       if byte == quote {
@@ -169,58 +178,55 @@ enum ExpressionScanner {
           previousSignificant = byte
           continue
         }
-        var lookahead = index
-        while lookahead < count && isSpace(bytes[lookahead]) { lookahead += 1 }
+        let lookahead = skipSpaces(from: index)
         if lookahead < count && bytes[lookahead] == UInt8(ascii: "(") {
           previousSignificant = byte
           continue
         }
-        let name = String(decoding: bytes[start..<index], as: UTF8.self)
-        if literals.contains(name.lowercased()) {
+        let name = String(decoding: bytes[start..<index], as: UTF8.self).lowercased()
+        if literals.contains(name) {
           previousSignificant = byte
           continue
         }
         var path = name
         accessors: while index < count {
-          switch bytes[index] {
+          let next = skipSpaces(from: index)
+          guard next < count else { break }
+          switch bytes[next] {
           case UInt8(ascii: "."):
-            let next = index + 1
-            if next < count && bytes[next] == UInt8(ascii: "*") {
+            let member = skipSpaces(from: next + 1)
+            if member < count && bytes[member] == UInt8(ascii: "*") {
               path += ".*"
-              index = next + 1
-            } else if next < count && isIdentifierStart(bytes[next]) {
-              let end = identifierEnd(bytes, from: next)
-              path += "." + String(decoding: bytes[next..<end], as: UTF8.self)
+              index = member + 1
+            } else if member < count && isIdentifierStart(bytes[member]) {
+              let end = identifierEnd(bytes, from: member)
+              path += "." + String(decoding: bytes[member..<end], as: UTF8.self).lowercased()
               index = end
             } else {
               break accessors
             }
           case UInt8(ascii: "["):
-            var cursor = index + 1
-            while cursor < count && isSpace(bytes[cursor]) { cursor += 1 }
+            let cursor = skipSpaces(from: next + 1)
             if cursor < count && bytes[cursor] == quote {
               let stringEnd = skipString(bytes, from: cursor)
-              var closing = stringEnd
-              while closing < count && isSpace(bytes[closing]) { closing += 1 }
+              let closing = skipSpaces(from: stringEnd)
               if closing < count && bytes[closing] == UInt8(ascii: "]") && stringEnd - cursor >= 2 {
                 let literal = String(decoding: bytes[(cursor + 1)..<(stringEnd - 1)], as: UTF8.self)
-                path += "." + literal.replacingDoubledQuotes()
+                path += "." + literal.replacingDoubledQuotes().lowercased()
                 index = closing + 1
                 continue accessors
               }
             } else if cursor < count && isDigit(bytes[cursor]) {
               var end = cursor
               while end < count && isDigit(bytes[end]) { end += 1 }
-              var closing = end
-              while closing < count && isSpace(bytes[closing]) { closing += 1 }
+              let closing = skipSpaces(from: end)
               if closing < count && bytes[closing] == UInt8(ascii: "]") {
                 path += "[" + String(decoding: bytes[cursor..<end], as: UTF8.self) + "]"
                 index = closing + 1
                 continue accessors
               }
             } else if cursor < count && bytes[cursor] == UInt8(ascii: "*") {
-              var closing = cursor + 1
-              while closing < count && isSpace(bytes[closing]) { closing += 1 }
+              let closing = skipSpaces(from: cursor + 1)
               if closing < count && bytes[closing] == UInt8(ascii: "]") {
                 path += ".*"
                 index = closing + 1
@@ -229,7 +235,7 @@ enum ExpressionScanner {
             }
             // A computed index: the path ends here; what is inside is scanned on its own.
             path += "[*]"
-            index += 1
+            index = next + 1
             previousSignificant = UInt8(ascii: "[")
             break accessors
           default:

@@ -1,5 +1,6 @@
 import Foundation
 import PlumbDiagnostics
+import PlumbFiles
 import PlumbPolicy
 
 /// The findings of an earlier run that new findings are compared with: a JSON report written by
@@ -42,6 +43,9 @@ public struct Baseline: Sendable {
       }, origin: origin)
   }
 
+  /// The largest baseline file read, in bytes (256 MiB, as for inputs).
+  public static let maxFileBytes = 256 << 20
+
   /// Reads a baseline file. Accepted shapes, tolerant of any other keys:
   /// - a Plumb JSON report: `{"findings": [{"finding": {"fingerprint", "ruleID", …}, …}]}`, or with
   ///   `fingerprint` and `ruleID`/`rule_id`/`ruleId`/`rule` directly on each finding;
@@ -51,8 +55,11 @@ public struct Baseline: Sendable {
   /// An unreadable or unrecognised file is a diagnostic (the run then fails closed).
   public static func read(path: String, displayPath: String? = nil) -> Result<Baseline, BaselineError> {
     let shown = displayPath ?? path
-    guard let data = FileManager.default.contents(atPath: path) else {
-      return .failure(BaselineError(code: "baseline.unreadable", message: "cannot read baseline file '\(shown)'"))
+    let data: Data
+    switch readFile(path: path, displayPath: shown, limit: maxFileBytes) {
+    case .success(let bytes): data = Data(bytes)
+    case .failure(let failure):
+      return .failure(BaselineError(code: "baseline.unreadable", message: "cannot read baseline file '\(shown)': \(failure.reason)"))
     }
     guard let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
       return .failure(BaselineError(code: "baseline.malformed", message: "baseline file '\(shown)' is not JSON"))

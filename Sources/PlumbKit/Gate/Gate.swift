@@ -20,8 +20,9 @@ public struct Gate: Sendable {
   ///
   /// Suppressed findings never do. Otherwise its rule's enforcement must reach `--fail-on`, its
   /// severity `--fail-on-severity`; an indeterminate finding blocks unless `--indeterminate warn`;
-  /// with `--new-only`, a finding already in the baseline does not block (an expired waiver
-  /// always does: its expiry is new by definition).
+  /// with `--new-only`, a finding already in the baseline does not block. An expired waiver is a
+  /// finding at `block` like any other (so `--fail-on never` reports it without failing), except
+  /// that it is always new: its expiry is new by definition.
   public func isBlocking(_ finding: Finding, enforcement: Enforcement, suppressed: Bool, baseline: BaselineStatus)
     -> Bool
   {

@@ -14,6 +14,12 @@ enum IngestPaths {
     return absolutePath.hasPrefix(prefix) ? String(absolutePath.dropFirst(prefix.count)) : absolutePath
   }
 
+  /// Whether anything is at `path`, without following a symbolic link (a dangling link exists).
+  static func exists(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
+  }
+
   /// `path` with symlinks resolved (for comparing with git's top level).
   static func resolved(_ path: String) -> String {
     URL(fileURLWithPath: path).resolvingSymlinksInPath().path

@@ -4,8 +4,8 @@ import PlumbPolicy
 import PlumbReport
 
 /// Applies waivers and inline ignore comments to findings, and governs them: expired waivers
-/// become findings, unused ones are reported, inline ignores need a reason and a pack may forbid
-/// them.
+/// become findings, waivers that run longer than the pack allows are errors, unused ones are
+/// reported, inline ignores need a reason and a pack may forbid them.
 public struct Suppressor: Sendable {
   /// The rule id of the findings expired waivers become.
   public static let expiredRuleID = "waiver_expired"
@@ -20,6 +20,8 @@ public struct Suppressor: Sendable {
   public var inlineIgnoresForbidden: Bool
   /// The pack's name, for messages.
   public var packName: String?
+  /// The longest a waiver may still run, in days from ``today`` (the pack's `max_waiver_days`).
+  public var maximumWaiverDays: Int
   /// The date expiry is judged against.
   public var today: ISODate
   /// Every known rule id (an inline ignore naming another one is reported).
@@ -31,20 +33,21 @@ public struct Suppressor: Sendable {
     public var suppressions: [Suppression?]
     /// One finding per expired waiver.
     public var expiredWaiverFindings: [Finding]
-    /// Unused and expiring waivers; inline ignores without a reason, forbidden, unused or naming
-    /// an unknown rule.
+    /// Waivers that run longer than the pack allows (errors); unused and expiring waivers; inline
+    /// ignores without a reason, forbidden, unused or naming an unknown rule.
     public var diagnostics: [Diagnostic]
   }
 
   /// Creates a suppressor.
   public init(
     waivers: [Waiver], inlineIgnores: [InlineIgnore], inlineIgnoresForbidden: Bool, packName: String? = nil,
-    today: ISODate, knownRules: Set<String>
+    maximumWaiverDays: Int = PackDecl.defaultMaxWaiverDays, today: ISODate, knownRules: Set<String>
   ) {
     self.waivers = waivers
     self.inlineIgnores = inlineIgnores
     self.inlineIgnoresForbidden = inlineIgnoresForbidden
     self.packName = packName
+    self.maximumWaiverDays = maximumWaiverDays
     self.today = today
     self.knownRules = knownRules
   }
@@ -52,7 +55,12 @@ public struct Suppressor: Sendable {
   /// Decides the suppression of each of `findings`.
   public func apply(to findings: [Finding]) -> Outcome {
     var diagnostics: [Diagnostic] = []
-    let active = waivers.enumerated().filter { !$0.element.isExpired(on: today) }
+    // A waiver that runs longer than the pack allows is an error and suppresses nothing.
+    let tooLong = waivers.map { $0.expires.dayNumber - today.dayNumber > maximumWaiverDays }
+    for (waiver, refused) in zip(waivers, tooLong) where refused {
+      diagnostics.append(tooLongDiagnostic(waiver))
+    }
+    let active = waivers.enumerated().filter { !$0.element.isExpired(on: today) && !tooLong[$0.offset] }
     var used = Array(repeating: false, count: waivers.count)
 
     // Inline ignores that may suppress; the others are reported once each.
@@ -115,7 +123,7 @@ public struct Suppressor: Sendable {
     }
 
     var expired: [Finding] = []
-    for (index, waiver) in waivers.enumerated() {
+    for (index, waiver) in waivers.enumerated() where !tooLong[index] {
       if waiver.isExpired(on: today) {
         let matching = findings.filter { waiver.matches($0) }.count
         expired.append(expiredFinding(waiver, matching: matching))
@@ -147,6 +155,21 @@ public struct Suppressor: Sendable {
           location: ignore.location))
     }
     return Outcome(suppressions: suppressions, expiredWaiverFindings: expired, diagnostics: diagnostics)
+  }
+
+  /// The error for a waiver whose `expires` is more than ``maximumWaiverDays`` after today, at its
+  /// `expires:` value.
+  func tooLongDiagnostic(_ waiver: Waiver) -> Diagnostic {
+    let days = waiver.expires.dayNumber - today.dayNumber
+    let latest = ISODate(dayNumber: today.dayNumber + maximumWaiverDays)
+    let pack = packName.map { "policy pack '\($0)'" } ?? "the policy pack"
+    let limit = maximumWaiverDays == 1 ? "1 day" : "\(maximumWaiverDays) days"
+    return Diagnostic(
+      code: "waiver.too-long",
+      message: "waiver of '\(waiver.rule)' (\(waiver.selectorDescription)) runs until \(waiver.expires), \(days) days from "
+        + "today (\(today)); \(pack) allows at most \(limit) (max_waiver_days): set 'expires' to \(latest) or "
+        + "earlier, and renew it then; it suppresses nothing",
+      location: waiver.expiresLocation)
   }
 
   /// The finding an expired waiver becomes: at its `expires` date, blocking like a block-level rule.

@@ -1,6 +1,7 @@
 import Foundation
 import PlumbConfig
 import PlumbDiagnostics
+import PlumbFiles
 import PlumbPolicy
 import PlumbYAML
 
@@ -41,10 +42,15 @@ public struct WaiverFile: Sendable {
   public static func load(explicitPath: String?, root: String, knownRules: Set<String>?) -> WaiverFile {
     let path: String
     let display: String
+    // The file named with `--waivers` is the user's choice; the default one is the repository's,
+    // read only if it is inside the root. Anything at the path, even a dangling symbolic link or a
+    // FIFO, is read (and refused with a reason): a waiver file never vanishes.
+    let boundary: ReadBoundary?
     if let explicitPath {
       path = IngestPaths.absolute(explicitPath)
       display = IngestPaths.display(path, root: root)
-      guard FileManager.default.fileExists(atPath: path) else {
+      boundary = nil
+      guard IngestPaths.exists(path) else {
         var file = WaiverFile()
         file.diagnostics.append(
           Diagnostic(code: "waiver.missing", message: "no such waiver file: '\(explicitPath)'", location: nil))
@@ -53,9 +59,10 @@ public struct WaiverFile: Sendable {
     } else {
       path = (root.hasSuffix("/") ? root : root + "/") + defaultName
       display = defaultName
-      guard FileManager.default.fileExists(atPath: path) else { return WaiverFile() }
+      boundary = ReadBoundary(root: root)
+      guard IngestPaths.exists(path) else { return WaiverFile() }
     }
-    return parse(YAMLLoader().load(path: path, displayPath: display), knownRules: knownRules)
+    return parse(YAMLLoader().load(path: path, displayPath: display, within: boundary), knownRules: knownRules)
   }
 
   /// Reads waivers from YAML text (tests).

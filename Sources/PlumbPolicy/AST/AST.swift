@@ -156,8 +156,20 @@ public struct PackDecl: Sendable {
   public var title: String = ""
   public var description: String = ""
   public var forbidInlineIgnores = false
+  /// `max_waiver_days N`: the longest a waiver may still run, in days from today (nil: the
+  /// default, ``PackDecl/defaultMaxWaiverDays``).
+  public var maxWaiverDays: Int?
   public var entries: [PackEntry] = []
   public var range: Range<Int>
+}
+
+extension PackDecl {
+  /// The longest a waiver may run, from today, when the pack does not say (`max_waiver_days`):
+  /// a year, so that every accepted risk is decided again at least once a year.
+  public static let defaultMaxWaiverDays = 365
+
+  /// The longest a waiver may run under this pack, in days from today.
+  public var waiverDayLimit: Int { maxWaiverDays ?? PackDecl.defaultMaxWaiverDays }
 }
 
 /// `scorecard name { … }`: levels as cumulative sets of rules over a selection of entities.

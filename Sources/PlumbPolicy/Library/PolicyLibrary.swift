@@ -1,5 +1,6 @@
 import Foundation
 import PlumbDiagnostics
+import PlumbFiles
 import PlumbYAML
 
 /// A rule file's text, with the path it is known by (built-in rules are embedded in the binary).
@@ -117,28 +118,40 @@ public struct PolicyLibrary: Sendable {
   public static let maxFileBytes = 16 << 20
 
   /// Reads every `*.plumb` file under `paths` (files or directories), sorted by path.
-  public static func read(paths: [String]) -> (sources: [PolicySource], diagnostics: [Diagnostic]) {
-    var found: [String] = []
+  ///
+  /// A file given is read wherever it is; a file found by walking a directory given must resolve
+  /// inside `root` or inside that directory (symbolic links to directories are not followed).
+  /// Only regular files are read (``readFile(path:displayPath:limit:within:)``).
+  public static func read(paths: [String], root: String? = nil) -> (sources: [PolicySource], diagnostics: [Diagnostic]) {
+    var found: [(path: String, boundary: ReadBoundary?)] = []
     var problems: [Diagnostic] = []
-    let manager = FileManager.default
     for path in paths {
-      var isDirectory: ObjCBool = false
-      guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        problems.append(Diagnostic(code: "io.missing", message: "no such rule or policy path: '\(path)'", location: nil))
+      var info = stat()
+      guard stat(path, &info) == 0 else {
+        let error = FileSystemError(errno)
+        let message =
+          error.code == ENOENT && symbolicLinkTarget(path) == nil
+          ? "no such rule or policy path: '\(path)'" : "cannot read rule or policy path '\(path)': \(error)"
+        problems.append(Diagnostic(code: error.code == ENOENT ? "io.missing" : "io.unreadable", message: message, location: nil))
         continue
       }
-      if !isDirectory.boolValue {
-        found.append(path)
+      guard info.st_mode & S_IFMT == S_IFDIR else {
+        found.append((path, nil))
         continue
       }
-      let enumerator = manager.enumerator(atPath: path)
-      while let relative = enumerator?.nextObject() as? String {
-        if relative.hasSuffix(".plumb") { found.append(path + "/" + relative) }
+      let boundary = ReadBoundary(root: root ?? path, also: [path])
+      let walk = DirectoryWalker(boundary: boundary, takesFile: { $0.hasSuffix(".plumb") }).walk(path) { $0 }
+      found += walk.files.map { ($0, boundary) }
+      problems += walk.problems
+      problems += walk.linkedDirectories.map {
+        Diagnostic(
+          code: "io.symlinked-directory", severity: .note,
+          message: "'\($0)' is a symbolic link to a directory, which is not followed", location: nil)
       }
     }
     var sources: [PolicySource] = []
-    for file in found.sorted() {
-      switch readFile(path: file, displayPath: file, limit: maxFileBytes) {
+    for (file, boundary) in found.sorted(by: { $0.path < $1.path }) {
+      switch readFile(path: file, displayPath: file, limit: maxFileBytes, within: boundary) {
       case .success(let bytes):
         if let text = String(validating: bytes, as: UTF8.self) {
           sources.append(PolicySource(path: file, text: text))

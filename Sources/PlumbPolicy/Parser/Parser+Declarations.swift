@@ -310,6 +310,26 @@ extension Parser {
           default: error("expected 'allowed' or 'forbidden', found '\(value)'", valueRange)
           }
         }
+      } else if checkWord("max_waiver_days") {
+        advance()
+        if current.kind == .int, let days = Int(current.text), days > 0 {
+          pack.maxWaiverDays = days
+          advance()
+        } else {
+          let start = current.range.lowerBound
+          let negative = accept(.minus)
+          let found = negative ? "a negative number" : describe(current)
+          error(
+            "expected the longest a waiver may run, a whole number of days above 0, after 'max_waiver_days', found \(found)",
+            start..<current.range.upperBound)
+          // Skip the wrong value (not the next setting) so that it gives no second error.
+          let nextSetting = ["title", "description", "inline_ignores", "max_waiver_days", "category"]
+          if [.int, .float, .string].contains(current.kind)
+            || (current.kind == .identifier && !nextSetting.contains(current.text))
+          {
+            advance()
+          }
+        }
       } else if check(.rule) || checkWord("category") || check(.all) {
         var target: PackEntry.Target = .all
         if accept(.rule) {
@@ -347,7 +367,7 @@ extension Parser {
           PackEntry(target: target, enforcement: enforcement, params: params, range: range(from: entryStart)))
       } else {
         error(
-          "expected 'title', 'description', 'inline_ignores', 'rule', 'category' or 'all' in a pack, found \(describe(current))",
+          "expected 'title', 'description', 'inline_ignores', 'max_waiver_days', 'rule', 'category' or 'all' in a pack, found \(describe(current))",
           current.range)
         advance()
       }

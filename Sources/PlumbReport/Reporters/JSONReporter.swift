@@ -58,6 +58,8 @@ public struct JSONReporter: Reporter {
       out.beginObject()
       out.member("path", file.path)
       out.member("format", file.format)
+      out.member("status", file.status)
+      out.member("skipReason", file.skipReason ?? (file.status == "skipped" ? "unknown-format" : nil))
       out.endObject()
     }
     out.endArray()
@@ -122,6 +124,11 @@ public struct JSONReporter: Reporter {
     out.beginObject()
     out.member("checked", facts.filesChecked)
     out.member("skipped", facts.filesSkipped)
+    out.member("failed", facts.filesFailed)
+    out.key("skippedBy")
+    out.beginObject()
+    for (reason, count) in facts.filesSkippedBy { out.member(reason, count) }
+    out.endObject()
     out.endObject()
     out.member("rules", facts.rules.count)
     out.member("findings", facts.findings.count)

@@ -94,7 +94,7 @@ public struct TextReporter: Reporter {
 
   private static func summary(_ report: CheckReport, _ facts: ReportFacts, paint: Painter) -> String {
     var rows: [(String, String)] = []
-    rows.append(("files", "\(facts.filesChecked) checked, \(facts.filesSkipped) skipped"))
+    rows.append(("files", facts.filesLine))
     rows.append(("rules", "\(facts.rules.count) run" + (report.pack.map { " (pack \(Escape.visible($0)))" } ?? "")))
     var findings = "\(facts.active.count)"
     if !facts.active.isEmpty {

@@ -65,9 +65,9 @@ enum MarkdownSupport {
     return "\(facts.new) new, \(facts.unchanged) unchanged, \(facts.fixed.count) fixed"
   }
 
-  /// `3 files checked, 1 skipped · 6 rules · pack `default``.
+  /// `3 files checked, 1 skipped (1 not a known format) · 6 rules · pack `default``.
   static func scopeLine(_ report: CheckReport, _ facts: ReportFacts) -> String {
-    var parts = [plural(facts.filesChecked, "file") + " checked, \(facts.filesSkipped) skipped", plural(facts.rules.count, "rule")]
+    var parts = [facts.filesLine(checked: plural(facts.filesChecked, "file")), plural(facts.rules.count, "rule")]
     if let pack = report.pack { parts.append("pack " + Escape.markdownCode(pack)) }
     return parts.joined(separator: " · ")
   }

@@ -86,6 +86,10 @@ struct ReportFacts: Sendable {
 
   let filesChecked: Int
   let filesSkipped: Int
+  /// Files that could not be read or are near misses of a format.
+  let filesFailed: Int
+  /// Skipped files by reason (sorted by reason; an unstated reason counts as `unknown-format`).
+  let filesSkippedBy: [(reason: String, count: Int)]
   let blocking: Int
   let failed: Int
   let indeterminate: Int
@@ -95,6 +99,20 @@ struct ReportFacts: Sendable {
   let usedBaseline: Bool
   let new: Int
   let unchanged: Int
+  /// `7 checked, 2 skipped (1 empty, 1 not a known format), 1 failed`: the failed count only when
+  /// there is one, the reasons only when something was skipped.
+  var filesLine: String { filesLine(checked: "\(filesChecked)") }
+
+  /// ``filesLine`` with `checked` (e.g. `3 files`) before " checked".
+  func filesLine(checked: String) -> String {
+    var line = "\(checked) checked, \(filesSkipped) skipped"
+    if !filesSkippedBy.isEmpty {
+      line += " (" + filesSkippedBy.map { "\($0.count) " + InputFileSummary.phrase(forSkipReason: $0.reason) }
+        .joined(separator: ", ") + ")"
+    }
+    return filesFailed > 0 ? line + ", \(filesFailed) failed" : line
+  }
+
   /// Diagnostics (input and policy) by severity.
   let diagnostics: [DiagnosticSeverity: Int]
 
@@ -109,7 +127,11 @@ struct ReportFacts: Sendable {
     fixed = report.fixed.sorted { ($0.ruleID, $0.fingerprint, $0.entity) < ($1.ruleID, $1.fingerprint, $1.entity) }
     files = report.files.sorted { ($0.path, $0.format ?? "") < ($1.path, $1.format ?? "") }
     filesChecked = report.files.count { $0.format != nil }
-    filesSkipped = report.files.count { $0.format == nil }
+    filesFailed = report.files.count { $0.format == nil && $0.failed }
+    filesSkipped = report.files.count - filesChecked - filesFailed
+    var skippedBy: [String: Int] = [:]
+    for file in report.files where file.status == "skipped" { skippedBy[file.skipReason ?? "unknown-format", default: 0] += 1 }
+    filesSkippedBy = skippedBy.sorted { $0.key < $1.key }.map { (reason: $0.key, count: $0.value) }
     blocking = findings.count(where: \.blocking)
     failed = active.count { $0.finding.verdict == .fail }
     indeterminate = active.count { $0.finding.verdict == .indeterminate }
