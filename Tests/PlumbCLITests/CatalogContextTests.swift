@@ -98,6 +98,24 @@ import TestSupport
     #expect(run.report.inputCodes.contains("catalog.target-outside-root"))
   }
 
+  @Test func aCatalogDirectoryIsReadUnderTheInputsTrustRules() throws {
+    // A symbolic link out of the source (to a planted file) and a FIFO named like a catalog file:
+    // refused with a reason and the run fails, never read, never hanging.
+    let outside = try CatalogFixtures.directory(["secret.yaml": "password: hunter2-planted\n"])
+    let central = try CatalogFixtures.central()
+    try FileManager.default.createSymbolicLink(
+      atPath: central.appendingPathComponent("teams/linked.yaml").path, withDestinationPath: outside.path + "/secret.yaml")
+    #expect(mkfifo(central.appendingPathComponent("components/pipe.yaml").path, 0o644) == 0)
+    let run = try check(["--catalog", central.path], in: try service())
+    #expect(run.status == 2)
+    #expect(run.report.inputCodes.contains("io.outside-root"), "\(run.report.inputCodes)")
+    #expect(run.report.inputCodes.contains("io.not-regular-file"), "\(run.report.inputCodes)")
+    let json = String(decoding: try JSONSerialization.data(withJSONObject: run.report.object), as: UTF8.self)
+    #expect(!run.stderr.contains("hunter2") && !json.contains("hunter2"))
+    let text = try runPlumbBounded(["check", ".", "--catalog", central.path, "--color", "never"], in: try service(), environment: environment)
+    #expect(!text.timedOut && !text.stdout.contains("hunter2-planted"))
+  }
+
   @Test func brokenSourcesFailLoudlyNamingTheSource() throws {
     let repository = try service([
       "exports/not-catalog.json": "{\"kind\": \"nothing\", \"items\": 3}\n",
