@@ -11,6 +11,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
   ],
   targets: [
     // libyaml, linked from the system (Debian: libyaml-dev).
@@ -29,8 +31,19 @@ let package = Package(
     .target(name: "PlumbYAML", dependencies: ["CYAML", "PlumbFiles", "PlumbDiagnostics"]),
     // The document graph: entities, typed edges, indexes, and the value model rules read.
     .target(name: "PlumbGraph", dependencies: ["PlumbYAML", "PlumbDiagnostics"]),
-    // Ingest adapters: catalog, Terraform plan, GitHub Actions, GitLab CI -> graph.
-    .target(name: "PlumbIngest", dependencies: ["PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
+    // `.plumb.yaml`: the configuration, read once and handed to every stage.
+    .target(name: "PlumbConfig", dependencies: ["PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
+    // Ingest adapters: catalog, Terraform plan, GitHub Actions, GitLab CI -> graph; catalog context.
+    .target(
+      name: "PlumbIngest", dependencies: ["PlumbConfig", "PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
+    // Reads a live Backstage catalog API (paginated, authenticated, bounded) through AsyncHTTPClient.
+    .target(
+      name: "PlumbCatalogClient",
+      dependencies: [
+        "PlumbYAML", "PlumbDiagnostics", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]
+    ),
     // The policy language: lexer, parser, checker, evaluator, findings. Regular expressions run
     // through ICU's C API (the toolchain's `_FoundationICU`, which Foundation links on Linux) so
     // that every match is bounded (`BoundedRegex`).
@@ -52,7 +65,12 @@ let package = Package(
     .target(
       name: "PlumbFix", dependencies: ["PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
     // Facade the CLI calls: file discovery, loading, reports.
-    .target(name: "PlumbKit", dependencies: ["PlumbScore", "PlumbFix", "PlumbReport", "PlumbPolicy", "PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics"]),
+    .target(
+      name: "PlumbKit",
+      dependencies: [
+        "PlumbScore", "PlumbFix", "PlumbReport", "PlumbPolicy", "PlumbCatalogClient", "PlumbIngest", "PlumbConfig",
+        "PlumbGraph", "PlumbYAML", "PlumbFiles", "PlumbDiagnostics",
+      ]),
     // The thin command-line front end.
     .executableTarget(
       name: "plumb",
@@ -91,9 +109,16 @@ let package = Package(
     .testTarget(name: "PlumbDiagnosticsTests", dependencies: ["PlumbDiagnostics", "TestSupport"]),
     // Seeded generators, the fuzz mutator, a throwaway PostgreSQL server and where the shared data
     // (../shared) is, shared by the test targets.
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ],
+      path: "Tests/TestSupport"),
     .testTarget(name: "PlumbYAMLTests", dependencies: ["PlumbYAML", "PlumbDiagnostics", "TestSupport", "HostileInputs"]),
     .testTarget(name: "PlumbGraphTests", dependencies: ["PlumbGraph", "PlumbYAML", "TestSupport"]),
+    .testTarget(name: "PlumbConfigTests", dependencies: ["PlumbConfig", "PlumbYAML", "TestSupport"]),
     .testTarget(
       name: "PlumbIngestTests", dependencies: ["PlumbIngest", "PlumbGraph", "PlumbYAML", "PlumbFiles", "TestSupport"]),
     .testTarget(
@@ -104,6 +129,7 @@ let package = Package(
     .testTarget(name: "PlumbScoreTests", dependencies: ["PlumbScore", "PlumbKit", "TestSupport"]),
     .testTarget(name: "PlumbFixTests", dependencies: ["PlumbFix", "PlumbKit", "TestSupport"]),
     .testTarget(
-      name: "PlumbCLITests", dependencies: ["PlumbKit", "plumb", "TestSupport", "BenchmarkSupport", "HostileInputs"]),
+      name: "PlumbCLITests",
+      dependencies: ["PlumbKit", "PlumbYAML", "PlumbDiagnostics", "plumb", "TestSupport", "BenchmarkSupport", "HostileInputs"]),
   ]
 )

@@ -121,7 +121,7 @@ struct Evaluator {
     var outcome = Outcome(statistics: RuleStatistics(ruleID: rule.id))
     guard let selector = rule.decl.selector else { return outcome }
     var env: Env = [:]
-    for entity in entities(selector) {
+    for entity in subjects(selector) {
       outcome.statistics.selected += 1
       env.reset(rule.decl.variable, .entity(entity))
       judge(entity, &outcome, env: &env)
@@ -133,6 +133,13 @@ struct Evaluator {
   func entities(_ selector: Selector) -> [Entity] {
     if selector.types.isEmpty { return graph.entities(ofKind: selector.kind) }
     return selector.types.flatMap { graph.entities(ofKind: selector.kind, type: $0) }
+  }
+
+  /// The entities a rule judges: the repository's own (catalog context only resolves joins and
+  /// selections inside expressions, unless it is checked).
+  func subjects(_ selector: Selector) -> [Entity] {
+    if selector.types.isEmpty { return graph.subjects(ofKind: selector.kind) }
+    return selector.types.flatMap { graph.subjects(ofKind: selector.kind, type: $0) }
   }
 
   mutating func judge(_ entity: Entity, _ outcome: inout Outcome) {

@@ -63,6 +63,8 @@ public struct JSONReporter: Reporter {
       out.endObject()
     }
     out.endArray()
+    out.key("context")
+    context(report.context, to: &out)
     out.key("rules")
     out.beginArray()
     for rule in facts.rules {
@@ -88,6 +90,31 @@ public struct JSONReporter: Reporter {
     diagnostics(report.inputDiagnostics, to: &out)
     out.key("policyDiagnostics")
     diagnostics(report.policyDiagnostics, to: &out)
+    out.endObject()
+  }
+
+  /// The catalog context, or null.
+  private static func context(_ context: CatalogContextSummary?, to out: inout JSONStream) {
+    guard let context else { return out.null() }
+    out.beginObject()
+    out.member("checked", context.checked)
+    out.member("entities", context.entities)
+    out.member("overlapping", context.overlapping)
+    out.member("problemsNotReported", context.problemsNotReported)
+    out.key("sources")
+    out.beginArray()
+    for source in context.sources {
+      out.next()
+      out.beginObject()
+      out.member("name", source.name)
+      out.member("kind", source.kind)
+      out.member("entities", source.entities)
+      out.member("fetchedAt", source.fetchedAt)
+      out.member("snapshot", source.snapshot)
+      out.member("fellBack", source.fellBack)
+      out.endObject()
+    }
+    out.endArray()
     out.endObject()
   }
 
