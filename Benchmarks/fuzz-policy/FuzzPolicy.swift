@@ -10,7 +10,8 @@ import PlumbPolicy
 // Built with `-sanitize=fuzzer,address -DPLUMB_FUZZ`, libFuzzer calls `LLVMFuzzerTestOneInput` with
 // each input, the text of one `.plumb` file: it is lexed, parsed, checked and compiled
 // (`PolicyLibrary(sources:)`), and the rules that compile are evaluated over the miniature
-// platform in `fixtures/platform`. Built normally, the same harness replays the files and
+// platform in `fixtures/platform`; then again with a first statement that fails at run time
+// (`ErrorInjection`), which must make every entity they select an error, never a pass. Built normally, the same harness replays the files and
 // directories given as arguments: `swift run fuzz-policy crash-…`.
 
 /// The libFuzzer entry point: one input, the text of one policy file.
@@ -54,6 +55,45 @@ enum PolicyHarness {
     for finding in result.findings {
       precondition(!finding.fingerprint.isEmpty, "finding without a fingerprint: \(finding)")
       precondition(finding.location.span.start.line >= 1, "finding before the start of its file: \(finding)")
+    }
+    for (rule, states) in result.states {
+      for (entity, state) in states where state == .error {
+        precondition(
+          result.findings.contains { $0.ruleID == rule && $0.entity == entity && $0.verdict == .error },
+          "an error state without its error finding: \(rule) \(entity)")
+      }
+    }
+    checkRuntimeErrorsNeverPass(text, library, choice: count &+ library.rules.count)
+  }
+
+  /// The rules that compiled, each given a first statement that fails at run time inside an
+  /// operator that would turn a value into true (``ErrorInjection``): every entity such a rule
+  /// selects must be judged an error, never pass or not applicable, with a policy error.
+  static func checkRuntimeErrorsNeverPass(_ text: String, _ library: PolicyLibrary, choice: Int) {
+    let statement = ErrorInjection.statement(choice)
+    let offsets = library.rules.compactMap { $0.decl.selector?.range.upperBound }
+    let injected = PolicyLibrary(
+      sources: [PolicySource(path: "fuzz.plumb", text: ErrorInjection.inject(statement, into: text, at: offsets))])
+    if verbose { print("injected '\(statement)' into \(injected.rules.count) rule(s)") }
+    let failing = injected.rules.filter { rule in
+      guard case .let(let name, _, _)? = rule.decl.body.first else { return false }
+      return name == "plumb_injected_error"
+    }
+    guard !failing.isEmpty else { return }
+    let result = PolicyEngine(rules: failing).evaluate(graph)
+    for rule in failing {
+      let states = result.states[rule.id] ?? [:]
+      for (entity, state) in states {
+        precondition(state == .error, "'\(statement)' in rule \(rule.id): \(entity) is \(state.rawValue), not error")
+      }
+      if !states.isEmpty {
+        precondition(
+          result.diagnostics.contains { $0.code.hasPrefix("policy.evaluation-") && $0.message.contains("'\(rule.id)'") },
+          "rule \(rule.id) erred without a policy error")
+      }
+    }
+    for finding in result.findings {
+      precondition(finding.verdict == .error, "'\(statement)': a \(finding.verdict.rawValue) finding: \(finding.message)")
     }
   }
 }

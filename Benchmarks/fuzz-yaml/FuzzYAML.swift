@@ -20,8 +20,11 @@ public func fuzzYAMLInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 }
 
 enum YAMLHarness {
-  /// Tight limits, so that the depth and alias-budget paths are reached by small inputs too.
-  static let tight = YAMLLimits(maxDocumentBytes: 1 << 20, maxDepth: 12, maxAliasExpansion: 200)
+  /// Tight limits, so that the depth and both alias-budget paths (nodes and bytes) are reached by
+  /// small inputs too.
+  static let tight = YAMLLimits(
+    maxDocumentBytes: 1 << 20, maxDepth: 12, maxAliasExpansion: 200, aliasExpansionBytesPerFileByte: 2,
+    minAliasExpansionBytes: 256, maxAliasExpansionBytes: 1 << 16)
 
   /// A directory with one empty file per name the ingest recognises formats by; the fuzzed bytes
   /// replace one of them through `IngestOptions.overlay`, so nothing is written per input.
@@ -44,6 +47,7 @@ enum YAMLHarness {
       let source = SourceFile(path: "fuzz.yaml", bytes: bytes)
       let result = YAMLLoader(limits: limits).load(source)
       checkDiagnostics(result.diagnostics, source: source)
+      checkCost(result.statistics)
       for document in result.documents { walk(document.root, source: source) }
     }
     // The whole ingest of one file: recognition, an adapter, the graph.
@@ -73,6 +77,14 @@ enum YAMLHarness {
     }
   }
 
+
+  /// The key lookups took at most O(n log n) work, whatever the keys (docs/yaml-loader.md,
+  /// "What keys cost").
+  static func checkCost(_ statistics: YAMLLoadStatistics) {
+    let n = statistics.keysLooked
+    let log2n = Int.bitWidth - n.leadingZeroBitCount
+    precondition(statistics.keyWork <= 12 * n + 2 * n * log2n, "key work \(statistics.keyWork) for \(n) keys")
+  }
 
   /// Reads every node once (aliases are not followed twice), as rules and adapters would.
   static func walk(_ root: YAMLNode, source: SourceFile) {

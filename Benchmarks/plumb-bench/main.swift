@@ -11,7 +11,8 @@
 //
 // Other modes: `--mode generate` (data only), `--mode memory --engine loader|raw --input PATH`
 // (one measurement, key=value output), `--mode profile --engine loader|raw --input PATH --runs N`
-// (just the work, for valgrind/perf).
+// (just the work, for valgrind/perf), `--mode hostile [--keys N]` (hash floods, merges and alias
+// expansions from `HostileInputs`: load times and the loader's work counts).
 
 import BenchmarkSupport
 import PlumbDiagnostics
@@ -37,6 +38,7 @@ struct Options {
   var regenerate = false
   var engine = "loader"
   var input = ""
+  var keys = 300_000
 
   init(_ args: [String]) throws {
     var i = 0
@@ -56,6 +58,7 @@ struct Options {
       case "--regenerate": regenerate = true
       case "--engine": engine = try value()
       case "--input": input = try value()
+      case "--keys": keys = max(16, Int(try value()) ?? 300_000)
       case "-h", "--help":
         print(
           """
@@ -64,6 +67,7 @@ struct Options {
                  plumb-bench --mode memory --engine loader|raw --input PATH
                  plumb-bench --mode profile --engine loader|raw --input PATH [--runs N]
                  plumb-bench --mode dump --input PATH|@LIST [--runs 0 (hashes only)]
+                 plumb-bench --mode hostile [--keys N] [--runs N] [--only NAME,...] [--data-dir DIR]
           inputs: \(Input.all(jsonMB: 40, yamlMB: 10).map(\.name).joined(separator: ", "))
           """)
         exit(0)
@@ -356,6 +360,8 @@ do {
     try censusMode(options)
   case "dump":
     try dumpMode(options)
+  case "hostile":
+    try hostileMode(options)
   case "generate":
     try ensureData(options, selectedInputs(options))
   case "run":

@@ -12,11 +12,34 @@ public final class DocumentGraph: Sendable {
   public let edges: [Edge]
   /// Problems found while building (invalid entities, dangling references, cycles, …).
   public let diagnostics: [Diagnostic]
+  /// The catalog context: entities that references resolve against but rules do not judge.
+  public let context: Context
+
+  /// Which entities are catalog context (the central catalog, not the repository's own inputs).
+  public struct Context: Sendable {
+    /// The context entities' ids.
+    public let ids: Set<EntityID>
+    /// Problems of the context's own files (not the repository's), in file and position order.
+    public let diagnostics: [Diagnostic]
+    /// Whether rules and scorecards judge context entities too (`--check-context`).
+    public let isChecked: Bool
+
+    /// Creates a context description.
+    public init(ids: Set<EntityID> = [], diagnostics: [Diagnostic] = [], isChecked: Bool = false) {
+      self.ids = ids
+      self.diagnostics = diagnostics
+      self.isChecked = isChecked
+    }
+  }
 
   private let byID: [EntityID: Int]
   private let byKind: [String: [Int]]
   private let byKindAndName: [String: [Int]]
   private let byType: [String: [Int]]
+  /// `byKind` and `byType` without the context entities (the same when there is no context, or
+  /// when it is checked): what rules judge.
+  private let subjectsByKind: [String: [Int]]
+  private let subjectsByType: [String: [Int]]
   /// Positions in `edges` of the edges leaving and arriving at each entity, by entity position.
   private let outgoing: Adjacency
   private let incoming: Adjacency
@@ -26,7 +49,7 @@ public final class DocumentGraph: Sendable {
   /// not the entity's id.
   private let positionOfObject: [ObjectIdentifier: Int]
 
-  init(entities: [Entity], edges: [Edge], diagnostics: [Diagnostic]) {
+  init(entities: [Entity], edges: [Edge], diagnostics: [Diagnostic], context: Context = Context()) {
     let sorted = entities.sorted { $0.id < $1.id }
     self.entities = sorted
     var positions: [EntityID: Int] = [:]
@@ -73,6 +96,14 @@ public final class DocumentGraph: Sendable {
     self.targets = targets
     self.positionOfObject = positionOfObject
     self.diagnostics = diagnostics
+    self.context = context
+    if context.ids.isEmpty || context.isChecked {
+      (subjectsByKind, subjectsByType) = (byKind, byType)
+    } else {
+      let own = { (positions: [Int]) in positions.filter { !context.ids.contains(sorted[$0].id) } }
+      subjectsByKind = byKind.mapValues(own)
+      subjectsByType = byType.mapValues(own)
+    }
   }
 
   /// What the two halves of `init` build (each written by one of them, read after both ended).
@@ -157,6 +188,18 @@ public final class DocumentGraph: Sendable {
   public func entities(ofKind kind: String, type: String) -> [Entity] {
     (byType[kind + "\u{0}" + type] ?? []).map { entities[$0] }
   }
+
+  /// The entities of `kind` that rules judge: the repository's own, and the context's only when it
+  /// is checked.
+  public func subjects(ofKind kind: String) -> [Entity] { (subjectsByKind[kind] ?? []).map { entities[$0] } }
+
+  /// The entities of `kind` and sub-type `type` that rules judge (see ``subjects(ofKind:)``).
+  public func subjects(ofKind kind: String, type: String) -> [Entity] {
+    (subjectsByType[kind + "\u{0}" + type] ?? []).map { entities[$0] }
+  }
+
+  /// Whether `id` is a catalog context entity.
+  public func isContext(_ id: EntityID) -> Bool { context.ids.contains(id) }
 
   /// The kinds present, sorted.
   public var kinds: [String] { byKind.keys.sorted() }

@@ -8,6 +8,12 @@ public struct GraphBuilder: Sendable {
   private(set) var edges: [Edge] = []
   /// Problems reported so far.
   public private(set) var diagnostics: [Diagnostic] = []
+  /// Entities that are catalog context (the central catalog), not the repository's own inputs.
+  public private(set) var contextIDs: Set<EntityID> = []
+  /// Problems of the catalog context's own files, kept apart: not the repository's.
+  public private(set) var contextDiagnostics: [Diagnostic] = []
+  /// Whether rules and scorecards judge context entities too (`--check-context`).
+  public var contextIsChecked = false
 
   /// Creates an empty builder.
   public init() {}
@@ -38,6 +44,17 @@ public struct GraphBuilder: Sendable {
     diagnostics.append(diagnostic)
   }
 
+  /// Marks the entity `id` as catalog context: references resolve against it, rules do not judge
+  /// it (unless ``contextIsChecked``).
+  public mutating func markContext(_ id: EntityID) {
+    contextIDs.insert(id)
+  }
+
+  /// Adds a problem of the catalog context's own files.
+  public mutating func diagnoseContext(_ diagnostic: Diagnostic) {
+    contextDiagnostics.append(diagnostic)
+  }
+
   /// Adds everything `other` collected, in the order it collected it: the same as making here
   /// the calls that were made there (an adapter can read a file into a builder of its own on
   /// another core, then merge it in file order).
@@ -61,6 +78,7 @@ public struct GraphBuilder: Sendable {
   /// Freezes the graph. Edges to or from unknown entities are dropped with a diagnostic.
   public func build() -> DocumentGraph {
     var problems = diagnostics
+    var contextProblems = contextDiagnostics
     // Usually every edge connects entities: the edges are then kept as they are, not copied.
     let dangling = edges.contains { entities[$0.from] == nil || entities[$0.to] == nil }
     var kept: [Edge] = dangling ? [] : edges
@@ -69,15 +87,24 @@ public struct GraphBuilder: Sendable {
         kept.append(edge)
       } else {
         let missing = entities[edge.from] == nil ? edge.from : edge.to
-        problems.append(
+        let problem =
           Diagnostic(
             code: "graph.dangling-edge",
             severity: .warning,
             message: "'\(edge.type)' edge from '\(edge.from)' points at '\(missing)', which is not in the graph",
-            location: edge.location))
+            location: edge.location)
+        if contextIDs.contains(edge.from) { contextProblems.append(problem) } else { problems.append(problem) }
       }
     }
-    let sorted = problems.enumerated().sorted { a, b in
+    return DocumentGraph(
+      entities: Array(entities.values), edges: kept, diagnostics: Self.sortedByLocation(problems),
+      context: DocumentGraph.Context(
+        ids: contextIDs, diagnostics: Self.sortedByLocation(contextProblems), isChecked: contextIsChecked))
+  }
+
+  /// Diagnostics in file and position order (those without a location first), stable.
+  public static func sortedByLocation(_ problems: [Diagnostic]) -> [Diagnostic] {
+    problems.enumerated().sorted { a, b in
       let l = a.element.location
       let r = b.element.location
       switch (l, r) {
@@ -87,6 +114,5 @@ public struct GraphBuilder: Sendable {
       default: return a.offset < b.offset
       }
     }.map(\.element)
-    return DocumentGraph(entities: Array(entities.values), edges: kept, diagnostics: sorted)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PlumbConfig
 import PlumbDiagnostics
 import PlumbFiles
 import PlumbGraph
@@ -34,9 +35,27 @@ public struct IngestOptions: Sendable {
   /// Contents to read instead of the files on disk, by absolute standardised path (a fix is
   /// verified by ingesting the patched text without writing it).
   public var overlay: [String: [UInt8]] = [:]
+  /// The central catalog as context: its entities resolve references and joins, and are not
+  /// judged (see ``CatalogContext``).
+  public var catalogContext: CatalogContext?
+  /// Whether rules and scorecards judge the context's entities too, and its problems are
+  /// reported (`--check-context`).
+  public var checkContext = false
 
   /// The defaults.
   public init() {}
+
+  /// The defaults with `configuration`'s settings applied.
+  public init(configuration: PlumbConfiguration) {
+    apply(configuration)
+  }
+
+  /// Applies the configuration's ingest settings (`repository`, `links`).
+  public mutating func apply(_ configuration: PlumbConfiguration) {
+    if let repository = configuration.repository { self.repository = repository }
+    if let keys = configuration.componentTagKeys { componentTagKeys = keys }
+    if let keys = configuration.ownerTagKeys { ownerTagKeys = keys }
+  }
 }
 
 /// What adapters share while they run: the graph being built, the root, and a file loader that
@@ -49,6 +68,10 @@ public struct IngestContext: Sendable {
   public let boundary: ReadBoundary
   /// The files named on the command line: the user's choice, read wherever they are.
   public let namedFiles: Set<String>
+  /// Written before the path of every file inside the root, as output shows it (a catalog
+  /// context source's name, so its files read `../central-catalog/teams.yaml`); empty for the
+  /// repository's own inputs.
+  public var displayPrefix = ""
   /// Ingest options.
   public let options: IngestOptions
   /// The graph under construction.
@@ -114,9 +137,12 @@ public struct IngestContext: Sendable {
     return absolute.utf8.count == 1 || !(previous == slash || (dotsOnly && componentLength <= 2))
   }
 
-  /// The path relative to the root, or the absolute path when it is outside.
+  /// The path relative to the root (after ``displayPrefix``), or the absolute path when it is outside.
   public func relative(_ absolutePath: String) -> String {
-    Self.relative(absolutePath, root: root)
+    let inside = Self.relative(absolutePath, root: root)
+    if displayPrefix.isEmpty || displayPrefix == "." || inside.hasPrefix("/") { return inside }
+    if inside == "." { return displayPrefix }
+    return displayPrefix.hasSuffix("/") ? displayPrefix + inside : displayPrefix + "/" + inside
   }
 
   /// `absolutePath` relative to `root` (both standardised), or as given when it is outside.

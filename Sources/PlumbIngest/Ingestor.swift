@@ -109,18 +109,20 @@ public struct Ingestor: Sendable {
 
   /// Ingests `paths` (files or directories). `root` bounds references (Location targets, local
   /// includes) and walked files, and makes paths relative; by default it is ``root(of:given:)``.
+  /// The configuration (`.plumb.yaml`) is not read here: the caller reads it once and applies it
+  /// to ``options`` (``IngestOptions/apply(_:)``), the catalog context included.
   public func ingest(paths: [String], root: String? = nil) -> IngestResult {
     let rootPath = Self.root(of: paths, given: root)
-    let configuration = PlumbConfigurationFile.read(root: rootPath)
-    var effective = options
-    configuration.apply(to: &effective)
     let discovery = InputDiscovery(paths, root: rootPath) { IngestContext.relative($0, root: rootPath) }
     var context = IngestContext(
-      root: rootPath, options: effective, boundary: discovery.boundary, namedFiles: discovery.namedFiles)
-    for diagnostic in configuration.diagnostics { context.graph.diagnose(diagnostic) }
+      root: rootPath, options: options, boundary: discovery.boundary, namedFiles: discovery.namedFiles)
+    context.graph.contextIsChecked = options.checkContext
     for problem in discovery.problems { context.graph.diagnose(problem) }
-    context.preload(discovery.files)
-    let inputs = discovery.files.map { context.load($0) }
+    // A file of the catalog context is context, not an input, even when it lies under a path given.
+    let contextFiles = options.catalogContext?.files ?? []
+    let inputFiles = contextFiles.isEmpty ? discovery.files : discovery.files.filter { !contextFiles.contains($0) }
+    context.preload(inputFiles)
+    let inputs = inputFiles.map { context.load($0) }
     onStage?(.loaded)
     PhaseClock.mark("ingest.load")
 
@@ -141,6 +143,8 @@ public struct Ingestor: Sendable {
       case nil: break
       }
     }
+    // The central catalog as context, after the repository's own entities (which win).
+    for source in options.catalogContext?.sources ?? [] { catalog.absorb(source, context: &context) }
     catalog.finish(context: &context)
     terraform.finish(context: &context)
     github.finish(context: &context)
@@ -167,7 +171,9 @@ public struct Ingestor: Sendable {
     onStage?(.built)
     PhaseClock.mark("ingest.build")
     return IngestResult(
-      graph: graph, files: files, root: context.root, sources: context.loaded.values.compactMap(\.result.source))
+      graph: graph, files: files, root: context.root,
+      sources: context.loaded.values.compactMap(\.result.source)
+        + (options.catalogContext?.sources.flatMap(\.sourceFiles) ?? []))
   }
 
   /// What became of a loaded file, reporting what nobody took in: a near miss of one of Plumb's

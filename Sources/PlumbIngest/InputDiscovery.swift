@@ -1,3 +1,4 @@
+import PlumbConfig
 import PlumbDiagnostics
 import PlumbFiles
 
@@ -78,9 +79,9 @@ public struct InputDiscovery: Sendable {
 /// links to directories (``DirectoryWalker``).
 public struct InputWalker: Sendable {
   /// Plumb's own files, wherever they are: the configuration and the waiver file.
-  static let ownFileNames: Set<String> = [PlumbConfigurationFile.name, ".plumb-waivers.yaml"]
-  /// Plumb's own state directory (the fix engine's action pins, the score history).
-  static let stateDirectoryName = ".plumb"
+  static let ownFileNames = PlumbConfiguration.ownFileNames
+  /// Plumb's own state directory (the fix engine's action pins, the score history, catalog snapshots).
+  static let stateDirectoryName = PlumbConfiguration.stateDirectoryName
 
   /// Where symbolic links may lead.
   public var boundary: ReadBoundary?

@@ -271,7 +271,7 @@ extension BuiltinPolicies {
           `uses: acme/.github/.github/workflows/deploy.yml@<sha>` with its inputs and `secrets`, and
           list that workflow in `required_reusable_workflows` in your pack.
         """
-        param deploy_pattern: string = "(?i)deploy"
+        param deploy_pattern: pattern = "(?i)deploy"
         param required_reusable_workflows: list<string> = []
 
         for j in github.job
@@ -1812,7 +1812,7 @@ extension BuiltinPolicies {
           personal data out of the global service (do not cache it) and record that decision as a
           waiver with a reason.
         """
-        param exempt_types: list<string> = [
+        param exempt_types: list<pattern> = [
           "^aws_iam_", "^aws_organizations_", "^aws_route53", "^aws_account_", "^aws_budgets_", "^aws_ce_", "^aws_cur_",
           "^aws_billing", "^aws_bcmdataexports_", "^aws_costoptimizationhub_", "^aws_pricing_", "^aws_rolesanywhere_",
           "^aws_notifications", "^aws_s3_account_public_access_block$", "^aws_ec2_image_block_public_access$",
@@ -2230,7 +2230,7 @@ extension BuiltinPolicies {
         param triggers: list<string> = ["pull_request_target", "workflow_run", "issue_comment", "pull_request_review", "pull_request_review_comment"]
         # GitHub reads context names in any case and allows white space between their parts
         # (`GitHub . Actor`, `github[ 'actor' ]`): the pattern ignores case and allows it too.
-        param bot_check: string = "(?i)((github\\s*(\\.\\s*|\\[\\s*')(actor|triggering_actor)('\\s*\\])?|github\\s*\\.\\s*event\\s*\\.\\s*(pull_request\\s*\\.\\s*)?sender\\s*\\.\\s*login)\\s*==\\s*'[^']*\\[bot\\]'|'[^']*\\[bot\\]'\\s*==\\s*(github\\s*(\\.\\s*|\\[\\s*')(actor|triggering_actor)('\\s*\\])?|github\\s*\\.\\s*event\\s*\\.\\s*(pull_request\\s*\\.\\s*)?sender\\s*\\.\\s*login)|github\\s*(\\.\\s*|\\[\\s*')actor_id('\\s*\\])?\\s*==\\s*'?(49699333|29110|27856297|29139614)\\b|\\b(49699333|29110|27856297|29139614)'?\\s*==\\s*github\\s*(\\.\\s*|\\[\\s*')actor_id)"
+        param bot_check: pattern = "(?i)((github\\s*(\\.\\s*|\\[\\s*')(actor|triggering_actor)('\\s*\\])?|github\\s*\\.\\s*event\\s*\\.\\s*(pull_request\\s*\\.\\s*)?sender\\s*\\.\\s*login)\\s*==\\s*'[^']*\\[bot\\]'|'[^']*\\[bot\\]'\\s*==\\s*(github\\s*(\\.\\s*|\\[\\s*')(actor|triggering_actor)('\\s*\\])?|github\\s*\\.\\s*event\\s*\\.\\s*(pull_request\\s*\\.\\s*)?sender\\s*\\.\\s*login)|github\\s*(\\.\\s*|\\[\\s*')actor_id('\\s*\\])?\\s*==\\s*'?(49699333|29110|27856297|29139614)\\b|\\b(49699333|29110|27856297|29139614)'?\\s*==\\s*github\\s*(\\.\\s*|\\[\\s*')actor_id)"
 
         for j in github.job
         let wf = first(j -> inWorkflow)
@@ -2514,7 +2514,7 @@ extension BuiltinPolicies {
           `if: github.event.pull_request.head.repo.full_name == github.repository` or a label that only
           maintainers can apply, and keep untrusted code and data out of the job.
         """
-        param gate: string = "(?i)(head\\.repo\\.(full_name|fork|owner)|head_repository\\.(full_name|fork|owner)|\\.labels|label\\.name|author_association|workflow_run\\.event\\b|pull_request\\.user\\.(login|id))"
+        param gate: pattern = "(?i)(head\\.repo\\.(full_name|fork|owner)|head_repository\\.(full_name|fork|owner)|\\.labels|label\\.name|author_association|workflow_run\\.event\\b|pull_request\\.user\\.(login|id))"
         param safe_actions: list<string> = ["actions/labeler", "actions/first-interaction"]
 
         for w in github.workflow
@@ -2642,8 +2642,8 @@ extension BuiltinPolicies {
         when count(risky) > 0
         # Lines that write to the file and are not an `echo`/`printf` of literal text only.
         let writes = filter(l in split(to_string(s.run), "\n"),
-          l matches "(?i)(>|\\btee\\b|out-file|add-content|set-content)[^\\n]*(\\$\\{?|\\$env:|%)github_(env|path)\\b"
-          and not (l matches "^\\s*(echo|printf)\\b[^$`]*>" and not (l matches "%[A-Za-z_][A-Za-z0-9_]*%[^>]*>")))
+          l matches "(?im)^(?>[^\\n]*?(?:>|\\btee\\b|out-file|add-content|set-content))[^\\n]*(?:\\$\\{?|\\$env:|%)github_(?:env|path)\\b"
+          and not (l matches "^\\s*(echo|printf)\\b[^$`]*>" and not (l matches "(?:^|>)(?>[^>]*?%[A-Za-z_][A-Za-z0-9_]*%)[^>]*>")))
         let env_writes = filter(l in writes, l matches "(?i)github_env\\b")
         let path_writes = filter(l in writes, l matches "(?i)github_path\\b")
         require count(env_writes) == 0
@@ -2704,9 +2704,9 @@ extension BuiltinPolicies {
           `*API_KEY*`, …). Expressions (`${{ secrets.X }}`) are not literals.
         """
         remediation "Move the value to an encrypted secret (or an OIDC-based credential) and reference it with `${{ secrets.NAME }}`; then revoke or rotate the exposed value, which stays in the repository's history."
-        param secret_names: string = "(?i)(passw(or)?d|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|signing[_-]?key|credentials?)"
-        param not_secret_names: string = "(?i)[_-](file|path|name|url|uri|type|format|id|user|username|env|header|scope|endpoint|dir|length|ttl)s?$"
-        param known_prefixes: string = "(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|glpat-[A-Za-z0-9_-]{20,}|\\b(AKIA|ASIA)[0-9A-Z]{16}\\b|xox[abprs]-[0-9A-Za-z-]{10,}|sk_live_[0-9A-Za-z]{24,}|\\bnpm_[A-Za-z0-9]{36}\\b|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|-----BEGIN ([A-Z]+ )?PRIVATE KEY-----)"
+        param secret_names: pattern = "(?i)(passw(or)?d|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|signing[_-]?key|credentials?)"
+        param not_secret_names: pattern = "(?i)[_-](file|path|name|url|uri|type|format|id|user|username|env|header|scope|endpoint|dir|length|ttl)s?$"
+        param known_prefixes: pattern = "(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|glpat-[A-Za-z0-9_-]{20,}|\\b(AKIA|ASIA)[0-9A-Z]{16}\\b|xox[abprs]-[0-9A-Za-z-]{10,}|sk_live_[0-9A-Za-z]{24,}|\\bnpm_[A-Za-z0-9]{36}\\b|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|-----BEGIN ([A-Z]+ )?PRIVATE KEY-----)"
 
         for w in github.workflow
         # A literal that could be a credential: no expression, no white space, letters and digits,
@@ -2810,7 +2810,7 @@ extension BuiltinPolicies {
           "addnab/docker-run-action:run", "appleboy/ssh-action:script"
         ]
 
-        param boolean_valued: string = "(?i)^\\s*!?\\s*(startswith|endswith|contains)\\([^&|]*\\)\\s*$|^[^'&|]*(==|!=|<|>)[^&|]*$"
+        param boolean_valued: pattern = "(?i)^\\s*+(?:!\\s*+)?(startswith|endswith|contains)\\([^&|]*\\)\\s*$|^(?=[^&|]*$)[^'&|]*?(==|!=|<|>)"
 
         for s in github.step
         let wf = first(s -> inJob -> inWorkflow)
@@ -3290,7 +3290,7 @@ extension BuiltinPolicies {
           not reported.
         """
         remediation "Download to a file, verify its SHA-256 (`echo \"<sha256>  install.sh\" | sha256sum -c -`), then run it; better, use a pinned action or a package with a lockfile."
-        param pipe_to_shell: string = "(?i)(\\b(curl|wget)\\b[^|;&]*\\|\\s*(sudo\\s+(-\\S+\\s+)*)?((ba|z|da|k|fi)?sh|python[0-9.]*|perl|ruby|node)\\b|\\b(ba|z)?sh\\s+(-\\S+\\s+)*<\\(\\s*(curl|wget)\\b|\\b(ba|z)?sh\\s+-c\\s+[\"']?\\$\\(\\s*(curl|wget)\\b|\\b(iex|invoke-expression)\\b.*\\b(downloadstring|iwr|irm|invoke-webrequest|invoke-restmethod)\\b|\\b(iwr|irm|invoke-webrequest|invoke-restmethod)\\b[^|]*\\|\\s*(iex|invoke-expression)\\b)"
+        param pipe_to_shell: pattern = "(?i)((?:^|[|;&])(?>[^|;&]*?\\b(?:curl|wget)\\b)[^|;&]*+\\|\\s*+(?:sudo\\s++(?:-\\S++\\s++)*+)?(?:(?:ba|z|da|k|fi)?sh|python[0-9.]*|perl|ruby|node)\\b|\\b(?:ba|z)?sh\\s++(?:-\\S++\\s++){0,16}+<\\(\\s*+(?:curl|wget)\\b|\\b(?:ba|z)?sh\\s+-c\\s+[\"']?\\$\\(\\s*(?:curl|wget)\\b|(?m:^)(?>.*?\\b(?:iex|invoke-expression)\\b).*\\b(?:downloadstring|iwr|irm|invoke-webrequest|invoke-restmethod)\\b|(?:^|\\|)(?>[^|]*?\\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\\b)[^|]*+\\|\\s*+(?:iex|invoke-expression)\\b)"
 
         for s in github.step("run")
         let lines = filter(l in split(to_string(s.run), "\n"),
@@ -3416,7 +3416,7 @@ extension BuiltinPolicies {
         # of untrusted inputs, and whole event objects that contain them. GitHub reads context names in
         # any case (`GITHUB.EVENT.ISSUE.TITLE`): expression contexts come in lower case, and the
         # pattern ignores case too, so that a pack's own pattern in another spelling still matches.
-        param untrusted: string = "(?i)^github\\.(head_ref$|event\\.((issue|pull_request|discussion)\\.(title|body)|(comment|review|review_comment)\\.body|pull_request\\.head\\.(ref|label|repo\\.default_branch)|pages(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.page_name|(commits(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])|head_commit|workflow_run\\.head_commit)\\.(message|author\\.(email|name)|committer\\.(email|name))|workflow_run\\.(head_branch|display_title|pull_requests(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.head\\.ref))$)|^github(\\.event(\\.(issue|pull_request|discussion|comment|review|review_comment|head_commit|commits|pages|workflow_run|\\*(\\.(title|body))?))?)?$"
+        param untrusted: pattern = "(?i)^github\\.(head_ref$|event\\.((issue|pull_request|discussion)\\.(title|body)|(comment|review|review_comment)\\.body|pull_request\\.head\\.(ref|label|repo\\.default_branch)|pages(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.page_name|(commits(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])|head_commit|workflow_run\\.head_commit)\\.(message|author\\.(email|name)|committer\\.(email|name))|workflow_run\\.(head_branch|display_title|pull_requests(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.head\\.ref))$)|^github(\\.event(\\.(issue|pull_request|discussion|comment|review|review_comment|head_commit|commits|pages|workflow_run|\\*(\\.(title|body))?))?)?$"
         # Actions whose input is run as code ("owner/repo:input", lower case), after CodeQL's sink models.
         param code_inputs: list<string> = [
           "actions/github-script:script", "amadevus/pwsh-script:script",
@@ -3426,7 +3426,7 @@ extension BuiltinPolicies {
         ]
 
         # Expressions whose value is a boolean (a comparison, `contains(…)`) cannot carry text.
-        param boolean_valued: string = "(?i)^\\s*!?\\s*(startswith|endswith|contains)\\([^&|]*\\)\\s*$|^[^'&|]*(==|!=|<|>)[^&|]*$"
+        param boolean_valued: pattern = "(?i)^\\s*+(?:!\\s*+)?(startswith|endswith|contains)\\([^&|]*\\)\\s*$|^(?=[^&|]*$)[^'&|]*?(==|!=|<|>)"
 
         for s in github.step
         let risky_run = filter(e in s.expressions, e.field == "run" and not (e.text matches param.boolean_valued)
@@ -3583,7 +3583,7 @@ extension BuiltinPolicies {
           keep a deploy, release or secret-using step away from forks silently lets everything through.
         """
         remediation "Write the condition as one expression: `if: ${{ a && b }}` or without braces `if: a && b`; for block scalars use `|-` or `>-`, which drop the final newline."
-        param unsound: string = "(?s)^(?=.*\\$\\{\\{)(?!\\$\\{\\{((?!\\}\\}).)*\\}\\}\\z)"
+        param unsound: pattern = "(?s)^(?=.*\\$\\{\\{)(?!\\$\\{\\{((?!\\}\\}).)*\\}\\}\\z)"
 
         for j in github.job
         let step_ifs = filter(i in map(i, st in default(j.steps, []), i), to_string(default(j.steps[i]["if"], "")) matches param.unsound)
@@ -3641,7 +3641,7 @@ extension BuiltinPolicies {
           a maintainer-applied label and check out only the reviewed commit, without secrets in that job.
         """
         param triggers: list<string> = ["pull_request_target", "workflow_run", "issue_comment"]
-        param pr_ref: string = "(?i)(head[._](sha|ref|branch|label)|head_commit|merge_commit_sha|refs/pull/|pull/[^/ ]+/(head|merge))"
+        param pr_ref: pattern = "(?i)(head[._](sha|ref|branch|label)|head_commit|merge_commit_sha|refs/pull/|pull/[^/ ]+/(head|merge))"
 
         for s in github.step
         let wf = first(s -> inJob -> inWorkflow)
@@ -3652,7 +3652,7 @@ extension BuiltinPolicies {
           else "job '${s.job}' checks out '${s.with.ref}', the pull request's code, in a workflow triggered by ${trigger}" at s.with.ref
         require not (checkout and to_string(default(s.with.repository, "")) matches "(?i)head\\.repo\\.(full_name|name)|head_repository\\.(full_name|name)")
           else "job '${s.job}' checks out the fork '${s.with.repository}' in a workflow triggered by ${trigger}" at s.with.repository
-        require not (to_string(default(s.run, "")) matches "(?m)(\\bgh\\s+pr\\s+checkout\\b|\\bgit\\s+(fetch|pull)\\b.*(refs/)?pull/)")
+        require not (to_string(default(s.run, "")) matches "(?m)(\\bgh\\s+pr\\s+checkout\\b|^(?>.*?\\bgit\\s+(?:fetch|pull)\\b).*pull/)")
           else "job '${s.job}' fetches the pull request's code in a run script, in a workflow triggered by ${trigger}" at s.run
 
         example pass """
@@ -3919,10 +3919,10 @@ extension BuiltinPolicies {
           Add `rules: [{if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'}]` (or `$CI_COMMIT_TAG`) to the job
           or its template, and make the environment a protected environment with required approvals.
         """
-        param production: string = "(?i)(^|[/_-])(prod|production|live)([/_-]|$)"
-        param deploy_stage: string = "(?i)^(deploy|production)([/_-].*)?$"
-        param restricted: string = "(?i)(\\$CI_COMMIT_(BRANCH|REF_NAME)\\s*==\\s*\\$CI_DEFAULT_BRANCH|\\$CI_DEFAULT_BRANCH\\s*==\\s*\\$CI_COMMIT_(BRANCH|REF_NAME)|\\$CI_COMMIT_REF_PROTECTED\\s*==\\s*[\"']?true|\\$CI_COMMIT_TAG\\b(?!\\s*==\\s*(null|\"\"|''))|\\$CI_COMMIT_(BRANCH|REF_NAME)\\s*(==|=~)\\s*[\"'/]\\^?(main|master|production|release|stable))"
-        param restricted_only: string = "^(main|master|production|stable|tags|release.*|/.+/)$"
+        param production: pattern = "(?i)(^|[/_-])(prod|production|live)([/_-]|$)"
+        param deploy_stage: pattern = "(?i)^(deploy|production)([/_-].*)?$"
+        param restricted: pattern = "(?i)(\\$CI_COMMIT_(BRANCH|REF_NAME)\\s*==\\s*\\$CI_DEFAULT_BRANCH|\\$CI_DEFAULT_BRANCH\\s*==\\s*\\$CI_COMMIT_(BRANCH|REF_NAME)|\\$CI_COMMIT_REF_PROTECTED\\s*==\\s*[\"']?true|\\$CI_COMMIT_TAG\\b(?!\\s*==\\s*(null|\"\"|''))|\\$CI_COMMIT_(BRANCH|REF_NAME)\\s*(==|=~)\\s*[\"'/]\\^?(main|master|production|release|stable))"
+        param restricted_only: pattern = "^(main|master|production|stable|tags|release.*|/.+/)$"
 
         for j in gitlab.job
         let env = to_string(default(j.environment_name, ""))
@@ -3989,9 +3989,9 @@ extension BuiltinPolicies {
           of at least 8 characters mixing letters and digits in variables named like a secret.
         """
         remediation "Store the value as a masked and protected CI/CD variable of the project or group, reference it as `$NAME`, and revoke the exposed value."
-        param secret_names: string = "(?i)(passw(or)?d|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|signing[_-]?key|credentials?)"
-        param not_secret_names: string = "(?i)[_-](file|path|name|url|uri|type|format|id|user|username|env|header|scope|endpoint|dir|length|ttl)s?$"
-        param known_prefixes: string = "(\\bgl(pat|dt|rt|cbt|ptt|oat|ft|imt|agent)-[A-Za-z0-9_-]{20,}|\\bGR1348941[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|\\b(AKIA|ASIA)[0-9A-Z]{16}\\b|xox[abprs]-[0-9A-Za-z-]{10,}|sk_live_[0-9A-Za-z]{24,}|\\bnpm_[A-Za-z0-9]{36}\\b|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|-----BEGIN ([A-Z]+ )?PRIVATE KEY-----)"
+        param secret_names: pattern = "(?i)(passw(or)?d|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|signing[_-]?key|credentials?)"
+        param not_secret_names: pattern = "(?i)[_-](file|path|name|url|uri|type|format|id|user|username|env|header|scope|endpoint|dir|length|ttl)s?$"
+        param known_prefixes: pattern = "(\\bgl(pat|dt|rt|cbt|ptt|oat|ft|imt|agent)-[A-Za-z0-9_-]{20,}|\\bGR1348941[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|\\b(AKIA|ASIA)[0-9A-Z]{16}\\b|xox[abprs]-[0-9A-Za-z-]{10,}|sk_live_[0-9A-Za-z]{24,}|\\bnpm_[A-Za-z0-9]{36}\\b|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|-----BEGIN ([A-Z]+ )?PRIVATE KEY-----)"
 
         for p in gitlab.pipeline
         let literal = "^(?![\\s\\S]*\\$)(?=.*[0-9])(?=.*[A-Za-z])(?![/~.]|https?:)(?!(?i)(changeme|example|dummy|placeholder|test|fake|sample|xxx|redacted))\\S{8,}$"
@@ -4038,9 +4038,9 @@ extension BuiltinPolicies {
           are not literals. Variables inherited from templates (`extends`) are reported on each job.
         """
         remediation "Store the value as a masked and protected CI/CD variable (or fetch it with `secrets:` from Vault, or use `id_tokens:`), reference it as `$NAME`, and revoke the exposed value."
-        param secret_names: string = "(?i)(passw(or)?d|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|signing[_-]?key|credentials?)"
-        param not_secret_names: string = "(?i)[_-](file|path|name|url|uri|type|format|id|user|username|env|header|scope|endpoint|dir|length|ttl)s?$"
-        param known_prefixes: string = "(\\bgl(pat|dt|rt|cbt|ptt|oat|ft|imt|agent)-[A-Za-z0-9_-]{20,}|\\bGR1348941[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|\\b(AKIA|ASIA)[0-9A-Z]{16}\\b|xox[abprs]-[0-9A-Za-z-]{10,}|sk_live_[0-9A-Za-z]{24,}|\\bnpm_[A-Za-z0-9]{36}\\b|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|-----BEGIN ([A-Z]+ )?PRIVATE KEY-----)"
+        param secret_names: pattern = "(?i)(passw(or)?d|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|signing[_-]?key|credentials?)"
+        param not_secret_names: pattern = "(?i)[_-](file|path|name|url|uri|type|format|id|user|username|env|header|scope|endpoint|dir|length|ttl)s?$"
+        param known_prefixes: pattern = "(\\bgl(pat|dt|rt|cbt|ptt|oat|ft|imt|agent)-[A-Za-z0-9_-]{20,}|\\bGR1348941[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|\\b(AKIA|ASIA)[0-9A-Z]{16}\\b|xox[abprs]-[0-9A-Za-z-]{10,}|sk_live_[0-9A-Za-z]{24,}|\\bnpm_[A-Za-z0-9]{36}\\b|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|-----BEGIN ([A-Z]+ )?PRIVATE KEY-----)"
 
         for j in gitlab.job
         let literal = "^(?![\\s\\S]*\\$)(?=.*[0-9])(?=.*[A-Za-z])(?![/~.]|https?:)(?!(?i)(changeme|example|dummy|placeholder|test|fake|sample|xxx|redacted))\\S{8,}$"
@@ -4097,7 +4097,7 @@ extension BuiltinPolicies {
         for j in gitlab.job
         let img = j.image_ref
         let shown = default(img.expanded, img.raw)
-        when exists(img) and not (img.dynamic and not exists(img.tag) and not exists(img.digest) and img.name matches "\\$[^/]*$")
+        when exists(img) and not (img.dynamic and not exists(img.tag) and not exists(img.digest) and img.name matches "\\$[^/$]*$")
         let moving = not exists(img.digest) and default(img.tag, "") in ["", "latest"]
         require not moving
           else "job '${j.name}' runs '${shown}', a moving 'latest' image" at img
@@ -4203,8 +4203,8 @@ extension BuiltinPolicies {
           happens when `$[[ inputs.x | expand_vars ]]` pastes a variable's value into the script text.
         """
         remediation "Do not build code from these values: pass them as quoted arguments (`./check-title.sh \"$CI_MERGE_REQUEST_TITLE\"`), validate them against a strict pattern, or use `$CI_COMMIT_REF_SLUG`; drop `expand_vars` from inputs used in scripts."
-        param untrusted: string = "\\$\\{?(CI_MERGE_REQUEST_TITLE|CI_MERGE_REQUEST_DESCRIPTION|CI_COMMIT_MESSAGE|CI_COMMIT_TITLE|CI_COMMIT_DESCRIPTION|CI_COMMIT_TAG_MESSAGE|CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME|CI_COMMIT_AUTHOR|CI_MERGE_REQUEST_SOURCE_BRANCH_NAME|CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME)\\b"
-        param eval_like: string = "(\\beval\\b|\\b(ba|z|da|k)?sh\\s+(-\\w+\\s+)*-c\\b|\\b(python[0-9.]*|perl|ruby|node|php)\\s+(-\\w+\\s+)*-[ce]\\b|\\bsource\\s+<\\(|\\bxargs\\b.*\\b(ba|z)?sh\\b)"
+        param untrusted: pattern = "\\$\\{?(CI_MERGE_REQUEST_TITLE|CI_MERGE_REQUEST_DESCRIPTION|CI_COMMIT_MESSAGE|CI_COMMIT_TITLE|CI_COMMIT_DESCRIPTION|CI_COMMIT_TAG_MESSAGE|CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME|CI_COMMIT_AUTHOR|CI_MERGE_REQUEST_SOURCE_BRANCH_NAME|CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME)\\b"
+        param eval_like: pattern = "(\\beval\\b|\\b(ba|z|da|k)?sh\\s++(-\\w++\\s++){0,16}-c\\b|\\b(python[0-9.]*|perl|ruby|node|php)\\s++(-\\w++\\s++){0,16}-[ce]\\b|\\bsource\\s+<\\(|(?m:^)(?>.*?\\bxargs\\b).*\\b(?:ba|z)?sh\\b)"
 
         for j in gitlab.job
         let evaluated = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.eval_like and x matches param.untrusted))
@@ -4302,7 +4302,7 @@ extension BuiltinPolicies {
           pipeline, and nothing in the repository records which code ran.
         """
         remediation "Download to a file, verify its SHA-256 (`echo \"<sha256>  install.sh\" | sha256sum -c -`), then run it; or bake the tool into a digest-pinned job image."
-        param pipe_to_shell: string = "(?i)(\\b(curl|wget)\\b[^|;&]*\\|\\s*(sudo\\s+(-\\S+\\s+)*)?((ba|z|da|k|fi)?sh|python[0-9.]*|perl|ruby|node)\\b|\\b(ba|z)?sh\\s+(-\\S+\\s+)*<\\(\\s*(curl|wget)\\b|\\b(ba|z)?sh\\s+-c\\s+[\"']?\\$\\(\\s*(curl|wget)\\b|\\b(iex|invoke-expression)\\b.*\\b(downloadstring|iwr|irm|invoke-webrequest|invoke-restmethod)\\b|\\b(iwr|irm|invoke-webrequest|invoke-restmethod)\\b[^|]*\\|\\s*(iex|invoke-expression)\\b)"
+        param pipe_to_shell: pattern = "(?i)((?:^|[|;&])(?>[^|;&]*?\\b(?:curl|wget)\\b)[^|;&]*+\\|\\s*+(?:sudo\\s++(?:-\\S++\\s++)*+)?(?:(?:ba|z|da|k|fi)?sh|python[0-9.]*|perl|ruby|node)\\b|\\b(?:ba|z)?sh\\s++(?:-\\S++\\s++){0,16}+<\\(\\s*+(?:curl|wget)\\b|\\b(?:ba|z)?sh\\s+-c\\s+[\"']?\\$\\(\\s*(?:curl|wget)\\b|(?m:^)(?>.*?\\b(?:iex|invoke-expression)\\b).*\\b(?:downloadstring|iwr|irm|invoke-webrequest|invoke-restmethod)\\b|(?:^|\\|)(?>[^|]*?\\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\\b)[^|]*+\\|\\s*+(?:iex|invoke-expression)\\b)"
 
         for j in gitlab.job
         let entries = filter(l in j.script_lines, any(x in split(to_string(l), "\n"),
@@ -4348,7 +4348,7 @@ extension BuiltinPolicies {
         remediation "Reference each service image by digest: `services: [docker:27.3.1-dind@sha256:…]`."
 
         for j in gitlab.job
-        let judged = filter(s in j.services_refs, not (s.dynamic and not exists(s.tag) and not exists(s.digest) and s.name matches "\\$[^/]*$"))
+        let judged = filter(s in j.services_refs, not (s.dynamic and not exists(s.tag) and not exists(s.digest) and s.name matches "\\$[^/$]*$"))
         let moving = filter(s in judged, not exists(s.digest) and default(s.tag, "") in ["", "latest"])
         let tagged = filter(s in judged, not exists(s.digest) and default(s.tag, "") not in ["", "latest"])
         require count(moving) == 0
@@ -5052,7 +5052,7 @@ extension BuiltinPolicies {
         # One statement object (nested at most two levels deep) with, at its own level, Allow and a "*"
         # action and resource (alone or in a list). The policy is a JSON string: this is a regular
         # expression over its text; deeper statements are not recognised (no finding).
-        param admin_statement: string = """\{(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Effect"\s*:\s*"Allow")(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Action"\s*:\s*(?:"\*"|\[[^\]]*"\*"[^\]]*\]))(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Resource"\s*:\s*(?:"\*"|\[[^\]]*"\*"[^\]]*\]))(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"""
+        param admin_statement: pattern = """\{(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Effect"\s*:\s*"Allow")(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Action"\s*:\s*(?:"\*"|\[[^\]]*"\*"[^\]]*\]))(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Resource"\s*:\s*(?:"\*"|\[[^\]]*"\*"[^\]]*\]))(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"""
 
         for p in terraform.resource("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy")
         when not is_null(p.after)
@@ -5835,7 +5835,7 @@ extension BuiltinPolicies {
           need it (the `rds_iam` role in PostgreSQL, `AWSAuthenticationPlugin` in MySQL). Only MySQL,
           MariaDB, PostgreSQL and Aurora engines support it; other engines are not judged.
         """
-        param engines: string = "^(mysql|mariadb|postgres|aurora)"
+        param engines: pattern = "^(mysql|mariadb|postgres|aurora)"
 
         for db in terraform.resource("aws_db_instance", "aws_rds_cluster")
         when not is_null(db.after)
@@ -6372,7 +6372,7 @@ extension BuiltinPolicies {
         # at its own level, "Effect": "Allow", a wildcard principal and no "Condition". The policy is a
         # JSON string, so this is a regular expression over its text: statements nested deeper than that
         # are not recognised (no finding).
-        param public_statement: string = """\{(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Effect"\s*:\s*"Allow")(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Principal"\s*:\s*(?:"\*"|\{[^{}]*"AWS"\s*:\s*(?:"\*"|\[[^\]]*"\*"[^\]]*\])[^{}]*\}))(?!(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Condition"\s*:)(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"""
+        param public_statement: pattern = """\{(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Effect"\s*:\s*"Allow")(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Principal"\s*:\s*(?:"\*"|\{[^{}]*"AWS"\s*:\s*(?:"\*"|\[[^\]]*"\*"[^\]]*\])[^{}]*\}))(?!(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Condition"\s*:)(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"""
 
         for r in terraform.resource("aws_s3_bucket_policy", "aws_s3_bucket")
         when not is_null(r.after)
@@ -6576,7 +6576,7 @@ extension BuiltinPolicies {
           groups. Serve public content through CloudFront with an origin access control instead.
         """
         param public_acls: list<string> = ["public-read", "public-read-write", "authenticated-read"]
-        param public_groups: string = "acs\\.amazonaws\\.com/groups/global/(AllUsers|AuthenticatedUsers)"
+        param public_groups: pattern = "acs\\.amazonaws\\.com/groups/global/(AllUsers|AuthenticatedUsers)"
 
         for r in terraform.resource("aws_s3_bucket", "aws_s3_bucket_acl")
         when not is_null(r.after)
@@ -6660,7 +6660,7 @@ extension BuiltinPolicies {
         """
         # A Deny statement and a SecureTransport=false condition somewhere in the policy text (the policy
         # is a JSON string: this is a lenient textual test, so that a real TLS-only policy always passes).
-        param deny_insecure: string = """(?s)"Effect"\s*:\s*"Deny".*(?i:"aws:SecureTransport")\s*:\s*(?:"false"|false|\[\s*"false"\s*\])|(?i:"aws:SecureTransport")\s*:\s*(?:"false"|false|\[\s*"false"\s*\]).*"Effect"\s*:\s*"Deny(?=")"""
+        param deny_insecure: pattern = """(?s)^(?>.*?"Effect"\s*+:\s*+"Deny").*(?i:"aws:SecureTransport")\s*:\s*(?:"false"|false|\[\s*"false"\s*\])|^(?>.*?(?i:"aws:SecureTransport")\s*+:\s*+(?:"false"|false|\[\s*+"false"\s*+\])).*"Effect"\s*:\s*"Deny(?=")"""
 
         for b in terraform.resource("aws_s3_bucket")
         when not is_null(b.after)

@@ -1,4 +1,5 @@
 import Foundation
+import PlumbConfig
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbIngest
@@ -27,6 +28,12 @@ public struct CheckOptions: Sendable {
   public var today: ISODate?
   /// The command line, recorded in reports.
   public var arguments: [String] = []
+  /// The configuration, when the caller has read it already (nil: `.plumb.yaml` at the root is
+  /// read, once, by the run).
+  public var configuration: PlumbConfiguration?
+  /// Catalog context from the command line (`--catalog`, `--check-context`, …), besides
+  /// `catalog:` in the configuration.
+  public var catalog = CatalogContextOptions()
 
   /// Creates options.
   public init(paths: [String], root: String? = nil) {
@@ -38,6 +45,13 @@ public struct CheckOptions: Sendable {
 /// One `plumb check`: ingest, load rules, evaluate, apply waivers and inline ignores, compare with
 /// the baseline, gate, and build the ``CheckReport`` every output format renders.
 public struct CheckRun: Sendable {
+  /// The configuration the run read (`.plumb.yaml`), handed to every stage.
+  public let configuration: PlumbConfiguration
+  /// The options the inputs were ingested with, the catalog context included (a re-ingest, such
+  /// as a fix's verification or a baseline at a git revision, uses the same).
+  public let ingestOptions: IngestOptions
+  /// The catalog context as resolved: its sources and what failed.
+  public let context: ResolvedCatalogContext
   /// The ingested inputs.
   public let ingest: IngestResult
   /// The rules, packs and scorecards loaded.
@@ -73,27 +87,47 @@ public struct CheckRun: Sendable {
     PhaseClock.mark("start")
     // Reading the inputs and compiling the rules are independent: they run at the same time.
     let root = Ingestor.root(of: options.paths, given: options.root)
+    // The configuration is read once, here, and handed to ingest, policy and the gate.
+    let configuration = options.configuration ?? PlumbConfiguration.load(root: root)
     let clock = ContinuousClock()
-    let ((ingest, ingestTime), (policy, policyTime)) = concurrently(
-      { clock.measured { Ingestor().ingest(paths: options.paths, root: root) } },
-      { clock.measured { loadPolicy(options, root: root) } })
+    // The catalog context is read (and a live catalog asked) while the rules compile, and then
+    // handed to every ingest of the run.
+    let (((context, ingestOptions, ingest), ingestTime), (policy, policyTime)) = concurrently(
+      {
+        clock.measured {
+          var ingestOptions = IngestOptions(configuration: configuration)
+          let context = CatalogContextResolver(root: root, options: options.catalog, ingestOptions: ingestOptions)
+            .resolve(configuration.catalog + options.catalog.sources)
+          PhaseClock.mark("catalog context")
+          if !context.context.sources.isEmpty { ingestOptions.catalogContext = context.context }
+          ingestOptions.checkContext = options.catalog.check
+          return (context, ingestOptions, Ingestor(options: ingestOptions).ingest(paths: options.paths, root: root))
+        }
+      },
+      { clock.measured { loadPolicy(options, configuration: configuration) } })
     PhaseClock.mark("ingest and policy (concurrently)")
-    var policyProblems = policy.problems
-
     // `.plumb.yaml` is configuration: its problems are policy problems (exit 3), not input errors.
-    // The waiver file is policy too: when a directory walk picks it up, it is not an input.
+    var policyProblems = policy.problems + GraphBuilder.sortedByLocation(configuration.diagnostics)
+
+    // The waiver file is policy: when a directory walk picks it up, it is not an input.
     let waiverDisplay = options.waiversPath.map { IngestPaths.display(IngestPaths.absolute($0), root: ingest.root) }
-    let isWaiverFile = { (path: String?) in path != nil && (path == waiverDisplay || path == WaiverFile.defaultName) }
-    let isConfiguration = { (diagnostic: Diagnostic) in diagnostic.location?.path == PlumbConfigurationFile.name }
-    policyProblems += ingest.graph.diagnostics.filter(isConfiguration)
-    var inputDiagnostics = ingest.graph.diagnostics.filter { diagnostic in
-      !isConfiguration(diagnostic)
-        && !(diagnostic.code == "ingest.unknown-format" && diagnostic.severity == .note
-          && isWaiverFile(diagnostic.location?.path))
+    let isWaiverFile = { (path: String?) in
+      path != nil && (path == waiverDisplay || path == PlumbConfiguration.waiverFileName)
     }
+    // A catalog context that could not be read fails the run (exit 2); its own files' problems
+    // are the central catalog's, reported only when it is checked.
+    var inputDiagnostics = context.failures + context.warnings
+    inputDiagnostics += ingest.graph.diagnostics.filter { diagnostic in
+      !(diagnostic.code == "ingest.unknown-format" && diagnostic.severity == .note
+        && isWaiverFile(diagnostic.location?.path))
+    }
+    if options.catalog.check { inputDiagnostics += ingest.graph.context.diagnostics }
 
     let engine = policy.compiled ? PolicyEngine(library: policy.library, pack: policy.pack) : nil
-    let (result, evaluationTime) = clock.measured { engine?.evaluate(ingest.graph) }
+    var (result, evaluationTime) = clock.measured { engine?.evaluate(ingest.graph) }
+    if let findings = result?.findings, !options.catalog.check, let context = ingestOptions.catalogContext {
+      result?.findings = anchoredInRepository(findings, graph: ingest.graph, context: context)
+    }
     PhaseClock.mark("evaluate")
     let gateStart = clock.now
 
@@ -124,7 +158,7 @@ public struct CheckRun: Sendable {
     // The baseline.
     var baseline: Baseline?
     if let source = options.baseline, let engine {
-      switch loadBaseline(source, options: options, root: ingest.root, engine: engine) {
+      switch loadBaseline(source, options: options, ingestOptions: ingestOptions, root: ingest.root, engine: engine) {
       case .success(let loaded): baseline = loaded
       case .failure(let error): inputDiagnostics.append(error.diagnostic)
       }
@@ -150,7 +184,7 @@ public struct CheckRun: Sendable {
       coverage: coverage(ingest, result), blocking: reported.count(where: \.blocking), rulesCompiled: policy.compiled)
 
     PhaseClock.mark("gate")
-    let report = CheckReport(
+    var report = CheckReport(
       toolVersion: Plumb.version, arguments: options.arguments,
       workingDirectory: FileManager.default.currentDirectoryPath, startTime: nil, pack: policy.pack?.name,
       findings: reported, fixed: fixed, rules: rules, inputDiagnostics: inputDiagnostics,
@@ -160,25 +194,26 @@ public struct CheckRun: Sendable {
           path: $0.path, format: $0.format?.rawValue, skipReason: $0.skipReason?.rawValue, failed: $0.status == .failed)
       },
       exitStatus: status, verdict: verdict)
+    report.context = contextSummary(context, ingest.graph, checked: options.catalog.check)
     PhaseClock.mark("report")
     let timings = CheckTimings(
       ingest: ingestTime, rules: policyTime, evaluation: evaluationTime, gate: clock.now - gateStart,
       perRule: result?.durations ?? [:])
     return CheckRun(
-      ingest: ingest, library: policy.library, pack: policy.pack, result: result, waiverFile: waiverFile, report: report,
+      configuration: configuration, ingestOptions: ingestOptions, context: context, ingest: ingest, library: policy.library, pack: policy.pack, result: result, waiverFile: waiverFile, report: report,
       timings: timings)
   }
 
   /// The rules (built-in, `--rules`, `.plumb.yaml`'s `rules:`) and the pack, with their problems;
-  /// `compiled` is false when an error means nothing may be evaluated.
-  static func loadPolicy(_ options: CheckOptions, root: String) -> (
+  /// `compiled` is false when an error means nothing may be evaluated. The configuration's own
+  /// problems are not among them (the caller reports those).
+  static func loadPolicy(_ options: CheckOptions, configuration: PlumbConfiguration) -> (
     library: PolicyLibrary, pack: PackDecl?, problems: [Diagnostic], compiled: Bool
   ) {
-    let configuration = PlumbConfigurationFile.read(root: root)
     var problems: [Diagnostic] = []
     var sources = options.useBuiltinRules ? BuiltinPolicies.sources : []
-    let configured = configuration.ruleDirectories.map { $0.hasPrefix("/") ? $0 : root + "/" + $0 }
-    let (userSources, readProblems) = PolicyLibrary.read(paths: options.ruleDirectories + configured, root: root)
+    let (userSources, readProblems) = PolicyLibrary.read(
+      paths: options.ruleDirectories + configuration.ruleDirectoryPaths, root: configuration.root)
     sources += userSources
     problems += readProblems
     let library = PolicyLibrary(sources: sources)
@@ -200,6 +235,38 @@ public struct CheckRun: Sendable {
     return (library, pack, problems, !problems.contains { $0.severity == .error })
   }
 
+  /// `findings` with those that point into a catalog context file (a rule's `at` on a joined
+  /// context entity) pointed at their own entity instead: a repository's findings stay in the
+  /// repository's files, where code scanning and annotations can show them.
+  static func anchoredInRepository(_ findings: [Finding], graph: DocumentGraph, context: CatalogContext) -> [Finding] {
+    let contextFiles = Set(context.sources.flatMap { $0.sourceFiles.map(\.path) })
+    return findings.map { finding in
+      guard contextFiles.contains(finding.location.path), let entity = graph.entity(finding.entity),
+        !graph.isContext(entity.id)
+      else { return finding }
+      var anchored = finding
+      anchored.location = entity.location
+      anchored.definedAt = nil
+      return anchored
+    }
+  }
+
+  /// The catalog context as reports describe it; nil without one.
+  static func contextSummary(_ context: ResolvedCatalogContext, _ graph: DocumentGraph, checked: Bool)
+    -> CatalogContextSummary?
+  {
+    guard !context.origins.isEmpty else { return nil }
+    return CatalogContextSummary(
+      sources: context.origins.map {
+        CatalogContextSummary.Source(
+          name: $0.name, kind: $0.kind, entities: $0.entities, fetchedAt: $0.fetchedAt, snapshot: $0.snapshot,
+          fellBack: $0.fellBack)
+      },
+      entities: graph.context.ids.count,
+      overlapping: graph.diagnostics.count { $0.code == CatalogContextSource.overlapCode },
+      problemsNotReported: checked ? 0 : graph.context.diagnostics.count, checked: checked)
+  }
+
   /// What there was to evaluate.
   static func coverage(_ ingest: IngestResult, _ result: EvaluationResult?) -> Gate.Coverage {
     guard let result else { return .notRun }
@@ -217,9 +284,9 @@ public struct CheckRun: Sendable {
 
   /// The baseline findings: read from a report file, or by checking the same paths at a git
   /// revision with the same rules and pack (no waivers: a baseline holds every finding).
-  static func loadBaseline(_ source: BaselineSource, options: CheckOptions, root: String, engine: PolicyEngine)
-    -> Result<Baseline, BaselineError>
-  {
+  static func loadBaseline(
+    _ source: BaselineSource, options: CheckOptions, ingestOptions: IngestOptions, root: String, engine: PolicyEngine
+  ) -> Result<Baseline, BaselineError> {
     switch source {
     case .file(let path):
       return Baseline.read(path: path, displayPath: path)
@@ -229,7 +296,8 @@ public struct CheckRun: Sendable {
         return .failure(error)
       case .success(let checkout):
         defer { checkout.remove() }
-        let base = Ingestor().ingest(paths: checkout.paths, root: checkout.root)
+        // The same ingest settings (and catalog context) as the run, so that only the inputs differ.
+        let base = Ingestor(options: ingestOptions).ingest(paths: checkout.paths, root: checkout.root)
         let findings = engine.evaluate(base.graph).findings
         return .success(Baseline(findings: findings, origin: "git revision '\(ref)' (\(checkout.commit.prefix(12)))"))
       }

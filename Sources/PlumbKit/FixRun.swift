@@ -49,13 +49,17 @@ public struct FixRun: Sendable {
     let policy = PolicyEngine(library: check.library, pack: check.pack).updatingParameter("action_pins") { _ in pinValue }
     let findings = policy.evaluate(check.ingest.graph).findings
     let suppressed = Set(check.report.findings.filter { $0.suppression != nil }.map(\.finding.fingerprint))
+    // Fixes never touch the catalog context, even when it is checked: it is another repository's.
+    let contextFiles = Set(check.ingestOptions.catalogContext?.sources.flatMap { $0.sourceFiles.map(\.path) } ?? [])
     let engine = FixEngine(
-      ingest: check.ingest, paths: options.check.paths, policy: policy, findings: findings, pins: pins,
-      terraformRoot: options.terraformRoot)
+      ingest: check.ingest, paths: options.check.paths, ingestOptions: check.ingestOptions, policy: policy,
+      findings: findings, pins: pins, terraformRoot: options.terraformRoot)
     var fixOptions = FixOptions()
     fixOptions.includeUnsafe = options.includeUnsafe
     fixOptions.rules = options.rules
-    let result = engine.run(findings.filter { !suppressed.contains($0.fingerprint) }, options: fixOptions)
+    let result = engine.run(
+      findings.filter { !suppressed.contains($0.fingerprint) && !contextFiles.contains($0.location.path) },
+      options: fixOptions)
     return FixRun(check: check, engine: engine, result: result, pins: pins)
   }
 

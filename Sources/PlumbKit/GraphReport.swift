@@ -1,3 +1,4 @@
+import PlumbConfig
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbIngest
@@ -8,22 +9,53 @@ public struct GraphReport: Sendable {
   public let result: IngestResult
   /// Kind filters: an entity is shown when its kind equals a filter or starts with `filter.`.
   public let kinds: [String]
+  /// The graph's diagnostics and the configuration's, in file and position order.
+  public let diagnostics: [Diagnostic]
+  /// The configuration read (`.plumb.yaml`).
+  public let configuration: PlumbConfiguration
 
-  /// Ingests `paths` and prepares the report.
-  public static func load(paths: [String], root: String? = nil, kinds: [String] = []) -> GraphReport {
-    GraphReport(result: Ingestor().ingest(paths: paths, root: root), kinds: kinds)
+  /// Ingests `paths` with the configuration at the root (and its catalog context, and
+  /// `catalog`'s) and prepares the report.
+  public static func load(
+    paths: [String], root: String? = nil, kinds: [String] = [], catalog: CatalogContextOptions = CatalogContextOptions()
+  ) -> GraphReport {
+    let rootPath = Ingestor.root(of: paths, given: root)
+    let configuration = PlumbConfiguration.load(root: rootPath)
+    var options = IngestOptions(configuration: configuration)
+    let context = CatalogContextResolver(root: rootPath, options: catalog, ingestOptions: options)
+      .resolve(configuration.catalog + catalog.sources)
+    if !context.context.sources.isEmpty { options.catalogContext = context.context }
+    options.checkContext = catalog.check
+    let result = Ingestor(options: options).ingest(paths: paths, root: rootPath)
+    return GraphReport(result: result, kinds: kinds, configuration: configuration, context: context)
   }
 
-  /// The entities shown.
+  /// A report of `result`.
+  public init(
+    result: IngestResult, kinds: [String], configuration: PlumbConfiguration,
+    context: ResolvedCatalogContext = .none
+  ) {
+    self.result = result
+    self.kinds = kinds
+    self.configuration = configuration
+    var diagnostics = configuration.diagnostics + context.failures + context.warnings + result.graph.diagnostics
+    if result.graph.context.isChecked { diagnostics += result.graph.context.diagnostics }
+    self.diagnostics = GraphBuilder.sortedByLocation(diagnostics)
+  }
+
+  /// The entities shown: the repository's own (the catalog context's too when it is checked).
   public var entities: [Entity] {
-    guard !kinds.isEmpty else { return result.graph.entities }
-    return result.graph.entities.filter { entity in
+    let graph = result.graph
+    let all = graph.context.ids.isEmpty || graph.context.isChecked
+      ? graph.entities : graph.entities.filter { !graph.context.ids.contains($0.id) }
+    guard !kinds.isEmpty else { return all }
+    return all.filter { entity in
       kinds.contains { entity.kind == $0 || entity.kind.hasPrefix($0 + ".") }
     }
   }
 
   /// The number of error diagnostics.
-  public var errorCount: Int { result.graph.diagnostics.filter { $0.severity == .error }.count }
+  public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
 
   /// Entities with their outgoing edges, then diagnostics, then a summary.
   public func text(colored: Bool = false) -> String {
@@ -38,7 +70,7 @@ public struct GraphReport: Sendable {
         out += "    " + TerminalText.oneLine("\(edge.type) -> \(edge.to)") + "\n"
       }
     }
-    out += DiagnosticRenderer(sources: result.sources, colored: colored).render(graph.diagnostics)
+    out += DiagnosticRenderer(sources: result.sources, colored: colored).render(diagnostics)
     out += summary()
     // Ids, names and paths come from the inputs: no line may start a CI command.
     return TerminalText.guarded(out, allowingColor: colored)
@@ -49,7 +81,6 @@ public struct GraphReport: Sendable {
     var counts: [String: Int] = [:]
     for entity in entities { counts[entity.kind, default: 0] += 1 }
     let perKind = counts.keys.sorted().map { "\(TerminalText.oneLine($0))=\(counts[$0] ?? 0)" }.joined(separator: " ")
-    let diagnostics = result.graph.diagnostics
     let errors = diagnostics.filter { $0.severity == .error }.count
     let warnings = diagnostics.filter { $0.severity == .warning }.count
     let used = result.files.count { $0.format != nil }
@@ -57,6 +88,11 @@ public struct GraphReport: Sendable {
     var line = "\(result.files.count) files (\(used) ingested, \(result.files.count - used - failed) skipped"
     line += failed > 0 ? ", \(failed) failed), " : "), "
     line += "\(entities.count) entities, \(result.graph.edges.count) edges, \(errors) errors, \(warnings) warnings\n"
+    let context = result.graph.context
+    if !context.ids.isEmpty {
+      line += "context: \(context.ids.count) catalog entities"
+        + (context.isChecked ? " (checked, listed above)" : " (not listed; --check-context lists them)") + "\n"
+    }
     return line + (perKind.isEmpty ? "no entities" : perKind) + "\n"
   }
 
@@ -113,7 +149,7 @@ public struct GraphReport: Sendable {
     }
     writer.endArray()
     writer.key("diagnostics")
-    writeDiagnostics(graph.diagnostics, &writer)
+    writeDiagnostics(diagnostics, &writer)
     writer.endObject()
     return writer.output + "\n"
   }

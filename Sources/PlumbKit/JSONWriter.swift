@@ -113,6 +113,13 @@ public struct JSONWriter: Sendable {
     output += "null"
   }
 
+  /// Hands the text written so far to `sink` and forgets it, so that a large report can be
+  /// written out in pieces.
+  public mutating func drain(into sink: (String) -> Void) {
+    sink(output)
+    output = ""
+  }
+
   /// A JSON string literal for `text`.
   public static func quoted(_ text: String) -> String { JSONText.quoted(text) }
 }

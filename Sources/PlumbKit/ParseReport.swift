@@ -55,13 +55,24 @@ public struct ParseReport: Sendable {
   /// A readable dump: one line per node, indented, with kind, style, value and span.
   public func text(diagnosticsColored: Bool = false) -> String {
     var out = ""
+    writeText(diagnosticsColored: diagnosticsColored) { out += $0 }
+    return out
+  }
+
+  /// Writes ``text(diagnosticsColored:)`` to `sink` in pieces of about 64 KiB, so that a large
+  /// input's dump is never held in memory whole. Each piece is whole lines, guarded
+  /// (``TerminalText/guarded(_:allowingColor:)``): paths, tags, anchors and values come from the
+  /// inputs, and no line may start a CI command.
+  public func writeText(diagnosticsColored: Bool = false, to output: (String) -> Void) {
+    func sink(_ piece: String) { output(TerminalText.guarded(piece, allowingColor: diagnosticsColored)) }
+    var out = ""
     for file in files {
       let documents = file.result.documents
       let nodes = file.result.documents.first?.root.tree.nodeCount ?? 0
       out += "\(TerminalText.oneLine(file.path)): \(documents.count) document\(documents.count == 1 ? "" : "s"), \(nodes) nodes\n"
       for (number, document) in documents.enumerated() {
         out += "  document \(number + 1) [\(document.span)]\n"
-        dumpNode(document.root, indent: 4, role: "", into: &out)
+        dumpNode(document.root, indent: 4, role: "", into: &out, flushingTo: sink)
       }
     }
     let renderer = DiagnosticRenderer(sources: sources, colored: diagnosticsColored)
@@ -69,14 +80,21 @@ public struct ParseReport: Sendable {
     let errors = errorCount
     let warnings = diagnostics.filter { $0.severity == .warning }.count
     out += "\(files.count) file\(files.count == 1 ? "" : "s") loaded, \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
-    // Paths, tags and anchors come from the inputs: no line may start a CI command.
-    return TerminalText.guarded(out, allowingColor: diagnosticsColored)
+    sink(out)
   }
 
   // MARK: JSON
 
   /// The report as JSON: files, documents, node trees with spans, diagnostics.
   public func json() -> String {
+    var out = ""
+    writeJSON { out += $0 }
+    return out
+  }
+
+  /// Writes ``json()`` to `sink` in pieces of about 64 KiB, so that a large input's node trees
+  /// are never held in memory whole as JSON.
+  public func writeJSON(to sink: (String) -> Void) {
     var writer = JSONWriter()
     writer.beginObject()
     writer.key("version")
@@ -96,7 +114,7 @@ public struct ParseReport: Sendable {
         writer.key("explicitStart")
         writer.bool(document.hasExplicitStart)
         writer.key("root")
-        writeNode(document.root, &writer)
+        writeNode(document.root, &writer, flushingTo: sink)
         writer.endObject()
       }
       writer.endArray()
@@ -108,9 +126,19 @@ public struct ParseReport: Sendable {
     writer.key("diagnostics")
     writeDiagnostics(discoveryDiagnostics, &writer)
     writer.endObject()
-    return writer.output + "\n"
+    writer.drain(into: sink)
+    sink("\n")
   }
 }
+
+/// How much output the parse dumps collect before handing it to their sink.
+private let flushBytes = 1 << 16
+
+/// Whether `node` is printed as a reference to where it is defined instead of with its content: a
+/// node reached through an alias (`*name`), or a pair copied by a merge key through one
+/// (`<<: *name`). The anchored node itself is printed where it is written, so the dumps grow with
+/// the file, never with what its aliases expand to.
+private func isReference(_ node: YAMLNode) -> Bool { node.isAlias || node.useSpan != nil }
 
 func writeSpan(_ span: SourceSpan, _ writer: inout JSONWriter) {
   writer.beginObject()
@@ -164,7 +192,9 @@ func writeDiagnostics(_ diagnostics: [Diagnostic], _ writer: inout JSONWriter) {
   writer.endArray()
 }
 
-func writeNode(_ node: YAMLNode, _ writer: inout JSONWriter) {
+/// Writes one node and, unless it is a reference (``isReference(_:)``), its content.
+func writeNode(_ node: YAMLNode, _ writer: inout JSONWriter, flushingTo sink: (String) -> Void) {
+  if writer.output.utf8.count >= flushBytes { writer.drain(into: sink) }
   writer.beginObject()
   writer.key("kind")
   writer.string(String(describing: node.kind))
@@ -174,13 +204,24 @@ func writeNode(_ node: YAMLNode, _ writer: inout JSONWriter) {
     writer.key("tag")
     writer.string(tag)
   }
+  if isReference(node) {
+    if let aliasSpan = node.aliasSpan {
+      writer.key("alias")
+      writer.string(node.anchor ?? "")
+      writer.key("aliasSpan")
+      writeSpan(aliasSpan, &writer)
+    } else if let useSpan = node.useSpan {
+      writer.key("mergeAliasSpan")
+      writeSpan(useSpan, &writer)
+    }
+    writer.key("span")
+    writeSpan(node.span, &writer)
+    writer.endObject()
+    return
+  }
   if let anchor = node.anchor {
     writer.key("anchor")
     writer.string(anchor)
-  }
-  if let aliasSpan = node.aliasSpan {
-    writer.key("aliasSpan")
-    writeSpan(aliasSpan, &writer)
   }
   writer.key("span")
   writeSpan(node.span, &writer)
@@ -201,7 +242,7 @@ func writeNode(_ node: YAMLNode, _ writer: inout JSONWriter) {
   case .sequence:
     writer.key("items")
     writer.beginArray()
-    for element in node.elements { writeNode(element, &writer) }
+    for element in node.elements { writeNode(element, &writer, flushingTo: sink) }
     writer.endArray()
   case .mapping:
     writer.key("pairs")
@@ -209,9 +250,9 @@ func writeNode(_ node: YAMLNode, _ writer: inout JSONWriter) {
     for pair in node.pairs {
       writer.beginObject()
       writer.key("key")
-      writeNode(pair.key, &writer)
+      writeNode(pair.key, &writer, flushingTo: sink)
       writer.key("value")
-      writeNode(pair.value, &writer)
+      writeNode(pair.value, &writer, flushingTo: sink)
       writer.endObject()
     }
     writer.endArray()
@@ -219,16 +260,28 @@ func writeNode(_ node: YAMLNode, _ writer: inout JSONWriter) {
   writer.endObject()
 }
 
-/// Writes the one-line-per-node text dump (aliases are shown, not expanded).
-func dumpNode(_ node: YAMLNode, indent: Int, role: String, into output: inout String) {
+/// Writes the one-line-per-node text dump; references (``isReference(_:)``) are one line each,
+/// without their value or content.
+func dumpNode(
+  _ node: YAMLNode, indent: Int, role: String, into output: inout String, flushingTo sink: (String) -> Void
+) {
+  if output.utf8.count >= flushBytes {
+    sink(output)
+    output = ""
+  }
   var line = String(repeating: " ", count: indent) + role
   line += "\(node.kind) \(node.style)"
   if let type = node.scalarType { line += " \(type)" }
   if let tag = node.tag { line += " tag=\(TerminalText.oneLine(tag))" }
-  if let anchor = node.anchor { line += " &\(TerminalText.oneLine(anchor))" }
-  if let aliasSpan = node.aliasSpan { line += " (alias at \(aliasSpan.start))" }
+  let reference = isReference(node)
+  if let anchor = node.anchor { line += reference ? " *\(TerminalText.oneLine(anchor))" : " &\(TerminalText.oneLine(anchor))" }
+  if let aliasSpan = node.aliasSpan {
+    line += " (alias at \(aliasSpan.start))"
+  } else if reference, let useSpan = node.useSpan {
+    line += " (merged through the alias at \(useSpan.start))"
+  }
   line += " [\(node.span) bytes \(node.byteRange.lowerBound)..<\(node.byteRange.upperBound)]"
-  if node.kind == .scalar, let value = node.value {
+  if !reference, node.kind == .scalar, let value = node.value {
     if case .string(let text) = value {
       line += " " + JSONWriter.quoted(text)
     } else {
@@ -236,15 +289,15 @@ func dumpNode(_ node: YAMLNode, indent: Int, role: String, into output: inout St
     }
   }
   output += line + "\n"
-  if node.isAlias { return }
+  if reference { return }
   switch node.kind {
   case .scalar: break
   case .sequence:
-    for element in node.elements { dumpNode(element, indent: indent + 2, role: "- ", into: &output) }
+    for element in node.elements { dumpNode(element, indent: indent + 2, role: "- ", into: &output, flushingTo: sink) }
   case .mapping:
     for pair in node.pairs {
-      dumpNode(pair.key, indent: indent + 2, role: "key: ", into: &output)
-      dumpNode(pair.value, indent: indent + 4, role: "value: ", into: &output)
+      dumpNode(pair.key, indent: indent + 2, role: "key: ", into: &output, flushingTo: sink)
+      dumpNode(pair.value, indent: indent + 4, role: "value: ", into: &output, flushingTo: sink)
     }
   }
 }

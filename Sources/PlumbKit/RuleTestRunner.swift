@@ -112,6 +112,10 @@ public struct RuleTestRunner: Sendable {
       if unknowns.isEmpty { problems.append("expected an indeterminate verdict, found none") }
       for finding in fails { problems.append("unexpected failure: \(describe(finding))") }
     }
+    // A rule that cannot be evaluated on its own example is broken, whatever was expected.
+    if example.verdict != .pass {
+      for finding in findings where finding.verdict == .error { problems.append("evaluation error: \(describe(finding))") }
+    }
     for expected in example.expectations where !findings.contains(where: { $0.message.contains(expected) }) {
       problems.append("no finding says \"\(expected)\"; found: \(findings.map { "\"\($0.message)\"" }.joined(separator: ", "))")
     }

@@ -31,6 +31,9 @@ public struct ScoreOptions: Sendable {
   public var databasePath: String?
   /// Where rule documentation pages are, for links (`docs/rules/`).
   public var ruleDocs = "docs/rules/"
+  /// Catalog context from the command line (`--catalog`, …), besides `catalog:` in `.plumb.yaml`:
+  /// its entities resolve ownership; only the repository's own entities are scored.
+  public var catalog = CatalogContextOptions()
 
   public init(paths: [String], root: String? = nil) {
     self.paths = paths
@@ -96,6 +99,7 @@ public struct ScoreRun: Sendable {
     checkOptions.pack = options.pack
     checkOptions.useBuiltinRules = options.useBuiltinRules
     checkOptions.waiversPath = options.waiversPath
+    checkOptions.catalog = options.catalog
     checkOptions.today = options.today ?? now.flatMap { ISODate(String($0.prefix(10))) }
     let check = CheckRun.run(checkOptions)
     let policyErrors = check.policyDiagnostics.count(where: Gate.isFatal)

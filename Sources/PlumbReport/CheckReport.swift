@@ -131,6 +131,8 @@ public struct CheckReport: Sendable, Codable {
   public var exitStatus: Int32
   /// One line saying why (e.g. "fail (2 blocking findings)").
   public var verdict: String
+  /// The catalog context the run resolved references against, if any.
+  public var context: CatalogContextSummary?
 
   public init(
     toolVersion: String, arguments: [String], workingDirectory: String, startTime: String?, pack: String?,
@@ -150,6 +152,54 @@ public struct CheckReport: Sendable, Codable {
     self.files = files
     self.exitStatus = exitStatus
     self.verdict = verdict
+  }
+}
+
+/// The catalog context a check ran with (the central catalog: its entities resolve references and
+/// joins, and are not checked), as reports describe it.
+public struct CatalogContextSummary: Sendable, Codable, Hashable {
+  /// One source of context.
+  public struct Source: Sendable, Codable, Hashable {
+    /// The source as named: a path as written, or a catalog API URL.
+    public var name: String
+    /// `directory`, `file`, `export`, `snapshot` or `live`.
+    public var kind: String
+    /// The entities it holds.
+    public var entities: Int
+    /// When a live catalog or snapshot was read (ISO 8601), if it was.
+    public var fetchedAt: String?
+    /// The snapshot file written or read, if any.
+    public var snapshot: String?
+    /// Whether a live catalog could not be read and its snapshot stood in.
+    public var fellBack: Bool
+
+    public init(name: String, kind: String, entities: Int, fetchedAt: String?, snapshot: String?, fellBack: Bool) {
+      self.name = name
+      self.kind = kind
+      self.entities = entities
+      self.fetchedAt = fetchedAt
+      self.snapshot = snapshot
+      self.fellBack = fellBack
+    }
+  }
+
+  /// The sources, in order.
+  public var sources: [Source]
+  /// Context entities in the graph (those the repository redefines are the repository's).
+  public var entities: Int
+  /// Entities both the repository and the context define (the repository's definition is used).
+  public var overlapping: Int
+  /// Problems of the context's own files left out of the report (0 when it is checked).
+  public var problemsNotReported: Int
+  /// Whether the context was checked too (`--check-context`).
+  public var checked: Bool
+
+  public init(sources: [Source], entities: Int, overlapping: Int, problemsNotReported: Int, checked: Bool) {
+    self.sources = sources
+    self.entities = entities
+    self.overlapping = overlapping
+    self.problemsNotReported = problemsNotReported
+    self.checked = checked
   }
 }
 

@@ -5,6 +5,14 @@ enum YAMLDiagnostics {
   static func aliasBudgetExceeded(limit: Int) -> (String, String) {
     ("yaml.alias-budget", "aliases expand to more than \(limit) nodes; refusing to expand further (a 'billion laughs' input?)")
   }
+  static func aliasBytesExceeded(budget: Int, fileBytes: Int, limits: YAMLLimits) -> (String, String) {
+    (
+      "yaml.alias-bytes",
+      "aliases expand to more than \(budget) bytes of text, the limit for this \(fileBytes)-byte file "
+        + "(\(limits.aliasExpansionBytesPerFileByte) times its size, at least \(limits.minAliasExpansionBytes), "
+        + "at most \(limits.maxAliasExpansionBytes) bytes); refusing to expand further"
+    )
+  }
   static func badMergeValue() -> (String, String) {
     ("yaml.merge-value", "the value of a merge key '<<' must be a mapping or a sequence of mappings")
   }

@@ -63,11 +63,11 @@ public struct YAMLLoader: Sendable {
         source: source, documents: [],
         diagnostics: [Diagnostic(code: code, message: message, location: location(source, 0, 0))])
     }
-    if bytes.count >= 2 && ((bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE)) {
-      let (code, message) = YAMLDiagnostics.unsupportedEncoding("UTF-16 (it starts with a UTF-16 byte order mark)")
+    if let encoding = UnsupportedEncoding.detect(bytes) {
+      let (code, message) = YAMLDiagnostics.unsupportedEncoding(encoding.description)
       return YAMLLoadResult(
         source: source, documents: [],
-        diagnostics: [Diagnostic(code: code, message: message, location: location(source, 0, 2))])
+        diagnostics: [Diagnostic(code: code, message: message, location: location(source, 0, encoding.signatureLength))])
     }
     var builder = TreeBuilder(source: source, limits: limits)
     bytes.withUnsafeBufferPointer { buffer in
@@ -83,7 +83,7 @@ func location(_ source: SourceFile, _ start: Int, _ end: Int) -> SourceLocation 
 
 // MARK: - The event loop
 
-private struct Frame {
+struct Frame {
   var nodeIndex: UInt32
   var pendingStart: Int
   /// Nodes below this collection, counted with repetition through aliases. For the innermost
@@ -95,13 +95,16 @@ private struct Frame {
   var hasAnchor = false
 }
 
-private struct AnchorInfo {
+struct AnchorInfo {
   var index: UInt32
+  /// Nodes of the anchored subtree, aliases inside it counted as what they expand to.
   var expanded: Int
+  /// Bytes of scalar text (decoded) of the anchored subtree, counted the same way.
+  var bytes: Int
   var complete: Bool
 }
 
-private struct DocumentRecord {
+struct DocumentRecord {
   var root: UInt32
   var start: Int
   var end: Int
@@ -110,16 +113,9 @@ private struct DocumentRecord {
   var version: String?
 }
 
-private let nullScalarRoot = UInt32.max
+let nullScalarRoot = UInt32.max
 
-/// One key of a mapping being finished (``TreeBuilder/finishMapping(from:)``).
-private struct KeyEntry {
-  var hash: Int
-  var isMerge: Bool
-  var dropped: Bool
-}
-
-private struct TreeBuilder {
+struct TreeBuilder {
   let source: SourceFile
   let limits: YAMLLimits
   var nodes: [NodeRecord] = []
@@ -132,8 +128,17 @@ private struct TreeBuilder {
   /// The innermost open collection's `expanded` count, kept out of `frames` so that completing a
   /// node does not write into the array.
   var openExpanded = 0
+  /// Bytes of scalar text (decoded) of every node finished so far, aliases counted as what they
+  /// name: an anchored collection's own count is the difference between its close and its open.
+  var scalarBytes = 0
+  /// `scalarBytes` when each open anchored collection opened, innermost last.
+  var anchoredBytesAtOpen: [Int] = []
   var anchors: [String: AnchorInfo] = [:]
   var aliasBudgetUsed = 0
+  var aliasBytesUsed = 0
+  /// The file's byte budget for aliases (``YAMLLimits/aliasExpansionByteBudget(fileBytes:)``).
+  let aliasByteBudget: Int
+  var statistics = YAMLLoadStatistics()
   var diagnostics: [Diagnostic] = []
   var documents: [DocumentRecord] = []
   var documentRoot: UInt32?
@@ -143,13 +148,18 @@ private struct TreeBuilder {
   /// Scratch space for the duplicate-key check of large mappings, reused across mappings.
   var keySlots: [Int32] = []
   var keyHashes: [Int] = []
-  /// Scratch space for mappings with merge or repeated keys, reused across mappings.
-  var mappingEntries: [KeyEntry] = []
-  var mergedKeys: [(slot: UInt32, hash: Int)] = []
+  /// Scratch space for mappings with merge or repeated keys (`finishMapping`), reused across
+  /// mappings: the keys looked up, one entry per pair, each key's first occurrence, the explicit
+  /// keys dropped as repeated.
+  var keyItems: [KeyItem] = []
+  var keyEntries: [MappingEntry] = []
+  var keyFirst: [Int32] = []
+  var keyDropped: [Bool] = []
 
   init(source: SourceFile, limits: YAMLLimits) {
     self.source = source
     self.limits = limits
+    self.aliasByteBudget = limits.aliasExpansionByteBudget(fileBytes: source.bytes.count)
     // A guess that avoids regrowth (a copy, and old plus new storage at once at the peak): compact
     // JSON runs about one node per 11 bytes, so room for one per 8. Pages never written are only
     // reserved address space, not resident memory.
@@ -342,8 +352,9 @@ private struct TreeBuilder {
     if let anchor = data.anchor {
       let name = String(cString: anchor)
       anchorNames[index] = name
-      anchors[name] = AnchorInfo(index: index, expanded: 1, complete: true)
+      anchors[name] = AnchorInfo(index: index, expanded: 1, bytes: length, complete: true)
     }
+    scalarBytes &+= length
     complete(index, expanded: 1)
     return true
   }
@@ -383,16 +394,24 @@ private struct TreeBuilder {
       complete(index, expanded: 1)
       return true
     }
-    let (sum, overflow) = aliasBudgetUsed.addingReportingOverflow(info.expanded)
-    aliasBudgetUsed = overflow ? Int.max : sum
+    // Both budgets count what the alias names, with the aliases inside it expanded: nodes (a
+    // "billion laughs" of small nodes) and bytes of scalar text (one large value used many times).
+    aliasBudgetUsed = saturatingSum(aliasBudgetUsed, info.expanded)
+    aliasBytesUsed = saturatingSum(aliasBytesUsed, info.bytes)
     if aliasBudgetUsed > limits.maxAliasExpansion {
       error(YAMLDiagnostics.aliasBudgetExceeded(limit: limits.maxAliasExpansion), start, end)
+      return false
+    }
+    if aliasBytesUsed > aliasByteBudget {
+      error(YAMLDiagnostics.aliasBytesExceeded(budget: aliasByteBudget, fileBytes: source.bytes.count, limits: limits), start, end)
       return false
     }
     nodes.append(
       NodeRecord(
         start: UInt32(start), end: UInt32(end), payloadStart: info.index, payloadCount: 0,
         kind: NodeRecord.aliasKind, style: 0, scalarType: 0, flags: 0))
+    // Held far below overflow, so that adding a scalar's length cannot wrap.
+    scalarBytes = min(saturatingSum(scalarBytes, info.bytes), 1 << 62)
     complete(index, expanded: info.expanded)
     return true
   }
@@ -421,8 +440,9 @@ private struct TreeBuilder {
     if let anchor {
       let name = String(cString: anchor)
       anchorNames[index] = name
-      anchors[name] = AnchorInfo(index: index, expanded: 0, complete: false)
+      anchors[name] = AnchorInfo(index: index, expanded: 0, bytes: 0, complete: false)
     }
+    if anchor != nil { anchoredBytesAtOpen.append(scalarBytes) }
     if !frames.isEmpty { frames[frames.count - 1].expanded = openExpanded }
     frames.append(
       Frame(
@@ -465,12 +485,17 @@ private struct TreeBuilder {
     // Drop the slice first: while it shares pending's storage, shrinking pending copies all of it.
     items = []
     pending.removeLast(pending.count - frame.pendingStart)
-    if frame.hasAnchor, let name = anchorNames[frame.nodeIndex], anchors[name]?.index == frame.nodeIndex {
-      anchors[name] = AnchorInfo(index: frame.nodeIndex, expanded: frame.expanded, complete: true)
+    if frame.hasAnchor {
+      let bytes = scalarBytes - (anchoredBytesAtOpen.popLast() ?? 0)
+      if let name = anchorNames[frame.nodeIndex], anchors[name]?.index == frame.nodeIndex {
+        anchors[name] = AnchorInfo(index: frame.nodeIndex, expanded: frame.expanded, bytes: bytes, complete: true)
+      }
     }
     complete(frame.nodeIndex, expanded: frame.expanded)
   }
 
+  /// Adds a finished node (`expanded` nodes, aliases expanded) to the open collection, or makes it
+  /// the document's root.
   mutating func complete(_ index: UInt32, expanded: Int) {
     if frames.isEmpty {
       documentRoot = index
@@ -541,7 +566,9 @@ private struct TreeBuilder {
       let right = b.element.location?.span.start.offset ?? 0
       return left != right ? left < right : a.offset < b.offset
     }.map(\.element)
-    return YAMLLoadResult(source: source, documents: documents, diagnostics: sorted)
+    statistics.aliasExpandedNodes = aliasBudgetUsed
+    statistics.aliasExpandedBytes = aliasBytesUsed
+    return YAMLLoadResult(source: source, documents: documents, diagnostics: sorted, statistics: statistics)
   }
 
   // MARK: Helpers for the mapping finisher
@@ -571,355 +598,7 @@ private struct TreeBuilder {
     || c == UInt8(ascii: "}")
 }
 
-// MARK: - Mappings: duplicate keys and merge keys
-
-/// Turns the pending key/value slots of a finished mapping into its final pairs.
-extension TreeBuilder {
-
-  func isScalar(_ index: Int) -> Bool { nodes[index].kind == YAMLNodeKind.scalar.rawValue }
-
-  func isMergeKey(_ slot: UInt32) -> Bool {
-    let index = resolved(slot)
-    let record = nodes[index]
-    guard record.kind == YAMLNodeKind.scalar.rawValue else { return false }
-    if record.flags & NodeRecord.hasTag != 0, let tag = tags[UInt32(index)] { return tag == "tag:yaml.org,2002:merge" }
-    guard record.style == YAMLStyle.plain.rawValue, record.payloadCount == 2 else { return false }
-    return valueBytes(index) { $0[0] == UInt8(ascii: "<") && $0[1] == UInt8(ascii: "<") }
-  }
-
-  /// Whether two key slots denote the same key (scalars with equal type and text).
-  func sameKey(_ a: UInt32, _ b: UInt32) -> Bool {
-    let left = resolved(a)
-    let right = resolved(b)
-    if left == right { return true }
-    guard isScalar(left), isScalar(right) else { return false }
-    guard nodes[left].scalarType == nodes[right].scalarType else { return false }
-    // Null, bool, int and float keys are equal by value (`~`/`null`, `true`/`True`, `16`/`0x10`).
-    if let type = YAMLScalarType(rawValue: nodes[left].scalarType), type != .string {
-      return valueBytes(left) { l in
-        valueBytes(right) { r in YAMLScalarValue.make(type, l) == YAMLScalarValue.make(type, r) }
-      }
-    }
-    guard nodes[left].payloadCount == nodes[right].payloadCount else { return false }  // lengths differ
-    return valueBytes(left) { l in valueBytes(right) { r in memcmpEqual(l, r) } }
-  }
-
-  func keyText(_ slot: UInt32) -> String {
-    let index = resolved(slot)
-    guard isScalar(index) else { return "<\(nodes[index].kind == 1 ? "sequence" : "mapping") key>" }
-    return valueBytes(index) { String(decoding: $0, as: UTF8.self) }
-  }
-
-  func keyHash(_ slot: UInt32) -> Int {
-    let index = resolved(slot)
-    guard isScalar(index) else { return index &* 0x9E37_79B9 }
-    var hasher = Hasher()
-    hasher.combine(nodes[index].scalarType)
-    if let type = YAMLScalarType(rawValue: nodes[index].scalarType), type != .string {
-      valueBytes(index) { hasher.combine(YAMLScalarValue.make(type, $0)) }
-    } else {
-      valueBytes(index) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
-    return hasher.finalize()
-  }
-
-  /// A hash of key slot `slot`, equal for keys `sameKey` calls equal: a string key's bytes (eight
-  /// at a time), a null, bool, int or float key's value (`keyHash`: `16` and `0x10` are equal), a
-  /// collection's index.
-  func exactKeyHash(_ slot: UInt32) -> Int {
-    let index = resolved(slot)
-    let record = nodes[index]
-    guard record.kind == YAMLNodeKind.scalar.rawValue else { return index &* 0x9E37_79B9 }
-    guard record.scalarType == YAMLScalarType.string.rawValue else { return keyHash(slot) }
-    return valueBytes(index) { $0.count == 0 ? 0 : Int(truncatingIfNeeded: hashBytes($0.baseAddress!, $0.count)) }
-  }
-
-  /// A new alias record for `slot` copied by a merge key, spanning the merge's alias `alias`.
-  mutating func mergeUse(of slot: UInt32, at alias: Int) -> UInt32 {
-    let index = UInt32(nodes.count)
-    nodes.append(
-      NodeRecord(
-        start: nodes[alias].start, end: nodes[alias].end, payloadStart: UInt32(resolved(slot)), payloadCount: 0,
-        kind: NodeRecord.aliasKind, style: 0, scalarType: 0, flags: NodeRecord.mergeUse))
-    return index
-  }
-
-  /// Writes the final pairs of the mapping whose key/value slots are `pending[start...]` to
-  /// `children` and returns how many pairs it wrote. Duplicate explicit keys are reported (the
-  /// later one kept); merge keys (`<<`) copy in the pairs of the mappings they name, explicit keys
-  /// winning and, among merged mappings, the first.
-  ///
-  /// Keys are compared (`sameKey`) only when their hashes (`exactKeyHash`) are equal; the scratch
-  /// arrays are kept across mappings (every job of a GitLab file merges a template).
-  mutating func finishMapping(from start: Int) -> Int {
-    let pairs = (pending.count - start) / 2
-    var entries = mappingEntries
-    var merged = mergedKeys
-    mappingEntries = []
-    mergedKeys = []
-    defer {
-      entries.removeAll(keepingCapacity: true)
-      merged.removeAll(keepingCapacity: true)
-      mappingEntries = entries
-      mergedKeys = merged
-    }
-    var anyMerge = false
-    var explicitCount = 0
-    for k in 0..<pairs {
-      let key = pending[start + 2 * k]
-      let isMerge = isMergeKey(key)
-      anyMerge = anyMerge || isMerge
-      if !isMerge { explicitCount += 1 }
-      entries.append(KeyEntry(hash: isMerge ? 0 : exactKeyHash(key), isMerge: isMerge, dropped: false))
-    }
-    // Duplicates among explicit keys: each later key with the first earlier key equal to it is
-    // reported, and the earlier one dropped.
-    if explicitCount <= 12 {
-      for j in 0..<pairs where !entries[j].isMerge {
-        let hash = entries[j].hash
-        for i in 0..<j
-        where !entries[i].isMerge && entries[i].hash == hash && sameKey(pending[start + 2 * i], pending[start + 2 * j]) {
-          entries[i].dropped = true
-          reportDuplicate(first: pending[start + 2 * i], later: pending[start + 2 * j])
-          break
-        }
-      }
-    } else {
-      var seen: [Int: [Int]] = [:]
-      for j in 0..<pairs where !entries[j].isMerge {
-        let hash = entries[j].hash
-        if let earlier = seen[hash] {
-          for i in earlier where sameKey(pending[start + 2 * i], pending[start + 2 * j]) {
-            entries[i].dropped = true
-            reportDuplicate(first: pending[start + 2 * i], later: pending[start + 2 * j])
-            break
-          }
-        }
-        seen[hash, default: []].append(j)
-      }
-    }
-    var written = 0
-    guard anyMerge else {
-      for k in 0..<pairs where !entries[k].dropped {
-        children.append(pending[start + 2 * k])
-        children.append(pending[start + 2 * k + 1])
-        written += 1
-      }
-      return written
-    }
-    // Merge keys. The keys present are the explicit ones (dropped or not) and those merged so far.
-    for k in 0..<pairs where !entries[k].dropped {
-      let keySlot = pending[start + 2 * k]
-      let valueSlot = pending[start + 2 * k + 1]
-      guard entries[k].isMerge else {
-        children.append(keySlot)
-        children.append(valueSlot)
-        written += 1
-        continue
-      }
-      let value = resolved(valueSlot)
-      let record = nodes[value]
-      // The merged mappings: the value itself, or each element of a sequence, each with the alias
-      // that names it (`<<: *name`, `<<: [*a, *b]`), if any.
-      let valueAlias = nodes[Int(valueSlot)].kind == NodeRecord.aliasKind ? Int(valueSlot) : -1
-      var valid = record.kind == YAMLNodeKind.mapping.rawValue
-      let sourceCount: Int
-      if record.kind == YAMLNodeKind.sequence.rawValue {
-        sourceCount = Int(record.payloadCount)
-        valid = true
-        for position in 0..<sourceCount
-        where nodes[resolved(children[Int(record.payloadStart) + position])].kind != YAMLNodeKind.mapping.rawValue {
-          valid = false
-        }
-      } else {
-        sourceCount = 1
-      }
-      if !valid {
-        let node = nodes[Int(valueSlot)]
-        let pair = YAMLDiagnostics.badMergeValue()
-        diagnostics.append(
-          Diagnostic(
-            code: pair.0, message: pair.1,
-            location: location(source, Int(node.start), Int(node.end))))
-        continue
-      }
-      for position in 0..<sourceCount {
-        var sourceIndex = value
-        var alias = valueAlias
-        if record.kind == YAMLNodeKind.sequence.rawValue {
-          let element = children[Int(record.payloadStart) + position]
-          sourceIndex = resolved(element)
-          if nodes[Int(element)].kind == NodeRecord.aliasKind { alias = Int(element) }
-        }
-        let mapping = nodes[sourceIndex]
-        for pair in 0..<Int(mapping.payloadCount) {
-          let mergedKey = children[Int(mapping.payloadStart) + 2 * pair]
-          let mergedValue = children[Int(mapping.payloadStart) + 2 * pair + 1]
-          let hash = exactKeyHash(mergedKey)
-          var isPresent = false
-          for i in 0..<pairs
-          where !entries[i].isMerge && entries[i].hash == hash && sameKey(pending[start + 2 * i], mergedKey) {
-            isPresent = true
-            break
-          }
-          if !isPresent {
-            for m in merged where m.hash == hash && sameKey(m.slot, mergedKey) {
-              isPresent = true
-              break
-            }
-          }
-          if isPresent { continue }
-          merged.append((mergedKey, hash))
-          if alias >= 0 {
-            // Copied through an alias: keep where it is used (the `*name` of the merge).
-            let useKey = mergeUse(of: mergedKey, at: alias)
-            let useValue = mergeUse(of: mergedValue, at: alias)
-            children.append(useKey)
-            children.append(useValue)
-          } else {
-            children.append(mergedKey)
-            children.append(mergedValue)
-          }
-          written += 1
-        }
-      }
-    }
-    return written
-  }
-
-  /// Reports a repeated mapping key at the later key, with a note at the first.
-  mutating func reportDuplicate(first: UInt32, later: UInt32) {
-    let firstNode = nodes[Int(first)]
-    let laterNode = nodes[Int(later)]
-    diagnostics.append(
-      Diagnostic(
-        code: YAMLDiagnostics.duplicateKey(keyText(later)).0,
-        message: YAMLDiagnostics.duplicateKey(keyText(later)).1,
-        location: location(source, Int(laterNode.start), Int(laterNode.end)),
-        notes: [
-          Diagnostic.Note(
-            message: "first defined here",
-            location: location(source, Int(firstNode.start), Int(firstNode.end)))
-        ]))
-  }
-}
-
-// MARK: - Mappings: the fast path
-
-extension TreeBuilder {
-  /// Whether the key/value slots `pending[start...]` of a finished mapping stay as they are: no
-  /// merge key and no repeated key, the case where ``finishMapping(from:)`` leaves them unchanged.
-  /// Uses the same tests (`isMergeKey`, `sameKey`) without allocating per mapping: each key is
-  /// hashed once, and only keys with equal hashes are compared.
-  mutating func mappingKeepsItsSlots(from start: Int) -> Bool {
-    let pairs = (pending.count - start) / 2
-    if pairs < 2 {
-      return pairs == 0 || !isMergeKey(pending[start])
-    }
-    // The hashes are taken out of `self` while they are written (and put back after).
-    var hashes = keyHashes
-    keyHashes = []
-    defer { keyHashes = hashes }
-    if hashes.count < pairs { hashes = [Int](repeating: 0, count: max(pairs, 64)) }
-    let exact = pairs > 12
-    let hashed = hashes.withUnsafeMutableBufferPointer { hashes in
-      pending.withUnsafeBufferPointer { pending in
-        nodes.withUnsafeBufferPointer { nodes in
-          source.bytes.withUnsafeBufferPointer { bytes in
-            arena.withUnsafeBufferPointer { arena in
-              for p in 0..<pairs {
-                let slot = pending[start + 2 * p]
-                var index = Int(slot)
-                var record = nodes[index]
-                if record.kind == NodeRecord.aliasKind {
-                  index = Int(record.payloadStart)
-                  record = nodes[index]
-                }
-                if record.kind != YAMLNodeKind.scalar.rawValue {
-                  hashes[p] = index &* 0x9E37_79B9
-                  continue
-                }
-                if record.flags & NodeRecord.hasTag != 0
-                  || (record.style == YAMLStyle.plain.rawValue && record.payloadCount == 2)
-                {
-                  if isMergeKey(slot) { return false }
-                }
-                guard record.scalarType == YAMLScalarType.string.rawValue else {
-                  hashes[p] = exact ? keyHash(slot) : Int(record.scalarType) &* 0x2545_F491
-                  continue
-                }
-                let base = record.flags & NodeRecord.valueInArena != 0 ? arena.baseAddress : bytes.baseAddress
-                let count = Int(record.payloadCount)
-                hashes[p] = count == 0 ? 0 : Int(truncatingIfNeeded: hashBytes(base! + Int(record.payloadStart), count))
-              }
-              return true
-            }
-          }
-        }
-      }
-    }
-    if !hashed { return false }  // a merge key
-    // Equal keys have equal hashes (strings hash their bytes, eight at a time; null, bool, int and
-    // float keys, equal by value as in `16` and `0x10`, their value with `keyHash` in large
-    // mappings and only their type in small ones; collections their index): only keys with equal
-    // hashes are compared.
-    if !exact {
-      // Small mappings: every pair of hashes.
-      for j in 1..<pairs {
-        let hash = hashes[j]
-        for i in 0..<j where hashes[i] == hash && sameKey(pending[start + 2 * i], pending[start + 2 * j]) {
-          return false
-        }
-      }
-      return true
-    }
-    // Large mappings: an open-addressing table of the hashes, reused across calls.
-    var size = 16
-    while size < 2 * pairs { size <<= 1 }
-    if keySlots.count < size {
-      keySlots = [Int32](repeating: -1, count: size)
-    } else {
-      for s in 0..<size { keySlots[s] = -1 }
-    }
-    let mask = size - 1
-    for j in 0..<pairs {
-      let hash = hashes[j]
-      var slot = hash & mask
-      while keySlots[slot] >= 0 {
-        let i = Int(keySlots[slot])
-        if hashes[i] == hash && sameKey(pending[start + 2 * i], pending[start + 2 * j]) { return false }
-        slot = (slot + 1) & mask
-      }
-      keySlots[slot] = Int32(j)
-    }
-    return true
-  }
-}
-
-/// A fast hash of `count` bytes at `bytes`, eight bytes at a time (not for untrusted-key tables
-/// that need flooding resistance: a collision only costs a byte comparison here).
-@inline(__always)
-private func hashBytes(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
-  let k: UInt64 = 0x9E37_79B9_7F4A_7C15
-  var h = UInt64(truncatingIfNeeded: count) &* k
-  let raw = UnsafeRawPointer(bytes)
-  if count >= 8 {
-    // Whole words, then the last eight bytes (overlapping the previous word when the length is
-    // not a multiple of eight).
-    var i = 0
-    while i + 8 < count {
-      h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
-      h ^= h >> 32
-      i += 8
-    }
-    h = (h ^ raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* k
-  } else if count >= 4 {
-    let low = UInt64(raw.loadUnaligned(as: UInt32.self))
-    let high = UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
-    h = (h ^ (low | high << 32)) &* k
-  } else if count > 0 {
-    h = (h ^ (UInt64(bytes[0]) | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1]) << 16)) &* k
-  }
-  h ^= h >> 32
-  return h
+@inline(__always) func saturatingSum(_ a: Int, _ b: Int) -> Int {
+  let (sum, overflow) = a.addingReportingOverflow(b)
+  return overflow ? Int.max : sum
 }

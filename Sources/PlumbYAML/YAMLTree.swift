@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import PlumbDiagnostics
+import Synchronization
 
 /// The kind of a YAML node.
 public enum YAMLNodeKind: UInt8, Sendable, Codable {
@@ -77,6 +78,13 @@ public final class YAMLTree: Sendable {
   let arena: [UInt8]
   let tags: [UInt32: String]
   let anchors: [UInt32: String]
+  /// For each mapping of at least ``indexedPairs`` pairs that was looked up by key, its pairs
+  /// with a scalar key, sorted by the key's bytes (then by position): built on the mapping's
+  /// first lookup, so a lookup costs O(log n) byte comparisons instead of a scan of every pair.
+  private let keyIndexes = Mutex<[UInt32: [Int32]]>([:])
+
+  /// Mappings with at least this many pairs are looked up through a sorted index.
+  static let indexedPairs = 64
 
   init(
     source: SourceFile,
@@ -101,11 +109,17 @@ public final class YAMLTree: Sendable {
   /// key is a scalar (aliases followed) decoded as exactly the bytes of `key`, or -1.
   ///
   /// The same search as comparing every pair's key node with `scalarEquals`, over the raw arrays:
-  /// no node view (and so no retain of the tree) per pair.
+  /// no node view (and so no retain of the tree) per pair. Mappings of ``indexedPairs`` pairs or
+  /// more are searched in their sorted index (`indexedPairSlot`): a rule that looks up every key
+  /// of a 300,000-key mapping would otherwise scan it 300,000 times.
+  ///
+  /// - Complexity: O(n) for a mapping of n < ``indexedPairs`` pairs; O(log n) key comparisons
+  ///   for larger ones, after O(n log n) on the mapping's first lookup.
   func pairSlot(mapping: Int, key: UnsafeBufferPointer<UInt8>) -> Int {
-    nodes.withUnsafeBufferPointer { nodes in
-      let record = nodes[mapping]
-      guard record.kind == 2 else { return -1 }
+    let record = nodes[mapping]
+    guard record.kind == 2 else { return -1 }
+    if record.payloadCount >= Self.indexedPairs { return indexedPairSlot(mapping: mapping, key: key) }
+    return nodes.withUnsafeBufferPointer { nodes in
       let start = Int(record.payloadStart)
       let count = Int(record.payloadCount)
       let wantedCount = key.count
@@ -128,6 +142,67 @@ public final class YAMLTree: Sendable {
           }
         }
       }
+    }
+  }
+
+  /// `pairSlot` of a large mapping, by binary search in its sorted key index.
+  func indexedPairSlot(mapping: Int, key: UnsafeBufferPointer<UInt8>) -> Int {
+    let sorted = keyIndexes.withLock { indexes in
+      if let index = indexes[UInt32(mapping)] { return index }
+      let index = sortedKeyIndex(mapping: mapping)
+      indexes[UInt32(mapping)] = index
+      return index
+    }
+    let start = Int(nodes[mapping].payloadStart)
+    // The first pair whose key is not below `key`; equal keys are in position order.
+    var low = 0
+    var high = sorted.count
+    while low < high {
+      let middle = (low + high) / 2
+      if compareKey(atSlot: start + 2 * Int(sorted[middle]), key) < 0 {
+        low = middle + 1
+      } else {
+        high = middle
+      }
+    }
+    guard low < sorted.count else { return -1 }
+    let slot = start + 2 * Int(sorted[low])
+    return compareKey(atSlot: slot, key) == 0 ? slot : -1
+  }
+
+  /// The positions of the pairs of mapping record `mapping` whose key is a scalar, sorted by the
+  /// key's decoded bytes, then by position.
+  func sortedKeyIndex(mapping: Int) -> [Int32] {
+    let record = nodes[mapping]
+    let start = Int(record.payloadStart)
+    var positions: [Int32] = []
+    positions.reserveCapacity(Int(record.payloadCount))
+    for position in 0..<Int(record.payloadCount) where nodes[keyRecord(atSlot: start + 2 * position)].kind == 0 {
+      positions.append(Int32(position))
+    }
+    positions.sort { a, b in
+      let order = withValueBytes(keyRecord(atSlot: start + 2 * Int(b))) { compareKey(atSlot: start + 2 * Int(a), $0) }
+      return order != 0 ? order < 0 : a < b
+    }
+    return positions
+  }
+
+  /// The record of the key in child slot `slot`, aliases followed.
+  func keyRecord(atSlot slot: Int) -> Int {
+    let index = Int(children[slot])
+    return nodes[index].kind == NodeRecord.aliasKind ? Int(nodes[index].payloadStart) : index
+  }
+
+  /// The order of the scalar key in child slot `slot` and the bytes `key`: bytewise, a prefix
+  /// first.
+  func compareKey(atSlot slot: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int {
+    withValueBytes(keyRecord(atSlot: slot)) { have in
+      let common = min(have.count, key.count)
+      if common > 0 {
+        let order = memcmp(have.baseAddress!, key.baseAddress!, common)
+        if order != 0 { return order < 0 ? -1 : 1 }
+      }
+      return have.count == key.count ? 0 : (have.count < key.count ? -1 : 1)
     }
   }
 

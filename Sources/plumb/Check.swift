@@ -17,9 +17,15 @@ extension PlumbCommand {
 
         Output formats: \(OutputRequest.knownFormats.joined(separator: ", ")).
 
+        The central catalog is context (--catalog, `catalog:` in .plumb.yaml): a catalog \
+        directory, a Backstage entities export or snapshot, or a live catalog API URL. Its \
+        entities resolve references, relations and joins; only the repository's own inputs are \
+        checked (--check-context checks the context too). See docs/organisation.md.
+
         Exit status (the first that applies, in this order): 64 usage error, 3 policy errors \
         (rules, packs, waivers, configuration), 2 input errors (unreadable, malformed, unknown \
-        format when named, invalid; an unreadable baseline; an output that cannot be written), \
+        format when named, invalid; an unreadable baseline; an output that cannot be written; \
+        a catalog context that cannot be read or a snapshot older than its maximum age), \
         4 nothing evaluated, 1 blocking findings, 0 pass. See docs/exit-codes.md.
         """
     )
@@ -79,6 +85,9 @@ extension PlumbCommand {
     @Flag(help: "Print to standard error where the time went: each phase and the slowest rules.")
     var profile = false
 
+    @OptionGroup(title: "Catalog context")
+    var catalog: CatalogArguments
+
     func validate() throws {
       for output in outputs {
         if case .failure(let error) = OutputRequest.parse(output) { throw ValidationError(error.message) }
@@ -111,6 +120,7 @@ extension PlumbCommand {
       options.baseline = baseline.map(BaselineSource.file) ?? baselineRef.map(BaselineSource.gitRevision)
       options.today = today.flatMap(ISODate.init) ?? ISODate.today()
       options.arguments = Array(CommandLine.arguments.dropFirst())
+      options.catalog = catalog.options
       let run = CheckRun.run(options)
 
       var status = run.exitStatus

@@ -67,6 +67,9 @@ extension PlumbCommand {
     @Option(help: "The date waivers expire against, YYYY-MM-DD (default: $PLUMB_TODAY, else today in UTC).")
     var today: String?
 
+    @OptionGroup(title: "Catalog context")
+    var catalog: CatalogArguments
+
     func validate() throws {
       if let today, ISODate(today) == nil {
         throw ValidationError("--today must be a date written YYYY-MM-DD, found '\(today)'")
@@ -79,6 +82,7 @@ extension PlumbCommand {
       check.pack = pack
       check.useBuiltinRules = !noBuiltinRules
       check.waiversPath = waivers
+      check.catalog = catalog.options
       check.today = today.flatMap(ISODate.init) ?? ISODate.today()
       check.arguments = Array(CommandLine.arguments.dropFirst())
       var options = FixRunOptions(check: check)

@@ -28,11 +28,14 @@ extension PlumbCommand {
     @Option(help: "Output format: text or json.")
     var format: ParseFormat = .text
 
+    @OptionGroup(title: "Catalog context")
+    var catalog: CatalogArguments
+
     @Option(help: "Colour diagnostics: auto, always or never.")
     var color: ColorMode = .auto
 
     func run() throws {
-      let report = GraphReport.load(paths: paths, root: root, kinds: kind)
+      let report = GraphReport.load(paths: paths, root: root, kinds: kind, catalog: catalog.options)
       switch format {
       case .text:
         let colored = color.enabled(isTTY: isatty(STDOUT_FILENO) == 1)

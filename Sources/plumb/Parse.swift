@@ -30,12 +30,15 @@ extension PlumbCommand {
 
     func run() throws {
       let report = ParseReport.load(paths: paths)
+      // Written in pieces as it is produced: a large input's dump is never held whole. The text
+      // dump guards its own pieces; JSON is safe by construction.
+      let write = { (piece: String) in Console.write(piece, to: .standardOutput, guarded: false) }
       switch format {
       case .text:
         let colored = color.enabled(isTTY: isatty(STDOUT_FILENO) == 1)
-        Console.write(report.text(diagnosticsColored: colored), to: .standardOutput, allowingColor: colored)
+        report.writeText(diagnosticsColored: colored, to: write)
       case .json:
-        Console.write(report.json(), to: .standardOutput, guarded: false)
+        report.writeJSON(to: write)
       }
       if report.errorCount > 0 { throw ExitCode(ExitStatus.inputErrors) }
       if report.files.isEmpty {

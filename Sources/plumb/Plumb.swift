@@ -11,7 +11,9 @@ struct PlumbCommand: ParsableCommand {
       files into one document graph and checks them with rules in its own policy language.
       """,
     version: Plumb.version,
-    subcommands: [Check.self, Fix.self, Score.self, Test.self, Explain.self, Rules.self, Graph.self, Parse.self]
+    subcommands: [
+      Check.self, Fix.self, Score.self, Test.self, Explain.self, Rules.self, Graph.self, Parse.self, Catalog.self,
+    ]
   )
 
   static func main() {

@@ -84,6 +84,9 @@ extension PlumbCommand {
     @Option(help: "Where rule documentation pages are, for links (default: docs/rules/).")
     var ruleDocs: String = "docs/rules/"
 
+    @OptionGroup(title: "Catalog context")
+    var catalog: CatalogArguments
+
     func validate() throws {
       guard ScoreRun.formats.contains(format) else {
         throw ValidationError("unknown format '\(format)' (known: \(ScoreRun.formats.joined(separator: ", ")))")
@@ -118,6 +121,7 @@ extension PlumbCommand {
       options.waiversPath = waivers
       options.today = today.flatMap(ISODate.init)
       options.scorecards = scorecard
+      options.catalog = catalog.options
       options.now = now
       options.commit = commit
       options.record = record

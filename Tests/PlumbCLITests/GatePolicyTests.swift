@@ -138,6 +138,31 @@ import Testing
     #expect(!run.inputDiagnostics.contains { $0.location?.path == ".plumb.yaml" })
   }
 
+  @Test func configurationOfTheWrongShapeIsAPolicyErrorNotIgnored() throws {
+    // Before the configuration was read in one place, a top level that is not a mapping and a
+    // `links` that is not one were silently ignored (and the run passed).
+    for text in ["- pack: gate\n", "links: [component]\n", "rules: policy\n"] {
+      let directory = try makeRepository([
+        "catalog.yaml": component("api", system: "billing", tags: "[web]", description: "API"), ".plumb.yaml": text,
+      ])
+      let run = gateCheck(directory)
+      #expect(run.exitStatus == 3, "\(text)")
+      let problem = run.policyDiagnostics.first { $0.code == "config.type" }
+      #expect(problem?.location?.path == ".plumb.yaml" && problem?.location?.span.start.line == 1, "\(text)")
+    }
+  }
+
+  @Test func theConfigurationIsReadOnceAndHandedToEveryStage() throws {
+    let directory = try makeRepository([
+      "catalog.yaml": component("api"),
+      ".plumb.yaml": "pack: gate\nrepository: acme/api\nlinks: {component_tags: [svc]}\n",
+    ])
+    let run = gateCheck(directory) { $0.pack = nil }
+    #expect(run.configuration.pack == "gate" && run.pack?.name == "gate")
+    #expect(run.ingestOptions.repository == "acme/api" && run.ingestOptions.componentTagKeys == ["svc"])
+    #expect(run.policyDiagnostics.isEmpty)
+  }
+
   @Test func aPackThatRunsNoRuleEvaluatedNothing() throws {
     let directory = try makeRepository(["catalog.yaml": component("api")])
     let run = gateCheck(directory, pack: "nothing_on")

@@ -3,6 +3,7 @@ import Foundation
 import OutputFuzzing
 import PlumbDiagnostics
 import Testing
+import TestSupport
 
 /// End to end through the binary: whatever a pull request puts into Plumb's inputs, no output
 /// becomes a CI command, reaches a terminal as control, or runs script in a browser; and no output
@@ -364,6 +365,37 @@ import Testing
     let real = try runPlumbBounded(["fix", "--bundle", root.appendingPathComponent("real").path, root.path])
     #expect(real.status == 0, "\(real.stderr)")
     #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("real/index.json").path))
+  }
+
+  /// A catalog snapshot's default path is under the root (`.plumb/catalog/`), which the pull
+  /// request controls: a planted `.plumb` link to a directory elsewhere is never written through,
+  /// by `plumb catalog pull` (exit 2) nor by a run that reads the live catalog (a warning; the run
+  /// goes on with what it read).
+  @Test func aSymlinkedSnapshotDirectoryInTheRootIsNeverWrittenThrough() throws {
+    let entities = try CatalogFixtures.servedEntities(from: try CatalogFixtures.central())
+    let server = try LoopbackHTTPServer(handler: CatalogFixtures.catalogAPI(entities, pageSize: 2))
+    defer { server.shutdown() }
+    let root = try CatalogFixtures.directory([
+      "catalog-info.yaml": CatalogFixtures.serviceCatalogInfo,
+      ".plumb.yaml": "catalog:\n  - url: \(server.baseURL)/api/catalog\n",
+    ])
+    let outside = try temporaryDirectory()
+    defer {
+      try? FileManager.default.removeItem(at: root)
+      try? FileManager.default.removeItem(at: outside)
+    }
+    try FileManager.default.createSymbolicLink(
+      at: root.appendingPathComponent(".plumb"), withDestinationURL: outside)
+
+    let pull = try runPlumbBounded(["catalog", "pull"], in: root, timeoutSeconds: 120)
+    #expect(pull.status == 2, "\(pull.stdout)\n\(pull.stderr)")
+    #expect(pull.stderr.contains("symbolic link"), "\(pull.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+
+    let check = try runPlumbBounded(["check", ".", "--output", "json"], in: root, timeoutSeconds: 120)
+    #expect(!check.timedOut)
+    #expect(check.stdout.contains("context.snapshot-not-written"), "\(check.stdout.prefix(2000))")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
   }
 
   @Test func aFixBundleCarriesNoCommandNoControlAndNoMarkupFromItsInputs() throws {

@@ -47,7 +47,54 @@ import Testing
   }
 
   @Test func invalidRegularExpressions() {
-    #expect(errors(rule("  require c.spec.type matches \"[a-\" else \"x\"")) == ["6:31 invalid regular expression '[a-'"])
+    #expect(errors(rule("  require c.spec.type matches \"[a-\" else \"x\"")) == ["6:31 invalid regular expression '[a-': character range out of order at offset 3"])
+    // The function form (`matches` is also an operator keyword) is parsed and checked the same.
+    #expect(errors(rule("  require matches(c.spec.type, \"(a\") else \"x\"")) == ["6:32 invalid regular expression '(a': unbalanced parentheses at offset 2"])
+  }
+
+  // MARK: Pattern parameters
+
+  @Test func aParameterUsedAsARegularExpressionMustBeDeclaredAPattern() {
+    let direct = rule("  require c.spec.type matches param.p else \"x\"", params: "  param p: string = \"a\"")
+    #expect(errors(direct) == ["6:31 parameter 'p' is used as a regular expression: declare it 'param p: pattern', so that a policy pack's value is checked when the pack loads"])
+    let viaLet = rule("  let p = param.p\n  require matches(c.spec.type, p) else \"x\"", params: "  param p: any = \"a\"")
+    #expect(errors(viaLet) == ["7:32 parameter 'p' is used as a regular expression: declare it 'param p: pattern', so that a policy pack's value is checked when the pack loads"])
+    let element = rule("  require any(p in param.ps, c.spec.type matches p) else \"x\"", params: "  param ps: list<string> = [\"a\"]")
+    #expect(errors(element) == ["6:50 parameter 'ps' is used as a regular expression: declare it 'param ps: list<pattern>', so that a policy pack's value is checked when the pack loads"])
+    // A list is not a pattern.
+    let list = rule("  require c.spec.type matches param.ps else \"x\"", params: "  param ps: list<pattern> = [\"a\"]")
+    #expect(errors(list).count == 1)
+    // Declared as patterns, they check.
+    #expect(errors(rule("  require c.spec.type matches param.p else \"x\"", params: "  param p: pattern = \"a\"")).isEmpty)
+    #expect(errors(rule("  require any(p in param.ps, c.spec.type matches p) else \"x\"", params: "  param ps: list<pattern> = [\"a\"]")).isEmpty)
+    // A quantifier variable that shadows nothing parameter-like is not traced.
+    #expect(errors(rule("  require any(p in c.spec.patterns, c.spec.type matches p) else \"x\"")).isEmpty)
+  }
+
+  @Test func patternDefaultsAreValidPatterns() {
+    #expect(errors(rule("  require true else \"x\"", params: "  param p: pattern = \"(a\"")) == ["4:22 default value of 'p' is not a valid regular expression: '(a' (unbalanced parentheses at offset 2)"])
+    #expect(errors(rule("  require true else \"x\"", params: "  param ps: list<pattern> = [\"a\", \"b[\"]")) == ["4:35 default value of 'ps' is not a valid regular expression: 'b[' (missing ']' at offset 2)"])
+    #expect(errors(rule("  require true else \"x\"", params: "  param p: pattern = 3")) == ["4:22 default value of 'p' is not a pattern"])
+  }
+
+  /// A policy pack that sets a pattern parameter to something that is not a pattern is a policy
+  /// error when it loads, with the position of the value (issue 13: a pack that broke the IAM
+  /// rule's pattern made every policy pass).
+  @Test func packValuesOfPatternParametersAreCheckedWhenThePackLoads() {
+    let text = rule("  require any(p in param.ps, c.spec.type matches p) else \"x\"", params: "  param p: pattern = \"a\"\n  param ps: list<pattern> = []") + """
+
+      pack p {
+        rule r: block { p = "(?<name" }
+        rule r: block { ps = ["ok", "x{2,1}"] }
+        rule r: block { p = "fine|ok" }
+      }
+      """
+    let library = compile(text, expectErrors: true)
+    #expect(messages(library) == [
+      "10:23 'p' of rule 'r' is not a valid regular expression: '(?<name' (invalid capture group name at offset 7)",
+      "11:31 'ps' of rule 'r' is not a valid regular expression: 'x{2,1}' ({min,max} with max below min at offset 6)",
+    ])
+    #expect(library.diagnostics.allSatisfy { $0.code == "policy.invalid-pattern" && $0.severity == .error })
   }
 
   @Test func nestedLoopsOverAWholeKindAreRejected() {

@@ -3,9 +3,9 @@ import Testing
 
 @testable import PlumbPolicy
 
-/// A rule that would do unbounded work for one entity is stopped: that entity is reported as not
-/// evaluated (indeterminate, never a pass), the engine reports a policy error, and every other
-/// entity and rule is judged as usual.
+/// A rule that would do unbounded work for one entity is stopped: that entity's judgement is an
+/// error (never a pass), the engine reports a policy error, and every other entity and rule is
+/// judged as usual.
 @Suite struct EvaluationBudgetTests {
   /// Two components: one with a 40-element list (the cube of it is 64,000 elements), one with an
   /// empty list.
@@ -40,14 +40,14 @@ import Testing
     return engine.evaluate(graph())
   }
 
-  @Test func anEntityOverTheBudgetIsNotEvaluatedAndThatIsAPolicyError() throws {
+  @Test func anEntityOverTheBudgetIsAnErrorAndAPolicyError() throws {
     let result = run(budget: 10_000)
     let cubic = try #require(result.statistics.first { $0.ruleID == "cubic" })
-    // `big` needs ~68,000 steps: not evaluated. `small` costs a handful: judged (it fails: 0 < 0).
-    #expect(cubic.indeterminate == 1 && cubic.failed == 1 && cubic.passed == 0)
-    let gaveUp = result.findings.filter { $0.ruleID == "cubic" && $0.verdict == .indeterminate }
-    #expect(gaveUp.map(\.message) == ["'cubic' was not evaluated for 'big': it needed more than 10000 steps (the evaluation budget per entity)"])
-    #expect(result.states["cubic"]?[EntityID("catalog.Component:big")] == .indeterminate)
+    // `big` needs ~68,000 steps: an error. `small` costs a handful: judged (it fails: 0 < 0).
+    #expect(cubic.errors == 1 && cubic.failed == 1 && cubic.passed == 0 && cubic.indeterminate == 0)
+    let gaveUp = result.findings.filter { $0.ruleID == "cubic" && $0.verdict == .error }
+    #expect(gaveUp.map(\.message) == ["'cubic' could not be evaluated for 'big': it needed more than 10000 steps (the evaluation budget per entity)"])
+    #expect(result.states["cubic"]?[EntityID("catalog.Component:big")] == .error)
     #expect(result.diagnostics.map(\.code) == ["policy.evaluation-budget"])
     #expect(result.diagnostics.first?.severity == .error)
     #expect(result.diagnostics.first?.message.contains("on 1 entity, first 'catalog.Component:big'") == true)
@@ -60,6 +60,6 @@ import Testing
     let result = run(budget: 1_000_000)
     #expect(result.diagnostics.isEmpty)
     let cubic = try #require(result.statistics.first { $0.ruleID == "cubic" })
-    #expect(cubic.failed == 2 && cubic.indeterminate == 0)
+    #expect(cubic.failed == 2 && cubic.indeterminate == 0 && cubic.errors == 0)
   }
 }

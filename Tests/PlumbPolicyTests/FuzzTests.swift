@@ -2,6 +2,7 @@ import Foundation
 import PlumbDiagnostics
 import PlumbGraph
 import PlumbIngest
+import FuzzSupport
 import Testing
 import TestSupport
 
@@ -83,6 +84,80 @@ import TestSupport
           == original.diagnostics.map { "\($0.message) \($0.location?.span.start.line ?? 0):\($0.location?.span.start.column ?? 0)" },
         "\(seed.path)")
     }
+  }
+
+  // MARK: Rules with runtime errors never pass
+
+  /// Compiles `text`, injects a failing first statement into every rule that compiled (the
+  /// libFuzzer harness does the same), evaluates the injected rules over the platform, and
+  /// returns the problems: an entity that is not an error, a finding that is not an error, a rule
+  /// that erred without a policy error. Also returns how many entities were judged.
+  static func runtimeErrorProblems(_ text: String, statement: String) -> (problems: [String], judged: Int) {
+    let library = PolicyLibrary(sources: [PolicySource(path: "case.plumb", text: text)])
+    let offsets = library.rules.compactMap { $0.decl.selector?.range.upperBound }
+    let injected = PolicyLibrary(
+      sources: [PolicySource(path: "case.plumb", text: ErrorInjection.inject(statement, into: text, at: offsets))])
+    let failing = injected.rules.filter { rule in
+      guard case .let(let name, _, _)? = rule.decl.body.first else { return false }
+      return name == "plumb_injected_error"
+    }
+    guard !failing.isEmpty else { return ([], 0) }
+    let result = PolicyEngine(rules: failing).evaluate(graph)
+    var problems: [String] = []
+    var judged = 0
+    for rule in failing {
+      let states = result.states[rule.id] ?? [:]
+      judged += states.count
+      for (entity, state) in states where state != .error {
+        problems.append("'\(statement)' in \(rule.id): \(entity.rawValue) is \(state.rawValue)")
+      }
+      if !states.isEmpty && !result.diagnostics.contains(where: { $0.message.contains("'\(rule.id)'") }) {
+        problems.append("'\(statement)' in \(rule.id): no policy error")
+      }
+    }
+    for finding in result.findings where finding.verdict != .error {
+      problems.append("'\(statement)': a \(finding.verdict.rawValue) finding '\(finding.message)'")
+    }
+    return (problems, judged)
+  }
+
+  /// Every built-in rule, with every failing expression in every operator around it: no entity
+  /// of the platform passes, none is "not applicable".
+  @Test func builtinRulesWithRuntimeErrorsNeverPass() {
+    let sources = Self.seeds.filter { $0.path.contains("/rules/") }
+    var judged = 0
+    for (index, seed) in sources.enumerated() {
+      // Each file gets a few of the combinations; together they cover all of them.
+      for step in 0..<3 {
+        let statement = ErrorInjection.statement(index * 3 + step * 97)
+        let (problems, count) = Self.runtimeErrorProblems(seed.text, statement: statement)
+        judged += count
+        for problem in problems.prefix(3) { Issue.record("\(seed.path): \(problem)") }
+      }
+    }
+    #expect(judged > 500, "the injected rules judged only \(judged) entities")
+    // Every combination is reachable.
+    let combinations = ErrorInjection.failing.count * ErrorInjection.wrappings.count
+    #expect(Set((0..<combinations).map(ErrorInjection.statement)).count == combinations)
+  }
+
+  /// Mutated policy files (as in the run above) that still compile, with a failing first
+  /// statement: their entities are errors too, whatever the mutations did to the rest.
+  @Test func mutatedRulesWithRuntimeErrorsNeverPass() {
+    let seeds = Self.seeds.map { Array($0.text.utf8) }
+    var mutator = Mutator(
+      seed: 0xE440_0213, tokens: Self.tokens.map { Array($0.utf8) },
+      nesting: [("(", ")"), ("[", "]"), ("not ", ""), ("-", ""), ("f(", ")")], maxDepth: 50, maxRun: 2_000)
+    var judged = 0
+    for round in 0..<400 {
+      let seed = seeds[round % seeds.count]
+      let other = seeds[Int.random(in: 0..<seeds.count, using: &mutator.random)]
+      let text = String(decoding: mutator.mutate(seed, other: other), as: UTF8.self)
+      let (problems, count) = Self.runtimeErrorProblems(text, statement: ErrorInjection.statement(round * 7))
+      judged += count
+      for problem in problems.prefix(3) { Issue.record("case \(round): \(problem)\n\(text.prefix(400))") }
+    }
+    #expect(judged > 100, "the injected rules judged only \(judged) entities")
   }
 
   // MARK: Regressions: nesting that overflowed the stack (found by the fuzz harness, docs/fuzzing.md)

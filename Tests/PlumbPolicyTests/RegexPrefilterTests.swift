@@ -121,12 +121,13 @@ import TestSupport
 
   @Test func memoizedRegexAnswersTheSameWithItsPrefilter() throws {
     let pattern = "(?i)\\b(curl|wget)\\b[^|]*\\|\\s*(ba)?sh\\b"
-    let regex = MemoizedRegex(try NSRegularExpression(pattern: pattern))
+    let regex = MemoizedRegex(try BoundedRegex(pattern))
     #expect(regex.prefilter != nil)
     for text in ["curl -fsSL x | sh", "CURL x|bash", "curl x > f", "echo", "wget \u{212A} | sh", String(repeating: "a", count: 300)] {
       let expected = try NSRegularExpression(pattern: pattern).firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
-      #expect(regex.matches(text) == expected, "\(text)")
-      #expect(regex.matches(text) == expected, "\(text) (remembered)")
+      var steps = 0
+      #expect(regex.matches(text, stepLimit: 1_000_000, steps: &steps) == .found(expected), "\(text)")
+      #expect(regex.matches(text, stepLimit: 1_000_000, steps: &steps) == .found(expected), "\(text) (remembered)")
     }
     // Options the prefilter does not understand give none.
     #expect(RegexPrefilter(try NSRegularExpression(pattern: "abc", options: .allowCommentsAndWhitespace)) == nil)

@@ -122,8 +122,10 @@ import Testing
     #expect(text(#"in_jurisdiction("eu-isoe-west-1", "EU")"#) == "<unknown until apply>")
     #expect(text(#"in_jurisdiction("mars-north-1", "EU")"#) == "<unknown until apply>")
     #expect(text(#"jurisdiction_of("mars-north-1")"#) == "<missing>")
-    // An unknown jurisdiction name is missing (so a requirement on it fails), not a pass.
-    #expect(text(#"in_jurisdiction("eu-west-1", "Europe")"#) == "<missing>")
+    // An unknown jurisdiction name (a misspelt parameter) is an evaluation error, never a pass.
+    #expect(
+      text(#"in_jurisdiction("eu-west-1", "Europe")"#)
+        == "'probe' could not be evaluated for 'x': 'Europe' is not a jurisdiction Plumb knows (EU, EEA, UK, CH, US, ALL or an ISO country code)")
   }
 
   // MARK: location()

@@ -48,6 +48,33 @@ import Testing
     #expect(card.named("search")?.rule("checkout_persist_credentials")?.state == .error)
   }
 
+  /// A rule that cannot be evaluated for an entity (an evaluation error: here a division by zero
+  /// for payments-api only) scores as error for it, never as pass, and the run exits 3.
+  @Test func aRuleThatCannotBeEvaluatedForAnEntityScoresAsError() throws {
+    let run = try score([
+      "policies/ratio.plumb": """
+        rule name_ratio_is_sane {
+          title "Ratio"
+          category ownership
+          for c in catalog.Component
+          require not (10 / (length(c.metadata.name) - 12) > 100) else "insane"
+        }
+        scorecard sanity {
+          title "Sanity"
+          for c in catalog.Component
+          level bronze: name_ratio_is_sane
+        }
+        """
+    ]) { $0.scorecards = ["sanity"] }
+    #expect(run.exitStatus == ExitStatus.policyErrors)
+    let card = try #require(run.report.scorecards.first)
+    let payments = try #require(card.named("payments-api"))  // 12 characters: 10 / 0
+    #expect(payments.rule("name_ratio_is_sane")?.state == .error)
+    #expect(payments.level == nil && payments.passingWeight == 0)
+    #expect(payments.rule("name_ratio_is_sane")?.findings.first?.verdict == "error")
+    #expect(card.named("storefront")?.rule("name_ratio_is_sane")?.state == .pass)
+  }
+
   @Test func anInputErrorInAnEntitysFilePutsItsPassesInError() throws {
     // A second document in search's catalog file is broken: search still loads, but nothing read
     // from that file may count as a pass.

@@ -1,4 +1,5 @@
 import Foundation
+import HostileInputs
 import PlumbDiagnostics
 import PlumbYAML
 import Testing
@@ -43,7 +44,9 @@ import TestSupport
   }
 
   @Test func mutatedInputsLoadWithPositionedDiagnostics() {
-    let tight = YAMLLimits(maxDocumentBytes: 1 << 20, maxDepth: 12, maxAliasExpansion: 200)
+    let tight = YAMLLimits(
+      maxDocumentBytes: 1 << 20, maxDepth: 12, maxAliasExpansion: 200, aliasExpansionBytesPerFileByte: 2,
+      minAliasExpansionBytes: 256, maxAliasExpansionBytes: 1 << 16)
     var mutator = Mutator(
       seed: 0x5EED_F00D, tokens: Self.tokens.map { Array($0.utf8) },
       nesting: [("[", "]"), ("{a: ", "}"), ("- ", ""), ("? ", ""), ("(", ")"), ("not ", "")], maxDepth: 2_000,
@@ -57,7 +60,7 @@ import TestSupport
         let source = SourceFile(path: "case-\(round).yaml", bytes: input)
         let result = YAMLLoader(limits: limits).load(source)
         if result.hasErrors { withErrors += 1 }
-        guard checkDiagnostics(result.diagnostics, source) && checkNodes(result, source) else {
+        guard checkDiagnostics(result.diagnostics, source) && checkNodes(result, source) && checkCost(result) else {
           Issue.record("case \(round) (seed \(round % Self.seeds.count)): \(String(decoding: input.prefix(300), as: UTF8.self))")
           return
         }
@@ -91,6 +94,167 @@ import TestSupport
     #expect(checked >= 10)
   }
 
+  // MARK: Hostile shapes against a model
+
+  @Test func keyFloodsWithDuplicatesAndMergesMatchANaiveModel() throws {
+    // Mappings of keys crafted to collide in the loader's table (so that most are sorted), with
+    // repeated keys and merges of anchored mappings sprinkled in: the pairs and the duplicate
+    // diagnostics must be what a quadratic model of the semantics says.
+    var random = SplitMix64(state: 0xF100_D5EE_D001)
+    var sorted = 0
+    for round in 0..<60 {
+      let size = 13 + Int(random.next() % 700)
+      let pool = HostileYAML.collidingKeys(count: size + 40)
+      func pick() -> String { pool[Int(random.next() % UInt64(pool.count))] }
+      // Two anchored mappings to merge; the target's explicit keys, with repeats; one or two merges.
+      let baseA = (0..<Int(random.next() % 40)).map { _ in pick() }
+      let baseB = (0..<Int(random.next() % 40)).map { _ in pick() }
+      var explicit = (0..<size).map { _ in pick() }
+      if round % 3 == 0 { explicit = Array(pool.prefix(size)) }  // distinct: a pure flood
+      let mergeAt = Int(random.next() % UInt64(explicit.count + 1))
+      let merges: [[String]] = round % 4 == 0 ? [] : (round % 4 == 1 ? [baseA] : [baseA, baseB])
+      // Anchored mappings keep their own last duplicates (the model of one mapping, below).
+      func finish(_ keys: [String]) -> [(key: String, value: String)] {
+        var firstIndex: [String: Int] = [:]
+        var dropped = Set<Int>()
+        for (j, key) in keys.enumerated() {
+          if let i = firstIndex[key] { dropped.insert(i) } else { firstIndex[key] = j }
+        }
+        return keys.enumerated().filter { !dropped.contains($0.offset) }.map { ($0.element, "v\($0.offset)") }
+      }
+      var text = "a: &a\n" + (baseA.isEmpty ? "  {}\n" : "") + baseA.enumerated().map { "  \($0.element): v\($0.offset)\n" }.joined()
+      text += "b: &b\n" + (baseB.isEmpty ? "  {}\n" : "") + baseB.enumerated().map { "  \($0.element): v\($0.offset)\n" }.joined()
+      text += "target:\n"
+      let mergeLine = merges.isEmpty ? nil : (merges.count == 1 ? "  <<: *a\n" : "  <<: [*a, *b]\n")
+      for (j, key) in explicit.enumerated() {
+        if j == mergeAt, let mergeLine { text += mergeLine }
+        text += "  \(key): e\(j)\n"
+      }
+      if mergeAt == explicit.count, let mergeLine { text += mergeLine }
+      let result = YAMLLoader().load(text: text, path: "flood-\(round).yaml")
+      sorted += result.statistics.keyTableFallbacks
+
+      // The model: explicit keys, each repeat reported against the first; the first of each
+      // repeated key dropped; merged keys kept where they first occur after all explicit ones.
+      var expectedDiagnostics: [String] = []
+      var firstIndex: [String: Int] = [:]
+      var dropped = Set<Int>()
+      let targetLine = 3 + max(1, baseA.count) + max(1, baseB.count)  // the line of `target:`
+      func line(ofExplicit j: Int) -> Int { targetLine + 1 + j + (mergeLine != nil && j >= mergeAt ? 1 : 0) }
+      for (j, key) in explicit.enumerated() {
+        if let i = firstIndex[key] {
+          dropped.insert(i)
+          expectedDiagnostics.append("\(line(ofExplicit: j)) first \(line(ofExplicit: i)) \(key)")
+        } else {
+          firstIndex[key] = j
+        }
+      }
+      // Repeats inside the anchored mappings are reported too, at their own lines.
+      var anchoredDiagnostics: [String] = []
+      for (start, keys) in [(2, baseA), (3 + max(1, baseA.count), baseB)] {
+        var seen: [String: Int] = [:]
+        for (j, key) in keys.enumerated() {
+          if let i = seen[key] { anchoredDiagnostics.append("\(start + j) first \(start + i) \(key)") } else { seen[key] = j }
+        }
+      }
+      var present = Set(explicit)
+      var mergedPairs: [(key: String, value: String)] = []
+      for mapping in merges {
+        for pair in finish(mapping) where !present.contains(pair.key) {
+          present.insert(pair.key)
+          mergedPairs.append(pair)
+        }
+      }
+      var expected: [(key: String, value: String)] = []
+      for j in 0...explicit.count {
+        if j == mergeAt { expected += mergedPairs }
+        if j < explicit.count && !dropped.contains(j) { expected.append((explicit[j], "e\(j)")) }
+      }
+      let target = try #require(result.documents.first?.root["target"], "round \(round)")
+      let got = target.pairs.map { ($0.key.string ?? "?") + "=" + ($0.value.string ?? "?") }
+      #expect(got == expected.map { $0.key + "=" + $0.value }, "round \(round)")
+      let diagnostics = result.diagnostics.map { diagnostic in
+        "\(diagnostic.location?.span.start.line ?? 0) first \(diagnostic.notes.first?.location?.span.start.line ?? 0) "
+          + (diagnostic.message.split(separator: "'").dropFirst().first.map(String.init) ?? "")
+      }
+      #expect(result.diagnostics.allSatisfy { $0.code == "yaml.duplicate-key" }, "round \(round)")
+      #expect(diagnostics.sorted() == (anchoredDiagnostics + expectedDiagnostics).sorted(), "round \(round)")
+      // Whatever the keys, the work stays within the table's budget plus a sort.
+      #expect(checkCost(result), "round \(round)")
+    }
+    // Most of the lists defeated the table and were sorted.
+    #expect(sorted >= 40, "\(sorted)")
+  }
+
+  @Test func aliasByteBudgetsMatchAModel() throws {
+    // Random anchors: a scalar of random length, or a flow sequence of earlier anchors' aliases
+    // and scalars; then a sequence of random aliases. Loaded with a random exact byte budget, the
+    // file loads when the model's total fits and otherwise stops at the first alias past it.
+    var random = SplitMix64(state: 0xA11A_5B17_E5)
+    var stopped = 0
+    for round in 0..<300 {
+      var bytes: [Int] = []  // each anchor's expanded scalar bytes
+      var lines: [String] = []
+      var aliasTotals: [(line: Int, column: Int, total: Int)] = []
+      var total = 0
+      func use(_ anchor: Int, line: Int, column: Int) {
+        total += bytes[anchor]
+        aliasTotals.append((line, column, total))
+      }
+      let anchors = 1 + Int(random.next() % 6)
+      for a in 0..<anchors {
+        if a == 0 || random.next() % 3 == 0 {
+          let length = Int(random.next() % 300)
+          lines.append("a\(a): &a\(a) \"" + String(repeating: "s", count: length) + "\"")
+          bytes.append(length)
+        } else {
+          var items: [String] = []
+          var column = "a\(a): &a\(a) [".count + 1
+          var size = 0
+          for _ in 0..<(1 + Int(random.next() % 5)) {
+            if random.next() % 4 == 0 {
+              items.append("t")
+              size += 1
+              column += 3
+            } else {
+              let target = Int(random.next() % UInt64(a))
+              items.append("*a\(target)")
+              use(target, line: lines.count + 1, column: column)
+              size += bytes[target]
+              column += "*a\(target), ".count
+            }
+          }
+          lines.append("a\(a): &a\(a) [" + items.joined(separator: ", ") + "]")
+          bytes.append(size + 0)
+        }
+      }
+      var column = "uses: [".count + 1
+      var items: [String] = []
+      for _ in 0..<Int(random.next() % 12) {
+        let target = Int(random.next() % UInt64(anchors))
+        items.append("*a\(target)")
+        use(target, line: lines.count + 1, column: column)
+        column += "*a\(target), ".count
+      }
+      lines.append("uses: [" + items.joined(separator: ", ") + "]")
+      // Keys ("a0", "uses") are outside every anchored value, so they count nothing.
+      let budget = Int(random.next() % UInt64(max(1, total + total / 4 + 1)))
+      let limits = YAMLLimits(aliasExpansionBytesPerFileByte: 0, minAliasExpansionBytes: budget, maxAliasExpansionBytes: .max)
+      let result = YAMLLoader(limits: limits).load(text: lines.joined(separator: "\n") + "\n", path: "aliases-\(round).yaml")
+      if let over = aliasTotals.first(where: { $0.total > budget }) {
+        stopped += 1
+        #expect(result.diagnostics.map(\.code) == ["yaml.alias-bytes"], "round \(round)")
+        #expect(result.diagnostics.first?.location?.span.start.line == over.line, "round \(round)")
+        #expect(result.diagnostics.first?.location?.span.start.column == over.column, "round \(round)")
+        #expect(result.statistics.aliasExpandedBytes == over.total, "round \(round)")
+      } else {
+        #expect(result.diagnostics.isEmpty, "round \(round): \(result.diagnostics)")
+        #expect(result.statistics.aliasExpandedBytes == total, "round \(round)")
+      }
+    }
+    #expect(stopped > 50 && stopped < 280, "\(stopped)")
+  }
+
   // MARK: Invariants
 
   func checkDiagnostics(_ diagnostics: [Diagnostic], _ source: SourceFile) -> Bool {
@@ -104,6 +268,17 @@ import TestSupport
         Issue.record("\(diagnostic.code) at \(span) outside the file (\(source.bytes.count) bytes, \(source.lineStarts.count) lines)")
         return false
       }
+    }
+    return true
+  }
+
+  /// The key lookups took at most O(n log n) work (docs/yaml-loader.md, "What keys cost").
+  func checkCost(_ result: YAMLLoadResult) -> Bool {
+    let n = result.statistics.keysLooked
+    let bound = 12 * n + 2 * n * (Int.bitWidth - n.leadingZeroBitCount)
+    guard result.statistics.keyWork <= bound else {
+      Issue.record("key work \(result.statistics.keyWork) for \(n) keys, more than \(bound)")
+      return false
     }
     return true
   }

@@ -14,11 +14,15 @@ public struct CatalogAdapter: IngestAdapter {
   public static let format = InputFormat.backstageCatalog
 
   /// What is kept of an entity for reference resolution.
-  struct Record {
+  struct Record: Sendable {
     let id: EntityID
     let ref: CatalogEntityRef
     let location: SourceLocation
     let references: [CatalogPendingReference]
+    /// Whether the entity is catalog context (the central catalog), not the repository's own.
+    var fromContext = false
+    /// Relations the catalog server sent with the entity (exports and snapshots).
+    var servedRelations: [CatalogServedRelation] = []
   }
 
   /// A Location target: the file that asked for it, the file, and where.
@@ -34,6 +38,9 @@ public struct CatalogAdapter: IngestAdapter {
   private var queue: [String] = []
   private var records: [EntityID: Record] = [:]
   private var fileEdges: [FileEdge] = []
+  /// Whether the files read are catalog context (``CatalogContextSource``): its entities are
+  /// recorded as context.
+  var readsContext = false
 
   public init() {}
 
@@ -47,6 +54,20 @@ public struct CatalogAdapter: IngestAdapter {
       read(context.load(path), context: &context)
     }
     queue.removeAll()
+  }
+
+  /// Reads the entities of a Backstage export or snapshot (`items`, served by the catalog API).
+  mutating func ingestServed(_ items: YAMLNode, from input: LoadedInput, context: inout IngestContext) {
+    guard ingestedFiles.insert(input.absolutePath).inserted else { return }
+    context.markConsumed(input, as: Self.format)
+    var reader = CatalogEntityReader()
+    reader.served = true
+    var added: [(Entity, CatalogReadEntity)] = []
+    for item in items.elements {
+      if let read = reader.read(item, start: item.span.start) { added.append((read.entity, read)) }
+    }
+    for diagnostic in reader.diagnostics { context.graph.diagnose(diagnostic) }
+    for (entity, read) in added { add(entity, read, context: &context) }
   }
 
   /// Reads every document of one file.
@@ -84,7 +105,9 @@ public struct CatalogAdapter: IngestAdapter {
           notes: [Diagnostic.Note(message: "first defined here", location: first.location)]))
       return
     }
-    records[entity.id] = Record(id: entity.id, ref: read.ref, location: entity.location, references: read.references)
+    records[entity.id] = Record(
+      id: entity.id, ref: read.ref, location: entity.location, references: read.references, fromContext: readsContext,
+      servedRelations: read.servedRelations)
     context.graph.add(entity)
   }
 
@@ -93,9 +116,56 @@ public struct CatalogAdapter: IngestAdapter {
     resolveReferences(context: &context)
   }
 
+  // MARK: Catalog context
+
+  /// The records and entities read, in the order read (for a ``CatalogContextSource``).
+  func contextRecords(_ graph: GraphBuilder) -> (records: [Record], entities: [Entity]) {
+    var kept: [Record] = []
+    var entities: [Entity] = []
+    for entity in graph.allEntities {
+      guard let record = records[entity.id] else { continue }
+      kept.append(record)
+      entities.append(entity)
+    }
+    return (kept, entities)
+  }
+
+  /// Adds a context source's entities, after the repository's own were read: an entity the
+  /// repository defines too keeps the repository's definition (a note, since a service's
+  /// `catalog-info.yaml` is usually registered in the central catalog too: the normal case); an
+  /// entity two sources define keeps the first source's. The source's own problems are kept
+  /// apart as context problems.
+  mutating func absorb(_ source: CatalogContextSource, context: inout IngestContext) {
+    for (record, entity) in zip(source.records, source.entities) {
+      if let existing = records[record.id] {
+        if existing.fromContext {
+          context.graph.diagnoseContext(
+            Diagnostic(
+              code: "catalog.duplicate-entity", severity: .warning,
+              message: "entity '\(record.ref.canonical)' is in more than one catalog context source; the first is kept",
+              location: record.location,
+              notes: [Diagnostic.Note(message: "first defined here", location: existing.location)]))
+        } else {
+          context.graph.diagnose(
+            Diagnostic(
+              code: CatalogContextSource.overlapCode, severity: .note,
+              message: "entity '\(record.ref.canonical)' is also in the catalog context ('\(source.name)'); "
+                + "the repository's definition is used",
+              location: existing.location,
+              notes: [Diagnostic.Note(message: "the context's definition", location: record.location)]))
+        }
+        continue
+      }
+      records[record.id] = record
+      context.graph.add(entity)
+      context.graph.markContext(record.id)
+    }
+    for problem in source.problems { context.graph.diagnoseContext(problem) }
+  }
+
   // MARK: Location loops
 
-  private func reportLocationLoops(context: inout IngestContext) {
+  func reportLocationLoops(context: inout IngestContext) {
     guard !fileEdges.isEmpty else { return }
     let files = Array(Set(fileEdges.flatMap { [$0.from, $0.to] })).sorted()
     var position: [String: Int] = [:]
@@ -153,11 +223,11 @@ public struct CatalogAdapter: IngestAdapter {
       for reference in record.references {
         let targetID = reference.target.entityID
         guard let target = position[targetID] else {
-          context.graph.diagnose(
-            Diagnostic(
-              code: "catalog.dangling-reference", severity: .warning,
-              message: "\(reference.field) refers to '\(reference.target.canonical)', which does not exist in the catalog",
-              location: reference.location))
+          let problem = Diagnostic(
+            code: "catalog.dangling-reference", severity: .warning,
+            message: "\(reference.field) refers to '\(reference.target.canonical)', which does not exist in the catalog",
+            location: reference.location)
+          if record.fromContext { context.graph.diagnoseContext(problem) } else { context.graph.diagnose(problem) }
           continue
         }
         let pairs = [(id, reference.forward, targetID, source, target), (targetID, reference.reverse, id, target, source)]
@@ -166,6 +236,21 @@ public struct CatalogAdapter: IngestAdapter {
           case CatalogRelation.ownedBy: owners[fromIndex].append(toIndex)
           case CatalogRelation.childOf: parents[fromIndex].append(toIndex)
           case CatalogRelation.partOf: wholes[fromIndex].append(toIndex)
+          default: break
+          }
+        }
+      }
+      // Relations the server computed (custom processors' among them), between context entities
+      // only: an entity the repository redefines has its relations from its own definition.
+      guard record.fromContext else { continue }
+      for relation in record.servedRelations {
+        let targetID = relation.target.entityID
+        guard let target = records[targetID], target.fromContext, let toIndex = position[targetID] else { continue }
+        if connect(id, relation.type, targetID, relation.location) {
+          switch relation.type {
+          case CatalogRelation.ownedBy: owners[source].append(toIndex)
+          case CatalogRelation.childOf: parents[source].append(toIndex)
+          case CatalogRelation.partOf: wholes[source].append(toIndex)
           default: break
           }
         }
@@ -181,10 +266,14 @@ public struct CatalogAdapter: IngestAdapter {
       for cycle in CatalogCycles.cycles(check.graph) where cycle.count >= 2 {
         let names = cycle.map { "'\(records[ids[$0]]?.ref.canonical ?? ids[$0].rawValue)'" }.joined(separator: " → ")
         let key = EdgeKey(from: ids[cycle[0]], type: check.relation, to: ids[cycle[1]])
-        context.graph.diagnose(
-          Diagnostic(
-            code: check.code, severity: .warning, message: "\(check.what): \(names) (\(check.link))",
-            location: edgeLocation[key]))
+        let problem = Diagnostic(
+          code: check.code, severity: .warning, message: "\(check.what): \(names) (\(check.link))",
+          location: edgeLocation[key])
+        if cycle.allSatisfy({ records[ids[$0]]?.fromContext == true }) {
+          context.graph.diagnoseContext(problem)
+        } else {
+          context.graph.diagnose(problem)
+        }
       }
     }
   }

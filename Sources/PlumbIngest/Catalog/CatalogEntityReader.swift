@@ -28,6 +28,17 @@ struct CatalogLocationRequest: Sendable {
   let targets: [(node: YAMLNode, text: String)]
 }
 
+/// A relation the catalog server computed and served with an entity (`relations[]` of an entity
+/// read from the catalog API): `{type, targetRef}`.
+struct CatalogServedRelation: Sendable {
+  /// The relation, e.g. `ownedBy`, `partOf`, or one a custom processor emits.
+  let type: String
+  /// The entity it points at.
+  let target: CatalogEntityRef
+  /// The relation's node.
+  let location: SourceLocation
+}
+
 /// One document read as an entity.
 struct CatalogReadEntity {
   let entity: Entity
@@ -37,6 +48,8 @@ struct CatalogReadEntity {
   let kind: String
   let references: [CatalogPendingReference]
   let locationRequest: CatalogLocationRequest?
+  /// The relations the server sent with a served entity (empty for a descriptor file).
+  var servedRelations: [CatalogServedRelation] = []
 }
 
 /// Validates one YAML document the way the catalog does (envelope, field formats, kind schema,
@@ -49,6 +62,14 @@ struct CatalogEntityReader {
 
   static let rootFields: Set<String> = ["apiVersion", "kind", "metadata", "spec"]
   static let generatedMetadataFields = ["uid", "etag", "generation"]
+  /// What the catalog server adds to an entity it serves (`GET /entities`): computed relations
+  /// and processing status at the root, and `metadata.uid`, `etag` and `generation`.
+  static let servedRootFields: Set<String> = ["relations", "status"]
+
+  /// Whether the entities read are served by the catalog API (an export or a snapshot) rather
+  /// than written in descriptor files: the server's own fields are expected, not errors, and
+  /// Location entities are not followed (their targets are already among the served entities).
+  var served = false
 
   // MARK: Diagnostics
 
@@ -149,10 +170,14 @@ struct CatalogEntityReader {
 
   /// Reads one document; nil when it is not an entity or cannot be identified.
   mutating func read(_ document: YAMLDocument) -> CatalogReadEntity? {
-    let root = document.root
+    read(document.root, start: document.span.start)
+  }
+
+  /// Reads one entity node (a document's root, or an element of an export's items); `start` is
+  /// where an empty one is reported.
+  mutating func read(_ root: YAMLNode, start: SourcePosition) -> CatalogReadEntity? {
     switch root.kind {
     case .scalar where root.isNull:
-      let start = document.span.start
       diagnostics.append(
         Diagnostic(
           code: "catalog.empty-document", severity: .note, message: "empty document is ignored",
@@ -170,9 +195,14 @@ struct CatalogEntityReader {
     var kindPair: YAMLPair?
     var metadataPair: YAMLPair?
     var specPair: YAMLPair?
+    var relationsNode: YAMLNode?
     for pair in root.pairs {
       let key = pair.key
-      if key.scalarEquals("apiVersion") {
+      if served, key.scalarEquals("relations") {
+        relationsNode = pair.value
+      } else if served, key.scalarEquals("status") {
+        continue
+      } else if key.scalarEquals("apiVersion") {
         apiVersionPair = pair
       } else if key.scalarEquals("kind") {
         kindPair = pair
@@ -296,7 +326,7 @@ struct CatalogEntityReader {
         if model.name == "API", let type, CatalogKinds.remoteAPITypes.contains(type) { model = CatalogKinds.remoteAPI }
         checkSpec(spec, key: specKey, model: model)
         references = readReferences(spec, model: model, namespace: namespace)
-        if model.name == "Location" { locationRequest = readLocation(spec) }
+        if model.name == "Location" && !served { locationRequest = readLocation(spec) }
       }
     }
 
@@ -310,7 +340,35 @@ struct CatalogEntityReader {
     let entity = Entity(
       id: ref.entityID, kind: EntityKinds.catalog(kind), type: type, name: nameText, location: rootLocation,
       attributes: .map(attributes))
-    return CatalogReadEntity(entity: entity, ref: ref, kind: kind, references: references, locationRequest: locationRequest)
+    var read = CatalogReadEntity(entity: entity, ref: ref, kind: kind, references: references, locationRequest: locationRequest)
+    if let relationsNode { read.servedRelations = readServedRelations(relationsNode) }
+    return read
+  }
+
+  /// `relations: [{type, targetRef}]` (or the older `target: {kind, namespace, name}`), as the
+  /// catalog API serves them. What cannot be read is left out: the server computed these, and
+  /// Plumb derives the standard ones from `spec` itself.
+  private mutating func readServedRelations(_ node: YAMLNode) -> [CatalogServedRelation] {
+    guard node.kind == .sequence else {
+      schemaError("/relations must be array", at: node)
+      return []
+    }
+    var relations: [CatalogServedRelation] = []
+    for element in node.elements where element.kind == .mapping {
+      guard let type = element["type"]?.string, !type.isEmpty else { continue }
+      var target: CatalogEntityRef?
+      if let text = element["targetRef"]?.string,
+        case .success(let ref) = CatalogEntityRef.parse(text, defaultKind: nil, defaultNamespace: nil)
+      {
+        target = ref
+      } else if let old = element["target"], let kind = old["kind"]?.string, let name = old["name"]?.string,
+        !kind.isEmpty, !name.isEmpty
+      {
+        target = CatalogEntityRef(kind: kind, namespace: old["namespace"]?.string ?? "default", name: name)
+      }
+      if let target { relations.append(CatalogServedRelation(type: type, target: target, location: element.location)) }
+    }
+    return relations
   }
 
   // MARK: metadata
@@ -344,7 +402,7 @@ struct CatalogEntityReader {
         }
       } else if key.scalarEquals("links") {
         readLinks(value)
-      } else if let name = Self.generatedMetadataFields.first(where: { key.scalarEquals($0) }) {
+      } else if let name = Self.generatedMetadataFields.first(where: { key.scalarEquals($0) }), !served {
         report(
           "generated-field", .warning,
           "metadata.\(name) is generated by the catalog and must not be written in a descriptor file", at: key)

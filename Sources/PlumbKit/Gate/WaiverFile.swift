@@ -1,4 +1,5 @@
 import Foundation
+import PlumbConfig
 import PlumbDiagnostics
 import PlumbFiles
 import PlumbPolicy
@@ -20,8 +21,8 @@ import PlumbYAML
 ///
 /// Every problem is an error at its node: a waiver file that does not load is a policy error.
 public struct WaiverFile: Sendable {
-  /// The file name looked for at the root.
-  public static let defaultName = ".plumb-waivers.yaml"
+  /// The file name looked for at the root (named once, with Plumb's other own files).
+  public static let defaultName = PlumbConfiguration.waiverFileName
   /// The keys an entry may have.
   public static let keys = ["rule", "entity", "path", "fingerprint", "reason", "owner", "approved_by", "expires", "ticket"]
 

@@ -40,6 +40,9 @@ public enum Enforcement: String, Sendable, CaseIterable, Comparable, Codable {
 /// A parameter's declared type.
 public indirect enum ParamType: Sendable, Equatable, CustomStringConvertible {
   case bool, int, number, string, any
+  /// A string that is a regular expression (ICU syntax): a value that is not a valid pattern is
+  /// an error when the rule or the policy pack that sets it loads.
+  case pattern
   case list(ParamType)
 
   public var description: String {
@@ -48,6 +51,7 @@ public indirect enum ParamType: Sendable, Equatable, CustomStringConvertible {
     case .int: "int"
     case .number: "number"
     case .string: "string"
+    case .pattern: "pattern"
     case .any: "any"
     case .list(let element): "list<\(element)>"
     }

@@ -16,6 +16,10 @@ struct Checker {
   var diagnostics: [Diagnostic] = []
   var joins: [Int: JoinPlan] = [:]
   private var params: [String: ParamType] = [:]
+  /// Variables that stand for a parameter (`let p = param.x`) or for an element of a list
+  /// parameter (`any(p in param.xs, …)`), so that a regular expression can be traced back to the
+  /// parameter it comes from.
+  private var parameterOrigins: [String: (param: String, element: Bool)] = [:]
 
   init(source: SourceFile) {
     self.source = source
@@ -44,6 +48,7 @@ struct Checker {
         rule.docsRange ?? rule.idRange)
     }
     params = [:]
+    parameterOrigins = [:]
     for param in rule.params {
       if params[param.name] != nil { error("parameter '\(param.name)' is declared twice", param.range) }
       params[param.name] = param.type
@@ -51,6 +56,12 @@ struct Checker {
         if let constant = Checker.constant(value) {
           if !Checker.conforms(constant, to: param.type) {
             error("default value of '\(param.name)' is not a \(param.type)", value.range)
+          } else {
+            for (range, pattern, problem) in Checker.invalidPatterns(value, type: param.type) {
+              error(
+                "default value of '\(param.name)' is not a valid regular expression: '\(EvaluationError.excerpt(pattern))' (\(problem))",
+                range, code: "policy.invalid-pattern")
+            }
           }
         } else {
           error("default value of '\(param.name)' must be a literal", value.range)
@@ -69,6 +80,7 @@ struct Checker {
       case .let(let name, let value, let range):
         if scope[name] != nil { error("'\(name)' is already defined", range) }
         scope[name] = infer(value, scope)
+        if case .param(let param, _) = value { parameterOrigins[name] = (param, false) }
       case .when(let condition, _):
         _ = infer(condition, scope)
       case .require(let requirement):
@@ -184,11 +196,7 @@ struct Checker {
     case .binary(let op, let left, let right, _):
       _ = infer(left, scope, candidate: candidate)
       _ = infer(right, scope, candidate: candidate)
-      if op == .matches, case .string(let parts, let patternRange) = right, parts.count == 1,
-        case .text(let pattern) = parts[0], (try? NSRegularExpression(pattern: pattern)) == nil
-      {
-        error("invalid regular expression '\(pattern)'", patternRange)
-      }
+      if op == .matches { checkPattern(right) }
       return .value
     case .quantifier(let quantifier, let variables, let collection, let body, let range):
       let collectionType = infer(collection, scope, candidate: candidate)
@@ -202,7 +210,14 @@ struct Checker {
       for variable in variables where scope[variable] != nil {
         error("'\(variable)' is already defined; choose another name", range)
       }
+      // The element variable over a parameter list stands for the parameter's elements.
+      let saved = parameterOrigins
+      for variable in variables { parameterOrigins[variable] = nil }
+      if case .param(let param, _) = collection, let element = variables.last {
+        parameterOrigins[element] = (param, true)
+      }
       _ = infer(body, inner, candidate: candidate)
+      parameterOrigins = saved
       if quantifier == .filter, case .entities(let kind) = collectionType { return .entities(kind) }
       return .value
     case .select(let selector, let filter, let range):
@@ -270,16 +285,57 @@ struct Checker {
       types.append(infer(argument, scope, candidate: candidate))
     }
     if name == "flatten", case .entities(let kind)? = types.first { return .entities(kind) }
-    if name == "matches", arguments.count == 2, case .string(let parts, let patternRange) = arguments[1],
-      parts.count == 1, case .text(let pattern) = parts[0], (try? NSRegularExpression(pattern: pattern)) == nil
-    {
-      error("invalid regular expression '\(pattern)'", patternRange)
-    }
+    if name == "matches", arguments.count == 2 { checkPattern(arguments[1]) }
     if ["first", "last"].contains(name), case .entities(let kind)? = types.first { return .entity(kind) }
     if ["name", "kind", "type", "id"].contains(name), let first = types.first, case .value = first {
       error("'\(name)' takes an entity", range)
     }
     return .value
+  }
+
+  // MARK: Regular expressions
+
+  /// Checks the pattern argument of `matches`: a literal must be a valid pattern; a parameter
+  /// (directly, through a `let`, or as the element variable of a quantifier over a list
+  /// parameter) must be declared `pattern` (or `list<pattern>`), so that every value a policy
+  /// pack gives it is checked when the pack loads. Patterns built at run time (`"^" + x`) are
+  /// checked when they are used: an invalid one is an evaluation error.
+  mutating func checkPattern(_ pattern: Expr) {
+    switch pattern {
+    case .string(let parts, let range):
+      guard parts.count == 1, case .text(let text) = parts[0], let problem = BoundedRegex.problem(text) else { return }
+      error("invalid regular expression '\(EvaluationError.excerpt(text))': \(problem)", range, code: "policy.invalid-pattern")
+    case .param(let name, let range):
+      checkPatternParameter(name, element: false, range)
+    case .name(let name, let range):
+      if let origin = parameterOrigins[name] { checkPatternParameter(origin.param, element: origin.element, range) }
+    default:
+      return
+    }
+  }
+
+  mutating func checkPatternParameter(_ name: String, element: Bool, _ range: Range<Int>) {
+    guard let type = params[name] else { return }
+    let expected: ParamType = element ? .list(.pattern) : .pattern
+    guard type != expected else { return }
+    error(
+      "parameter '\(name)' is used as a regular expression: declare it 'param \(name): \(expected)', so that a "
+        + "policy pack's value is checked when the pack loads",
+      range, code: "policy.pattern-parameter")
+  }
+
+  /// The string literals in `value` that are not valid patterns although `type` says they are
+  /// (a `pattern`, or the elements of a `list<pattern>`): their ranges, texts and problems.
+  static func invalidPatterns(_ value: Expr, type: ParamType) -> [(Range<Int>, String, PatternError)] {
+    switch (type, value) {
+    case (.pattern, .string(_, let range)):
+      guard let text = constant(value)?.scalar.string, let problem = BoundedRegex.problem(text) else { return [] }
+      return [(range, text, problem)]
+    case (.list(let element), .list(let items, _)):
+      return items.flatMap { invalidPatterns($0, type: element) }
+    default:
+      return []
+    }
   }
 
   // MARK: Joins
@@ -407,7 +463,7 @@ struct Checker {
     case .bool: return value.kind == .bool
     case .int: return value.kind == .int
     case .number: return value.kind == .int || value.kind == .float
-    case .string: return value.kind == .string
+    case .string, .pattern: return value.kind == .string
     case .list(let element):
       guard let elements = value.elements else { return false }
       return elements.allSatisfy { conforms($0, to: element) }

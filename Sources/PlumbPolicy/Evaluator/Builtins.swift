@@ -31,12 +31,12 @@ public enum Builtins {
     .init(name: "starts_with", arity: 2...2, signature: "starts_with(s, prefix)", summary: "true if s starts with prefix"),
     .init(name: "ends_with", arity: 2...2, signature: "ends_with(s, suffix)", summary: "true if s ends with suffix"),
     .init(name: "contains", arity: 2...2, signature: "contains(s, part)", summary: "true if the string s contains part, or the list s contains the element part"),
-    .init(name: "matches", arity: 2...2, signature: "matches(s, regex)", summary: "true if the regular expression finds a match in s (same as `s matches regex`)"),
-    .init(name: "split", arity: 2...2, signature: "split(s, separator)", summary: "the parts of s between separators"),
+    .init(name: "matches", arity: 2...2, signature: "matches(s, regex)", summary: "true if the regular expression finds a match in s (same as `s matches regex`); an invalid pattern, or a match over the evaluation budget, is an evaluation error"),
+    .init(name: "split", arity: 2...2, signature: "split(s, separator)", summary: "the parts of s between separators (an empty separator is an evaluation error)"),
     .init(name: "join", arity: 2...2, signature: "join(list, separator)", summary: "the elements as strings, joined"),
-    .init(name: "replace", arity: 3...3, signature: "replace(s, old, new)", summary: "s with every occurrence of old replaced by new"),
+    .init(name: "replace", arity: 3...3, signature: "replace(s, old, new)", summary: "s with every occurrence of old replaced by new (an empty old is an evaluation error)"),
     .init(name: "to_string", arity: 1...1, signature: "to_string(x)", summary: "x as text"),
-    .init(name: "to_int", arity: 1...1, signature: "to_int(x)", summary: "an integer from a number or a numeric string, else missing"),
+    .init(name: "to_int", arity: 1...1, signature: "to_int(x)", summary: "an integer from a number or a numeric string, else missing; a number outside the 64-bit range is an evaluation error"),
     .init(name: "name", arity: 1...1, signature: "name(e)", summary: "an entity's name (catalog name, resource address, job id)"),
     .init(name: "kind", arity: 1...1, signature: "kind(e)", summary: "an entity's kind, e.g. \"catalog.Component\""),
     .init(name: "type", arity: 1...1, signature: "type(e)", summary: "an entity's type (component type, resource type)"),
@@ -62,7 +62,7 @@ public enum Builtins {
       summary: "the jurisdiction of a location: `EU`, `EEA` (EEA outside the EU), `UK`, `CH`, `US`, another country's ISO code, `EU+UK` for a dual-region across both, `ALL` for `global`; missing when the location is not in Plumb's region data"),
     .init(
       name: "in_jurisdiction", arity: 2...2, signature: "in_jurisdiction(location, jurisdiction)",
-      summary: "true when every place a location stores data is inside the jurisdiction (`EU`, `EEA`, `UK`, `CH`, `US`, `ALL`, an ISO country code, or a list of these); unknown when the location is unknown or not in Plumb's region data"),
+      summary: "true when every place a location stores data is inside the jurisdiction (`EU`, `EEA`, `UK`, `CH`, `US`, `ALL`, an ISO country code, or a list of these); unknown when the location is unknown or not in Plumb's region data; a jurisdiction Plumb does not know is an evaluation error"),
   ]
 
   static let byName: [String: BuiltinFunction] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
@@ -107,7 +107,11 @@ extension Evaluator {
       if x.isUnknown { return .unknown }
       if let count = x.elementCount { return .int(count) }
       if x.kind == .map { return .int(x.entries?.count ?? 0) }
-      if case .string(let s) = x.scalar { return .int(s.count) }
+      if case .string(let s) = x.scalar {
+        // Counting characters reads every byte.
+        guard charge(s.utf8.count) else { return .unknown }
+        return .int(s.count)
+      }
       return .int(0)
     case .first, .last:
       if x.isUnknown { return .unknown }
@@ -147,24 +151,24 @@ extension Evaluator {
     case .file:
       return x.location.map { .string($0.path) } ?? .missing
     case .to_string:
-      return x.isUnknown ? .unknown : .string(x.text)
+      if x.isUnknown { return .unknown }
+      let text = x.text
+      guard charge(text.utf8.count) else { return .unknown }
+      return .string(text)
     case .to_int:
-      switch x.scalar {
-      case .int: return .value(x.scalar)
-      case .float(let f): return f.isFinite && abs(f) < 9e18 ? .int(Int(f)) : .missing
-      case .string(let s): return Int(s.trimmingCharacters(in: .whitespaces)).map { .int($0) } ?? .missing
-      case .unknown: return .unknown
-      default: return .missing
-      }
+      return toInt(x, expr)
     case .contains:
+      guard chargeSearch(x, args[1]) else { return .unknown }
       return self.contains(x, args[1]).runtime
     case .matches:
-      return matches(x, args[1]).runtime
+      return matches(x, args[1], expr).runtime
     case .join:
       if x.isUnknown || args[1].isUnknown { return .unknown }
       guard let elements = x.elements, case .string(let separator) = args[1].scalar else { return .missing }
       if elements.contains(where: \.isUnknown) { return .unknown }
-      return .string(elements.map(\.text).joined(separator: separator))
+      let joined = elements.map(\.text).joined(separator: separator)
+      guard charge(elements.count + joined.utf8.count) else { return .unknown }
+      return .string(joined)
     case .version_compare:
       if x.isUnknown || args[1].isUnknown { return .unknown }
       guard case .string(let a) = x.scalar, case .string(let b) = args[1].scalar,
@@ -201,34 +205,80 @@ extension Evaluator {
       guard let places = Regions.places(location) else { return .missing }
       return .string(Regions.jurisdictionName(places))
     case .in_jurisdiction:
-      return inJurisdiction(x, args[1])
+      return inJurisdiction(x, args[1], expr)
     default:
-      return stringFunction(function, args.isEmpty ? [x] : args)
+      let strings = args.isEmpty ? [x] : args
+      // A string function reads every byte of its arguments, and writes its result.
+      var bytes = 0
+      for argument in strings where argument.kind == .string {
+        if case .string(let text) = argument.scalar { bytes += text.utf8.count }
+      }
+      guard charge(bytes) else { return .unknown }
+      if function == .split || function == .replace, !x.isUnknown, !args[1].isUnknown,
+        case .string(let separator) = args[1].scalar, separator.isEmpty
+      {
+        let what = function == .split ? "separator" : "text to replace"
+        return fail(.invalidArgument, "'\(rule.text(expr))' has an empty \(what)", at: expr, value: args[1])
+      }
+      let result = stringFunction(function, strings)
+      if case .value(.string(let text)) = result { guard charge(text.utf8.count) else { return .unknown } }
+      if let parts = result.elementCount { guard charge(parts) else { return .unknown } }
+      return result
+    }
+  }
+
+  /// `to_int(x)`: an integer from a number or a numeric string; missing for other values and for
+  /// text that is not an integer. A number outside the 64-bit range (a float, or a string of
+  /// digits) is an overflow error, not missing: `not (to_int(x) > 1)` must not turn it into true.
+  mutating func toInt(_ x: RuntimeValue, _ expr: Expr) -> RuntimeValue {
+    switch x.scalar {
+    case .int: return .value(x.scalar)
+    case .float(let f):
+      guard f.isFinite && f >= -9.223_372_036_854_775_808e18 && f < 9.223_372_036_854_775_808e18 else {
+        return fail(.overflow, "overflow: '\(rule.text(expr))' of \(f) is outside the 64-bit integer range", at: expr, value: x)
+      }
+      return .int(Int(f))
+    case .string(let s):
+      guard charge(s.utf8.count) else { return .unknown }
+      let text = s.trimmingCharacters(in: .whitespaces)
+      if let number = Int(text) { return .int(number) }
+      let digits = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
+      if !digits.isEmpty && digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        return fail(
+          .overflow, "overflow: '\(rule.text(expr))' of '\(EvaluationError.excerpt(text))' is outside the 64-bit integer range",
+          at: expr, value: x)
+      }
+      return .missing
+    case .unknown: return .unknown
+    default: return .missing
     }
   }
 
   /// `in_jurisdiction(location, jurisdiction)`: every place of the location inside the union of
-  /// the named jurisdictions.
-  mutating func inJurisdiction(_ location: RuntimeValue, _ jurisdiction: RuntimeValue) -> RuntimeValue {
+  /// the named jurisdictions. A jurisdiction name Plumb does not know is an error (a misspelt
+  /// parameter must not make `not in_jurisdiction(…)` true everywhere); a jurisdiction that is
+  /// not a string or a list of strings gives missing.
+  mutating func inJurisdiction(_ location: RuntimeValue, _ jurisdiction: RuntimeValue, _ expr: Expr) -> RuntimeValue {
     if location.isUnknown || jurisdiction.isUnknown { return .unknown }
     let allowed: Set<String>
     if case .string(let single) = jurisdiction.scalar, jurisdiction.elements == nil {
       // One jurisdiction (the usual parameter): its countries are looked up once per rule.
+      let countries: Set<String>?
       if let cached = jurisdictionSets[single] {
-        guard let cached else { return .missing }
-        allowed = cached
+        countries = cached
       } else {
-        let countries = Regions.countries(ofJurisdiction: single)
+        countries = Regions.countries(ofJurisdiction: single)
         jurisdictionSets[single] = countries
-        guard let countries else { return .missing }
-        allowed = countries
       }
+      guard let countries else { return unknownJurisdiction(single, expr, jurisdiction) }
+      allowed = countries
     } else {
       var union = Set<String>()
       for name in jurisdiction.elements ?? [jurisdiction] {
         if name.isUnknown { return .unknown }
-        guard case .string(let text) = name.scalar, let countries = Regions.countries(ofJurisdiction: text) else {
-          return .missing
+        guard case .string(let text) = name.scalar else { return .missing }
+        guard let countries = Regions.countries(ofJurisdiction: text) else {
+          return unknownJurisdiction(text, expr, name)
         }
         union.formUnion(countries)
       }
@@ -237,6 +287,13 @@ extension Evaluator {
     guard case .string(let text) = location.scalar else { return .missing }
     guard let places = Regions.places(text), !places.isEmpty else { return .unknown }
     return .bool(places.allSatisfy { Regions.place($0, isIn: allowed) })
+  }
+
+  mutating func unknownJurisdiction(_ name: String, _ expr: Expr, _ value: RuntimeValue) -> RuntimeValue {
+    fail(
+      .invalidArgument,
+      "'\(EvaluationError.excerpt(name))' is not a jurisdiction Plumb knows (EU, EEA, UK, CH, US, ALL or an ISO country code)",
+      at: expr, value: value)
   }
 
   func stringFunction(_ function: BuiltinName, _ args: [RuntimeValue]) -> RuntimeValue {

@@ -16,7 +16,9 @@ extension Evaluator {
   @inline(__always) func contains(_ container: RuntimeValue, _ item: RuntimeValue) -> Truth {
     Self.contains(container, item)
   }
-  @inline(__always) func arithmetic(_ op: BinaryOperator, _ a: RuntimeValue, _ b: RuntimeValue) -> RuntimeValue {
+  @inline(__always) func arithmetic(_ op: BinaryOperator, _ a: RuntimeValue, _ b: RuntimeValue)
+    -> Result<RuntimeValue, ArithmeticError>
+  {
     Self.arithmetic(op, a, b)
   }
   @inline(__always) func number(_ value: Value) -> Double? { Self.number(value) }

@@ -17,10 +17,11 @@ struct Evaluator {
   /// What was recorded since `startRecording`, rendered only when a finding needs it.
   private var evidence: [(expr: Expr, value: RuntimeValue)] = []
   private(set) var recording = false
-  /// Compiled patterns (nil: invalid), with the answers already computed for short texts.
-  private var regexes: [String: MemoizedRegex?] = [:]
+  /// Compiled patterns (or why a text is not one), with the answers already computed for short
+  /// texts.
+  private var regexes: [String: Result<MemoizedRegex, PatternError>] = [:]
   /// The first patterns compiled, searched before `regexes` (see `compiledPattern`).
-  private var recentPatterns: [(source: String, regex: MemoizedRegex?)] = []
+  private var recentPatterns: [(source: String, regex: Result<MemoizedRegex, PatternError>)] = []
   /// The country sets of `in_jurisdiction`'s jurisdiction argument, by its text.
   var jurisdictionSets: [String: Set<String>?] = [:]
   /// `is_global_service` as far as a resource type decides it (nil: its location decides), by type.
@@ -28,9 +29,11 @@ struct Evaluator {
   /// Work spent judging the current entity (expressions evaluated, elements and bytes built),
   /// against ``EvaluationBudget/perEntity``.
   private(set) var work = 0
-  /// Whether the current entity's judgement ran over the budget: every value from then on is
-  /// unknown, and the entity is reported as not evaluated.
-  private(set) var overBudget = false
+  /// Whether the current entity's judgement failed (``failure`` says why): every value from then
+  /// on is unknown, evaluation stops as soon as it can, and the entity's judgement is an error.
+  private(set) var failed = false
+  /// The first evaluation error of the current entity's judgement.
+  private(set) var failure: EvaluationError?
   private var memo: [Int: RuntimeValue] = [:]
   /// Large join candidate lists, grouped for narrowing (see `JoinNarrowing.swift`).
   var joins: [JoinSite: NarrowedJoin] = [:]
@@ -105,8 +108,8 @@ struct Evaluator {
     var findings: [Finding] = []
     var statistics: RuleStatistics
     var states: [(EntityID, RuleState)] = []
-    /// Entities whose judgement ran over the evaluation budget.
-    var overBudget: [EntityID] = []
+    /// Entities the rule could not judge, with the first error of each, in judging order.
+    var errors: [(entity: EntityID, error: EvaluationError)] = []
     /// The most work one entity's judgement took (`PLUMB_PHASE_TIMES` prints it).
     var mostWork = 0
   }
@@ -118,7 +121,7 @@ struct Evaluator {
     var outcome = Outcome(statistics: RuleStatistics(ruleID: rule.id))
     guard let selector = rule.decl.selector else { return outcome }
     var env: Env = [:]
-    for entity in entities(selector) {
+    for entity in subjects(selector) {
       outcome.statistics.selected += 1
       env.reset(rule.decl.variable, .entity(entity))
       judge(entity, &outcome, env: &env)
@@ -132,6 +135,13 @@ struct Evaluator {
     return selector.types.flatMap { graph.entities(ofKind: selector.kind, type: $0) }
   }
 
+  /// The entities a rule judges: the repository's own (catalog context only resolves joins and
+  /// selections inside expressions, unless it is checked).
+  func subjects(_ selector: Selector) -> [Entity] {
+    if selector.types.isEmpty { return graph.subjects(ofKind: selector.kind) }
+    return selector.types.flatMap { graph.subjects(ofKind: selector.kind, type: $0) }
+  }
+
   mutating func judge(_ entity: Entity, _ outcome: inout Outcome) {
     var env: Env = [rule.decl.variable: .entity(entity)]
     judge(entity, &outcome, env: &env)
@@ -142,17 +152,19 @@ struct Evaluator {
     var anyFailure = false
     var anyUnknown = false
     work = 0
-    overBudget = false
+    failed = false
+    failure = nil
     for step in steps {
       switch step {
       case .bind(let position):
         env[stepNames[position]] = eval(stepExprs[position], env)
-        if overBudget { return giveUp(entity, &outcome) }
+        if failed { return giveUp(entity, &outcome) }
       case .when(let position):
         startRecording()
         let truth = truth(eval(stepExprs[position], env))
         let recorded = stopRecording()
-        if overBudget { return giveUp(entity, &outcome) }
+        // An error in a `when` is an error, never "not applicable".
+        if failed { return giveUp(entity, &outcome) }
         switch truth {
         case .yes: continue
         case .no:
@@ -175,7 +187,7 @@ struct Evaluator {
         startRecording()
         let truth = truth(eval(stepExprs[position], env))
         let recorded = stopRecording()
-        if overBudget { return giveUp(entity, &outcome) }
+        if failed { return giveUp(entity, &outcome) }
         if truth == .yes { continue }
         guard let requirement = requirements[position] else { continue }
         let decided = rendered(recorded)
@@ -189,6 +201,8 @@ struct Evaluator {
           entity, verdict: verdict, ordinal: requirement.ordinal, at: requirement.at, env: env,
           evidence: decided, message: message)
         if verdict == .fail { result.fixes = fixes(requirement.fixes, env) }
+        // The message, `at` and fixes are evaluated too: an error there is the entity's error.
+        if failed { return giveUp(entity, &outcome) }
         outcome.findings.append(result)
       }
     }
@@ -205,27 +219,60 @@ struct Evaluator {
     }
   }
 
-  /// An entity whose judgement ran over the budget: not evaluated, so never a pass. It counts as
-  /// indeterminate with a finding that says why; the engine also reports a policy error.
+  /// An entity whose judgement failed (``failure``): an error, never a pass. The findings its
+  /// earlier `require`s produced are kept (they were decided before the error); the entity gets
+  /// an error finding that says why, its state is error, and the engine reports a policy error.
   mutating func giveUp(_ entity: Entity, _ outcome: inout Outcome) {
-    outcome.overBudget.append(entity.id)
+    let error =
+      failure ?? EvaluationError(kind: .budget, message: "it needed more than \(budget) steps (the evaluation budget per entity)")
+    outcome.errors.append((entity.id, error))
+    var evidence: [Evidence] = []
+    if let site = error.site {
+      evidence.append(
+        Evidence(
+          expression: rule.source.text(from: site.lowerBound, to: site.upperBound), value: error.value ?? "",
+          location: error.valueLocation))
+    }
     outcome.findings.append(
       finding(
-        entity, verdict: .indeterminate, ordinal: -2, at: nil, env: [:], evidence: [],
-        message: "'\(rule.id)' was not evaluated for '\(entity.name)': it needed more than "
-          + "\(budget) steps (the evaluation budget per entity)"))
+        entity, verdict: .error, ordinal: -2, at: nil, env: [:], evidence: evidence,
+        message: "'\(rule.id)' could not be evaluated for '\(entity.name)': \(error.message)"))
     outcome.statistics.applicable += 1
-    outcome.statistics.indeterminate += 1
-    outcome.states.append((entity.id, .indeterminate))
+    outcome.statistics.errors += 1
+    outcome.states.append((entity.id, .error))
   }
 
-  /// Counts `amount` units of work for the current entity; false (and over budget from then on)
-  /// once the budget is spent.
+  /// Counts `amount` units of work for the current entity; false once the budget is spent (the
+  /// judgement has then failed) or the judgement failed otherwise.
   @inline(__always)
   mutating func charge(_ amount: Int) -> Bool {
     work &+= amount
-    if work > budget { overBudget = true }
-    return !overBudget
+    if work > budget && !failed {
+      fail(EvaluationError(kind: .budget, message: "it needed more than \(budget) steps (the evaluation budget per entity)"))
+    }
+    return !failed
+  }
+
+  /// Records the judgement's first error; every value from then on is unknown (returned here for
+  /// the caller's convenience), and `judge` gives the entity up after the current statement.
+  @discardableResult
+  mutating func fail(_ error: EvaluationError) -> RuntimeValue {
+    if !failed {
+      failed = true
+      failure = error
+    }
+    return .unknown
+  }
+
+  /// Fails with `kind` and `message` at `site`, blaming `value` (its location and text).
+  @discardableResult
+  mutating func fail(_ kind: EvaluationError.Kind, _ message: String, at site: Expr, value: RuntimeValue? = nil)
+    -> RuntimeValue
+  {
+    fail(
+      EvaluationError(
+        kind: kind, message: message, site: site.range, valueLocation: value?.location,
+        value: value.map { EvaluationError.excerpt($0.text) }))
   }
 
   func describeUnknown(_ evidence: [Evidence]) -> String {
@@ -313,6 +360,8 @@ struct Evaluator {
         case .expr(let e): text += eval(e, env).text
         }
       }
+      // Rendering a value (a long list, a huge scalar) costs the bytes it writes.
+      guard charge(text.utf8.count) else { return .unknown }
       return .string(text)
     case .list(let items, _):
       return .list(items.map { eval($0, env) })
@@ -354,14 +403,18 @@ struct Evaluator {
     case .unary(.not, let operand, _):
       return truth(eval(operand, env)).negated.runtime
     case .unary(.negate, let operand, _):
-      switch eval(operand, env).scalar {
-      case .int(let i): return .int(-i)
+      let value = eval(operand, env)
+      switch value.scalar {
+      case .int(let i):
+        let (negated, overflow) = Int(0).subtractingReportingOverflow(i)
+        if overflow { return fail(.overflow, "integer overflow in '\(rule.text(expr))' (-(\(i)))", at: expr, value: value) }
+        return .int(negated)
       case .float(let f): return .value(.float(-f))
       case .unknown: return .unknown
       default: return .missing
       }
     case .binary(let op, let left, let right, _):
-      return binary(op, left, right, env)
+      return binary(op, left, right, env, expr)
     case .quantifier(let quantifier, let variables, let collection, let body, _):
       return quantify(quantifier, variables, collection, body, env)
     case .select(let selector, let filter, let range):
@@ -495,20 +548,57 @@ struct Evaluator {
     return .no
   }
 
-  mutating func matches(_ value: RuntimeValue, _ pattern: RuntimeValue) -> Truth {
+  /// `value matches pattern` (`site` is the whole expression). A text that is not a string does
+  /// not match; a pattern that is not a valid regular expression, or a match that runs over the
+  /// budget left or over ICU's backtracking memory limit, is an evaluation error. The text's bytes
+  /// and ICU's steps are charged to the budget.
+  mutating func matches(_ value: RuntimeValue, _ pattern: RuntimeValue, _ site: Expr) -> Truth {
     if value.isUnknown || pattern.isUnknown { return .unknown }
-    guard case .string(let text) = value.scalar, case .string(let source) = pattern.scalar else { return .no }
-    guard let regex = compiledPattern(source) else { return .no }
-    return Truth(regex.matches(text))
+    guard case .string(let source) = pattern.scalar else { return .no }
+    let compiled = compiledPattern(source)
+    guard case .success(let regex) = compiled else {
+      if case .failure(let problem) = compiled {
+        fail(
+          .invalidPattern, "'\(EvaluationError.excerpt(source))' is not a valid regular expression (\(problem))",
+          at: site, value: pattern)
+      }
+      return .unknown
+    }
+    guard case .string(let text) = value.scalar else { return .no }
+    guard charge(text.utf8.count) else { return .unknown }
+    var steps = 0
+    let left = max(0, budget - work)
+    let answer = regex.matches(text, stepLimit: left, steps: &steps)
+    work &+= steps
+    switch answer {
+    case .found(let found):
+      return charge(0) ? Truth(found) : .unknown
+    case .overStepLimit:
+      fail(
+        .patternLimit,
+        "matching '\(EvaluationError.excerpt(source, 60))' against a \(text.utf8.count)-byte text needed more than "
+          + "the \(left) steps left of the evaluation budget (\(budget) per entity)",
+        at: site, value: value)
+      return .unknown
+    case .overMemoryLimit:
+      fail(
+        .patternLimit,
+        "matching '\(EvaluationError.excerpt(source, 60))' against a \(text.utf8.count)-byte text needed more than "
+          + "\(BoundedRegex.stackLimitBytes >> 20) MiB of backtracking memory",
+        at: site, value: value)
+      return .unknown
+    }
   }
 
-  /// The compiled pattern for `source` (nil: invalid). A rule uses a handful of patterns, each
-  /// usually the very same string every time (a parameter, a literal): comparing it with the few
-  /// seen first costs less than hashing a pattern of a few hundred bytes on every match.
-  mutating func compiledPattern(_ source: String) -> MemoizedRegex? {
+  /// The compiled pattern for `source`, or why it is not one. A rule uses a handful of patterns,
+  /// each usually the very same string every time (a parameter, a literal): comparing it with the
+  /// few seen first costs less than hashing a pattern of a few hundred bytes on every match.
+  mutating func compiledPattern(_ source: String) -> Result<MemoizedRegex, PatternError> {
     for (known, regex) in recentPatterns where known == source { return regex }
     if let cached = regexes[source] { return cached }
-    let regex = (try? NSRegularExpression(pattern: source)).map(MemoizedRegex.init)
+    // Compiling costs the pattern's length (a pattern built from input data can be long).
+    _ = charge(source.utf8.count)
+    let regex = Result { () throws(PatternError) in MemoizedRegex(try BoundedRegex(source)) }
     if recentPatterns.count < Self.recentPatternLimit {
       recentPatterns.append((source, regex))
     } else {
@@ -520,7 +610,8 @@ struct Evaluator {
   /// Patterns kept in `recentPatterns`; any more (a rule building patterns from data) are hashed.
   static let recentPatternLimit = 8
 
-  mutating func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr, _ env: Env) -> RuntimeValue {
+  /// A binary operation (`site` is the whole expression, for errors).
+  mutating func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr, _ env: Env, _ site: Expr) -> RuntimeValue {
     switch op {
     case .and:
       let l = truth(eval(left, env))
@@ -537,24 +628,80 @@ struct Evaluator {
     record(left, a)
     record(right, b)
     switch op {
-    case .equal: return equals(a, b).runtime
-    case .notEqual: return equals(a, b).negated.runtime
-    case .less, .lessEqual, .greater, .greaterEqual: return compare(a, b, op).runtime
-    case .in: return contains(b, a).runtime
-    case .notIn: return contains(b, a).negated.runtime
-    case .matches: return matches(a, b).runtime
+    case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+      // NaN is neither equal to nor ordered with anything, itself included: a comparison with it
+      // cannot be decided, so it is an error rather than a false that `not` turns into true.
+      if let nan = Self.isNaN(a) ? a : (Self.isNaN(b) ? b : nil) {
+        return fail(.notANumber, "'\(rule.text(site))' compares NaN (not a number)", at: site, value: nan)
+      }
+      switch op {
+      case .equal: return equals(a, b).runtime
+      case .notEqual: return equals(a, b).negated.runtime
+      default: return compare(a, b, op).runtime
+      }
+    case .in:
+      guard chargeSearch(b, a) else { return .unknown }
+      return contains(b, a).runtime
+    case .notIn:
+      guard chargeSearch(b, a) else { return .unknown }
+      return contains(b, a).negated.runtime
+    case .matches: return matches(a, b, site).runtime
     case .add, .subtract, .multiply, .divide:
-      let result = arithmetic(op, a, b)
-      // A string built by `+` costs its length in bytes: doubling a string in a few `let`s must
-      // not exhaust memory.
-      if case .value(.string(let text)) = result, !charge(text.utf8.count) { return .unknown }
-      return result
+      switch arithmetic(op, a, b) {
+      case .success(let result):
+        // A string built by `+` costs its length in bytes: doubling a string in a few `let`s must
+        // not exhaust memory.
+        if case .value(.string(let text)) = result, !charge(text.utf8.count) { return .unknown }
+        return result
+      case .failure(let error):
+        let blamed = error == .divisionByZero || a.location == nil ? b : a
+        let operation = EvaluationError.excerpt("\(a.quotedText) \(op.rawValue) \(b.quotedText)")
+        return fail(error.kind, "\(error.description) in '\(rule.text(site))' (\(operation))", at: site, value: blamed)
+      }
     case .and, .or: return .missing
     }
   }
 
-  static func arithmetic(_ op: BinaryOperator, _ a: RuntimeValue, _ b: RuntimeValue) -> RuntimeValue {
-    if a.isUnknown || b.isUnknown { return .unknown }
+  /// Whether `value` is a floating-point NaN (`.nan` in YAML).
+  static func isNaN(_ value: RuntimeValue) -> Bool {
+    guard value.kind == .float, case .float(let f) = value.scalar else { return false }
+    return f.isNaN
+  }
+
+  /// Charges searching `container` for `item` (`in`, `contains`): the bytes of a string searched,
+  /// the elements of a list compared. False when the budget is spent.
+  mutating func chargeSearch(_ container: RuntimeValue, _ item: RuntimeValue) -> Bool {
+    if let count = container.elementCount { return charge(count) }
+    if container.kind == .string, case .string(let text) = container.scalar { return charge(text.utf8.count) }
+    return !failed
+  }
+
+  /// Why arithmetic on two values has no result.
+  enum ArithmeticError: Error, Equatable {
+    case divisionByZero, overflow, notANumber
+
+    var kind: EvaluationError.Kind {
+      switch self {
+      case .divisionByZero: .divisionByZero
+      case .overflow: .overflow
+      case .notANumber: .notANumber
+      }
+    }
+
+    var description: String {
+      switch self {
+      case .divisionByZero: "division by zero"
+      case .overflow: "overflow"
+      case .notANumber: "a result that is not a number"
+      }
+    }
+  }
+
+  /// `a op b` for `+ - * /`. Values of other types give missing (`"a" - 1`); unknown gives
+  /// unknown; a division by zero, an integer result outside 64 bits, a finite result out of a
+  /// float's range and a NaN result are errors.
+  static func arithmetic(_ op: BinaryOperator, _ a: RuntimeValue, _ b: RuntimeValue) -> Result<RuntimeValue, ArithmeticError> {
+    if a.isUnknown || b.isUnknown { return .success(.unknown) }
     switch (a.scalar, b.scalar) {
     case (.int(let x), .int(let y)):
       let result: (Int, Bool)
@@ -563,20 +710,26 @@ struct Evaluator {
       case .subtract: result = x.subtractingReportingOverflow(y)
       case .multiply: result = x.multipliedReportingOverflow(by: y)
       default:
-        guard y != 0 else { return .missing }
+        guard y != 0 else { return .failure(.divisionByZero) }
         result = x.dividedReportingOverflow(by: y)
       }
-      return result.1 ? .missing : .int(result.0)
+      return result.1 ? .failure(.overflow) : .success(.int(result.0))
     case (.string(let x), .string(let y)) where op == .add:
-      return .string(x + y)
+      return .success(.string(x + y))
     default:
-      guard let x = number(a.scalar), let y = number(b.scalar) else { return .missing }
+      guard let x = number(a.scalar), let y = number(b.scalar) else { return .success(.missing) }
+      let result: Double
       switch op {
-      case .add: return .value(.float(x + y))
-      case .subtract: return .value(.float(x - y))
-      case .multiply: return .value(.float(x * y))
-      default: return y == 0 ? .missing : .value(.float(x / y))
+      case .add: result = x + y
+      case .subtract: result = x - y
+      case .multiply: result = x * y
+      default:
+        guard y != 0 else { return .failure(.divisionByZero) }
+        result = x / y
       }
+      if result.isNaN { return .failure(.notANumber) }
+      if result.isInfinite && x.isFinite && y.isFinite { return .failure(.overflow) }
+      return .success(.value(.float(result)))
     }
   }
 
@@ -617,7 +770,7 @@ struct Evaluator {
       } else if let variable = variables.first {
         scope[variable] = value
       }
-      if overBudget { return .unknown }
+      if failed { return .unknown }
       if quantifier == .map {
         kept.append(eval(body, scope))
         continue
@@ -658,7 +811,8 @@ struct Evaluator {
     let constant = !recording && isConstantJoin(plan, range.lowerBound, env)
     if constant, let value = constantJoinValues[range.lowerBound] { return value }
     let value = join(plan, range.lowerBound, env)
-    if constant { constantJoinValues[range.lowerBound] = value }
+    // A value computed while the judgement failed is not the join's value: never kept.
+    if constant && !failed { constantJoinValues[range.lowerBound] = value }
     return value
   }
 
@@ -694,7 +848,10 @@ struct Evaluator {
       if !plan.types.isEmpty { candidates = candidates.filter { plan.types.contains($0.type ?? "") } }
       if let site, candidates.count >= NarrowedJoin.threshold {
         let join = narrowedJoin(plan, candidates, env)
-        joins[site] = join
+        // Narrowed while the judgement failed, what is known about the candidates is incomplete
+        // (still sound: a candidate is dropped only for a conjunct that was false, and values
+        // after the failure are unknown): it is not kept, so a later entity narrows it fully.
+        if !failed { joins[site] = join }
         if !recording { candidates = narrow(join, env) }
       }
     }

@@ -8,6 +8,10 @@ public enum Verdict: String, Sendable, Codable {
   /// The requirement depends on a value unknown until apply (or otherwise undecidable): neither
   /// pass nor fail, and never counted as compliant.
   case indeterminate
+  /// The rule could not judge the entity: evaluating it failed (an invalid regular expression, a
+  /// division by zero, an overflow, the evaluation budget; see ``EvaluationError``). Never a pass;
+  /// the engine also reports a policy error.
+  case error
 }
 
 /// A value that decided a verdict, with the expression that produced it and where it was written.
@@ -37,7 +41,7 @@ public struct ProposedFix: Sendable, Codable, Hashable {
   public var anchor: SourceLocation?
 }
 
-/// One finding: a rule's fail or indeterminate verdict on one entity.
+/// One finding: a rule's fail, indeterminate or error verdict on one entity.
 public struct Finding: Sendable, Codable, Hashable {
   /// The rule's id.
   public var ruleID: String
@@ -59,13 +63,14 @@ public struct Finding: Sendable, Codable, Hashable {
   /// Where the deciding node is written when ``location`` is an alias's use (the anchored value
   /// itself); nil otherwise.
   public var definedAt: SourceLocation?
-  /// Fail or indeterminate.
+  /// Fail, indeterminate or error.
   public var verdict: Verdict
   /// The values that decided it.
   public var evidence: [Evidence]
   /// Identity that survives moved lines and reordered files: rule, entity, requirement.
   public var fingerprint: String
-  /// Which `require` of the rule (0-based, in order) produced it; -1 when a `when` was unknown.
+  /// Which `require` of the rule (0-based, in order) produced it; -1 when a `when` was unknown,
+  /// -2 when the rule could not be evaluated for the entity (an error verdict).
   public var requirement: Int
   /// Edits that would fix it, if the rule has a fix.
   public var fixes: [ProposedFix]
@@ -104,6 +109,8 @@ public struct RuleStatistics: Sendable, Codable, Hashable {
   public var passed = 0
   public var failed = 0
   public var indeterminate = 0
+  /// Entities the rule could not judge (an evaluation error): never counted as passed.
+  public var errors = 0
   /// Entities excluded by a `when` that was false.
   public var notApplicable = 0
 
@@ -116,6 +123,8 @@ public struct RuleStatistics: Sendable, Codable, Hashable {
 /// The per-entity state of one rule, for scorecards.
 public enum RuleState: String, Sendable, Codable {
   case pass, fail, indeterminate, notApplicable = "not-applicable"
+  /// The rule could not judge the entity (an evaluation error).
+  case error
 }
 
 /// Stable 64-bit FNV-1a hash, hex encoded: fingerprints must not change across runs or platforms.

@@ -26,7 +26,8 @@ public struct EvaluationResult: Sendable {
   public var rules: [CompiledRule]
   /// How long each rule took to evaluate (wall clock on its core), by rule id: `--profile`.
   public var durations: [String: Duration] = [:]
-  /// Problems found while evaluating (a rule over its evaluation budget): policy errors.
+  /// Problems found while evaluating (rules that could not judge an entity: an evaluation error,
+  /// the evaluation budget): policy errors.
   public var diagnostics: [Diagnostic] = []
 
   /// Whether any rule applied to any entity (a run that evaluated nothing must not pass).
@@ -166,19 +167,7 @@ public struct PolicyEngine: Sendable {
       statistics.append(outcome.statistics)
       states.append((binding.rule.id, outcome.states))
       enforcement[binding.rule.id] = binding.enforcement
-      if let first = outcome.overBudget.first {
-        let rule = binding.rule
-        let count = outcome.overBudget.count
-        diagnostics.append(
-          Diagnostic(
-            code: "policy.evaluation-budget",
-            message: "rule '\(rule.id)' ran over its evaluation budget (\(budget) steps per entity) "
-              + "on \(count) \(count == 1 ? "entity" : "entities"), first '\(first.rawValue)': "
-              + "those are reported as not evaluated; simplify the rule (a filtered selector, which is an index "
-              + "lookup, instead of nested quantifiers over whole lists)",
-            location: SourceLocation(
-              path: rule.source.path, span: rule.source.span(from: rule.decl.idRange.lowerBound, to: rule.decl.idRange.upperBound))))
-      }
+      diagnostics += Self.evaluationDiagnostics(binding.rule, outcome.errors, budget: budget)
     }
     // Sorted through their positions: a finding is large, so moving positions around and copying
     // each finding once is cheaper than moving the findings (the same stable order).
@@ -192,6 +181,48 @@ public struct PolicyEngine: Sendable {
 }
 
 extension PolicyEngine {
+  /// One policy error per rule and cause (the budget; or a kind of error at one expression), in
+  /// the order the rule met them: the number of entities, the first, and the cause, at the
+  /// rule's id (the budget) or the failing expression, with a note at the offending value.
+  static func evaluationDiagnostics(
+    _ rule: CompiledRule, _ errors: [(entity: EntityID, error: EvaluationError)], budget: Int
+  ) -> [Diagnostic] {
+    struct Cause: Hashable {
+      var kind: EvaluationError.Kind
+      var site: Range<Int>?
+    }
+    var order: [Cause] = []
+    var byCause: [Cause: [(entity: EntityID, error: EvaluationError)]] = [:]
+    for item in errors {
+      let cause = Cause(kind: item.error.kind, site: item.error.kind == .budget ? nil : item.error.site)
+      if byCause[cause] == nil { order.append(cause) }
+      byCause[cause, default: []].append(item)
+    }
+    return order.map { cause in
+      let items = byCause[cause] ?? []
+      let first = items[0]
+      let count = items.count
+      let entities = "\(count) \(count == 1 ? "entity" : "entities"), first '\(first.entity.rawValue)'"
+      if cause.kind == .budget {
+        return Diagnostic(
+          code: "policy.evaluation-budget",
+          message: "rule '\(rule.id)' ran over its evaluation budget (\(budget) steps per entity) on \(entities): "
+            + "its judgement of those is an error; simplify the rule (a filtered selector, which is an index "
+            + "lookup, instead of nested quantifiers over whole lists)",
+          location: SourceLocation(
+            path: rule.source.path,
+            span: rule.source.span(from: rule.decl.idRange.lowerBound, to: rule.decl.idRange.upperBound)))
+      }
+      let site = cause.site ?? rule.decl.idRange
+      let notes = first.error.valueLocation.map { [Diagnostic.Note(message: "the value comes from here", location: $0)] } ?? []
+      return Diagnostic(
+        code: "policy.evaluation-error",
+        message: "rule '\(rule.id)' could not be evaluated for \(entities): \(first.error.message)",
+        location: SourceLocation(path: rule.source.path, span: rule.source.span(from: site.lowerBound, to: site.upperBound)),
+        notes: notes)
+    }
+  }
+
   /// Findings by file, position, rule, entity, fingerprint. Field by field, like comparing the
   /// tuples of these fields, without building (and copying the strings into) a tuple per comparison.
   static func inOrder(_ a: Finding, _ b: Finding) -> Bool {

@@ -208,6 +208,14 @@ public struct PolicyLibrary: Sendable {
             diagnostics.append(error(source, value.range, "'\(name)' of rule '\(id)' must be a \(param.type) literal", "policy.parameter-type"))
             continue
           }
+          // A pattern that does not compile would make every match fail at run time: refused now.
+          for (range, pattern, problem) in Checker.invalidPatterns(value, type: param.type) {
+            diagnostics.append(
+              error(
+                source, range,
+                "'\(name)' of rule '\(id)' is not a valid regular expression: '\(EvaluationError.excerpt(pattern))' (\(problem))",
+                "policy.invalid-pattern"))
+          }
         }
       case .category(let category):
         if !categories.contains(category) {

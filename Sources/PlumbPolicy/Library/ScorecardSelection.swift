@@ -44,7 +44,7 @@ extension PolicyEngine {
     var evaluator = Evaluator(graph: graph, rule: compiled, params: [:], indexes: IndexCache())
     let outcome = evaluator.run()
     var reasons: [EntityID: String] = [:]
-    for finding in outcome.findings where finding.verdict == .indeterminate {
+    for finding in outcome.findings where finding.verdict != .fail {
       reasons[finding.entity] = finding.message.replacingOccurrences(
         of: "'scorecard_selection'", with: "scorecard '\(scorecard.name)'")
     }
@@ -52,7 +52,8 @@ extension PolicyEngine {
       switch state {
       case .pass: selection.members.append(entity)
       case .notApplicable: selection.excluded += 1
-      case .indeterminate, .fail:
+      case .indeterminate, .fail, .error:
+        // Neither in nor out: a filter unknown until apply, or one that could not be evaluated.
         selection.indeterminate.append((entity, reasons[entity] ?? "the scorecard's filter is unknown until apply"))
       }
     }

@@ -142,12 +142,13 @@ extension Parser {
       advance()
       return .any
     }
-    guard let (name, nameRange) = expectIdentifier("a type (bool, int, number, string, any, list<…>)") else { return .any }
+    guard let (name, nameRange) = expectIdentifier("a type (bool, int, number, string, pattern, any, list<…>)") else { return .any }
     switch name {
     case "bool": return .bool
     case "int": return .int
     case "number": return .number
     case "string": return .string
+    case "pattern": return .pattern
     case "any": return .any
     case "list":
       expect(.less, "after 'list'")
@@ -157,7 +158,7 @@ extension Parser {
       expect(.greater, "to close 'list<'")
       return .list(element)
     default:
-      error("unknown type '\(name)'; use bool, int, number, string, any or list<…>", nameRange)
+      error("unknown type '\(name)'; use bool, int, number, string, pattern, any or list<…>", nameRange)
       return .any
     }
   }

@@ -155,6 +155,26 @@ extension Parser {
     }
   }
 
+  /// Comma-separated expressions up to `closer` (left for the caller), and the deepest of them.
+  mutating func parseElements(until closer: Symbol) -> (elements: [Expr], depth: Int) {
+    var elements: [Expr] = []
+    var depth = 0
+    while !atEnd && !check(closer) {
+      elements.append(parseExpression())
+      depth = max(depth, lastDepth)
+      if !accept(.comma) { break }
+    }
+    return (elements, depth)
+  }
+
+  /// The arguments of a call to the function named by `token` (just read), from its `(`.
+  mutating func parseCall(_ token: Token, _ start: Int) -> Expr {
+    advance()
+    let (arguments, depth) = parseElements(until: .rparen)
+    expect(.rparen, "to close the call to '\(token.text)'")
+    return node(.call(Callee(token.text), arguments, range(from: start)), depth: 1 + depth)
+  }
+
   mutating func parsePrimary() -> Expr {
     let token = current
     let start = token.range.lowerBound
@@ -206,20 +226,13 @@ extension Parser {
         expect(.rbracket, "to close the filter")
       }
       return node(.select(selector, filter: filter, range(from: start)), depth: 1 + lastDepth)
+    // `matches(s, regex)`: the operator's keyword called as a function (documented as a built-in).
+    case .keyword(.matches) where peek().kind == .symbol(.lparen):
+      advance()
+      return parseCall(token, start)
     case .identifier:
       advance()
-      if check(.lparen) {
-        advance()
-        var arguments: [Expr] = []
-        var depth = 0
-        while !atEnd && !check(.rparen) {
-          arguments.append(parseExpression())
-          depth = max(depth, lastDepth)
-          if !accept(.comma) { break }
-        }
-        expect(.rparen, "to close the call to '\(token.text)'")
-        return node(.call(Callee(token.text), arguments, range(from: start)), depth: 1 + depth)
-      }
+      if check(.lparen) { return parseCall(token, start) }
       return .name(token.text, token.range)
     case .symbol(.lparen):
       advance()
@@ -228,13 +241,7 @@ extension Parser {
       return inner
     case .symbol(.lbracket):
       advance()
-      var elements: [Expr] = []
-      var depth = 0
-      while !atEnd && !check(.rbracket) {
-        elements.append(parseExpression())
-        depth = max(depth, lastDepth)
-        if !accept(.comma) { break }
-      }
+      let (elements, depth) = parseElements(until: .rbracket)
       expect(.rbracket, "to close the list")
       return node(.list(elements, range(from: start)), depth: 1 + depth)
     case .symbol(.lbrace):

@@ -36,7 +36,7 @@ public struct GitHubReporter: Reporter {
 
   /// The annotation level of a finding.
   static func level(_ reported: ReportedFinding) -> String {
-    if reported.blocking { return "error" }
+    if reported.blocking || reported.finding.verdict == .error { return "error" }
     let byEnforcement: String =
       switch reported.enforcement {
       case .block: "error"

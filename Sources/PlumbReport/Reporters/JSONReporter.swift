@@ -63,6 +63,8 @@ public struct JSONReporter: Reporter {
       out.endObject()
     }
     out.endArray()
+    out.key("context")
+    context(report.context, to: &out)
     out.key("rules")
     out.beginArray()
     for rule in facts.rules {
@@ -91,6 +93,31 @@ public struct JSONReporter: Reporter {
     out.endObject()
   }
 
+  /// The catalog context, or null.
+  private static func context(_ context: CatalogContextSummary?, to out: inout JSONStream) {
+    guard let context else { return out.null() }
+    out.beginObject()
+    out.member("checked", context.checked)
+    out.member("entities", context.entities)
+    out.member("overlapping", context.overlapping)
+    out.member("problemsNotReported", context.problemsNotReported)
+    out.key("sources")
+    out.beginArray()
+    for source in context.sources {
+      out.next()
+      out.beginObject()
+      out.member("name", source.name)
+      out.member("kind", source.kind)
+      out.member("entities", source.entities)
+      out.member("fetchedAt", source.fetchedAt)
+      out.member("snapshot", source.snapshot)
+      out.member("fellBack", source.fellBack)
+      out.endObject()
+    }
+    out.endArray()
+    out.endObject()
+  }
+
   private static func summary(_ facts: ReportFacts, to out: inout JSONStream) {
     out.beginObject()
     out.key("files")
@@ -112,6 +139,7 @@ public struct JSONReporter: Reporter {
     out.beginObject()
     out.member("fail", facts.failed)
     out.member("indeterminate", facts.indeterminate)
+    out.member("error", facts.errors)
     out.endObject()
     out.key("byEnforcement")
     out.beginObject()
@@ -155,6 +183,7 @@ public struct JSONReporter: Reporter {
     out.member("passed", stats.passed)
     out.member("failed", stats.failed)
     out.member("indeterminate", stats.indeterminate)
+    out.member("errors", stats.errors)
     out.member("notApplicable", stats.notApplicable)
     out.endObject()
     out.endObject()

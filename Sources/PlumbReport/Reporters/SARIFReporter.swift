@@ -106,7 +106,8 @@ public struct SARIFReporter: Reporter {
     let finding = reported.finding
     var members: [(String, JSONValue)] = [("ruleId", .string(finding.ruleID))]
     if let index = ruleIndex[finding.ruleID] { members.append(("ruleIndex", .int(index))) }
-    members.append(("level", .string(level(reported.enforcement))))
+    // A rule that could not be evaluated is an error whatever its enforcement.
+    members.append(("level", .string(finding.verdict == .error ? "error" : level(reported.enforcement))))
     members.append(("message", .object([("text", .string(finding.message))])))
     var location = physicalLocation(finding.location)
     location.append(

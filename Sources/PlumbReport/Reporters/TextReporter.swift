@@ -101,7 +101,7 @@ public struct TextReporter: Reporter {
     rows.append(("rules", "\(facts.rules.count) run" + (report.pack.map { " (pack \(TerminalText.oneLine($0)))" } ?? "")))
     var findings = "\(facts.active.count)"
     if !facts.active.isEmpty {
-      let verdicts = [(facts.failed, "fail"), (facts.indeterminate, "indeterminate")]
+      let verdicts = [(facts.failed, "fail"), (facts.indeterminate, "indeterminate"), (facts.errors, "error")]
         .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
       let levels = [Enforcement.block, .warn, .advisory, .off]
         .compactMap { level in facts.byEnforcement[level].map { "\($0) \(level.rawValue)" } }
@@ -110,6 +110,19 @@ public struct TextReporter: Reporter {
     rows.append(("findings", findings))
     rows.append(("blocking", "\(facts.blocking)"))
     rows.append(("suppressed", "\(facts.suppressed.count)"))
+    if let context = report.context {
+      let sources = context.sources.count == 1 ? "1 source" : "\(context.sources.count) sources"
+      var details: [String] = []
+      if context.overlapping > 0 { details.append("\(context.overlapping) also in the repository") }
+      if context.problemsNotReported > 0 {
+        details.append("\(context.problemsNotReported) of its own problems not reported: --check-context shows them")
+      }
+      if context.checked { details.append("checked") }
+      let fellBack = context.sources.filter(\.fellBack).count
+      if fellBack > 0 { details.append("\(fellBack) from a snapshot: the catalog was not reachable") }
+      rows.append(
+        ("context", "\(context.entities) entities from \(sources)" + (details.isEmpty ? "" : " (" + details.joined(separator: "; ") + ")")))
+    }
     if facts.usedBaseline {
       rows.append(("baseline", "\(facts.new) new, \(facts.unchanged) unchanged, \(facts.fixed.count) fixed"))
     }

@@ -17,6 +17,11 @@ enum FindingLabel: String, CaseIterable, Sendable {
       self = .indeterminate
       return
     }
+    // A rule that could not be evaluated is an error, whatever its enforcement.
+    if finding.finding.verdict == .error {
+      self = .error
+      return
+    }
     switch finding.enforcement {
     case .block: self = .error
     case .warn: self = .warning
@@ -93,6 +98,8 @@ struct ReportFacts: Sendable {
   let blocking: Int
   let failed: Int
   let indeterminate: Int
+  /// Active findings whose rule could not be evaluated (verdict error).
+  let errors: Int
   let byEnforcement: [Enforcement: Int]
   let byLabel: [FindingLabel: Int]
   /// Whether a baseline was used (a finding has a baseline status, or something was fixed).
@@ -135,6 +142,7 @@ struct ReportFacts: Sendable {
     blocking = findings.count(where: \.blocking)
     failed = active.count { $0.finding.verdict == .fail }
     indeterminate = active.count { $0.finding.verdict == .indeterminate }
+    errors = active.count { $0.finding.verdict == .error }
     var enforcement: [Enforcement: Int] = [:]
     var labels: [FindingLabel: Int] = [:]
     for finding in active {

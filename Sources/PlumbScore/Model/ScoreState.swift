@@ -15,7 +15,9 @@ public enum ScoreState: String, Sendable, Codable, CaseIterable, Comparable {
   /// Every finding was suppressed by a waiver (or an inline ignore): counts as passing, and is shown.
   case waived
   /// The rule could not be trusted for this entity: it did not run (did not compile, or the policy
-  /// pack turns it off), or a file the entity's results come from had input errors.
+  /// pack turns it off), a file the entity's results come from had input errors, or evaluating
+  /// the rule for the entity failed (an evaluation error: an invalid regular expression, a
+  /// division by zero, the evaluation budget…).
   case error
 
   /// Whether the state counts as passing for levels and scores (pass, waived).

@@ -239,11 +239,14 @@ public struct Scorer: Sendable {
   }
 
   /// A judged entity's state after suppressions: a failure or indeterminate verdict whose every
-  /// finding is suppressed is `waived`; otherwise the unsuppressed findings decide.
+  /// finding is suppressed is `waived`; otherwise the unsuppressed findings decide. A rule that
+  /// could not be evaluated for the entity (an evaluation error) is `error`, whatever waivers say:
+  /// a waiver accepts a finding, not a rule that did not run.
   static func state(_ raw: RuleState, _ findings: [ReportedFinding]) -> ScoreState {
     switch raw {
     case .pass: return .pass
     case .notApplicable: return .notApplicable
+    case .error: return .error
     case .fail, .indeterminate:
       let open = findings.filter { $0.suppression == nil }
       if open.contains(where: { $0.finding.verdict == .fail }) { return .fail }

@@ -1,0 +1,170 @@
+import Foundation
+import PlumbDiagnostics
+import PlumbFiles
+import PlumbYAML
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The repository's Plumb configuration, `.plumb.yaml` at the root: read once per run, in one
+/// place, and handed to every stage (ingest, policy, gate).
+///
+/// ```yaml
+/// repository: acme/platform          # links pipelines to the component of this repository
+/// rules: [policy/rules]              # more rule and policy directories, relative to the root
+/// pack: strict                       # the policy pack `plumb check` uses
+/// links:
+///   component_tags: [component, service]
+///   owner_tags: [owner, team]
+/// catalog:                           # the central catalog, as context (CatalogSourceConfiguration)
+///   - ../central-catalog
+/// ```
+///
+/// Every key is read by one entry of ``sections``; a key nobody reads, and a value of the wrong
+/// shape, is a diagnostic at its node (file:line:column). A missing file is an empty configuration.
+public struct PlumbConfiguration: Sendable {
+  /// The file name looked for at the root.
+  public static let fileName = ".plumb.yaml"
+  /// The waiver file's name at the root (`--waivers` names another).
+  public static let waiverFileName = ".plumb-waivers.yaml"
+  /// Plumb's own state directory under the root (action pins, score history, catalog snapshots).
+  public static let stateDirectoryName = ".plumb"
+  /// Plumb's own files, wherever they are: never inputs.
+  public static let ownFileNames: Set<String> = [fileName, waiverFileName]
+
+  /// The directory the file was looked for in; relative paths in it are relative to this.
+  public let root: String
+  /// The file as loaded (nil when there is none), for quoting its lines.
+  public private(set) var source: SourceFile?
+
+  /// `repository:`: the repository the inputs come from (`owner/name`, or a URL).
+  public var repository: String?
+  /// `rules:`: more rule and policy directories or files, as written.
+  public var ruleDirectories: [String] = []
+  /// `pack:`: the policy pack applied.
+  public var pack: String?
+  /// `links.component_tags`: Terraform tag keys that name a catalog entity, tried in order.
+  public var componentTagKeys: [String]?
+  /// `links.owner_tags`: Terraform tag keys that name an owner.
+  public var ownerTagKeys: [String]?
+  /// `catalog:`: the sources of catalog context (the central catalog).
+  public var catalog: [CatalogSourceConfiguration] = []
+  /// Problems found in the file (exit status 3 for errors).
+  public var diagnostics: [Diagnostic] = []
+
+  /// An empty configuration for `root`.
+  public init(root: String) {
+    self.root = root
+  }
+
+  /// `rules:` resolved against the root.
+  public var ruleDirectoryPaths: [String] {
+    ruleDirectories.map { $0.hasPrefix("/") ? $0 : (root.hasSuffix("/") ? root : root + "/") + $0 }
+  }
+
+  /// Reads `<root>/.plumb.yaml`; a missing file gives an empty configuration. The file is the
+  /// repository's: it is read only if it is a regular file inside the root, and each `rules:` entry
+  /// must resolve inside the root (a diagnostic otherwise, and the entry is dropped).
+  public static func load(root: String) -> PlumbConfiguration {
+    let path = (root.hasSuffix("/") ? root : root + "/") + fileName
+    // Anything there, even a dangling symbolic link or a FIFO, is read (and refused with a reason).
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return PlumbConfiguration(root: root) }
+    let boundary = ReadBoundary(root: root)
+    var configuration = parse(YAMLLoader().load(path: path, displayPath: fileName, within: boundary), root: root)
+    configuration.keepRulesInside(boundary)
+    return configuration
+  }
+
+  /// Drops the `rules:` entries that resolve outside `boundary`, with a diagnostic at each (an
+  /// entry that does not exist yet is kept: reading it reports it as missing).
+  mutating func keepRulesInside(_ boundary: ReadBoundary) {
+    guard !ruleDirectories.isEmpty else { return }
+    let nodes = ruleNodes
+    var kept: [String] = []
+    for (index, text) in ruleDirectories.enumerated() {
+      let joined = text.hasPrefix("/") ? text : (root.hasSuffix("/") ? root : root + "/") + text
+      let absolute = CatalogSourceConfiguration.standardized(joined)
+      if boundary.containsResolving(absolute) == false {
+        diagnostics.append(
+          Diagnostic(
+            code: "config.outside-root",
+            message: "rules path '\(MessageText.shown(text, limit: 200))' resolves outside the root '\(root)'; it is not read",
+            location: index < nodes.count ? nodes[index] : nil))
+        continue
+      }
+      kept.append(text)
+    }
+    ruleDirectories = kept
+  }
+
+  /// Where each `rules:` entry was written, in order.
+  private var ruleNodes: [SourceLocation] = []
+
+  /// Reads a configuration from text (tests, `plumb init`).
+  public static func parse(text: String, root: String) -> PlumbConfiguration {
+    parse(YAMLLoader().load(text: text, path: fileName), root: root)
+  }
+
+  /// Reads a loaded `.plumb.yaml`.
+  public static func parse(_ result: YAMLLoadResult, root: String) -> PlumbConfiguration {
+    var configuration = PlumbConfiguration(root: root)
+    configuration.source = result.source
+    configuration.diagnostics = result.diagnostics
+    guard let document = result.documents.first else { return configuration }
+    var reader = ConfigurationReader()
+    let top = document.root
+    if top.kind == .scalar && top.isNull {
+      // An empty file (or only comments): no settings.
+    } else {
+      reader.mapping(top, key: nil, known: sections.map(\.key)) { reader, key, value in
+        guard let section = sections.first(where: { $0.key == key }) else { return false }
+        section.read(&configuration, &reader, value)
+        return true
+      }
+    }
+    if result.documents.count > 1, let second = result.documents.dropFirst().first {
+      reader.report("config.type", "\(fileName) holds one document; the ones after the first are not read", at: second.root)
+    }
+    configuration.diagnostics += reader.diagnostics
+    return configuration
+  }
+
+  /// One top-level key and how it is read. A new key is one more entry here.
+  struct Section: Sendable {
+    let key: String
+    let read: @Sendable (inout PlumbConfiguration, inout ConfigurationReader, YAMLNode) -> Void
+  }
+
+  static let sections: [Section] = [
+    Section(key: "repository") { configuration, reader, node in
+      configuration.repository = reader.string(node, key: "repository")
+    },
+    Section(key: "rules") { configuration, reader, node in
+      let entries = node.kind == .sequence ? node.elements.filter { $0.kind == .scalar && $0.scalarType == .string } : []
+      configuration.ruleDirectories = reader.strings(node, key: "rules") ?? []
+      configuration.ruleNodes = entries.map(\.location)
+    },
+    Section(key: "pack") { configuration, reader, node in
+      configuration.pack = reader.string(node, key: "pack")
+    },
+    Section(key: "links") { configuration, reader, node in
+      reader.mapping(node, key: "links", known: ["component_tags", "owner_tags"]) { reader, key, value in
+        switch key {
+        case "component_tags": configuration.componentTagKeys = reader.strings(value, key: key)
+        case "owner_tags": configuration.ownerTagKeys = reader.strings(value, key: key)
+        default: return false
+        }
+        return true
+      }
+    },
+    Section(key: "catalog") { configuration, reader, node in
+      configuration.catalog = CatalogSourceConfiguration.readList(node, root: configuration.root, reader: &reader)
+    },
+  ]
+}
