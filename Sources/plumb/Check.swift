@@ -137,7 +137,7 @@ extension PlumbCommand {
         do {
           try OutputWriter.write(text, to: path, root: run.ingest.root)
         } catch {
-          let reason = (error as? OutputFile.Failure)?.reason ?? "\(error)"
+          let reason = OutputWriter.reason(error)
           Console.write(
             "plumb: cannot write \(request.format) output to '\(Console.quoted(path))': \(reason)\n", to: .standardError)
           status = ExitStatus.mostSevere(status, ExitStatus.inputErrors)

@@ -201,7 +201,7 @@ extension PlumbCommand {
         try OutputWriter.write(text, to: output, root: root)
         return ExitStatus.success
       } catch {
-        let reason = (error as? OutputFile.Failure)?.reason ?? "\(error)"
+        let reason = OutputWriter.reason(error)
         Console.write("plumb: cannot write to '\(Console.quoted(output))': \(reason)\n", to: .standardError)
         return ExitStatus.inputErrors
       }

@@ -142,7 +142,7 @@ public struct CatalogContextResolver {
           Diagnostic(
             code: "context.snapshot-not-written", severity: .warning,
             message: "catalog source '\(url)': its snapshot could not be written to '\(shown)' "
-              + "(\(error.localizedDescription)); this run uses what was read", location: nil))
+              + "(\(OutputWriter.reason(error))); this run uses what was read", location: nil))
       }
       let read = CatalogContextSource.read(
         path: snapshotPath, name: url, displayPath: shown, options: ingestOptions, contents: fetched.bytes)

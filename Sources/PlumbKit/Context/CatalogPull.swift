@@ -79,7 +79,7 @@ public struct CatalogPull: Sendable {
           problems.append(
             Diagnostic(
               code: "context.snapshot-not-written",
-              message: "catalog source '\(url)': cannot write its snapshot to '\(shown)': \(error.localizedDescription)",
+              message: "catalog source '\(url)': cannot write its snapshot to '\(shown)': \(OutputWriter.reason(error))",
               location: source.declaredAt))
           continue
         }

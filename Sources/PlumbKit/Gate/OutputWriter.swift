@@ -22,6 +22,13 @@ public enum OutputWriter {
     try OutputFile.write(text, to: path, root: root, mode: mode)
   }
 
+  /// Why a write failed, as a phrase for a message that names the path itself: an
+  /// ``OutputFile/Failure``'s reason ("it is a symbolic link; …"), not Foundation's generic
+  /// "The operation could not be completed".
+  public static func reason(_ error: any Error) -> String {
+    (error as? OutputFile.Failure)?.reason ?? error.localizedDescription
+  }
+
   /// Whether `path` is GitHub's step summary file for this step.
   public static func isGitHubStepSummary(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
     guard let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty else { return false }
