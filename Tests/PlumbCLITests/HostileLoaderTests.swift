@@ -26,14 +26,22 @@ import Testing
   }
 
   /// Runs `plumb check` on a directory holding the workflow `text` at `path` and expects it to
-  /// finish within ``checkTimeout`` with findings or none, no loader error, the file checked.
+  /// finish within ``checkTimeout`` with findings or none (or a rule over its evaluation budget),
+  /// no loader error, the file checked.
   func expectCheckedInBoundedTime(
     _ text: String, at path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
   ) throws {
     let root = try directory(with: text, at: path)
     defer { try? FileManager.default.removeItem(at: root) }
     let result = try runPlumbBounded(["check", "--color", "never", "."], in: root, timeoutSeconds: Self.checkTimeout)
-    expectBounded(result, statuses: [0, 1], sourceLocation: sourceLocation)
+    // Exit 3 only from the evaluation budget: a rule that reads every one of 600,000 values (and
+    // matches a pattern on each, charged to the budget) fails closed for that entity, never passes.
+    expectBounded(result, statuses: [0, 1, 3], sourceLocation: sourceLocation)
+    if result.status == 3 {
+      let policyErrors = result.stdout.split(separator: "\n").filter { $0.contains("error:") && $0.contains("[policy.") }
+      #expect(!policyErrors.isEmpty, "\(result.stdout.prefix(2_000))", sourceLocation: sourceLocation)
+      #expect(policyErrors.allSatisfy { $0.contains("[policy.evaluation-budget]") }, "\(policyErrors)", sourceLocation: sourceLocation)
+    }
     #expect(!result.stdout.contains("[yaml."), "\(result.stdout.prefix(2_000))", sourceLocation: sourceLocation)
     #expect(result.stdout.contains("1 checked"), "\(result.stdout.suffix(2_000))", sourceLocation: sourceLocation)
   }
