@@ -1,8 +1,8 @@
 /// Untrusted text (a key name from a file, a server's answer) as a diagnostic message quotes it.
 public enum MessageText {
-  /// `text` with line breaks, other control characters and bidirectional overrides shown as
-  /// `<U+XXXX>` (so one message stays one line and cannot steer a terminal), cut to `limit`
-  /// characters with `…`.
+  /// `text` with line breaks, tabs and every scalar `TerminalText.isHidden` names (controls,
+  /// bidirectional overrides, invisible formatting) shown as `<U+XXXX>`, so one message stays one
+  /// line and cannot steer a terminal; cut to `limit` scalars with `…`.
   public static func shown(_ text: String, limit: Int = 64) -> String {
     var out = String.UnicodeScalarView()
     for (index, scalar) in text.unicodeScalars.enumerated() {
@@ -10,11 +10,10 @@ public enum MessageText {
         out.append("…")
         break
       }
-      switch scalar.value {
-      case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069:
-        let hex = String(scalar.value, radix: 16, uppercase: true)
-        out.append(contentsOf: "<U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)>".unicodeScalars)
-      default:
+      // Tab and line feed too, which `TerminalText` keeps in a document: a message is one line.
+      if TerminalText.isHidden(scalar) || scalar == "\t" || scalar == "\n" {
+        out.append(contentsOf: TerminalText.spelling(scalar).unicodeScalars)
+      } else {
         out.append(scalar)
       }
     }
