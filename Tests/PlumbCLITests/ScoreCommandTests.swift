@@ -431,11 +431,61 @@ import Testing
     #expect(diff.status == 0, "\(diff.stderr)")
   }
 
+  /// Eight CI jobs on one machine record at once into one new SQLite file (issue 13, class 8:
+  /// only 1 to 3 of 5 were recorded, the rest exited 2 with "database is locked"): they race to
+  /// create the file and its schema and to record, and every one is recorded with its own id.
+  @Test func concurrentJobsRecordIntoOneSQLiteFile() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plumb-sqlite-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let database = directory.appendingPathComponent("history.sqlite").path
+    final class Results: @unchecked Sendable {
+      let lock = NSLock()
+      var items: [CommandResult?] = []
+    }
+    let results = Results()
+    let jobs = 8
+    // One thread per job (not `concurrentPerform`, which runs as many at once as there are cores).
+    let finished = DispatchGroup()
+    for job in 0..<jobs {
+      finished.enter()
+      Thread {
+        let result = try? runPlumb(
+          ["score", "--today", "2026-01-15", "--record", "--db", database, "--commit", "job\(job)", "--now",
+           "2026-01-0\(job + 1)T00:00:00Z", ScoreCommandTests.fixture])
+        results.lock.withLock { results.items.append(result) }
+        finished.leave()
+      }.start()
+    }
+    finished.wait()
+    let ids = results.items.compactMap { result -> Int? in
+      guard let result, result.status == 0 else { return nil }
+      guard let range = result.stderr.range(of: "recorded run #") else { return nil }
+      return Int(result.stderr[range.upperBound...].prefix { $0.isNumber })
+    }
+    #expect(ids.sorted() == Array(1...jobs), "\(results.items.map { $0?.stderr ?? "(did not run)" })")
+    // Every run is whole: the diff between the first and the last shows no change (same inputs).
+    let diff = try runPlumb(["score", "--diff", "--db", database, "1", "\(jobs)"])
+    #expect(diff.status == 0, "\(diff.stderr)")
+    let html = try runPlumb(["score", "--format", "html", "--db", database] + ScoreCommandTests.today + [ScoreCommandTests.fixture])
+    #expect(html.status == 0, "\(html.stderr)")
+  }
+
   @Test func badURLsAndUnreachableServersAreClearErrors() throws {
     // A malformed URL is a usage error; the password is not repeated.
     let bad = try runPlumb(["score", "--db", "postgres://u:hunter2@h/x?sslmode=sometimes", ScoreCommandTests.fixture])
     #expect(bad.status == 64)
     #expect(bad.stderr.contains("unsupported sslmode 'sometimes'") && !bad.stderr.contains("hunter2"), "\(bad.stderr)")
+    // Malformed percent-encoding in any part is refused, never decoded to nothing (issue 13,
+    // class 9: `pw%zz` was accepted with the password dropped, falling back on PGPASSWORD).
+    for url in [
+      "postgres://u:hunter2%zz@h/x", "postgres://u%g1:hunter2@h/x", "postgres://u:hunter2@h/d%",
+      "postgres://u:hunter2@h/x?host=%2",
+    ] {
+      let malformed = try runPlumb(["score", "--db", url, ScoreCommandTests.fixture], environment: ["PGPASSWORD": "fromenv"])
+      #expect(malformed.status == 64, "\(url): \(malformed.stderr)")
+      #expect(malformed.stderr.contains("percent-encoding"), "\(url): \(malformed.stderr)")
+      #expect(!malformed.stderr.contains("hunter2"), "\(url): \(malformed.stderr)")
+    }
     // Nothing listening (port 1 on loopback): scored, history error, exit 2, quickly.
     let started = Date()
     let refused = try runPlumb(

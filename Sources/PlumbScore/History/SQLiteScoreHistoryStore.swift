@@ -15,14 +15,35 @@ public final class SQLiteScoreHistoryStore: ScoreHistoryStore {
     (root.hasSuffix("/") ? root : root + "/") + ".plumb/history.sqlite"
   }
 
+  /// How long a run waits for another process's write to finish before giving up: CI jobs on one
+  /// machine record into one file at once, and each must be recorded (a recording takes
+  /// milliseconds; waiting is the normal case, giving up a sign of a stuck process).
+  public static let lockTimeout: TimeInterval = 60
+
   /// Opens (creating it and its directory if needed) the database at `path` and brings its schema
-  /// up to date.
+  /// up to date. Several processes may do this at once on one file: the database is in WAL mode
+  /// (readers never block the writer), every write waits up to ``lockTimeout`` for the lock, and
+  /// a migration that another process applied first is not applied twice.
   public init(path: String) throws {
     self.path = path
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    queue = try DatabaseQueue(path: path)
-    try Self.migrator.migrate(queue)
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(Self.lockTimeout)
+    configuration.journalMode = .wal
+    queue = try DatabaseQueue(path: path, configuration: configuration)
+    try Self.migrate(queue)
+  }
+
+  /// Applies the migrations still missing. Two processes opening a new file at once both see the
+  /// schema missing; the second waits for the first's transaction, then fails on what the first
+  /// created. When that happens and the schema is then complete, the other process did the work.
+  static func migrate(_ queue: DatabaseQueue) throws {
+    do {
+      try migrator.migrate(queue)
+    } catch {
+      guard try queue.read({ db in try migrator.hasCompletedMigrations(db) }) else { throw error }
+    }
   }
 
   /// The schema's migrations, in order. Never edit a shipped migration: add the next one.
@@ -114,59 +135,71 @@ public final class SQLiteScoreHistoryStore: ScoreHistoryStore {
   ]
 
   public func record(_ snapshot: ScoreSnapshot) throws -> RunInfo {
-    try queue.write { db in
-      try db.execute(
-        sql: "INSERT INTO score_run (recorded_at, commit_sha, pack, tool_version) VALUES (?, ?, ?, ?)",
-        arguments: [snapshot.recordedAt, snapshot.commit, snapshot.pack, snapshot.toolVersion])
-      let id = db.lastInsertedRowID
-      let entity = try db.makeStatement(
-        sql: """
-          INSERT INTO score_entity (run_id, scorecard, entity_id, name, owner, level, level_rank, passing_weight,
-            applicable_weight) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """)
-      for e in snapshot.entities {
-        try entity.execute(arguments: [
-          id, e.scorecard, e.entity, e.name, e.owner, e.level, e.levelRank, e.passingWeight, e.applicableWeight,
-        ])
+    // `BEGIN IMMEDIATE`: the write lock is taken (waiting for it) before anything is read, so two
+    // recording processes never deadlock on upgrading a read lock.
+    try queue.writeWithoutTransaction { db in
+      var recorded: RunInfo?
+      try db.inTransaction(.immediate) {
+        recorded = try Self.insert(snapshot, into: db)
+        return .commit
       }
-      let rule = try db.makeStatement(
-        sql: "INSERT INTO score_rule (run_id, scorecard, entity_id, rule_id, state) VALUES (?, ?, ?, ?, ?)")
-      for r in snapshot.rules {
-        try rule.execute(arguments: [id, r.scorecard, r.entity, r.rule, r.state.rawValue])
-      }
-      let finding = try db.makeStatement(
-        sql: """
-          INSERT OR IGNORE INTO score_finding (run_id, scorecard, entity_id, rule_id, fingerprint, finding_entity,
-            verdict, suppressed, message, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """)
-      for f in snapshot.findings {
-        try finding.execute(arguments: [
-          id, f.scorecard, f.entity, f.rule, f.fingerprint, f.findingEntity, f.verdict, f.suppressed ? 1 : 0,
-          f.message, f.location,
-        ])
-      }
-      let rollup = try db.makeStatement(
-        sql: """
-          INSERT INTO score_rollup (run_id, scorecard, dimension, group_key, name, entities, scored, score_sum,
-            average_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """)
-      let level = try db.makeStatement(
-        sql: """
-          INSERT INTO score_rollup_level (run_id, scorecard, dimension, group_key, position, level, count)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-          """)
-      for r in snapshot.rollups {
-        try rollup.execute(arguments: [
-          id, r.scorecard, r.dimension.rawValue, r.key, r.name, r.entities, r.scored, r.scoreSum, r.averageScore,
-        ])
-        for (position, count) in r.levels.enumerated() {
-          try level.execute(arguments: [id, r.scorecard, r.dimension.rawValue, r.key, position, count.level, count.count])
-        }
-      }
-      return RunInfo(
-        id: id, recordedAt: snapshot.recordedAt, commit: snapshot.commit, pack: snapshot.pack,
-        toolVersion: snapshot.toolVersion)
+      return recorded!
     }
+  }
+
+  /// Inserts one run with everything it holds, inside the caller's transaction.
+  private static func insert(_ snapshot: ScoreSnapshot, into db: Database) throws -> RunInfo {
+    try db.execute(
+      sql: "INSERT INTO score_run (recorded_at, commit_sha, pack, tool_version) VALUES (?, ?, ?, ?)",
+      arguments: [snapshot.recordedAt, snapshot.commit, snapshot.pack, snapshot.toolVersion])
+    let id = db.lastInsertedRowID
+    let entity = try db.makeStatement(
+      sql: """
+        INSERT INTO score_entity (run_id, scorecard, entity_id, name, owner, level, level_rank, passing_weight,
+          applicable_weight) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    for e in snapshot.entities {
+      try entity.execute(arguments: [
+        id, e.scorecard, e.entity, e.name, e.owner, e.level, e.levelRank, e.passingWeight, e.applicableWeight,
+      ])
+    }
+    let rule = try db.makeStatement(
+      sql: "INSERT INTO score_rule (run_id, scorecard, entity_id, rule_id, state) VALUES (?, ?, ?, ?, ?)")
+    for r in snapshot.rules {
+      try rule.execute(arguments: [id, r.scorecard, r.entity, r.rule, r.state.rawValue])
+    }
+    let finding = try db.makeStatement(
+      sql: """
+        INSERT OR IGNORE INTO score_finding (run_id, scorecard, entity_id, rule_id, fingerprint, finding_entity,
+          verdict, suppressed, message, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    for f in snapshot.findings {
+      try finding.execute(arguments: [
+        id, f.scorecard, f.entity, f.rule, f.fingerprint, f.findingEntity, f.verdict, f.suppressed ? 1 : 0,
+        f.message, f.location,
+      ])
+    }
+    let rollup = try db.makeStatement(
+      sql: """
+        INSERT INTO score_rollup (run_id, scorecard, dimension, group_key, name, entities, scored, score_sum,
+          average_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    let level = try db.makeStatement(
+      sql: """
+        INSERT INTO score_rollup_level (run_id, scorecard, dimension, group_key, position, level, count)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
+        """)
+    for r in snapshot.rollups {
+      try rollup.execute(arguments: [
+        id, r.scorecard, r.dimension.rawValue, r.key, r.name, r.entities, r.scored, r.scoreSum, r.averageScore,
+      ])
+      for (position, count) in r.levels.enumerated() {
+        try level.execute(arguments: [id, r.scorecard, r.dimension.rawValue, r.key, position, count.level, count.count])
+      }
+    }
+    return RunInfo(
+      id: id, recordedAt: snapshot.recordedAt, commit: snapshot.commit, pack: snapshot.pack,
+      toolVersion: snapshot.toolVersion)
   }
 
   public func runs() throws -> [RunInfo] {

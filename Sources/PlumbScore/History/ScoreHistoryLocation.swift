@@ -78,25 +78,29 @@ public struct PostgresHistoryURL: Sendable, Hashable, CustomStringConvertible, C
     guard Self.looksLikeURL(text) else {
       throw ScoreHistoryError("not a PostgreSQL URL (postgres://user@host:port/database)")
     }
+    // A malformed escape is refused, never decoded to nothing: `pw%zz` once dropped the password
+    // (falling back on PGPASSWORD) and `?host=%2` the host.
+    try Self.checkPercentEscapes(text)
     // `URLComponents` wants a host it can parse; a socket directory is given percent-encoded
     // (`postgres://user@%2Ftmp%2Fpg/db`) or as `?host=/tmp/pg`.
     guard let components = URLComponents(string: text) else {
       throw ScoreHistoryError("malformed PostgreSQL URL (expected postgres://user:password@host:port/database)")
     }
-    var user = components.user?.removingPercentEncoding ?? environment["PGUSER"] ?? "postgres"
-    let password = components.password?.removingPercentEncoding
-    var host = components.percentEncodedHost?.removingPercentEncoding ?? ""
+    var user = try Self.decoded(components.percentEncodedUser, "user") ?? environment["PGUSER"] ?? "postgres"
+    let password = try Self.decoded(components.percentEncodedPassword, "password")
+    var host = try Self.decoded(components.percentEncodedHost, "host") ?? ""
     if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
     var port = components.port ?? 5432
-    var database = String(components.percentEncodedPath.drop(while: { $0 == "/" })).removingPercentEncoding ?? ""
+    var database = try Self.decoded(String(components.percentEncodedPath.drop(while: { $0 == "/" })), "database") ?? ""
     if database.contains("/") {
       throw ScoreHistoryError("malformed PostgreSQL URL: the path after the host is one database name")
     }
     var sslMode = SSLMode.prefer
     var timeout = 10
-    for item in components.queryItems ?? [] {
-      let value = item.value ?? ""
-      switch item.name {
+    for item in components.percentEncodedQueryItems ?? [] {
+      let name = try Self.decoded(item.name, "parameter name") ?? ""
+      let value = try Self.decoded(item.value, "value of '\(name)'") ?? ""
+      switch name {
       case "sslmode":
         guard let mode = SSLMode(rawValue: value) else {
           throw ScoreHistoryError(
@@ -118,7 +122,7 @@ public struct PostgresHistoryURL: Sendable, Hashable, CustomStringConvertible, C
       case "dbname": database = value
       default:
         throw ScoreHistoryError(
-          "unsupported PostgreSQL URL parameter '\(item.name)' (supported: \(Self.parameters.joined(separator: ", ")))")
+          "unsupported PostgreSQL URL parameter '\(name)' (supported: \(Self.parameters.joined(separator: ", ")))")
       }
     }
     if host.isEmpty { host = "localhost" }
@@ -132,6 +136,36 @@ public struct PostgresHistoryURL: Sendable, Hashable, CustomStringConvertible, C
     self.database = database
     self.sslMode = sslMode
     connectTimeout = timeout
+  }
+
+  /// Throws when a `%` in `text` is not followed by two hexadecimal digits, naming the position
+  /// (never the surrounding text, which may be a password).
+  static func checkPercentEscapes(_ text: String) throws {
+    func isHexDigit(_ byte: UInt8) -> Bool {
+      (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
+    }
+    let bytes = Array(text.utf8)
+    var index = 0
+    while index < bytes.count {
+      guard bytes[index] == UInt8(ascii: "%") else {
+        index += 1
+        continue
+      }
+      guard index + 2 < bytes.count, isHexDigit(bytes[index + 1]), isHexDigit(bytes[index + 2]) else {
+        throw ScoreHistoryError(
+          "malformed percent-encoding in the PostgreSQL URL at byte \(index + 1) ('%' must be followed by two hexadecimal digits)")
+      }
+      index += 3
+    }
+  }
+
+  /// `part` with its escapes decoded; escapes that do not decode to UTF-8 throw, naming the part.
+  static func decoded(_ part: String?, _ name: String) throws -> String? {
+    guard let part else { return nil }
+    guard let value = part.removingPercentEncoding else {
+      throw ScoreHistoryError("malformed percent-encoding in the PostgreSQL URL's \(name) (not UTF-8)")
+    }
+    return value
   }
 
   /// Whether `host` is a Unix socket directory.
