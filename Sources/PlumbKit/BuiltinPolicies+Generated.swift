@@ -995,6 +995,32 @@ extension BuiltinPolicies {
             spec: {memberOf: []}
           """
         } expect "is owned by catalog:user:default/ana, not a Group"
+        example fail "owner the catalog would reject (wrong apiVersion)" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: api}
+            spec: {type: service, lifecycle: production, owner: ↓payments}
+            ---
+            apiVersion: backstage.io/v2
+            kind: Group
+            metadata: {name: payments}
+            spec: {type: team, children: []}
+          """
+        } expect "owner 'payments' of component 'api' does not exist in the catalog"
+        example fail "owner the catalog would reject (invalid name)" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: api}
+            spec: {type: service, lifecycle: production, owner: ↓"group:pay ments"}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: pay ments}
+            spec: {type: team, children: []}
+          """
+        } expect "does not exist in the catalog"
       }
 
       """#),

@@ -23,6 +23,8 @@ public struct CatalogAdapter: IngestAdapter {
     var fromContext = false
     /// Relations the catalog server sent with the entity (exports and snapshots).
     var servedRelations: [CatalogServedRelation] = []
+    /// Why the catalog would reject the entity; references to it do not resolve.
+    var invalidReason: String?
   }
 
   /// A Location target: the file that asked for it, the file, and where.
@@ -107,7 +109,7 @@ public struct CatalogAdapter: IngestAdapter {
     }
     records[entity.id] = Record(
       id: entity.id, ref: read.ref, location: entity.location, references: read.references, fromContext: readsContext,
-      servedRelations: read.servedRelations)
+      servedRelations: read.servedRelations, invalidReason: read.invalidReason)
     context.graph.add(entity)
   }
 
@@ -227,6 +229,16 @@ public struct CatalogAdapter: IngestAdapter {
             code: "catalog.dangling-reference", severity: .warning,
             message: "\(reference.field) refers to '\(reference.target.canonical)', which does not exist in the catalog",
             location: reference.location)
+          if record.fromContext { context.graph.diagnoseContext(problem) } else { context.graph.diagnose(problem) }
+          continue
+        }
+        if let reason = records[targetID]?.invalidReason {
+          let problem = Diagnostic(
+            code: "catalog.invalid-reference-target", severity: .warning,
+            message: "\(reference.field) refers to '\(reference.target.canonical)', which is not a valid entity "
+              + "(\(reason)): the catalog would reject it, so the reference does not resolve",
+            location: reference.location,
+            notes: records[targetID].map { [Diagnostic.Note(message: "defined here", location: $0.location)] } ?? [])
           if record.fromContext { context.graph.diagnoseContext(problem) } else { context.graph.diagnose(problem) }
           continue
         }

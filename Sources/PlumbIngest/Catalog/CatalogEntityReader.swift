@@ -50,6 +50,10 @@ struct CatalogReadEntity {
   let locationRequest: CatalogLocationRequest?
   /// The relations the server sent with a served entity (empty for a descriptor file).
   var servedRelations: [CatalogServedRelation] = []
+  /// Why the catalog would reject the entity (its first error, or a kind no core processor
+  /// accepts), nil when it is valid. Rules still see an invalid entity, but references to it do
+  /// not resolve: the catalog would not hold it.
+  var invalidReason: String?
 }
 
 /// Validates one YAML document the way the catalog does (envelope, field formats, kind schema,
@@ -189,6 +193,7 @@ struct CatalogEntityReader {
     case .mapping:
       break
     }
+    let problemsBefore = diagnostics.count
 
     // Root fields.
     var apiVersionPair: YAMLPair?
@@ -342,6 +347,12 @@ struct CatalogEntityReader {
       attributes: .map(attributes))
     var read = CatalogReadEntity(entity: entity, ref: ref, kind: kind, references: references, locationRequest: locationRequest)
     if let relationsNode { read.servedRelations = readServedRelations(relationsNode) }
+    if let error = diagnostics[problemsBefore...].first(where: { $0.severity == .error }) {
+      read.invalidReason = error.message
+    } else if model == nil && !served {
+      // A served entity of another kind was accepted by the server's own processors.
+      read.invalidReason = "kind '\(kindText)' is not a core catalog kind"
+    }
     return read
   }
 
