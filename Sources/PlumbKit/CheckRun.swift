@@ -257,11 +257,7 @@ public struct CheckRun: Sendable {
   {
     guard !context.origins.isEmpty else { return nil }
     return CatalogContextSummary(
-      sources: context.origins.map {
-        CatalogContextSummary.Source(
-          name: $0.name, kind: $0.kind, entities: $0.entities, fetchedAt: $0.fetchedAt, snapshot: $0.snapshot,
-          fellBack: $0.fellBack)
-      },
+      sources: context.origins,
       entities: graph.context.ids.count,
       overlapping: graph.diagnostics.count { $0.code == CatalogContextSource.overlapCode },
       problemsNotReported: checked ? 0 : graph.context.diagnostics.count, checked: checked)

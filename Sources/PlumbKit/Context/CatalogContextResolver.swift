@@ -3,6 +3,7 @@ import PlumbCatalogClient
 @_exported import PlumbConfig
 import PlumbDiagnostics
 import PlumbIngest
+import PlumbReport
 
 /// What the command line says about catalog context (beside `catalog:` in `.plumb.yaml`).
 public struct CatalogContextOptions: Sendable {
@@ -35,21 +36,8 @@ public struct ResolvedCatalogContext: Sendable {
   public static let none = ResolvedCatalogContext(context: CatalogContext(), failures: [], warnings: [], origins: [])
 }
 
-/// How one source's entities were obtained.
-public struct CatalogContextOrigin: Sendable, Hashable {
-  /// The source as named (path as written, or URL).
-  public var name: String
-  /// `directory`, `file`, `export`, `snapshot` or `live`.
-  public var kind: String
-  /// Entities read.
-  public var entities: Int
-  /// The snapshot's `fetchedAt`, for live catalogs and snapshot files.
-  public var fetchedAt: String?
-  /// The snapshot file (as shown) when one was written or read.
-  public var snapshot: String?
-  /// Whether the live catalog could not be read and its snapshot stood in.
-  public var fellBack: Bool
-}
+/// How one source's entities were obtained: what reports show of it.
+public typealias CatalogContextOrigin = CatalogContextSummary.Source
 
 /// Turns the configured sources into the run's ``CatalogContext``: reads directories, files and
 /// exports, asks live catalogs (writing their snapshots), falls back on a snapshot when a server
