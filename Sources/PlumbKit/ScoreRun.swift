@@ -15,6 +15,10 @@ public struct ScoreOptions: Sendable {
   public var pack: String?
   /// Whether to load the rules that ship with Plumb.
   public var useBuiltinRules = true
+  /// `--exclude` patterns, after `exclude:` in `.plumb.yaml`.
+  public var exclude: [String] = []
+  /// `--respect-gitignore`.
+  public var respectGitignore = false
   /// The waiver file (default: `.plumb-waivers.yaml` at the root, if present).
   public var waiversPath: String?
   /// The date waivers expire against (default: the date of `now`, else `PLUMB_TODAY`, else today).
@@ -99,6 +103,8 @@ public struct ScoreRun: Sendable {
     checkOptions.pack = options.pack
     checkOptions.useBuiltinRules = options.useBuiltinRules
     checkOptions.waiversPath = options.waiversPath
+    checkOptions.exclude = options.exclude
+    checkOptions.respectGitignore = options.respectGitignore
     checkOptions.catalog = options.catalog
     checkOptions.today = options.today ?? now.flatMap { ISODate(String($0.prefix(10))) }
     let check = CheckRun.run(checkOptions)

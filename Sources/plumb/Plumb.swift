@@ -13,6 +13,7 @@ struct PlumbCommand: ParsableCommand {
     version: Plumb.version,
     subcommands: [
       Check.self, Fix.self, Score.self, Test.self, Explain.self, Rules.self, Graph.self, Parse.self, Catalog.self,
+      Init.self,
     ]
   )
 

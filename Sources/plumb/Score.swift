@@ -84,6 +84,9 @@ extension PlumbCommand {
     @Option(help: "Where rule documentation pages are, for links (default: docs/rules/).")
     var ruleDocs: String = "docs/rules/"
 
+    @OptionGroup(title: "Exclusions")
+    var exclusions: ExclusionArguments
+
     @OptionGroup(title: "Catalog context")
     var catalog: CatalogArguments
 
@@ -119,6 +122,8 @@ extension PlumbCommand {
       options.pack = pack
       options.useBuiltinRules = !noBuiltinRules
       options.waiversPath = waivers
+      options.exclude = exclusions.patterns
+      options.respectGitignore = exclusions.respectGitignore
       options.today = today.flatMap(ISODate.init)
       options.scorecards = scorecard
       options.catalog = catalog.options

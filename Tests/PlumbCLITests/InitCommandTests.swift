@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `plumb init`, end to end on the built binary: what it writes loads, and it never replaces
+/// anything.
+@Suite struct InitCommandTests {
+  @Test func initWritesAConfigurationThatLoadsAndAGitHubWorkflowPlumbReads() throws {
+    let root = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let result = try runPlumb(["init", "--ci", "github"], in: root)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("wrote .plumb.yaml"))
+    #expect(result.stderr.contains("wrote .github/workflows/plumb.yml"))
+    let configuration = try String(contentsOf: root.appendingPathComponent(".plumb.yaml"), encoding: .utf8)
+    #expect(configuration.contains("docs/configuration.md"))
+    // What init wrote is itself valid: the check has no configuration problem (exit 3 would say
+    // so) and reads the workflow as a GitHub workflow.
+    let check = try runPlumb(["check", "--color", "never", "--output", "json", "."], in: root)
+    #expect(check.status != 3, "\(check.stdout)\(check.stderr)")
+    #expect(!check.stdout.contains("\"config."), "\(check.stdout)")
+    #expect(check.stdout.contains("\"github-workflow\""), "\(check.stdout)")
+  }
+
+  @Test func initForGitLabWritesAnIncludableJob() throws {
+    let root = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let result = try runPlumb(["init", "--ci", "gitlab"], in: root)
+    #expect(result.status == 0, "\(result.stderr)")
+    let graph = try runPlumb(["graph", "--format", "json", ".gitlab/plumb.gitlab-ci.yml"], in: root)
+    #expect(graph.stdout.contains("gitlab"), "\(graph.stdout)\(graph.stderr)")
+    let check = try runPlumb(["check", "--color", "never", "--root", ".", ".plumb.yaml", ".gitlab"], in: root)
+    #expect(check.status != 3, "\(check.stdout)\(check.stderr)")
+  }
+
+  @Test func initNeverReplacesAFileALinkOrWritesThroughALinkedDirectory() throws {
+    let root = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    try "pack: strict\n".write(to: root.appendingPathComponent(".plumb.yaml"), atomically: true, encoding: .utf8)
+    let existing = try runPlumb(["init", "--ci", "github"], in: root)
+    #expect(existing.status == 1)
+    #expect(existing.stderr.contains("'.plumb.yaml' exists"))
+    #expect(try String(contentsOf: root.appendingPathComponent(".plumb.yaml"), encoding: .utf8) == "pack: strict\n")
+    #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent(".github").path), "half written")
+
+    // A dangling symbolic link: refused, and its target is not created.
+    try FileManager.default.removeItem(at: root.appendingPathComponent(".plumb.yaml"))
+    let target = root.appendingPathComponent("elsewhere.yaml").path
+    try makeSymlink(at: root.appendingPathComponent(".plumb.yaml").path, to: target)
+    let dangling = try runPlumb(["init"], in: root)
+    #expect(dangling.status == 1)
+    #expect(dangling.stderr.contains("symbolic link"))
+    #expect(!FileManager.default.fileExists(atPath: target))
+
+    // A linked .github directory could lead out of the repository: refused before anything is written.
+    try FileManager.default.removeItem(at: root.appendingPathComponent(".plumb.yaml"))
+    let outside = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: outside) }
+    try makeSymlink(at: root.appendingPathComponent(".github").path, to: outside.path)
+    let linked = try runPlumb(["init", "--ci", "github"], in: root)
+    #expect(linked.status == 1)
+    #expect(linked.stderr.contains("'.github' is a symbolic link"), "\(linked.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+    #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent(".plumb.yaml").path))
+  }
+
+  @Test func anUnknownPackExitsTheSameInCheckAndRules() throws {
+    let check = try runPlumb(["check", "--color", "never", "--pack", "strickt", "fixtures/platform"])
+    let rules = try runPlumb(["rules", "--pack", "strickt"])
+    #expect(check.status == 3)
+    #expect(rules.status == 3)
+    for output in [check.stdout + check.stderr, rules.stderr] {
+      #expect(output.contains("no policy pack named 'strickt' (did you mean 'strict'? known: baseline, eu_residency, strict)"), "\(output)")
+    }
+    let hostile = try runPlumb(["rules", "--pack", "x\u{1B}[2Jy"])
+    #expect(hostile.status == 3)
+    #expect(!hostile.stderr.contains("\u{1B}"))
+  }
+}
