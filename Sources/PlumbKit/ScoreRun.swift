@@ -31,6 +31,9 @@ public struct ScoreOptions: Sendable {
   public var commit: String?
   /// Record the run in the history database.
   public var record = false
+  /// Stamp the report with the time of the run even when not recording (the HTML dashboard says
+  /// when it was generated); `now` when given, else the clock.
+  public var stampTime = false
   /// The history database (default: `.plumb/history.sqlite` under the root).
   public var databasePath: String?
   /// Where rule documentation pages are, for links (`docs/rules/`).
@@ -124,7 +127,7 @@ public struct ScoreRun: Sendable {
     }
 
     var commit = options.commit
-    let recordedAt = options.record ? (now ?? currentTime()) : now
+    let recordedAt = options.record || options.stampTime ? (now ?? currentTime()) : now
     if options.record && commit == nil { commit = gitHead(root) }
     let report = Scorer(input).report(
       toolVersion: Plumb.version, generatedAt: recordedAt, commit: commit, ruleDocs: options.ruleDocs)

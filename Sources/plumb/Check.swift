@@ -126,7 +126,9 @@ extension PlumbCommand {
       options.today = today.flatMap(ISODate.init) ?? ISODate.today()
       options.arguments = Array(CommandLine.arguments.dropFirst())
       options.catalog = catalog.options
+      let progress = ProgressLine("checking")
       let run = CheckRun.run(options)
+      progress.finish()
 
       var status = run.exitStatus
       let requests = outputs.isEmpty ? [OutputRequest(format: "text")] : outputs.compactMap { try? OutputRequest.parse($0).get() }

@@ -94,7 +94,9 @@ extension PlumbCommand {
       options.includeUnsafe = unsafe
       options.rules = onlyRules.isEmpty ? nil : Set(onlyRules)
       options.terraformRoot = tfRoot
+      let progress = ProgressLine("planning fixes")
       let run = FixRun.run(options)
+      progress.finish()
 
       if run.exitStatus == ExitStatus.policyErrors {
         let renderer = DiagnosticRendering.renderer(run.check.library)

@@ -130,9 +130,12 @@ extension PlumbCommand {
       options.now = now
       options.commit = commit
       options.record = record
+      options.stampTime = format == "html"
       options.databasePath = db
       options.ruleDocs = ruleDocs.hasSuffix("/") || ruleDocs.isEmpty ? ruleDocs : ruleDocs + "/"
+      let progress = ProgressLine("scoring")
       let run = ScoreRun.run(options)
+      progress.finish()
       var status = run.exitStatus
       for problem in run.problems { Console.write("plumb: \(problem)\n", to: .standardError) }
       if run.report.inputErrors + run.report.policyErrors > 0 {

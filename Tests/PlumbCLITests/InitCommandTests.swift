@@ -77,3 +77,35 @@ import TestSupport
     #expect(!hostile.stderr.contains("\u{1B}"))
   }
 }
+
+/// The progress line: on a terminal only, erased before the results.
+@Suite struct ProgressLineTests {
+  @Test func noProgressLineWhenStandardErrorIsNotATerminal() throws {
+    let result = try runPlumb(
+      ["check", "--color", "never", "fixtures/platform"], environment: ["PLUMB_PROGRESS_AFTER": "0"])
+    #expect(result.status == 1)
+    #expect(!result.stderr.contains("checking…"))
+    #expect(!result.stderr.contains("\u{1B}"))
+  }
+
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "util-linux script(1) is missing"))
+  func onATerminalTheLineIsShownAndErased() throws {
+    // script(1) runs plumb on a pseudo-terminal; the line is drawn at once (PLUMB_PROGRESS_AFTER=0).
+    let command = "PLUMB_PROGRESS_AFTER=0 '\(plumbExecutable().path)' check --color never fixtures/platform"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
+    process.currentDirectoryURL = packageRoot
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 1, "\(output)")
+    #expect(output.contains("\r\u{1B}[2Kplumb: checking… 0s"), "\(output.prefix(300))")
+    // Erased before the report: the report's first line follows an erase.
+    let lastErase = try #require(output.range(of: "\r\u{1B}[2K", options: .backwards))
+    #expect(output[lastErase.upperBound...].contains("verdict: fail"))
+  }
+}
