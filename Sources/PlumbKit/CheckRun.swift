@@ -93,8 +93,9 @@ public struct CheckRun: Sendable {
     // Reading the inputs and compiling the rules are independent: they run at the same time.
     let root = Ingestor.root(of: options.paths, given: options.root)
     // The configuration is read once, here, and handed to ingest, policy and the gate.
-    var configuration = options.configuration ?? PlumbConfiguration.load(root: root)
-    configuration.addCommandLine(exclude: options.exclude, respectGitignore: options.respectGitignore)
+    var loaded = options.configuration ?? PlumbConfiguration.load(root: root)
+    loaded.addCommandLine(exclude: options.exclude, respectGitignore: options.respectGitignore)
+    let configuration = loaded
     let clock = ContinuousClock()
     // The catalog context is read (and a live catalog asked) while the rules compile, and then
     // handed to every ingest of the run.
