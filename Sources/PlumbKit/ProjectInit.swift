@@ -52,8 +52,8 @@ public enum ProjectInit {
     for file in planned {
       var info = stat()
       if lstat(base + "/" + file.path, &info) == 0 {
-        let what = info.st_mode & S_IFMT == S_IFLNK ? "a symbolic link" : "it"
-        return .refused("'\(file.path)' exists (\(what)); plumb init never replaces a file: remove or rename it first")
+        let what = info.st_mode & S_IFMT == S_IFLNK ? " (a symbolic link)" : ""
+        return .refused("'\(file.path)' exists\(what); plumb init never replaces a file: remove or rename it first")
       }
       if let problem = directoryProblem(base, for: file.path) { return .refused(problem) }
     }
