@@ -148,7 +148,8 @@ import TestSupport
       "PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
       "PLUMB_PATHS": "platform\n", "PLUMB_PACK": "baseline",
       "PLUMB_OUTPUTS": "json=report.json\nmarkdown=$(touch pwned).md",
-      "PLUMB_EXCLUDE": "platform/terraform/",
+      // Unanchored: the same whether the root is the directory given or the repository's top.
+      "PLUMB_EXCLUDE": "terraform/",
       "PLUMB_SARIF": "plumb.sarif",
       "GITHUB_STEP_SUMMARY": summary.path, "GITHUB_OUTPUT": output.path,
     ]
@@ -177,10 +178,15 @@ import TestSupport
 
   @Test func plumbsOwnActionAndWorkflowsPassPlumb() throws {
     let result = try runPlumb([
-      "check", "--color", "never", "--pack", "strict", "--root", ".", "action.yml", ".github/workflows",
+      "check", "--color", "never", "--pack", "strict", "--root", ".", "--output", "json", "action.yml",
+      ".github/workflows",
     ])
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.stdout.contains("0 findings") || !result.stdout.contains("["), "\(result.stdout)")
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let findings = try #require(report["findings"] as? [Any])
+    #expect(findings.isEmpty, "\(result.stdout)")
+    let files = try #require(report["files"] as? [[String: Any]])
+    #expect(Set(files.compactMap { $0["format"] as? String }) == ["github-action", "github-workflow"], "\(files)")
   }
 }
 
