@@ -109,3 +109,27 @@ import TestSupport
     #expect(output[lastErase.upperBound...].contains("verdict: fail"))
   }
 }
+
+/// Shell completion and the documentation index.
+@Suite struct DiscoverabilityTests {
+  @Test func helpShowsShellCompletionAndTheScriptKnowsEveryCommand() throws {
+    let help = try runPlumb(["--help"])
+    #expect(help.stdout.contains("--generate-completion-script bash"), "\(help.stdout)")
+    let script = try runPlumb(["--generate-completion-script", "bash"])
+    #expect(script.status == 0)
+    for command in ["check", "score", "fix", "init", "graph"] { #expect(script.stdout.contains(command)) }
+    #expect(script.stdout.contains("--exclude"))
+  }
+
+  @Test func readmeIndexesEveryDocumentationPage() throws {
+    let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let docs = packageRoot.appendingPathComponent("docs")
+    var pages = try FileManager.default.contentsOfDirectory(atPath: docs.path).filter { $0.hasSuffix(".md") }
+      .map { "docs/" + $0 }
+    pages += try FileManager.default.contentsOfDirectory(atPath: docs.appendingPathComponent("inputs").path)
+      .filter { $0.hasSuffix(".md") && $0 != "reading.md" }.map { $0 }
+    pages.append("docs/inputs/reading.md")
+    pages.append("docs/rules/README.md")
+    for page in pages { #expect(readme.contains(page), "README's index lacks \(page)") }
+  }
+}
