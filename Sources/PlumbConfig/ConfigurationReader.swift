@@ -34,6 +34,15 @@ public struct ConfigurationReader: Sendable {
     return nil
   }
 
+  /// A boolean (`true` or `false`).
+  public mutating func bool(_ node: YAMLNode, key: String? = nil) -> Bool? {
+    if node.kind == .scalar, node.scalarType == .bool, let text = node.string?.lowercased() {
+      return text == "true"
+    }
+    expected("true or false", at: node, key: key)
+    return nil
+  }
+
   /// A non-empty string scalar.
   public mutating func nonEmptyString(_ node: YAMLNode, key: String? = nil) -> String? {
     guard let text = string(node, key: key) else { return nil }

@@ -23,6 +23,9 @@ import PlumbYAML
 ///   owner_tags: [owner, team]
 /// catalog:                           # the central catalog, as context (CatalogSourceConfiguration)
 ///   - ../central-catalog
+/// exclude: ["**/skeleton/"]          # left out of the inputs, in .gitignore syntax
+/// respect_gitignore: true            # the root's .gitignore excludes too
+/// waivers: policy/waivers.yaml       # the waiver file (default .plumb-waivers.yaml)
 /// ```
 ///
 /// Every key is read by one entry of ``sections``; a key nobody reads, and a value of the wrong
@@ -54,6 +57,17 @@ public struct PlumbConfiguration: Sendable {
   public var ownerTagKeys: [String]?
   /// `catalog:`: the sources of catalog context (the central catalog).
   public var catalog: [CatalogSourceConfiguration] = []
+  /// `exclude:`: patterns in `.gitignore` syntax, relative to the root, left out of the inputs.
+  public var excludePatterns: [ExclusionPattern] = []
+  /// `respect_gitignore:`: whether the root's `.gitignore` excludes inputs too.
+  public var respectGitignore = false
+  /// The root's `.gitignore` patterns, read by ``load(root:)`` (or ``addCommandLine(exclude:respectGitignore:)``)
+  /// when `respect_gitignore` is on.
+  public private(set) var gitignorePatterns: [ExclusionPattern] = []
+  /// `--exclude` patterns from the command line, after the configuration's.
+  public private(set) var commandLineExcludePatterns: [ExclusionPattern] = []
+  /// `waivers:`: the waiver file, as written (relative to the root); nil: `.plumb-waivers.yaml`.
+  public var waiverFile: String?
   /// Problems found in the file (exit status 3 for errors).
   public var diagnostics: [Diagnostic] = []
 
@@ -61,6 +75,45 @@ public struct PlumbConfiguration: Sendable {
   public init(root: String) {
     self.root = root
   }
+
+  /// Everything the run leaves out of its inputs: the root's `.gitignore` (when respected), then
+  /// `exclude:`, then `--exclude`; the last pattern that matches decides.
+  public var exclusions: PathExclusions {
+    PathExclusions(gitignorePatterns + excludePatterns + commandLineExcludePatterns)
+  }
+
+  /// The waiver file's path: `waivers:` resolved against the root, else `.plumb-waivers.yaml` there.
+  public var waiverFilePath: String {
+    let name = waiverFile ?? Self.waiverFileName
+    return name.hasPrefix("/") ? name : (root.hasSuffix("/") ? root : root + "/") + name
+  }
+
+  /// Adds the command line's `--exclude` patterns (after the configuration's) and, with
+  /// `respectGitignore`, reads the root's `.gitignore` if the configuration did not already.
+  public mutating func addCommandLine(exclude patterns: [String], respectGitignore: Bool) {
+    commandLineExcludePatterns += patterns.compactMap(ExclusionPattern.init)
+    if respectGitignore && !self.respectGitignore {
+      self.respectGitignore = true
+      readGitignore()
+    }
+  }
+
+  /// Reads `<root>/.gitignore` (a regular file inside the root; missing is empty). A file that
+  /// cannot be read is an error: an exclusion asked for never silently vanishes.
+  mutating func readGitignore() {
+    let path = (root.hasSuffix("/") ? root : root + "/") + ".gitignore"
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return }
+    switch readFile(path: path, displayPath: ".gitignore", limit: Self.gitignoreLimit, within: ReadBoundary(root: root)) {
+    case .success(let bytes):
+      gitignorePatterns = PathExclusions.gitignorePatterns(String(decoding: bytes, as: UTF8.self))
+    case .failure(let failure):
+      diagnostics.append(failure.diagnostic(path: ".gitignore"))
+    }
+  }
+
+  /// The largest `.gitignore` read (1 MiB): each pattern is tried on every file walked.
+  public static let gitignoreLimit = 1 << 20
 
   /// `rules:` resolved against the root.
   public var ruleDirectoryPaths: [String] {
@@ -78,6 +131,7 @@ public struct PlumbConfiguration: Sendable {
     let boundary = ReadBoundary(root: root)
     var configuration = parse(YAMLLoader().load(path: path, displayPath: fileName, within: boundary), root: root)
     configuration.keepRulesInside(boundary)
+    if configuration.respectGitignore { configuration.readGitignore() }
     return configuration
   }
 
@@ -165,6 +219,37 @@ public struct PlumbConfiguration: Sendable {
     },
     Section(key: "catalog") { configuration, reader, node in
       configuration.catalog = CatalogSourceConfiguration.readList(node, root: configuration.root, reader: &reader)
+    },
+    Section(key: "exclude") { configuration, reader, node in
+      let entries = node.kind == .scalar && node.scalarType == .string ? [node] : node.kind == .sequence ? Array(node.elements) : []
+      if entries.isEmpty && node.kind != .sequence {
+        reader.expected("a pattern or a list of patterns", at: node, key: "exclude")
+        return
+      }
+      for entry in entries {
+        guard let text = reader.nonEmptyString(entry, key: "exclude") else { continue }
+        guard text.utf8.count <= ExclusionPattern.maximumLength else {
+          reader.report("config.value", "'exclude' pattern longer than \(ExclusionPattern.maximumLength) bytes", at: entry)
+          continue
+        }
+        guard !text.contains("\n"), !text.contains("\r") else {
+          reader.report("config.value", "'exclude' pattern '\(MessageText.shown(text, limit: 200))' holds a line break", at: entry)
+          continue
+        }
+        guard let pattern = ExclusionPattern(text) else {
+          reader.report(
+            "config.value", "'exclude' pattern '\(MessageText.shown(text, limit: 200))' matches nothing (a comment, '/' or '!')",
+            at: entry)
+          continue
+        }
+        configuration.excludePatterns.append(pattern)
+      }
+    },
+    Section(key: "respect_gitignore") { configuration, reader, node in
+      if let value = reader.bool(node, key: "respect_gitignore") { configuration.respectGitignore = value }
+    },
+    Section(key: "waivers") { configuration, reader, node in
+      configuration.waiverFile = reader.nonEmptyString(node, key: "waivers")
     },
   ]
 }

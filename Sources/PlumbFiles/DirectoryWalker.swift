@@ -22,6 +22,9 @@ public struct DirectoryWalk: Sendable {
   public var problems: [Diagnostic] = []
   /// The absolute paths the problems are about, sorted.
   public var failed: [String] = []
+  /// Files (named like an input) and directories left out by ``DirectoryWalker/excludes``, never
+  /// opened; absolute, sorted.
+  public var excluded: [String] = []
 
   /// An empty walk.
   public init() {}
@@ -48,15 +51,20 @@ public struct DirectoryWalker: Sendable {
   /// Whether a directory with this name is left out (e.g. `.git`), silently: by design, not a
   /// problem.
   public var skipsDirectory: @Sendable (String) -> Bool
+  /// Whether an entry (absolute path, is a directory) is excluded by the user (`exclude:`,
+  /// `--exclude`, `.gitignore`): not opened, not walked, listed in ``DirectoryWalk/excluded``.
+  public var excludes: (@Sendable (String, Bool) -> Bool)?
 
   /// Creates a walker.
   public init(
     boundary: ReadBoundary, takesFile: @escaping @Sendable (String) -> Bool,
-    skipsDirectory: @escaping @Sendable (String) -> Bool = { _ in false }
+    skipsDirectory: @escaping @Sendable (String) -> Bool = { _ in false },
+    excludes: (@Sendable (String, Bool) -> Bool)? = nil
   ) {
     self.boundary = boundary
     self.takesFile = takesFile
     self.skipsDirectory = skipsDirectory
+    self.excludes = excludes
   }
 
   /// Walks `directory` (absolute); `display` turns an absolute path into the one messages show.
@@ -94,13 +102,23 @@ public struct DirectoryWalker: Sendable {
         }
         switch type {
         case Int32(DT_DIR):
-          if !skipsDirectory(name) { stack.append(path) }
+          if skipsDirectory(name) { continue }
+          if excludes?(path, true) == true {
+            walk.excluded.append(path)
+          } else {
+            stack.append(path)
+          }
         case Int32(DT_LNK):
           classifyLink(path, name: name, into: &walk, display: display)
         default:
           // Regular files, and FIFOs, sockets and devices named like an input: the reader refuses
           // those with a diagnostic.
-          if takesFile(name) { walk.files.append(path) }
+          guard takesFile(name) else { continue }
+          if excludes?(path, false) == true {
+            walk.excluded.append(path)
+          } else {
+            walk.files.append(path)
+          }
         }
       }
     }
@@ -108,6 +126,7 @@ public struct DirectoryWalker: Sendable {
     walk.linkedDirectories.sort()
     walk.problems.sort { ($0.location?.path ?? "") < ($1.location?.path ?? "") }
     walk.failed.sort()
+    walk.excluded.sort()
     return walk
   }
 
@@ -116,10 +135,20 @@ public struct DirectoryWalker: Sendable {
   private func classifyLink(_ path: String, name: String, into walk: inout DirectoryWalk, display: (String) -> String) {
     var info = stat()
     guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
-      if takesFile(name) { walk.files.append(path) }
+      guard takesFile(name) else { return }
+      // A link is excluded by its own name, like a file (it is not followed to decide).
+      if excludes?(path, false) == true {
+        walk.excluded.append(path)
+      } else {
+        walk.files.append(path)
+      }
       return
     }
     if skipsDirectory(name) { return }
+    if excludes?(path, true) == true {
+      walk.excluded.append(path)
+      return
+    }
     switch realPath(path) {
     case .success(let real) where boundary.contains(realPath: real):
       walk.linkedDirectories.append(path)

@@ -41,6 +41,12 @@ public struct IngestOptions: Sendable {
   /// Whether rules and scorecards judge the context's entities too, and its problems are
   /// reported (`--check-context`).
   public var checkContext = false
+  /// What is left out of the inputs (`exclude:`, `--exclude`, the root's `.gitignore`), relative
+  /// to the root: never opened, counted as skipped (`excluded`).
+  public var exclusions = PathExclusions()
+  /// Files that are the run's policy, never inputs, wherever they are and however they are found
+  /// (absolute, standardised): the waiver file, whatever its name.
+  public var policyFiles: Set<String> = []
 
   /// The defaults.
   public init() {}
@@ -50,8 +56,10 @@ public struct IngestOptions: Sendable {
     apply(configuration)
   }
 
-  /// Applies the configuration's ingest settings (`repository`, `links`).
+  /// Applies the configuration's ingest settings (`repository`, `links`, `exclude`, the waiver file).
   public mutating func apply(_ configuration: PlumbConfiguration) {
+    exclusions = configuration.exclusions
+    policyFiles.insert(IngestContext.standardize(configuration.waiverFilePath))
     if let repository = configuration.repository { self.repository = repository }
     if let keys = configuration.componentTagKeys { componentTagKeys = keys }
     if let keys = configuration.ownerTagKeys { ownerTagKeys = keys }

@@ -64,6 +64,9 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable, Codable {
   /// A symbolic link to a directory inside the root: not followed (what it leads to is walked
   /// where it is, if it is under a path given).
   case symlinkedDirectory = "symlinked-directory"
+  /// Left out by an exclusion (`exclude:`, `--exclude`, `.gitignore`): never opened. A directory
+  /// excluded is one entry, whatever it holds.
+  case excluded
 }
 
 /// The stages of an ingest, in order, as ``Ingestor/onStage`` reports them (for benchmarks).
@@ -113,7 +116,11 @@ public struct Ingestor: Sendable {
   /// to ``options`` (``IngestOptions/apply(_:)``), the catalog context included.
   public func ingest(paths: [String], root: String? = nil) -> IngestResult {
     let rootPath = Self.root(of: paths, given: root)
-    let discovery = InputDiscovery(paths, root: rootPath) { IngestContext.relative($0, root: rootPath) }
+    let discovery = InputDiscovery(
+      paths, root: rootPath, exclusions: options.exclusions, policyFiles: options.policyFiles
+    ) {
+      IngestContext.relative($0, root: rootPath)
+    }
     var context = IngestContext(
       root: rootPath, options: options, boundary: discovery.boundary, namedFiles: discovery.namedFiles)
     context.graph.contextIsChecked = options.checkContext
@@ -165,6 +172,7 @@ public struct Ingestor: Sendable {
           message: "skipped: '\(path)' is a symbolic link to a directory, which is not followed"))
     }
     files += discovery.failed.map { IngestedFile(path: context.relative($0), status: .failed) }
+    files += discovery.excluded.map { IngestedFile(path: context.relative($0), status: .skipped(.excluded)) }
     files.sort { $0.path < $1.path }
     onStage?(.linked)
     let graph = context.graph.build()

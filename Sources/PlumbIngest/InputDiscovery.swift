@@ -31,13 +31,21 @@ public struct InputDiscovery: Sendable {
   /// The directories (and names) found that could not be walked: unreadable, links out of the
   /// boundary, names that are not UTF-8 (each has a problem).
   public var failed: [String] = []
+  /// Files and directories left out by the exclusions (never opened), absolute, sorted.
+  public var excluded: [String] = []
   /// Where walked files (and every file an input refers to) must resolve: the root and the
   /// directories named.
   public var boundary: ReadBoundary
 
   /// Discovers the inputs under `paths` for a run rooted at `root` (standardised); `display`
-  /// turns an absolute path into the one messages show.
-  public init(_ paths: [String], root: String, display: (String) -> String) {
+  /// turns an absolute path into the one messages show. `exclusions` (relative to the root) leave
+  /// out walked entries and named files alike (a hook passes the files it checks by name); a
+  /// directory named is walked even if a pattern matches it.
+  /// `policyFiles` (absolute) are never inputs: the waiver file, named or walked.
+  public init(
+    _ paths: [String], root: String, exclusions: PathExclusions = PathExclusions(), policyFiles: Set<String> = [],
+    display: (String) -> String
+  ) {
     var directories: [String] = []
     var found: [String] = []
     for path in paths {
@@ -54,21 +62,29 @@ public struct InputDiscovery: Sendable {
       }
       if info.st_mode & S_IFMT == S_IFDIR {
         directories.append(absolute)
+      } else if exclusions.excludes(absolute: absolute, root: root, isDirectory: false) {
+        excluded.append(absolute)
       } else {
         namedFiles.insert(absolute)
         found.append(absolute)
       }
     }
     boundary = ReadBoundary(root: root, also: directories)
-    let walker = InputWalker(boundary: boundary)
+    var walker = InputWalker(boundary: boundary)
+    if !exclusions.isEmpty {
+      walker.excludes = { path, isDirectory in exclusions.excludes(absolute: path, root: root, isDirectory: isDirectory) }
+    }
     for directory in directories {
       let walk = walker.walk(directory, display: display)
       found += walk.files
       linkedDirectories += walk.linkedDirectories
       problems += walk.problems
       failed += walk.failed
+      excluded += walk.excluded
     }
-    files = Array(Set(found)).sorted()
+    files = Array(Set(found).subtracting(policyFiles)).sorted()
+    namedFiles.subtract(policyFiles)
+    excluded = Array(Set(excluded)).sorted()
     linkedDirectories = Array(Set(linkedDirectories)).sorted()
     failed = Array(Set(failed)).sorted()
   }
@@ -85,6 +101,8 @@ public struct InputWalker: Sendable {
 
   /// Where symbolic links may lead.
   public var boundary: ReadBoundary?
+  /// The user's exclusions (absolute path, is a directory), if any.
+  public var excludes: (@Sendable (String, Bool) -> Bool)?
 
   /// A walker bounded by `boundary` (nil: by the directory walked).
   public init(boundary: ReadBoundary? = nil) {
@@ -109,7 +127,7 @@ public struct InputWalker: Sendable {
   public func walk(_ directory: String, display: (String) -> String) -> DirectoryWalk {
     DirectoryWalker(
       boundary: boundary ?? ReadBoundary(root: directory), takesFile: Self.takesFile,
-      skipsDirectory: Self.skipsDirectory
+      skipsDirectory: Self.skipsDirectory, excludes: excludes
     ).walk(directory, display: display)
   }
 

@@ -20,8 +20,13 @@ public struct CheckOptions: Sendable {
   public var useBuiltinRules = true
   /// Which findings fail the build.
   public var gate = GateOptions()
-  /// The waiver file (default: `.plumb-waivers.yaml` at the root, if present).
+  /// The waiver file (default: `waivers:` in `.plumb.yaml`, else `.plumb-waivers.yaml` at the
+  /// root, if present).
   public var waiversPath: String?
+  /// `--exclude` patterns (`.gitignore` syntax, relative to the root), after `exclude:`.
+  public var exclude: [String] = []
+  /// `--respect-gitignore`: the root's `.gitignore` excludes inputs too.
+  public var respectGitignore = false
   /// The baseline to compare with, if any.
   public var baseline: BaselineSource?
   /// The date waivers expire against (default: `PLUMB_TODAY`, else today in UTC).
@@ -88,7 +93,9 @@ public struct CheckRun: Sendable {
     // Reading the inputs and compiling the rules are independent: they run at the same time.
     let root = Ingestor.root(of: options.paths, given: options.root)
     // The configuration is read once, here, and handed to ingest, policy and the gate.
-    let configuration = options.configuration ?? PlumbConfiguration.load(root: root)
+    var loaded = options.configuration ?? PlumbConfiguration.load(root: root)
+    loaded.addCommandLine(exclude: options.exclude, respectGitignore: options.respectGitignore)
+    let configuration = loaded
     let clock = ContinuousClock()
     // The catalog context is read (and a live catalog asked) while the rules compile, and then
     // handed to every ingest of the run.
@@ -96,6 +103,8 @@ public struct CheckRun: Sendable {
       {
         clock.measured {
           var ingestOptions = IngestOptions(configuration: configuration)
+          // The waiver file is policy: when a walk finds it, or it is named, it is not an input.
+          if let path = options.waiversPath { ingestOptions.policyFiles.insert(IngestPaths.absolute(path)) }
           let context = CatalogContextResolver(root: root, options: options.catalog, ingestOptions: ingestOptions)
             .resolve(configuration.catalog + options.catalog.sources)
           PhaseClock.mark("catalog context")
@@ -109,18 +118,10 @@ public struct CheckRun: Sendable {
     // `.plumb.yaml` is configuration: its problems are policy problems (exit 3), not input errors.
     var policyProblems = policy.problems + GraphBuilder.sortedByLocation(configuration.diagnostics)
 
-    // The waiver file is policy: when a directory walk picks it up, it is not an input.
-    let waiverDisplay = options.waiversPath.map { IngestPaths.display(IngestPaths.absolute($0), root: ingest.root) }
-    let isWaiverFile = { (path: String?) in
-      path != nil && (path == waiverDisplay || path == PlumbConfiguration.waiverFileName)
-    }
     // A catalog context that could not be read fails the run (exit 2); its own files' problems
     // are the central catalog's, reported only when it is checked.
     var inputDiagnostics = context.failures + context.warnings
-    inputDiagnostics += ingest.graph.diagnostics.filter { diagnostic in
-      !(diagnostic.code == "ingest.unknown-format" && diagnostic.severity == .note
-        && isWaiverFile(diagnostic.location?.path))
-    }
+    inputDiagnostics += ingest.graph.diagnostics
     if options.catalog.check { inputDiagnostics += ingest.graph.context.diagnostics }
 
     let engine = policy.compiled ? PolicyEngine(library: policy.library, pack: policy.pack) : nil
@@ -134,7 +135,8 @@ public struct CheckRun: Sendable {
     // Waivers and inline ignores.
     let knownRules = Set(policy.library.rules.map(\.id))
     let waiverFile = WaiverFile.load(
-      explicitPath: options.waiversPath, root: ingest.root, knownRules: policy.compiled ? knownRules : nil)
+      explicitPath: options.waiversPath,
+      configuredPath: configuration.waiverFile == nil ? nil : configuration.waiverFilePath, root: ingest.root, knownRules: policy.compiled ? knownRules : nil)
     policyProblems += waiverFile.diagnostics
     let (ignores, ignoreProblems) = InlineIgnoreScanner().scan(ingest.sources)
     policyProblems += ignoreProblems
@@ -189,7 +191,7 @@ public struct CheckRun: Sendable {
       workingDirectory: FileManager.default.currentDirectoryPath, startTime: nil, pack: policy.pack?.name,
       findings: reported, fixed: fixed, rules: rules, inputDiagnostics: inputDiagnostics,
       policyDiagnostics: policyProblems,
-      files: ingest.files.filter { $0.format != nil || !isWaiverFile($0.path) }.map {
+      files: ingest.files.map {
         InputFileSummary(
           path: $0.path, format: $0.format?.rawValue, skipReason: $0.skipReason?.rawValue, failed: $0.status == .failed)
       },
@@ -221,14 +223,7 @@ public struct CheckRun: Sendable {
     var pack: PackDecl?
     if let name = options.pack ?? configuration.pack {
       pack = library.packs[name]
-      if pack == nil {
-        let known = library.packs.keys.sorted()
-        let hint = suggestion(for: name, among: known).map { "did you mean '\($0)'? " } ?? ""
-        problems.append(
-          Diagnostic(
-            code: "policy.unknown-pack",
-            message: "no policy pack named '\(name)' (\(hint)known: \(known.joined(separator: ", ")))", location: nil))
-      }
+      if pack == nil { problems.append(PolicyLoading.unknownPack(name, in: library)) }
     } else {
       pack = library.packs["baseline"]
     }

@@ -17,10 +17,12 @@ public struct GraphReport: Sendable {
   /// Ingests `paths` with the configuration at the root (and its catalog context, and
   /// `catalog`'s) and prepares the report.
   public static func load(
-    paths: [String], root: String? = nil, kinds: [String] = [], catalog: CatalogContextOptions = CatalogContextOptions()
+    paths: [String], root: String? = nil, kinds: [String] = [], catalog: CatalogContextOptions = CatalogContextOptions(),
+    exclude: [String] = [], respectGitignore: Bool = false
   ) -> GraphReport {
     let rootPath = Ingestor.root(of: paths, given: root)
-    let configuration = PlumbConfiguration.load(root: rootPath)
+    var configuration = PlumbConfiguration.load(root: rootPath)
+    configuration.addCommandLine(exclude: exclude, respectGitignore: respectGitignore)
     var options = IngestOptions(configuration: configuration)
     let context = CatalogContextResolver(root: rootPath, options: catalog, ingestOptions: options)
       .resolve(configuration.catalog + catalog.sources)

@@ -15,6 +15,10 @@ public struct ScoreOptions: Sendable {
   public var pack: String?
   /// Whether to load the rules that ship with Plumb.
   public var useBuiltinRules = true
+  /// `--exclude` patterns, after `exclude:` in `.plumb.yaml`.
+  public var exclude: [String] = []
+  /// `--respect-gitignore`.
+  public var respectGitignore = false
   /// The waiver file (default: `.plumb-waivers.yaml` at the root, if present).
   public var waiversPath: String?
   /// The date waivers expire against (default: the date of `now`, else `PLUMB_TODAY`, else today).
@@ -27,6 +31,9 @@ public struct ScoreOptions: Sendable {
   public var commit: String?
   /// Record the run in the history database.
   public var record = false
+  /// Stamp the report with the time of the run even when not recording (the HTML dashboard says
+  /// when it was generated); `now` when given, else the clock.
+  public var stampTime = false
   /// The history database (default: `.plumb/history.sqlite` under the root).
   public var databasePath: String?
   /// Where rule documentation pages are, for links (`docs/rules/`).
@@ -99,6 +106,8 @@ public struct ScoreRun: Sendable {
     checkOptions.pack = options.pack
     checkOptions.useBuiltinRules = options.useBuiltinRules
     checkOptions.waiversPath = options.waiversPath
+    checkOptions.exclude = options.exclude
+    checkOptions.respectGitignore = options.respectGitignore
     checkOptions.catalog = options.catalog
     checkOptions.today = options.today ?? now.flatMap { ISODate(String($0.prefix(10))) }
     let check = CheckRun.run(checkOptions)
@@ -118,7 +127,7 @@ public struct ScoreRun: Sendable {
     }
 
     var commit = options.commit
-    let recordedAt = options.record ? (now ?? currentTime()) : now
+    let recordedAt = options.record || options.stampTime ? (now ?? currentTime()) : now
     if options.record && commit == nil { commit = gitHead(root) }
     let report = Scorer(input).report(
       toolVersion: Plumb.version, generatedAt: recordedAt, commit: commit, ruleDocs: options.ruleDocs)

@@ -224,7 +224,7 @@ public struct InputFileSummary: Sendable, Codable, Hashable {
   public var path: String
   /// The format's name (`backstage-catalog`, `terraform-plan`, …), nil when skipped or failed.
   public var format: String?
-  /// Why it was skipped (`empty`, `unknown-format`, `symlinked-directory`), when it was.
+  /// Why it was skipped (`empty`, `unknown-format`, `symlinked-directory`, `excluded`), when it was.
   public var skipReason: String?
   /// Whether it failed: an error is reported for it, and it is neither checked nor skipped.
   public var failed: Bool

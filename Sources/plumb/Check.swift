@@ -85,6 +85,9 @@ extension PlumbCommand {
     @Flag(help: "Print to standard error where the time went: each phase and the slowest rules.")
     var profile = false
 
+    @OptionGroup(title: "Exclusions")
+    var exclusions: ExclusionArguments
+
     @OptionGroup(title: "Catalog context")
     var catalog: CatalogArguments
 
@@ -117,11 +120,15 @@ extension PlumbCommand {
       options.gate.indeterminate = indeterminate
       options.gate.newOnly = newOnly
       options.waiversPath = waivers
+      options.exclude = exclusions.patterns
+      options.respectGitignore = exclusions.respectGitignore
       options.baseline = baseline.map(BaselineSource.file) ?? baselineRef.map(BaselineSource.gitRevision)
       options.today = today.flatMap(ISODate.init) ?? ISODate.today()
       options.arguments = Array(CommandLine.arguments.dropFirst())
       options.catalog = catalog.options
+      let progress = ProgressLine("checking")
       let run = CheckRun.run(options)
+      progress.finish()
 
       var status = run.exitStatus
       let requests = outputs.isEmpty ? [OutputRequest(format: "text")] : outputs.compactMap { try? OutputRequest.parse($0).get() }
@@ -233,8 +240,10 @@ extension PlumbCommand {
       var enforcement: [String: PlumbKit.Enforcement] = [:]
       if let pack {
         guard let declaration = library.packs[pack] else {
-          Console.write("plumb: no policy pack named '\(Console.quoted(pack))'\n", to: .standardError)
-          throw ExitCode(ExitStatus.usage)
+          // The same problem, and the same exit status (3), as `plumb check --pack`.
+          let problem = PolicyLoading.unknownPack(pack, in: library)
+          Console.write(DiagnosticRendering.renderer(library).render([problem]), to: .standardError)
+          throw ExitCode(ExitStatus.policyErrors)
         }
         for binding in PolicyEngine(library: library, pack: declaration).bindings {
           enforcement[binding.rule.id] = binding.enforcement

@@ -67,6 +67,9 @@ extension PlumbCommand {
     @Option(help: "The date waivers expire against, YYYY-MM-DD (default: $PLUMB_TODAY, else today in UTC).")
     var today: String?
 
+    @OptionGroup(title: "Exclusions")
+    var exclusions: ExclusionArguments
+
     @OptionGroup(title: "Catalog context")
     var catalog: CatalogArguments
 
@@ -82,6 +85,8 @@ extension PlumbCommand {
       check.pack = pack
       check.useBuiltinRules = !noBuiltinRules
       check.waiversPath = waivers
+      check.exclude = exclusions.patterns
+      check.respectGitignore = exclusions.respectGitignore
       check.catalog = catalog.options
       check.today = today.flatMap(ISODate.init) ?? ISODate.today()
       check.arguments = Array(CommandLine.arguments.dropFirst())
@@ -89,7 +94,9 @@ extension PlumbCommand {
       options.includeUnsafe = unsafe
       options.rules = onlyRules.isEmpty ? nil : Set(onlyRules)
       options.terraformRoot = tfRoot
+      let progress = ProgressLine("planning fixes")
       let run = FixRun.run(options)
+      progress.finish()
 
       if run.exitStatus == ExitStatus.policyErrors {
         let renderer = DiagnosticRendering.renderer(run.check.library)

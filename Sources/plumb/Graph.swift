@@ -28,6 +28,9 @@ extension PlumbCommand {
     @Option(help: "Output format: text or json.")
     var format: ParseFormat = .text
 
+    @OptionGroup(title: "Exclusions")
+    var exclusions: ExclusionArguments
+
     @OptionGroup(title: "Catalog context")
     var catalog: CatalogArguments
 
@@ -35,7 +38,9 @@ extension PlumbCommand {
     var color: ColorMode = .auto
 
     func run() throws {
-      let report = GraphReport.load(paths: paths, root: root, kinds: kind, catalog: catalog.options)
+      let report = GraphReport.load(
+        paths: paths, root: root, kinds: kind, catalog: catalog.options, exclude: exclusions.patterns,
+        respectGitignore: exclusions.respectGitignore)
       switch format {
       case .text:
         let colored = color.enabled(isTTY: isatty(STDOUT_FILENO) == 1)

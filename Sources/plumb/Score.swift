@@ -84,6 +84,9 @@ extension PlumbCommand {
     @Option(help: "Where rule documentation pages are, for links (default: docs/rules/).")
     var ruleDocs: String = "docs/rules/"
 
+    @OptionGroup(title: "Exclusions")
+    var exclusions: ExclusionArguments
+
     @OptionGroup(title: "Catalog context")
     var catalog: CatalogArguments
 
@@ -119,15 +122,20 @@ extension PlumbCommand {
       options.pack = pack
       options.useBuiltinRules = !noBuiltinRules
       options.waiversPath = waivers
+      options.exclude = exclusions.patterns
+      options.respectGitignore = exclusions.respectGitignore
       options.today = today.flatMap(ISODate.init)
       options.scorecards = scorecard
       options.catalog = catalog.options
       options.now = now
       options.commit = commit
       options.record = record
+      options.stampTime = format == "html"
       options.databasePath = db
       options.ruleDocs = ruleDocs.hasSuffix("/") || ruleDocs.isEmpty ? ruleDocs : ruleDocs + "/"
+      let progress = ProgressLine("scoring")
       let run = ScoreRun.run(options)
+      progress.finish()
       var status = run.exitStatus
       for problem in run.problems { Console.write("plumb: \(problem)\n", to: .standardError) }
       if run.report.inputErrors + run.report.policyErrors > 0 {

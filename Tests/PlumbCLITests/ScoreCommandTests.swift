@@ -95,6 +95,32 @@ import Testing
 
   // MARK: json
 
+  @Test func jsonHasASchemaVersionEntityReferencesAndNullLevels() throws {
+    let result = try score(["--format", "json"])
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(json["schemaVersion"] as? Int == 1)
+    let cards = try #require(json["scorecards"] as? [[String: Any]])
+    let entities = try #require(cards.first?["entities"] as? [[String: Any]])
+    let ledger = try #require(entities.first { $0["id"] as? String == "catalog:component:default/ledger" })
+    #expect(ledger["entityRef"] as? String == "component:default/ledger")
+    // Every entity has every member: a missing level is null, not absent.
+    for entity in entities {
+      for key in ["level", "nextLevel", "score", "owner", "system", "domain", "title", "entityRef"] {
+        #expect(entity.keys.contains(key), "\(key) absent from \(entity["id"] ?? "?")")
+      }
+    }
+    #expect(entities.contains { $0["level"] is NSNull || $0["nextLevel"] is NSNull })
+  }
+
+  @Test func theDashboardSaysWhenItWasGenerated() throws {
+    let result = try score(["--format", "html", "--now", "2026-12-07T12:00:00Z"])
+    #expect(result.stdout.contains("generated <time datetime=\"2026-12-07T12:00:00Z\">2026-12-07T12:00:00Z</time>"))
+    let clock = try score(["--format", "html"])
+    #expect(clock.stdout.contains("generated <time datetime=\""), "the clock stamps a dashboard without --now")
+    let json = try score(["--format", "json"])
+    #expect(!json.stdout.contains("generatedAt"), "JSON stays reproducible")
+  }
+
   @Test func jsonParsesAndItsRollUpsAddUp() throws {
     let result = try score(["--format", "json"])
     #expect(result.status == 0, "\(result.stderr)")

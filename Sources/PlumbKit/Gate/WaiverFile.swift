@@ -36,10 +36,13 @@ public struct WaiverFile: Sendable {
   /// An empty waiver file.
   public init() {}
 
-  /// Loads the waiver file: `explicitPath` (an error if missing), else `<root>/.plumb-waivers.yaml`
-  /// if it exists. `knownRules` are the rule ids a waiver may name (nil: not checked, because the
-  /// rules did not compile and the list would be incomplete).
-  public static func load(explicitPath: String?, root: String, knownRules: Set<String>?) -> WaiverFile {
+  /// Loads the waiver file: `explicitPath` (an error if missing), else `configuredPath` (absolute,
+  /// `waivers:` in `.plumb.yaml`; an error if missing; read only inside the root), else
+  /// `<root>/.plumb-waivers.yaml` if it exists. `knownRules` are the rule ids a waiver may name
+  /// (nil: not checked, because the rules did not compile and the list would be incomplete).
+  public static func load(
+    explicitPath: String?, configuredPath: String? = nil, root: String, knownRules: Set<String>?
+  ) -> WaiverFile {
     let path: String
     let display: String
     // The file named with `--waivers` is the user's choice; the default one is the repository's,
@@ -54,6 +57,20 @@ public struct WaiverFile: Sendable {
         var file = WaiverFile()
         file.diagnostics.append(
           Diagnostic(code: "waiver.missing", message: "no such waiver file: '\(explicitPath)'", location: nil))
+        return file
+      }
+    } else if let configuredPath {
+      // `waivers:` in `.plumb.yaml`: the repository's choice, so read only inside the root.
+      path = configuredPath
+      display = IngestPaths.display(path, root: root)
+      boundary = ReadBoundary(root: root)
+      guard IngestPaths.exists(path) else {
+        var file = WaiverFile()
+        file.diagnostics.append(
+          Diagnostic(
+            code: "waiver.missing",
+            message: "no such waiver file: '\(MessageText.shown(display, limit: 200))' (named by 'waivers' in \(PlumbConfiguration.fileName))",
+            location: nil))
         return file
       }
     } else {

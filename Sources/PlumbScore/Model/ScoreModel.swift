@@ -187,6 +187,37 @@ public struct EntityScore: Sendable, Codable, Hashable {
 
   /// The rule outcome for `ruleID`.
   public func rule(_ ruleID: String) -> RuleOutcome? { rules.first { $0.ruleID == ruleID } }
+
+  /// The Backstage entity reference (`component:default/payments-api`) of a catalog entity, nil
+  /// for other entities (ids `catalog:<kind>:<namespace>/<name>`).
+  public var entityRef: String? { id.hasPrefix("catalog:") ? String(id.dropFirst("catalog:".count)) : nil }
+
+  private enum EncodingKeys: String, CodingKey {
+    case id, entityRef, name, kind, title, location, owner, system, domain, level, nextLevel, passingWeight,
+      applicableWeight, score, rules, nextFixes, selectionNote
+  }
+
+  /// Every member, absent values as `null` (as in the check report), plus `entityRef`.
+  public func encode(to encoder: any Encoder) throws {
+    var out = encoder.container(keyedBy: EncodingKeys.self)
+    try out.encode(id, forKey: .id)
+    try out.encode(entityRef, forKey: .entityRef)
+    try out.encode(name, forKey: .name)
+    try out.encode(kind, forKey: .kind)
+    try out.encode(title, forKey: .title)
+    try out.encode(location, forKey: .location)
+    try out.encode(owner, forKey: .owner)
+    try out.encode(system, forKey: .system)
+    try out.encode(domain, forKey: .domain)
+    try out.encode(level, forKey: .level)
+    try out.encode(nextLevel, forKey: .nextLevel)
+    try out.encode(passingWeight, forKey: .passingWeight)
+    try out.encode(applicableWeight, forKey: .applicableWeight)
+    try out.encode(score, forKey: .score)
+    try out.encode(rules, forKey: .rules)
+    try out.encode(nextFixes, forKey: .nextFixes)
+    try out.encode(selectionNote, forKey: .selectionNote)
+  }
 }
 
 /// What a roll-up groups by.
@@ -298,6 +329,11 @@ public struct ScorecardResult: Sendable, Codable, Hashable {
 
 /// Everything one `plumb score` computed: what every output format renders.
 public struct ScoreReport: Sendable, Codable, Hashable {
+  /// The version of the score JSON's shape (`schemaVersion`): it only grows by members while it
+  /// stays 1, like the check report's.
+  public static let currentSchemaVersion = 1
+  /// The `schemaVersion` member.
+  public var schemaVersion = ScoreReport.currentSchemaVersion
   /// Plumb's version.
   public var toolVersion: String
   /// The policy pack the rules ran through.

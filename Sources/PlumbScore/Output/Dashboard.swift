@@ -18,7 +18,7 @@ public enum ScoreDashboard {
     html.raw("<header class=\"top\">\n<h1>Plumb scorecards</h1>\n<p class=\"meta\">")
     var facts: [String] = []
     if let pack = report.pack { facts.append("pack " + HTMLText.escape(pack)) }
-    if let at = report.generatedAt { facts.append(HTMLText.escape(at)) }
+    if let at = report.generatedAt { facts.append("generated <time datetime=\"\(HTMLText.escape(at))\">" + HTMLText.escape(at) + "</time>") }
     if let commit = report.commit { facts.append("commit <code>" + HTMLText.escape(String(commit.prefix(12))) + "</code>") }
     facts.append("Plumb " + HTMLText.escape(report.toolVersion))
     html.raw(facts.joined(separator: " · ") + "</p>\n")
