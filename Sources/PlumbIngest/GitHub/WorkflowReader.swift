@@ -61,6 +61,7 @@ extension GitHubFileReader {
         name: jobID, id: EntityID("github:\(path)#jobs.\(jobID)"), valid: pair.value.kind == .mapping,
         location: pair.key.location)
     }
+    stepFlows = TaintAnalysis.workflow(root, path: path)
     var needsGraph: [(job: String, needs: [(String, SourceLocation)])] = []
     for pair in jobs.pairs {
       let needs = readJob(
@@ -68,6 +69,7 @@ extension GitHubFileReader {
       needsGraph.append((Self.keyText(pair.key), needs))
     }
     reportNeedsCycles(needsGraph)
+    stepFlows = [:]
   }
 
   /// A job as `needs` sees it.
@@ -157,6 +159,7 @@ extension GitHubFileReader {
       }
     }
     attributes["id"] = .located(.string(jobID), key.location)
+    attributes["file"] = .string(path)
 
     // needs
     var needList: [Value] = []
