@@ -321,6 +321,50 @@ struct TaintFlowTests {
       """
     let found = try flows(yaml, step: "jobs.a.steps[1]")
     #expect(!found.isEmpty)
-    #expect(found.count <= TaintAnalysis.maxFlows)
+    #expect(found.count <= TaintAnalysis.maxOrigins)
+  }
+}
+
+@Suite("GitHub container shapes")
+struct ContainerShapeTests {
+  @Test("credentials must be a mapping of strings; a container or service must not be a list")
+  func shapes() throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("plumb-container-tests-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let file = ".github/workflows/w.yml"
+    let url = URL(fileURLWithPath: directory + "/" + file)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let yaml = """
+      on: push
+      jobs:
+        a:
+          runs-on: ubuntu-24.04
+          container:
+            image: ghcr.io/acme/build:1
+            credentials: "user:password"
+          services:
+            db:
+              image: postgres:16
+              credentials:
+                username: u
+                password: [p]
+                token: t
+            cache: [redis]
+            ok:
+              image: redis:7
+              credentials: ${{ fromJSON(secrets.CREDS) }}
+          steps:
+            - run: "true"
+      """
+    try Data(yaml.utf8).write(to: url)
+    let graph = Ingestor().ingest(paths: [directory], root: directory).graph
+    let found = graph.diagnostics.filter { $0.location?.path == file }
+      .map { "\($0.code)@\($0.location?.span.start.line ?? 0)" }
+    #expect(
+      found == [
+        "github.invalid-container@7", "github.invalid-container@13", "github.unknown-key@14",
+        "github.invalid-container@15",
+      ])
   }
 }

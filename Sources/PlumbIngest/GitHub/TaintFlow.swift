@@ -45,11 +45,10 @@ struct TaintFlow {
 ///
 /// It is lexical, like the rest of the reader: it reads `${{ … }}` contexts, shell variables
 /// (`$X`, `${X}`, `$env:X`, `%X%`), simple assignments, and lines that write the files. It keeps
-/// at most `maxOrigins` origins per value and `maxFlows` flows per step, so its cost stays linear
-/// in the file.
+/// at most `maxOrigins` origins per value (a step has at most that many flows per expression), so
+/// its cost stays linear in the file.
 enum TaintAnalysis {
-  static let maxOrigins = 16
-  static let maxFlows = 64
+  static let maxOrigins = 64
 
   /// Flows per step entity id of a workflow.
   static func workflow(_ root: YAMLNode, path: String) -> [String: [TaintFlow]] {
@@ -352,7 +351,7 @@ enum TaintAnalysis {
         }
         scope.stepOutputs[stepID] = outputs
       }
-      if !found.isEmpty { flows[id, default: []] += found.prefix(TaintAnalysis.maxFlows) }
+      if !found.isEmpty { flows[id, default: []] += found }
     }
 
     /// The location of the first line of `node` equal to `line` (trimmed), else the node's.
