@@ -2408,10 +2408,12 @@ extension BuiltinPolicies {
           by a release built from the default branch or a tag. Whoever poisons the cache (a dependency
           directory, a Go module cache, a build cache) chooses what goes into the released artifact.
           Setup actions restore caches too, some without being asked: `actions/setup-go` since v4,
-          `astral-sh/setup-uv` on GitHub's runners, `gradle/actions/setup-gradle`; `actions/setup-node`,
+          `astral-sh/setup-uv` before v10, `gradle/actions/setup-gradle`; `actions/setup-node`,
           `setup-python` and `setup-java` with `cache:`, `ruby/setup-ruby` with `bundler-cache: true`.
-          A workflow publishes when it runs on `release`, on pushed tags only, or when the job uses a
-          publishing action.
+          A workflow publishes when it runs on `release`, on pushed tags, on pushes to branches named
+          like releases, or when the job uses a publishing action. A cache switched off for tag runs
+          (`${{ !startsWith(github.ref, 'refs/tags/') }}`) counts as off unless release branches run the
+          workflow too.
         """
         remediation """
           Build releases from a clean state: remove `actions/cache` and the cache restore steps from
@@ -2445,10 +2447,23 @@ extension BuiltinPolicies {
         let off = ["false", "0", "no", "off", ""]
         let on = ["true", "1", "yes", "on"]
         # Caches on by default: setup-go from v4, setup-node's package-manager cache from v5 (a ref
-        # that is not a version counts as recent for setup-go, as old for setup-node).
-        let go_default = default(version_compare(default(s.uses_ref.ref, ""), "4"), 1) >= 0
-        let node5 = default(version_compare(default(s.uses_ref.ref, ""), "5"), -1) >= 0
-        let caches = full in param.always_cache
+        # that is not a version, such as a commit, counts as a recent one).
+        # The version: the ref's, else a version comment's (`@<sha> # v5.0.0`).
+        let version = default(s.uses_ref.comment_version, default(s.uses_ref.ref, ""))
+        let go_default = default(version_compare(version, "4"), 1) >= 0
+        let node5 = default(version_compare(version, "5"), 1) >= 0
+        # setup-uv from v10 restores its cache only when asked (`enable-cache: true` or an expression).
+        let uv10 = default(version_compare(version, "10"), -1) >= 0
+        let triggers = default(wf.triggers, [])
+        # Pushes to branches named like releases run releases too; then a switch that turns the cache
+        # off for tag refs does not cover every release run.
+        let release_branches = filter(b in default(wf.on.push.branches, []), to_string(b) matches "(?i)release")
+        # `${{ !startsWith(github.ref, 'refs/tags/') }}` and `${{ !(github.event_name == 'push' &&
+        # github.ref_type == 'tag') }}` switch a cache off exactly when the run is a tag's.
+        let tag_guard = "(?i)^\\s*\\$\\{\\{\\s*!\\s*\\(?\\s*(startswith\\(\\s*github\\.ref\\s*,\\s*'refs/tags/'\\s*\\)|github\\.event_name\\s*==\\s*'push'\\s*&&\\s*github\\.ref_type\\s*==\\s*'tag')\\s*\\)?\\s*\\}\\}\\s*$"
+        let guarded = count(release_branches) == 0 and "push" in triggers
+          and any(v in values(w), to_string(v) matches tag_guard)
+        let caches = not guarded and (full in param.always_cache
           or ((full == "actions/cache" or a == "swatinem/rust-cache") and lower(trim(to_string(default(w["lookup-only"], false)))) not in on)
           or (a in ["actions/setup-python", "actions/setup-java", "graalvm/setup-graalvm"] and lower(trim(to_string(default(w.cache, "")))) not in off)
           or (a == "actions/setup-node" and (lower(trim(to_string(default(w.cache, "")))) not in off
@@ -2456,19 +2471,21 @@ extension BuiltinPolicies {
           or (a == "actions/setup-go" and ((is_empty(w.cache) and go_default)
             or (not is_empty(w.cache) and lower(trim(to_string(w.cache))) not in off)))
           or (a == "actions/setup-dotnet" and lower(trim(to_string(default(w.cache, false)))) in on)
-          or (a == "astral-sh/setup-uv" and lower(trim(to_string(default(w["enable-cache"], "auto")))) not in off)
+          or (a == "astral-sh/setup-uv" and ((not uv10 and lower(trim(to_string(default(w["enable-cache"], "auto")))) not in off)
+            or lower(trim(to_string(default(w["enable-cache"], "")))) in on or to_string(default(w["enable-cache"], "")) matches "\\$\\{\\{"))
           or (a == "ruby/setup-ruby" and lower(trim(to_string(default(w["bundler-cache"], false)))) in on)
-          or (a == "pyo3/maturin-action" and lower(trim(to_string(default(w.sccache, false)))) in on)
-          or (a in ["mlugg/setup-zig"] and lower(trim(to_string(default(w["use-cache"], true)))) not in off)
+          or (a == "pyo3/maturin-action" and lower(trim(to_string(default(w.sccache, false)))) not in off)
+          or (a == "mlugg/setup-zig" and lower(trim(to_string(default(w["use-cache"], true)))) not in off)
           or (a in ["actions-rust-lang/setup-rust-toolchain", "jdx/mise-action"] and lower(trim(to_string(default(w.cache, true)))) not in off)
           or (a == "determinatesystems/magic-nix-cache-action" and lower(trim(to_string(default(w["use-gha-cache"], true)))) not in off)
           or (a == "oven-sh/setup-bun" and lower(trim(to_string(default(w["no-cache"], false)))) not in on)
           or (a == "ramsey/composer-install" and lower(trim(to_string(default(w["ignore-cache"], false)))) not in on)
           or ((full == "gradle/actions/setup-gradle" or a == "gradle/gradle-build-action")
             and lower(trim(to_string(default(w["cache-disabled"], false)))) not in on)
+          or (a == "docker/setup-buildx-action" and lower(trim(to_string(default(w["cache-binary"], true)))) not in off
+            and not is_empty(w.version)))
         when caches
-        let triggers = default(wf.triggers, [])
-        let tag_push = "push" in triggers and exists(wf.on.push.tags) and not exists(wf.on.push.branches)
+        let tag_push = "push" in triggers and exists(wf.on.push.tags)
         let publishers = filter(x in github.step[file == s.file and job == s.job],
           join(filter(p in [lower(default(x.uses_ref.owner, "") + "/" + default(x.uses_ref.repo, "")), lower(default(x.uses_ref.path, ""))], p != ""), "/") in param.publishing_actions
           or (lower(default(x.uses_ref.owner, "") + "/" + default(x.uses_ref.repo, "")) == "docker/build-push-action"
@@ -2476,6 +2493,7 @@ extension BuiltinPolicies {
         let why = first(flatten([
           filter(t in ["release"], t in triggers),
           filter(t in ["pushed tags"], tag_push),
+          map(b in release_branches, "pushes to " + to_string(b)),
           map(x in publishers, "the job's publishing step " + x.uses_ref.raw)]))
         require not exists(why)
           else "step '${name(s)}' in job '${s.job}' restores a cache (${full}) in a workflow that publishes (${why}); a cache written by another branch's run can change what is released" at s.uses_ref
@@ -2495,9 +2513,17 @@ extension BuiltinPolicies {
                 - uses: actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020 # v4.4.0
                   with:
                     node-version: 22
+                    package-manager-cache: false
+                - uses: actions/setup-node@v4
+                - uses: PyO3/maturin-action@e83996d129638aa358a18fbd1dfb82f0b0fb5d3b # v1.51.0
+                  with:
+                    sccache: ${{ !startsWith(github.ref, 'refs/tags/') }}
                 - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3
                   with:
                     enable-cache: "false"
+                - uses: astral-sh/setup-uv@ae62891fec2bb8e7d6c99fc78c9fec3a63790f8d # v10.0.0
+                  with:
+                    enable-cache: auto
                 - uses: actions/setup-go@v3
                 - uses: actions/cache/save@v4
                   with:
@@ -2558,6 +2584,23 @@ extension BuiltinPolicies {
                     cache: pip
                 - uses: pypa/gh-action-pypi-publish@release/v1
         """ expect "in a workflow that publishes (pushed tags)"
+        example fail "pushes to a release branch; default caches of newer setup actions" """
+          on:
+            push:
+              branches: [main, "release/**"]
+              tags: ["*"]
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: ↓actions/setup-node@395ad3262231945c25e8478fd5baf05154b1d79f # v6.1.0
+                - uses: ↓PyO3/maturin-action@e83996d129638aa358a18fbd1dfb82f0b0fb5d3b # v1.51.0
+                  with:
+                    sccache: ${{ !startsWith(github.ref, 'refs/tags/') }}
+                - uses: ↓docker/setup-buildx-action@v3
+                  with:
+                    version: v0.20.0
+        """ expect "in a workflow that publishes (pushed tags)" expect "(pyo3/maturin-action)"
         example fail "a publishing step on a branch push" """
           on:
             push:
