@@ -3031,7 +3031,7 @@ extension BuiltinPolicies {
         # A pattern over the pushed ref.
         param ref_pattern: pattern = "(?i)(startswith|endswith|contains)\\s*\\(\\s*github\\s*\\.\\s*(ref|ref_name)\\b|github\\s*\\.\\s*(ref|ref_name)\\s*!=|'[^']*'\\s*!=\\s*github\\s*\\.\\s*(ref|ref_name)\\b"
         # Conditions that bind the job to what the repository protects, or rule out forks.
-        param protected: pattern = "(?i)ref_protected|head_repository\\s*\\.\\s*(full_name|fork|id|owner)|head\\s*\\.\\s*repo\\s*\\.\\s*(full_name|fork|id|owner)|ref_type\\s*==\\s*'tag'|startswith\\s*\\(\\s*github\\s*\\.\\s*ref\\s*,\\s*'refs/tags/"
+        param protected: pattern = "(?i)ref_protected|head_repository\\s*\\.\\s*(full_name|fork|id|owner)|head\\s*\\.\\s*repo\\s*\\.\\s*(full_name|fork|id|owner)|ref_type\\s*==\\s*'tag'|startswith\\s*\\(\\s*github\\s*\\.\\s*ref\\s*,\\s*'refs/tags"
 
         for j in github.job
         when not exists(j.environment) or is_null(j.environment)
@@ -3054,6 +3054,13 @@ extension BuiltinPolicies {
             deploy:
               if: github.ref == 'refs/heads/main'
               environment: production
+              runs-on: ubuntu-24.04
+              permissions:
+                id-token: write
+              steps:
+                - run: ./deploy.sh
+            deploy-tag:
+              if: github.event_name == 'push' && startsWith(github.ref, 'refs/tags')
               runs-on: ubuntu-24.04
               permissions:
                 id-token: write

@@ -301,6 +301,58 @@ struct TaintFlowTests {
     #expect(try flows(yaml, step: "jobs.b.steps[0]").isEmpty)
   }
 
+  @Test("a needs chain thousands of jobs long is followed without recursion")
+  func longNeedsChain() throws {
+    var jobs = """
+        j0:
+          runs-on: ubuntu-24.04
+          outputs:
+            o: ${{ github.head_ref }}
+          steps:
+            - run: "true"
+
+      """
+    for index in 1..<3000 {
+      jobs += """
+          j\(index):
+            needs: j\(index - 1)
+            runs-on: ubuntu-24.04
+            outputs:
+              o: ${{ needs.j\(index - 1).outputs.o }}
+            steps:
+              - run: echo "${{ needs.j\(index - 1).outputs.o }}"
+
+        """
+    }
+    let found = try flows("on: pull_request_target\njobs:\n" + jobs, step: "jobs.j2999.steps[0]")
+    #expect(found.count == 1)
+    #expect(found.first?["hops"]?.int == 2999)
+    #expect(found.first?["context"]?.string == "github.head_ref")
+    // The trail keeps its first and last hops, with "…" between them.
+    let path = try #require(found.first?["path"]?.string)
+    #expect(path.hasPrefix("github.head_ref → needs.j0.outputs.o → needs.j1.outputs.o → "))
+    #expect(path.contains(" → … → "))
+    #expect(path.hasSuffix("needs.j2997.outputs.o → needs.j2998.outputs.o → run (job j2999, step 1)"))
+    #expect(path.components(separatedBy: " → ").count == TaintAnalysis.maxTrail + 2)
+  }
+
+  @Test("names with control characters and combining marks stay data in the path")
+  func hostileNames() throws {
+    let yaml = """
+      on: issues
+      jobs:
+        "b\\u0301\\u202e\\u0007":
+          runs-on: ubuntu-24.04
+          env:
+            T: ${{ github.event.issue.title }}
+          steps:
+            - run: echo "${{ env.T }}"
+      """
+    let job = "b\u{301}\u{202e}\u{7}"
+    let found = try flows(yaml, step: "jobs.\(job).steps[0]")
+    #expect(paths(found) == ["github.event.issue.title → env.T (job \(job)) → run (job \(job), step 1)"])
+  }
+
   @Test("cost stays bounded: a long chain of env variables and a long script")
   func bounded() throws {
     var env = "  V0: ${{ github.head_ref }}\n"

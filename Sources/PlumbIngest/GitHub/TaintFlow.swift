@@ -9,10 +9,34 @@ struct TaintOrigin: Hashable {
   /// `github.event.pull_request.title` read from `$GITHUB_EVENT_PATH`), or `artifact` (a file of
   /// an artifact downloaded from another run).
   var context: String
-  /// Each hop from the source on (`env.BRANCH (job build)`, `steps.meta.outputs.branch`).
+  /// Each hop from the source on (`env.BRANCH (job build)`, `steps.meta.outputs.branch`); past
+  /// `TaintAnalysis.maxTrail`, the first and last ones with `…` between them.
   var hops: [String]
-  /// The expressions the value passed through, source first (rules skip boolean-valued ones).
+  /// The expressions the value passed through, source first (rules skip boolean-valued ones);
+  /// shortened like `hops`.
   var texts: [String]
+  /// How many hops the value took (`hops` may show fewer).
+  var hopCount = 0
+
+  init(context: String, hops: [String], texts: [String]) {
+    self.context = context
+    self.hops = hops
+    self.texts = texts
+    self.hopCount = hops.count
+  }
+
+  /// `list` with `element` added, kept to `TaintAnalysis.maxTrail` elements: the first half, `…`,
+  /// and the latest ones. (Long `needs` chains would otherwise copy ever longer trails: quadratic.)
+  static func appending(_ element: String, to list: [String]) -> [String] {
+    var result = list
+    if result.count >= TaintAnalysis.maxTrail {
+      let half = TaintAnalysis.maxTrail / 2
+      result[half] = "…"
+      result.remove(at: half + 1)
+    }
+    result.append(element)
+    return result
+  }
 }
 
 /// A source's value reaching a sink of a step.
@@ -32,7 +56,7 @@ struct TaintFlow {
     map["context"] = .string(origin.context)
     map["field"] = .string(field)
     map["text"] = .string(text)
-    map["hops"] = .int(origin.hops.count)
+    map["hops"] = .int(origin.hopCount)
     map["texts"] = .list(origin.texts.map(Value.string))
     map["path"] = .string(([origin.context] + origin.hops + [sink]).joined(separator: " → "))
     return .located(.map(map), location)
@@ -49,6 +73,8 @@ struct TaintFlow {
 /// its cost stays linear in the file.
 enum TaintAnalysis {
   static let maxOrigins = 64
+  /// The longest trail (hops, expression texts) kept in full.
+  static let maxTrail = 32
 
   /// Flows per step entity id of a workflow.
   static func workflow(_ root: YAMLNode, path: String) -> [String: [TaintFlow]] {
@@ -67,13 +93,32 @@ enum TaintAnalysis {
       nodes[folded] = (name, pair.value)
       order.append(folded)
     }
+    // Jobs in `needs` order (an explicit stack, not recursion: `needs` chains can be long); a
+    // job in a cycle sees no outputs of the jobs after it in the cycle.
+    var state: [String: Bool] = [:]  // false: on the stack, true: placed
+    var sorted: [String] = []
+    for start in order where state[start] == nil {
+      guard let first = nodes[start] else { continue }
+      var stack: [(job: String, needs: [String], next: Int)] = [(start, needs(of: first.node), 0)]
+      state[start] = false
+      while let top = stack.last {
+        if top.next < top.needs.count {
+          stack[stack.count - 1].next += 1
+          let need = top.needs[top.next]
+          if state[need] == nil, let found = nodes[need] {
+            state[need] = false
+            stack.append((need, needs(of: found.node), 0))
+          }
+        } else {
+          stack.removeLast()
+          state[top.job] = true
+          sorted.append(top.job)
+        }
+      }
+    }
     var outputs: [String: [String: [TaintOrigin]]] = [:]
-    var state: [String: Bool] = [:]  // false: in progress, true: done
-
-    func visit(_ job: String) {
-      guard state[job] == nil, let (name, node) = nodes[job] else { return }
-      state[job] = false
-      for need in needs(of: node) { visit(need) }
+    for job in sorted {
+      guard let (name, node) = nodes[job] else { continue }
       var scope = Scope(env: workflowEnv, jobOutputs: outputs)
       if let env = node["env"] {
         pass.define(env, label: "job \(name)", scope: scope, into: &scope.env)
@@ -92,9 +137,7 @@ enum TaintAnalysis {
         }
       }
       outputs[job] = mine
-      state[job] = true
     }
-    for job in order { visit(job) }
     return pass.flows
   }
 
@@ -132,7 +175,8 @@ enum TaintAnalysis {
     static func hop(_ origins: [TaintOrigin], _ label: String) -> [TaintOrigin] {
       origins.map { origin in
         var next = origin
-        next.hops.append(label)
+        next.hops = TaintOrigin.appending(label, to: origin.hops)
+        next.hopCount += 1
         return next
       }
     }
@@ -200,7 +244,7 @@ enum TaintAnalysis {
       }
       return Self.bounded(result).map { origin in
         var next = origin
-        next.texts.append(expression)
+        next.texts = TaintOrigin.appending(expression, to: origin.texts)
         return next
       }
     }
