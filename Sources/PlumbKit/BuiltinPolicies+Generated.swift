@@ -2246,7 +2246,10 @@ extension BuiltinPolicies {
           or (a == "actions/github-script" and to_string(default(w.script, "")) matches "\\bdownloadArtifact\\b")
         when downloads
         let into = to_string(default(w.path, ""))
-        let cli_outside = to_string(default(s.run, "")) matches "(?i)\\bgh\\s+run\\s+download\\b[^\\n]*(?:-D|--dir)[\\s=]+\"?(?:\\$\\{\\{\\s*runner\\.temp|\\$\\{?runner_temp|/tmp/)"
+        # Each `gh run download` line that names its directory outside the workspace.
+        let cli_lines = filter(l in split(to_string(default(s.run, "")), "\n"), l matches "(?i)\\bgh\\s+run\\s+download\\b")
+        let cli_outside = count(cli_lines) > 0 and all(l in cli_lines,
+          l matches "(?i)(?:-D|--dir)[\\s=]++\"?(?:\\$\\{\\{\\s*+runner\\.temp|\\$\\{?runner_temp|/tmp/)")
         let workspace = not (into matches param.outside) and not cli_outside
         let later = filter(x in github.step[file == s.file and job == s.job], x.index > s.index
           and (to_string(default(x.run, "")) matches param.executes or starts_with(default(x.uses_ref.raw, ""), "./")))
@@ -3916,7 +3919,7 @@ extension BuiltinPolicies {
         # `curl … | [tee …|] [sudo -E] [env X=1] [X=1] [/bin/]sh [-s] [-]`; `sh <(curl …)`,
         # `source <(curl …)`, `. <(curl …)`; `sh -c "$(curl …)"`, `python3 -c "$(curl …)"`;
         # `eval "$(curl …)"`; PowerShell's `iex (iwr …)`, `iwr … | iex`.
-        param pipe_to_shell: pattern = "(?i)((?:^|[|;&(`])(?>[^|;&]*?\\b(?:curl|wget)\\b)[^|;&]*+\\|\\s*+(?:tee\\b[^|;&]*+\\|\\s*+)?(?:sudo\\s++(?:-\\S++\\s++)*+)?(?:(?:\\S*/)?env\\s++(?:-\\S++\\s++)*+)?(?:[A-Za-z_][A-Za-z0-9_]*=\\S*+\\s++)*+(?:[^\\s|;&]*/)?(?:(?:ba|z|da|k|fi)?sh|python[0-9.]*|perl|ruby|node|php)\\b|\\b(?:(?:ba|z|da|k)?sh|python[0-9.]*|perl|ruby|node)\\s++(?:-\\S++\\s++){0,16}+<\\(\\s*+(?:sudo\\s++)?(?:curl|wget)\\b|(?:^|[\\s;&|])(?:source|\\.)\\s++<\\(\\s*+(?:curl|wget)\\b|\\b(?:(?:ba|z|da|k)?sh|python[0-9.]*|perl|ruby|node)\\s++(?:-\\S++\\s++){0,16}?-[ce]\\s++[\"']?(?:\\$\\(|`)\\s*+(?:curl|wget)\\b|\\beval\\s++[\"']?(?:\\$\\(|`)\\s*+(?:curl|wget)\\b|(?m:^)(?>.*?\\b(?:iex|invoke-expression)\\b).*\\b(?:downloadstring|iwr|irm|invoke-webrequest|invoke-restmethod)\\b|(?:^|\\|)(?>[^|]*?\\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\\b)[^|]*+\\|\\s*+(?:iex|invoke-expression)\\b)"
+        param pipe_to_shell: pattern = "(?i)((?:^|[|;&])(?>[^|;&]*?\\b(?:curl|wget)\\b)[^|;&]*+\\|\\s*+(?:tee\\b[^|;&]*+\\|\\s*+)?(?:sudo\\s++(?:-\\S++\\s++)*+)?(?:(?:\\S*/)?env\\s++(?:-\\S++\\s++)*+)?(?:[A-Za-z_][A-Za-z0-9_]*=\\S*+\\s++)*+(?:[^\\s|;&]*/)?(?:(?:ba|z|da|k|fi)?sh|python[0-9.]*|perl|ruby|node|php)\\b|\\b(?:(?:ba|z|da|k)?sh|python[0-9.]*|perl|ruby|node)\\s++(?:-\\S++\\s++){0,16}+<\\(\\s*+(?:sudo\\s++)?(?:curl|wget)\\b|(?:^|[\\s;&|])(?:source|\\.)\\s++<\\(\\s*+(?:curl|wget)\\b|\\b(?:(?:ba|z|da|k)?sh|python[0-9.]*|perl|ruby|node)\\s++(?:-\\S++\\s++){0,16}?-[ce]\\s++[\"']?(?:\\$\\(|`)\\s*+(?:curl|wget)\\b|\\beval\\s++[\"']?(?:\\$\\(|`)\\s*+(?:curl|wget)\\b|(?m:^)(?>.*?\\b(?:iex|invoke-expression)\\b).*\\b(?:downloadstring|iwr|irm|invoke-webrequest|invoke-restmethod)\\b|(?:^|\\|)(?>[^|]*?\\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\\b)[^|]*+\\|\\s*+(?:iex|invoke-expression)\\b)"
 
         for s in github.step("run")
         let lines = filter(l in split(to_string(s.run), "\n"),
