@@ -182,6 +182,8 @@ CI_CLASSES = [
          zizmor=[("overprovisioned-secrets", None)], checkov=[], gran="step"),
     dict(cls="checkout_persist_credentials", plumb=["checkout_persist_credentials"],
          zizmor=[("artipacked", None)], checkov=[], gran="step"),
+    dict(cls="cache_poisoning_in_release_workflow", plumb=["cache_poisoning_in_release_workflow"],
+         zizmor=[("cache-poisoning", None)], checkov=[], gran="step"),
 ]
 
 # actionlint rules (of the `.out` files) that correspond to Plumb classes. `match` filters the

@@ -2232,6 +2232,125 @@ extension BuiltinPolicies {
 
       """#),
     PolicySource(
+      path: "rules/security/github/artifact_poisoning_in_workflow_run.plumb",
+      text: #"""
+      rule artifact_poisoning_in_workflow_run {
+        title "Artifacts of another run are not unpacked into the workspace and then executed from"
+        severity high
+        category security
+        tags [github-actions, pwn-request, artifact-poisoning]
+        rationale """
+          A `workflow_run` (or `pull_request_target`) workflow runs with the base repository's token and
+          secrets, but the artifacts it downloads from the triggering run were produced by that run: a
+          pull request from a fork uploads whatever it wants. Unpacked into the workspace, an artifact can
+          replace the repository's scripts, `package.json`, Makefiles or local actions, and the next step
+          that builds, installs or runs something from the workspace runs the attacker's code with the
+          privileged token. `actions/download-artifact` reads another run only with `run-id` or
+          `github-token`; `dawidd6/action-download-artifact`, `gh run download` and github-script's
+          `downloadArtifact` always do.
+        """
+        remediation """
+          Download into a directory outside the workspace (`path: ${{ runner.temp }}/artifacts`), treat
+          its files as data (validate them, never execute or source them), and run nothing from the
+          workspace after the download in the same job.
+        """
+        param triggers: list<string> = ["workflow_run", "pull_request_target"]
+        # Commands that run something from the workspace.
+        param executes: pattern = "(?im)(?:^|[\\s;&|(`])(?:\\./[\\w.-]|(?:ba|z)?sh\\s+[^-\\s]|python3?\\s+[^-\\s]|node\\s+[^-\\s]|source\\s|\\.\\s+[\\w./]|make\\b|npm\\s|yarn\\b|pnpm\\b|npx\\s|pip3?\\s+install\\s+(?:-e\\s+)?\\.|poetry\\s|uv\\s+(?:run|sync|pip)|cargo\\s|go\\s+(?:run|build|test|generate|install)\\b|gradle\\b|mvn\\b|bundle\\s|rake\\b|pytest\\b|tox\\b|dotnet\\s|composer\\s)"
+        # Download destinations outside the workspace.
+        param outside: pattern = "(?i)runner\\.temp|\\$\\{?runner_temp|^\\s*/tmp/|\\$\\{?home\\b|^\\s*~/"
+
+        for s in github.step
+        let wf = first(s -> inJob -> inWorkflow)
+        let risky = filter(t in default(wf.triggers, []), t in param.triggers)
+        when count(risky) > 0
+        let a = lower(default(s.uses_ref.owner, "") + "/" + default(s.uses_ref.repo, ""))
+        let w = default(s.with, {})
+        let download_cli = to_string(default(s.run, "")) matches "(?i)\\bgh\\s+run\\s+download\\b"
+        let downloads = (a == "actions/download-artifact" and (exists(w["run-id"]) or exists(w["github-token"])))
+          or a == "dawidd6/action-download-artifact" or download_cli
+          or (a == "actions/github-script" and to_string(default(w.script, "")) matches "\\bdownloadArtifact\\b")
+        when downloads
+        let into = to_string(default(w.path, ""))
+        # Each `gh run download` line that names its directory outside the workspace.
+        let cli_lines = filter(l in split(to_string(default(s.run, "")), "\n"), l matches "(?i)\\bgh\\s+run\\s+download\\b")
+        let cli_outside = count(cli_lines) > 0 and all(l in cli_lines,
+          l matches "(?i)(?:-D|--dir)[\\s=]++\"?(?:\\$\\{\\{\\s*+runner\\.temp|\\$\\{?runner_temp|/tmp/)")
+        let workspace = not (into matches param.outside) and not cli_outside
+        let later = filter(x in github.step[file == s.file and job == s.job], x.index > s.index
+          and (to_string(default(x.run, "")) matches param.executes or starts_with(default(x.uses_ref.raw, ""), "./")))
+        require not workspace or count(later) == 0
+          else "job '${s.job}' unpacks the artifacts of another run into the workspace (${name(s)}) in a workflow triggered by ${join(risky, ", ")}, then step '${name(first(later))}' runs something from the workspace; the artifact can replace those files" at s
+
+        example pass """
+          on:
+            workflow_run:
+              workflows: [ci]
+              types: [completed]
+          jobs:
+            comment:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0
+                  with:
+                    name: pr
+                    path: ${{ runner.temp }}/pr
+                    run-id: ${{ github.event.workflow_run.id }}
+                    github-token: ${{ github.token }}
+                - run: ./scripts/comment.sh
+                - run: gh run download "$RUN" -n report -D "$RUNNER_TEMP/report" && make report
+        """
+        example pass "data only, nothing executed after the download" """
+          on: workflow_run
+          jobs:
+            comment:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: dawidd6/action-download-artifact@v6
+                  with:
+                    name: pr
+                - env:
+                    GH_TOKEN: ${{ github.token }}
+                  run: gh pr comment "$(head -c 10 pr/number | tr -cd 0-9)" --body "thanks"
+        """
+        example fail "download-artifact with run-id, then a build" """
+          on:
+            workflow_run:
+              workflows: [ci]
+              types: [completed]
+          jobs:
+            publish:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+                - ↓uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0
+                  with:
+                    name: site
+                    run-id: ${{ github.event.workflow_run.id }}
+                    github-token: ${{ secrets.GITHUB_TOKEN }}
+                - run: npm ci && npm run deploy
+        """ expect "job 'publish' unpacks the artifacts of another run into the workspace" expect "then step 'npm ci && npm run deploy' runs something from the workspace"
+        example fail "other spellings: gh run download, a third-party action, a local action" """
+          on: workflow_run
+          jobs:
+            a:
+              runs-on: ubuntu-24.04
+              steps:
+                - ↓run: gh run download ${{ github.event.workflow_run.id }} -n dist
+                - run: bash dist/post.sh
+            b:
+              runs-on: ubuntu-24.04
+              steps:
+                - ↓uses: dawidd6/action-download-artifact@v6
+                  with:
+                    workflow: ci.yml
+                    path: ./
+                - uses: ./.github/actions/report
+        """ expect "job 'a' unpacks" expect "job 'b' unpacks"
+      }
+
+      """#),
+    PolicySource(
       path: "rules/security/github/bot_actor_condition.plumb",
       text: #"""
       rule bot_actor_condition {
@@ -2301,6 +2420,230 @@ extension BuiltinPolicies {
                 - if: ${{ GitHub . Actor == 'renovate[bot]' }}
                   run: gh pr review --approve "$PR_URL"
         """ expect "job 'automerge' is gated on the spoofable actor ('github.actor == 'dependabot[bot]' && github.repository == 'acme/app'') in a workflow triggered by pull_request_target" expect "step 2 of job 'automerge'" expect "(2 such step(s) in the job)"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/cache_poisoning_in_release_workflow.plumb",
+      text: #"""
+      rule cache_poisoning_in_release_workflow {
+        title "Release and publishing workflows do not restore caches"
+        severity high
+        category security
+        tags [github-actions, supply-chain, cache-poisoning]
+        rationale """
+          GitHub Actions caches are shared by every workflow of the repository, and a cache written by
+          any branch's run (a pull request's `pull_request` run, a compromised test job) can be restored
+          by a release built from the default branch or a tag. Whoever poisons the cache (a dependency
+          directory, a Go module cache, a build cache) chooses what goes into the released artifact.
+          Setup actions restore caches too, some without being asked: `actions/setup-go` since v4,
+          `astral-sh/setup-uv` before v10, `gradle/actions/setup-gradle`; `actions/setup-node`,
+          `setup-python` and `setup-java` with `cache:`, `ruby/setup-ruby` with `bundler-cache: true`.
+          A workflow publishes when it runs on `release`, on pushed tags, on pushes to branches named
+          like releases, or when the job uses a publishing action. A cache switched off for tag runs
+          (`${{ !startsWith(github.ref, 'refs/tags/') }}`) counts as off unless release branches run the
+          workflow too.
+        """
+        remediation """
+          Build releases from a clean state: remove `actions/cache` and the cache restore steps from
+          release jobs, and switch setup actions' caching off (`cache: false` for setup-go,
+          `enable-cache: false` for setup-uv, `cache-disabled: true` for setup-gradle, no `cache:` for
+          setup-node, setup-python and setup-java).
+        """
+        # Actions that publish what the job built ("owner/repo[/path]", lower case);
+        # docker/build-push-action counts when it pushes (`push: true`).
+        param publishing_actions: list<string> = [
+          "pypa/gh-action-pypi-publish", "rubygems/release-gem", "jreleaser/release-action",
+          "goreleaser/goreleaser-action", "softprops/action-gh-release", "ncipollo/release-action",
+          "actions/create-release", "actions/upload-release-asset", "svenstaro/upload-release-action",
+          "googleapis/release-please-action", "redhat-actions/push-to-registry",
+          "aws-actions/amazon-ecs-deploy-task-definition", "aws-actions/aws-cloudformation-github-deploy",
+          "azure/aci-deploy", "azure/container-apps-deploy-action", "azure/functions-action",
+          "cloudflare/wrangler-action", "google-github-actions/deploy-appengine",
+          "google-github-actions/deploy-cloudrun", "google-github-actions/deploy-cloud-functions"
+        ]
+        # Actions that always restore a cache ("owner/repo[/path]", lower case).
+        param always_cache: list<string> = [
+          "actions/cache/restore", "mozilla-actions/sccache-action", "hendrikmuhs/ccache-action",
+          "nix-community/cache-nix-action", "awalsh128/cache-apt-pkgs-action"
+        ]
+
+        for s in github.step("uses")
+        let wf = first(s -> inJob -> inWorkflow)
+        let a = lower(default(s.uses_ref.owner, "") + "/" + default(s.uses_ref.repo, ""))
+        let full = join(filter(x in [a, lower(default(s.uses_ref.path, ""))], x != ""), "/")
+        let w = default(s.with, {})
+        let off = ["false", "0", "no", "off", ""]
+        let on = ["true", "1", "yes", "on"]
+        # Caches on by default: setup-go from v4, setup-node's package-manager cache from v5 (a ref
+        # that is not a version, such as a commit, counts as a recent one).
+        # The version: the ref's, else a version comment's (`@<sha> # v5.0.0`).
+        let version = default(s.uses_ref.comment_version, default(s.uses_ref.ref, ""))
+        let go_default = default(version_compare(version, "4"), 1) >= 0
+        let node5 = default(version_compare(version, "5"), 1) >= 0
+        # setup-uv from v10 restores its cache only when asked (`enable-cache: true` or an expression).
+        let uv10 = default(version_compare(version, "10"), -1) >= 0
+        let triggers = default(wf.triggers, [])
+        # Pushes to branches named like releases run releases too; then a switch that turns the cache
+        # off for tag refs does not cover every release run.
+        let release_branches = filter(b in default(wf.on.push.branches, []), to_string(b) matches "(?i)release")
+        # `${{ !startsWith(github.ref, 'refs/tags/') }}` and `${{ !(github.event_name == 'push' &&
+        # github.ref_type == 'tag') }}` switch a cache off exactly when the run is a tag's.
+        let tag_guard = "(?i)^\\s*\\$\\{\\{\\s*!\\s*\\(?\\s*(startswith\\(\\s*github\\.ref\\s*,\\s*'refs/tags/'\\s*\\)|github\\.event_name\\s*==\\s*'push'\\s*&&\\s*github\\.ref_type\\s*==\\s*'tag')\\s*\\)?\\s*\\}\\}\\s*$"
+        let guarded = count(release_branches) == 0 and "push" in triggers
+          and any(v in values(w), to_string(v) matches tag_guard)
+        let caches = not guarded and (full in param.always_cache
+          or ((full == "actions/cache" or a == "swatinem/rust-cache") and lower(trim(to_string(default(w["lookup-only"], false)))) not in on)
+          or (a in ["actions/setup-python", "actions/setup-java", "graalvm/setup-graalvm"] and lower(trim(to_string(default(w.cache, "")))) not in off)
+          or (a == "actions/setup-node" and (lower(trim(to_string(default(w.cache, "")))) not in off
+            or (node5 and lower(trim(to_string(default(w["package-manager-cache"], true)))) not in off)))
+          or (a == "actions/setup-go" and ((is_empty(w.cache) and go_default)
+            or (not is_empty(w.cache) and lower(trim(to_string(w.cache))) not in off)))
+          or (a == "actions/setup-dotnet" and lower(trim(to_string(default(w.cache, false)))) in on)
+          or (a == "astral-sh/setup-uv" and ((not uv10 and lower(trim(to_string(default(w["enable-cache"], "auto")))) not in off)
+            or lower(trim(to_string(default(w["enable-cache"], "")))) in on or to_string(default(w["enable-cache"], "")) matches "\\$\\{\\{"))
+          or (a == "ruby/setup-ruby" and lower(trim(to_string(default(w["bundler-cache"], false)))) in on)
+          or (a == "pyo3/maturin-action" and lower(trim(to_string(default(w.sccache, false)))) not in off)
+          or (a == "mlugg/setup-zig" and lower(trim(to_string(default(w["use-cache"], true)))) not in off)
+          or (a in ["actions-rust-lang/setup-rust-toolchain", "jdx/mise-action"] and lower(trim(to_string(default(w.cache, true)))) not in off)
+          or (a == "determinatesystems/magic-nix-cache-action" and lower(trim(to_string(default(w["use-gha-cache"], true)))) not in off)
+          or (a == "oven-sh/setup-bun" and lower(trim(to_string(default(w["no-cache"], false)))) not in on)
+          or (a == "ramsey/composer-install" and lower(trim(to_string(default(w["ignore-cache"], false)))) not in on)
+          or ((full == "gradle/actions/setup-gradle" or a == "gradle/gradle-build-action")
+            and lower(trim(to_string(default(w["cache-disabled"], false)))) not in on)
+          or (a == "docker/setup-buildx-action" and lower(trim(to_string(default(w["cache-binary"], true)))) not in off
+            and not is_empty(w.version)))
+        when caches
+        let tag_push = "push" in triggers and exists(wf.on.push.tags)
+        let publishers = filter(x in github.step[file == s.file and job == s.job],
+          join(filter(p in [lower(default(x.uses_ref.owner, "") + "/" + default(x.uses_ref.repo, "")), lower(default(x.uses_ref.path, ""))], p != ""), "/") in param.publishing_actions
+          or (lower(default(x.uses_ref.owner, "") + "/" + default(x.uses_ref.repo, "")) == "docker/build-push-action"
+            and lower(trim(to_string(default(x.with.push, false)))) in on))
+        let why = first(flatten([
+          filter(t in ["release"], t in triggers),
+          filter(t in ["pushed tags"], tag_push),
+          map(b in release_branches, "pushes to " + to_string(b)),
+          map(x in publishers, "the job's publishing step " + x.uses_ref.raw)]))
+        require not exists(why)
+          else "step '${name(s)}' in job '${s.job}' restores a cache (${full}) in a workflow that publishes (${why}); a cache written by another branch's run can change what is released" at s.uses_ref
+
+        example pass """
+          on:
+            push:
+              tags: ["v*"]
+          jobs:
+            release:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: actions/setup-go@d35c59abb061a4a6fb18e82ac0862c26744d6ab5 # v5.5.0
+                  with:
+                    go-version: "1.24"
+                    cache: false
+                - uses: actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020 # v4.4.0
+                  with:
+                    node-version: 22
+                    package-manager-cache: false
+                - uses: actions/setup-node@v4
+                - uses: PyO3/maturin-action@e83996d129638aa358a18fbd1dfb82f0b0fb5d3b # v1.51.0
+                  with:
+                    sccache: ${{ !startsWith(github.ref, 'refs/tags/') }}
+                - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3
+                  with:
+                    enable-cache: "false"
+                - uses: astral-sh/setup-uv@ae62891fec2bb8e7d6c99fc78c9fec3a63790f8d # v10.0.0
+                  with:
+                    enable-cache: auto
+                - uses: actions/setup-go@v3
+                - uses: actions/cache/save@v4
+                  with:
+                    path: ~/.cache
+                    key: k
+                - run: goreleaser release
+        """
+        example pass "caches in a workflow that does not publish" """
+          on: [push, pull_request]
+          jobs:
+            test:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: actions/setup-go@d35c59abb061a4a6fb18e82ac0862c26744d6ab5 # v5.5.0
+                - uses: actions/cache@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3
+                  with:
+                    path: ~/.npm
+                    key: npm
+        """
+        example fail "release trigger, explicit and default caches" """
+          on:
+            release:
+              types: [published]
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: ↓actions/setup-go@d35c59abb061a4a6fb18e82ac0862c26744d6ab5 # v5.5.0
+                  with:
+                    go-version-file: go.mod
+                - uses: ↓actions/setup-node@v4
+                  with:
+                    cache: npm
+                - uses: ↓Actions/Cache/Restore@v4
+                  with:
+                    path: target
+                    key: cargo
+                - uses: ↓astral-sh/setup-uv@v6
+                - uses: ↓ruby/setup-ruby@v1
+                  with:
+                    bundler-cache: true
+                - uses: ↓gradle/actions/setup-gradle@v4
+                - uses: ↓Swatinem/rust-cache@v2
+        """ expect "step 'actions/setup-go@d35c59abb061a4a6fb18e82ac0862c26744d6ab5' in job 'build' restores a cache (actions/setup-go) in a workflow that publishes (release)" expect "(actions/cache/restore)"
+        example fail "pushed tags, or a publishing step in the job" """
+          on:
+            push:
+              tags:
+                - "v*"
+            workflow_dispatch:
+          jobs:
+            publish:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: ↓actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065 # v5.6.0
+                  with:
+                    python-version: "3.13"
+                    cache: pip
+                - uses: pypa/gh-action-pypi-publish@release/v1
+        """ expect "in a workflow that publishes (pushed tags)"
+        example fail "pushes to a release branch; default caches of newer setup actions" """
+          on:
+            push:
+              branches: [main, "release/**"]
+              tags: ["*"]
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: ↓actions/setup-node@395ad3262231945c25e8478fd5baf05154b1d79f # v6.1.0
+                - uses: ↓PyO3/maturin-action@e83996d129638aa358a18fbd1dfb82f0b0fb5d3b # v1.51.0
+                  with:
+                    sccache: ${{ !startsWith(github.ref, 'refs/tags/') }}
+                - uses: ↓docker/setup-buildx-action@v3
+                  with:
+                    version: v0.20.0
+        """ expect "in a workflow that publishes (pushed tags)" expect "(pyo3/maturin-action)"
+        example fail "a publishing step on a branch push" """
+          on:
+            push:
+              branches: [main]
+          jobs:
+            publish:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: ↓actions/cache@v4
+                  with:
+                    path: ~/.cargo
+                    key: cargo
+                - uses: softprops/action-gh-release@v2
+        """ expect "(the job's publishing step softprops/action-gh-release@v2)"
       }
 
       """#),
@@ -2597,6 +2940,221 @@ extension BuiltinPolicies {
 
       """#),
     PolicySource(
+      path: "rules/security/github/debug_tracing_enabled.plumb",
+      text: #"""
+      rule debug_tracing_enabled {
+        title "Workflows do not switch on debug tracing"
+        severity medium
+        category security
+        tags [github-actions, secrets, logging]
+        rationale """
+          `ACTIONS_STEP_DEBUG` and `ACTIONS_RUNNER_DEBUG` make the runner log every expression it
+          evaluates, every environment variable and file it passes, and the runner's own diagnostics.
+          Masking catches only secrets stored as secrets: derived values (a token computed from a secret,
+          a decoded credential, a cloud session) go into the log, which anyone with read access to the
+          repository (everyone, for a public one) can download for months. Set in a workflow file, the
+          tracing is on for every run, not for the one run someone is debugging.
+        """
+        remediation """
+          Remove the variable from `env:` (and from lines writing it to `$GITHUB_ENV`). To debug one run,
+          use "Re-run with debug logging" in the GitHub UI, which applies to that run only.
+        """
+        param variables: list<string> = ["ACTIONS_STEP_DEBUG", "ACTIONS_RUNNER_DEBUG"]
+        # A line that sets one of them to a true value and writes GITHUB_ENV.
+        param writes: pattern = "(?i)\\bACTIONS_(?:STEP|RUNNER)_DEBUG=[\"']?(?:true|1|yes|on)\\b"
+
+        for w in github.workflow
+        let on = ["true", "1", "yes", "on"]
+        let wf_env = default(w.env, {})
+        let wf_keys = filter(k in keys(wf_env), upper(k) in param.variables and lower(trim(to_string(wf_env[k]))) in on)
+        let jobs = filter(j in github.job[file == w.file], any(k in keys(default(j.env, {})),
+          upper(k) in param.variables and lower(trim(to_string(j.env[k]))) in on))
+        let job = first(jobs)
+        let job_key = first(filter(k in keys(default(job.env, {})), upper(k) in param.variables and lower(trim(to_string(job.env[k]))) in on))
+        let all_steps = github.step[file == w.file]
+        let steps = filter(s in all_steps, any(k in keys(default(s.env, {})),
+          upper(k) in param.variables and lower(trim(to_string(s.env[k]))) in on))
+        let step = first(steps)
+        let step_key = first(filter(k in keys(default(step.env, {})), upper(k) in param.variables and lower(trim(to_string(step.env[k]))) in on))
+        let writers = filter(s in all_steps, any(l in split(to_string(default(s.run, "")), "\n"),
+          l matches param.writes and l matches "(?i)github_env"))
+        require count(wf_keys) == 0
+          else "the workflow sets ${first(wf_keys)}: ${to_string(wf_env[first(wf_keys)])} for every job: every run logs evaluated expressions and environment values" at wf_env[first(wf_keys)]
+        require count(jobs) == 0
+          else "job '${job.id}' sets ${job_key}: ${to_string(job.env[job_key])}: every run logs evaluated expressions and environment values (${count(jobs)} job(s))" at job.env[job_key]
+        require count(steps) == 0
+          else "step '${name(step)}' in job '${step.job}' sets ${step_key}: ${to_string(step.env[step_key])} (${count(steps)} step(s))" at step.env[step_key]
+        require count(writers) == 0
+          else "step '${name(first(writers))}' in job '${first(writers).job}' switches on debug tracing through GITHUB_ENV for the steps after it (${count(writers)} step(s))" at first(writers).run
+
+        example pass """
+          on: push
+          env:
+            ACTIONS_STEP_DEBUG: false
+            DEBUG: "1"
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              env:
+                ACTIONS_RUNNER_DEBUG: "0"
+              steps:
+                - run: echo "ACTIONS_STEP_DEBUG=false" >> "$GITHUB_ENV"
+        """
+        example fail "workflow env" """
+          on: push
+          env:
+            ACTIONS_STEP_DEBUG: ↓true
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make
+        """ expect "the workflow sets ACTIONS_STEP_DEBUG: true for every job"
+        example fail "job and step env, any case, GITHUB_ENV" """
+          on: pull_request
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              env:
+                actions_runner_debug: ↓"TRUE"
+              steps:
+                - env:
+                    ACTIONS_STEP_DEBUG: ↓'1'
+                  run: make
+            test:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: ↓echo "ACTIONS_STEP_DEBUG=true" >> $GITHUB_ENV
+        """ expect "job 'build' sets actions_runner_debug: TRUE" expect "step 'make' in job 'build' sets ACTIONS_STEP_DEBUG: 1 (1 step(s))" expect "switches on debug tracing through GITHUB_ENV"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/github/deployment_gated_by_branch_name.plumb",
+      text: #"""
+      rule deployment_gated_by_branch_name {
+        title "Deployments are not restricted by a branch name alone"
+        severity high
+        category security
+        tags [github-actions, deployment, access-control]
+        rationale """
+          A job that deploys (it holds cloud credentials through OIDC, writes packages, deployments or
+          pages, or uses secrets) and is restricted only by an `if:` on a branch name runs for every
+          branch that matches. A prefix or pattern (`startsWith(github.ref, 'refs/heads/release')`,
+          `contains(github.ref_name, 'prod')`) matches any branch anyone with push access creates,
+          around branch protection. A name the pull request author chooses (`github.head_ref`,
+          `github.event.pull_request.head.ref`, `github.event.workflow_run.head_branch`) matches a fork's
+          branch called `main`. A protected environment (`environment:` with required reviewers or
+          deployment branch rules) or `github.ref_protected` ties the deployment to what the repository
+          protects; a check of the head repository rules out forks.
+        """
+        remediation """
+          Deploy through a GitHub environment (`environment: production`) whose protection rules allow
+          only protected branches and tags, or add `github.ref_protected` to the condition; for
+          names taken from the event, also require
+          `github.event.workflow_run.head_repository.full_name == github.repository`.
+        """
+        # A job deploys when its id or name says so, or it gets these write scopes.
+        param deploy_name: pattern = "(?i)deploy|release|publish|rollout|prod"
+        param deploy_scopes: list<string> = ["id-token", "deployments", "packages", "pages"]
+        # Branch names an outsider chooses.
+        param outsider_ref: pattern = "(?i)github\\s*\\.\\s*(head_ref|event\\s*\\.\\s*(pull_request\\s*\\.\\s*head\\s*\\.\\s*ref|workflow_run\\s*\\.\\s*head_branch|check_suite\\s*\\.\\s*head_branch|check_run\\s*\\.\\s*check_suite\\s*\\.\\s*head_branch))"
+        # A pattern over the pushed ref.
+        param ref_pattern: pattern = "(?i)(startswith|endswith|contains)\\s*\\(\\s*github\\s*\\.\\s*(ref|ref_name)\\b|github\\s*\\.\\s*(ref|ref_name)\\s*!=|'[^']*'\\s*!=\\s*github\\s*\\.\\s*(ref|ref_name)\\b"
+        # Conditions that bind the job to what the repository protects, or rule out forks.
+        param protected: pattern = "(?i)ref_protected|head_repository\\s*\\.\\s*(full_name|fork|id|owner)|head\\s*\\.\\s*repo\\s*\\.\\s*(full_name|fork|id|owner)|ref_type\\s*==\\s*'tag'|startswith\\s*\\(\\s*github\\s*\\.\\s*ref\\s*,\\s*'refs/tags"
+
+        for j in github.job
+        when not exists(j.environment) or is_null(j.environment)
+        let conditions = filter(e in j.expressions, e.field == "if")
+        let gates = filter(e in conditions, e.text matches param.outsider_ref or e.text matches param.ref_pattern)
+        when count(gates) > 0
+        let secret_use = filter(e in j.expressions, any(c in e.contexts, starts_with(c, "secrets.") and c != "secrets.github_token"))
+        let step_secrets = filter(s in github.step[file == j.file and job == j.id], any(e in s.expressions,
+          any(c in e.contexts, starts_with(c, "secrets.") and c != "secrets.github_token")))
+        let scopes = filter(x in default(j.write_scopes, []), x in param.deploy_scopes)
+        let deploys = j.id matches param.deploy_name or to_string(default(j.name, "")) matches param.deploy_name
+          or count(scopes) > 0 or count(secret_use) > 0 or count(step_secrets) > 0
+        when deploys
+        require any(e in conditions, e.text matches param.protected)
+          else "job '${j.id}' deploys (${first(flatten([map(x in scopes, x + ": write"), map(e in secret_use, e.text), map(s in step_secrets, "secrets in step '" + name(s) + "'"), ["its name"]]))}) and is restricted only by a branch name ('${first(gates).text}'), which ${default({"true": "the pull request's author chooses"}[to_string(first(gates).text matches param.outsider_ref)], "any new branch can match")}; use a protected environment or github.ref_protected" at first(gates)
+
+        example pass """
+          on: push
+          jobs:
+            deploy:
+              if: github.ref == 'refs/heads/main'
+              environment: production
+              runs-on: ubuntu-24.04
+              permissions:
+                id-token: write
+              steps:
+                - run: ./deploy.sh
+            deploy-tag:
+              if: github.event_name == 'push' && startsWith(github.ref, 'refs/tags')
+              runs-on: ubuntu-24.04
+              permissions:
+                id-token: write
+              steps:
+                - run: ./deploy.sh
+            deploy-release:
+              if: startsWith(github.ref, 'refs/heads/release/') && github.ref_protected
+              runs-on: ubuntu-24.04
+              steps:
+                - run: ./deploy.sh
+                  env:
+                    TOKEN: ${{ secrets.DEPLOY_TOKEN }}
+            publish:
+              if: github.ref == 'refs/heads/main'
+              runs-on: ubuntu-24.04
+              permissions:
+                packages: write
+              steps:
+                - run: ./publish.sh
+            test:
+              if: startsWith(github.ref, 'refs/heads/feature/')
+              runs-on: ubuntu-24.04
+              steps:
+                - run: make test
+        """
+        example fail "a prefix of the pushed ref" """
+          on: push
+          jobs:
+            deploy:
+              if: ↓${{ startsWith(github.ref, 'refs/heads/release') }}
+              runs-on: ubuntu-24.04
+              permissions:
+                id-token: write
+                contents: read
+              steps:
+                - run: ./deploy.sh
+        """ expect "job 'deploy' deploys (id-token: write) and is restricted only by a branch name ('startsWith(github.ref, 'refs/heads/release')'), which any new branch can match"
+        example fail "a branch name the fork chooses, any spelling" """
+          on:
+            workflow_run:
+              workflows: [ci]
+              types: [completed]
+          jobs:
+            ship:
+              if: ↓GitHub.Event.Workflow_Run.Head_Branch == 'main' && github.event.workflow_run.conclusion == 'success'
+              runs-on: ubuntu-24.04
+              steps:
+                - run: ./upload.sh
+                  env:
+                    KEY: ${{ secrets.UPLOAD_KEY }}
+            preview:
+              if: ↓github.head_ref == 'main'
+              runs-on: ubuntu-24.04
+              environment:
+              permissions:
+                pages: write
+              steps:
+                - run: ./preview.sh
+        """ expect "job 'ship' deploys (secrets in step './upload.sh') and is restricted only by a branch name" expect "which the pull request's author chooses"
+      }
+
+      """#),
+    PolicySource(
       path: "rules/security/github/docker_uses_pinned_by_digest.plumb",
       text: #"""
       rule docker_uses_pinned_by_digest {
@@ -2661,21 +3219,39 @@ extension BuiltinPolicies {
           against a strict pattern first, or move the work to an unprivileged `pull_request` workflow.
         """
         param triggers: list<string> = ["pull_request_target", "workflow_run"]
+        # Events anyone can cause on a public repository (a fork's pull request, an issue, a comment, a
+        # review, a discussion, a star), and runs that follow them.
+        param outsider_triggers: list<string> = [
+          "pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment", "issues",
+          "issue_comment", "discussion", "discussion_comment", "workflow_run", "fork", "watch"
+        ]
+        # Sources an outsider writes (as in template_injection).
+        param untrusted: pattern = "(?i)^github\\.(head_ref$|event\\.((issue|pull_request|discussion)\\.(title|body)|(comment|review|review_comment)\\.body|pull_request\\.head\\.(ref|label|repo\\.default_branch)|pages(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.page_name|(commits(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])|head_commit|workflow_run\\.head_commit)\\.(message|author\\.(email|name)|committer\\.(email|name))|workflow_run\\.(head_branch|display_title|pull_requests(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.head\\.ref))$)|^artifact$|^github(\\.event(\\.(issue|pull_request|discussion|comment|review|review_comment|head_commit|commits|pages|workflow_run|\\*(\\.(title|body))?))?)?$"
+        param boolean_valued: pattern = "(?i)^\\s*+(?:!\\s*+)?(startswith|endswith|contains)\\([^&|]*\\)\\s*$|^(?=[^&|]*$)[^'&|]*?(==|!=|<|>)"
 
         for s in github.step("run")
         let wf = first(s -> inJob -> inWorkflow)
         let risky = filter(t in default(wf.triggers, []), t in param.triggers)
-        when count(risky) > 0
-        # Lines that write to the file and are not an `echo`/`printf` of literal text only.
-        let writes = filter(l in split(to_string(s.run), "\n"),
-          l matches "(?im)^(?>[^\\n]*?(?:>|\\btee\\b|out-file|add-content|set-content))[^\\n]*(?:\\$\\{?|\\$env:|%)github_(?:env|path)\\b"
+        let outsider = filter(t in default(wf.triggers, []), t in param.outsider_triggers)
+        when count(outsider) > 0
+        # In pull_request_target and workflow_run workflows: lines that write to the file and are not an
+        # `echo`/`printf` of literal text only.
+        let writes = filter(l in split(to_string(s.run), "\n"), count(risky) > 0
+          and l matches "(?im)^(?>[^\\n]*?(?:>|\\btee\\b|out-file|add-content|set-content))[^\\n]*(?:\\$\\{?|\\$env:|%)github_(?:env|path)\\b"
           and not (l matches "^\\s*(echo|printf)\\b[^$`]*>" and not (l matches "(?:^|>)(?>[^>]*?%[A-Za-z_][A-Za-z0-9_]*%)[^>]*>")))
         let env_writes = filter(l in writes, l matches "(?i)github_env\\b")
         let path_writes = filter(l in writes, l matches "(?i)github_path\\b")
+        # In any workflow an outsider can trigger: writes of a value the taint pass traced to a source
+        # an outsider controls (`s.flows`, sinks `github_env` and `github_path`).
+        let tainted = filter(f in default(s.flows, []), count(risky) == 0
+          and (f.field == "github_env" or f.field == "github_path") and f.context matches param.untrusted
+          and not any(t in f.texts, t matches param.boolean_valued))
         require count(env_writes) == 0
           else "job '${s.job}' writes a computed value to GITHUB_ENV in a workflow triggered by ${join(risky, ", ")}: '${trim(first(env_writes))}'" at s.run
         require count(path_writes) == 0
           else "job '${s.job}' writes a computed value to GITHUB_PATH in a workflow triggered by ${join(risky, ", ")}: '${trim(first(path_writes))}'" at s.run
+        require count(tainted) == 0
+          else "job '${s.job}' writes ${first(tainted).context}, which an outsider controls, to ${upper(first(tainted).field)} in a workflow triggered by ${join(outsider, ", ")}: ${first(tainted).path}" at first(tainted)
 
         example pass """
           on: pull_request_target
@@ -2696,6 +3272,40 @@ extension BuiltinPolicies {
               steps:
                 - run: echo "VERSION=$(cat VERSION)" >> "$GITHUB_ENV"
         """
+        example pass "a tainted value written by a workflow outsiders cannot trigger" """
+          on: [push, workflow_dispatch]
+          jobs:
+            setup:
+              runs-on: ubuntu-24.04
+              steps:
+                - env:
+                    MSG: ${{ github.event.head_commit.message }}
+                  run: echo "MSG=$MSG" >> "$GITHUB_ENV"
+        """
+        example fail "any workflow an outsider can trigger, every spelling of the write" """
+          on:
+            issues:
+              types: [opened]
+            pull_request:
+          jobs:
+            label:
+              runs-on: ubuntu-24.04
+              env:
+                TITLE: ${{ github.event.issue.title }}
+              steps:
+                - run: |
+                    ↓echo "TITLE=$TITLE" >> "$GITHUB_ENV"
+                - run: ↓echo "${{ github.head_ref }}" | tee -a ${GITHUB_PATH}
+                - shell: pwsh
+                  run: |
+                    ↓"T=$env:TITLE" | Out-File -FilePath $env:GITHUB_ENV -Append
+                - run: |
+                    {
+                      echo "B<<EOF"
+                      ↓echo "$TITLE"
+                      echo "EOF"
+                    } >> "$GITHUB_ENV"
+        """ expect "job 'label' writes github.event.issue.title, which an outsider controls, to GITHUB_ENV in a workflow triggered by issues, pull_request: github.event.issue.title → env.TITLE (job label) → GITHUB_ENV (job label, step 1)" expect "writes github.head_ref, which an outsider controls, to GITHUB_PATH"
         example fail """
           on: workflow_run
           jobs:
@@ -2841,8 +3451,9 @@ extension BuiltinPolicies {
         for s in github.step
         let wf = first(s -> inJob -> inWorkflow)
         let action = lower(default(s.uses_ref.owner, "") + "/" + default(s.uses_ref.repo, ""))
-        let sinks = filter(e in s.expressions, e.field == "run"
-          or (starts_with(e.field, "with.") and (action + ":" + lower(replace(e.field, "with.", ""))) in param.code_inputs))
+        # The ingest's taint pass (`s.flows`) follows inputs through `env`, `$GITHUB_ENV` and outputs.
+        let sinks = filter(f in default(s.flows, []), f.field == "run"
+          or (starts_with(f.field, "with.") and (action + ":" + lower(replace(f.field, "with.", ""))) in param.code_inputs))
         # A context is risky when it is `inputs`/`github.event.inputs` (whole or one input) and the
         # input is not declared with a type that cannot carry text.
         # An input declared by both triggers is safe only if both declare a safe type: a `choice` of
@@ -2856,12 +3467,12 @@ extension BuiltinPolicies {
         let free_text = flatten([
           map(k in filter(k in keys(dispatch), default(dispatch[k].type, "string") not in safe_types), lower(k)),
           map(k in filter(k in keys(call), default(call[k].type, "string") not in safe_types), lower(k))])
-        let risky = filter(e in sinks, not (e.text matches param.boolean_valued) and any(c in e.contexts,
-          c matches "(?i)^(github\\.event\\.)?inputs(\\.|\\[|$)"
-          and (replace(replace(c, "github.event.inputs.", ""), "inputs.", "") in free_text
-            or replace(replace(c, "github.event.inputs.", ""), "inputs.", "") not in declared)))
+        let risky = filter(f in sinks, not any(t in f.texts, t matches param.boolean_valued)
+          and f.context matches "(?i)^(github\\.event\\.)?inputs(\\.|\\[|$)"
+          and (replace(replace(f.context, "github.event.inputs.", ""), "inputs.", "") in free_text
+            or replace(replace(f.context, "github.event.inputs.", ""), "inputs.", "") not in declared))
         require count(risky) == 0
-          else "'${first(risky).text}' is expanded into ${default({run: "a run script"}[first(risky).field], "the '" + replace(first(risky).field, "with.", "") + "' input of " + action)}; whoever supplies the input writes code into the step" at first(risky)
+          else "'${first(risky).text}' is expanded into ${default({run: "a run script"}[first(risky).field], "the '" + replace(first(risky).field, "with.", "") + "' input of " + action)}; whoever supplies the input writes code into the step (${first(risky).path})" at first(risky)
 
         example pass """
           on:
@@ -2928,6 +3539,23 @@ extension BuiltinPolicies {
                 - run: git tag "↓${{ INPUTS.VERSION }}"
                 - run: git tag "↓${{ github.event['Inputs']['version'] }}"
         """ expect "'INPUTS.VERSION' is expanded into a run script" expect "'github.event['Inputs']['version']' is expanded"
+        example fail "relayed through env and a step output" """
+          on:
+            workflow_call:
+              inputs:
+                ref:
+                  type: string
+          jobs:
+            build:
+              runs-on: ubuntu-24.04
+              env:
+                REF: ${{ inputs.ref }}
+              steps:
+                - run: git fetch origin "↓${{ env.REF }}"
+                - id: norm
+                  run: echo "ref=${REF#refs/heads/}" >> "$GITHUB_OUTPUT"
+                - run: git checkout ↓${{ steps.norm.outputs.ref }}
+        """ expect "'env.REF' is expanded into a run script; whoever supplies the input writes code into the step (inputs.ref → env.REF (job build) → run (job build, step 1))" expect "steps.norm.outputs.ref → run (job build, step 3)"
         example fail {
           file "action.yml" """
             name: greet
@@ -3316,7 +3944,10 @@ extension BuiltinPolicies {
           not reported.
         """
         remediation "Download to a file, verify its SHA-256 (`echo \"<sha256>  install.sh\" | sha256sum -c -`), then run it; better, use a pinned action or a package with a lockfile."
-        param pipe_to_shell: pattern = "(?i)((?:^|[|;&])(?>[^|;&]*?\\b(?:curl|wget)\\b)[^|;&]*+\\|\\s*+(?:sudo\\s++(?:-\\S++\\s++)*+)?(?:(?:ba|z|da|k|fi)?sh|python[0-9.]*|perl|ruby|node)\\b|\\b(?:ba|z)?sh\\s++(?:-\\S++\\s++){0,16}+<\\(\\s*+(?:curl|wget)\\b|\\b(?:ba|z)?sh\\s+-c\\s+[\"']?\\$\\(\\s*(?:curl|wget)\\b|(?m:^)(?>.*?\\b(?:iex|invoke-expression)\\b).*\\b(?:downloadstring|iwr|irm|invoke-webrequest|invoke-restmethod)\\b|(?:^|\\|)(?>[^|]*?\\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\\b)[^|]*+\\|\\s*+(?:iex|invoke-expression)\\b)"
+        # `curl … | [tee …|] [sudo -E] [env X=1] [X=1] [/bin/]sh [-s] [-]`; `sh <(curl …)`,
+        # `source <(curl …)`, `. <(curl …)`; `sh -c "$(curl …)"`, `python3 -c "$(curl …)"`;
+        # `eval "$(curl …)"`; PowerShell's `iex (iwr …)`, `iwr … | iex`.
+        param pipe_to_shell: pattern = "(?i)((?:^|[|;&])(?>[^|;&]*?\\b(?:curl|wget)\\b)[^|;&]*+\\|\\s*+(?:tee\\b[^|;&]*+\\|\\s*+)?(?:sudo\\s++(?:-\\S++\\s++)*+)?(?:(?:\\S*/)?env\\s++(?:-\\S++\\s++)*+)?(?:[A-Za-z_][A-Za-z0-9_]*=\\S*+\\s++)*+(?:[^\\s|;&]*/)?(?:(?:ba|z|da|k|fi)?sh|python[0-9.]*|perl|ruby|node|php)\\b|\\b(?:(?:ba|z|da|k)?sh|python[0-9.]*|perl|ruby|node)\\s++(?:-\\S++\\s++){0,16}+<\\(\\s*+(?:sudo\\s++)?(?:curl|wget)\\b|(?:^|[\\s;&|])(?:source|\\.)\\s++<\\(\\s*+(?:curl|wget)\\b|\\b(?:(?:ba|z|da|k)?sh|python[0-9.]*|perl|ruby|node)\\s++(?:-\\S++\\s++){0,16}?-[ce]\\s++[\"']?(?:\\$\\(|`)\\s*+(?:curl|wget)\\b|\\beval\\s++[\"']?(?:\\$\\(|`)\\s*+(?:curl|wget)\\b|(?m:^)(?>.*?\\b(?:iex|invoke-expression)\\b).*\\b(?:downloadstring|iwr|irm|invoke-webrequest|invoke-restmethod)\\b|(?:^|\\|)(?>[^|]*?\\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\\b)[^|]*+\\|\\s*+(?:iex|invoke-expression)\\b)"
 
         for s in github.step("run")
         let lines = filter(l in split(to_string(s.run), "\n"),
@@ -3336,6 +3967,10 @@ extension BuiltinPolicies {
                     sh install.sh
                     curl -fsSL https://raw.githubusercontent.com/acme/tools/0123456789abcdef0123456789abcdef01234567/setup.sh | bash
                     curl -s https://api.example.com/status | jq .
+                    curl -fsSL https://example.com/tool.tar.gz | tar xz
+                    wget -qO- https://example.com/SHA256SUMS | sha256sum -c --ignore-missing
+                    curl -s https://example.com/script.sh | shellcheck -
+                    curl -s https://example.com/list | tee list.txt | sort
         """
         example fail """
           on: push
@@ -3349,6 +3984,27 @@ extension BuiltinPolicies {
                     set -e
                     bash <(wget -qO- https://example.com/bootstrap.sh)
         """ expect "step 'install uv' in job 'setup' runs a downloaded script without verifying it: 'curl -LsSf https://astral.sh/uv/install.sh | sh'" expect "'bash <(wget -qO- https://example.com/bootstrap.sh)'"
+        example fail "every spelling: flags, sudo, env prefixes, paths, stdin, process substitution, eval" """
+          on: push
+          jobs:
+            setup:
+              runs-on: ubuntu-24.04
+              steps:
+                - run: ↓curl -fsSL https://deb.nodesource.com/setup_22.x | sudo -E bash -
+                - run: ↓wget -qO - https://example.com/i.sh | sh -s -- -y --prefix /opt
+                - run: ↓curl https://example.com/i.sh | sudo env INSTALL_DIR=/usr/local /bin/bash
+                - run: ↓curl -sSL https://example.com/i.sh | VERSION=1.2 bash
+                - run: ↓curl -sSL https://example.com/i.sh | tee install.log | /usr/bin/env bash
+                - run: ↓source <(curl -s https://example.com/env.sh)
+                - run: ↓. <(wget -qO- https://example.com/env.sh)
+                - run: ↓sh -c "$(curl -fsSL https://example.com/i.sh)"
+                - run: ↓python3 -c "$(curl -fsSL https://example.com/get.py)"
+                - run: ↓eval "$(curl -fsSL https://example.com/env)"
+                - run: ↓curl -sSf https://sh.rustup.rs | python3 - --default-toolchain stable
+                - run: ↓sudo bash <(curl -fsSL https://example.com/i.sh)
+                - shell: pwsh
+                  run: ↓iwr https://example.com/i.ps1 -UseBasicParsing | iex
+        """ expect "'curl -fsSL https://deb.nodesource.com/setup_22.x | sudo -E bash -'" expect "'source <(curl -s https://example.com/env.sh)'" expect "'eval \"$(curl -fsSL https://example.com/env)\"'"
       }
 
       """#),
@@ -3442,7 +4098,7 @@ extension BuiltinPolicies {
         # of untrusted inputs, and whole event objects that contain them. GitHub reads context names in
         # any case (`GITHUB.EVENT.ISSUE.TITLE`): expression contexts come in lower case, and the
         # pattern ignores case too, so that a pack's own pattern in another spelling still matches.
-        param untrusted: pattern = "(?i)^github\\.(head_ref$|event\\.((issue|pull_request|discussion)\\.(title|body)|(comment|review|review_comment)\\.body|pull_request\\.head\\.(ref|label|repo\\.default_branch)|pages(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.page_name|(commits(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])|head_commit|workflow_run\\.head_commit)\\.(message|author\\.(email|name)|committer\\.(email|name))|workflow_run\\.(head_branch|display_title|pull_requests(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.head\\.ref))$)|^github(\\.event(\\.(issue|pull_request|discussion|comment|review|review_comment|head_commit|commits|pages|workflow_run|\\*(\\.(title|body))?))?)?$"
+        param untrusted: pattern = "(?i)^github\\.(head_ref$|event\\.((issue|pull_request|discussion)\\.(title|body)|(comment|review|review_comment)\\.body|pull_request\\.head\\.(ref|label|repo\\.default_branch)|pages(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.page_name|(commits(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])|head_commit|workflow_run\\.head_commit)\\.(message|author\\.(email|name)|committer\\.(email|name))|workflow_run\\.(head_branch|display_title|pull_requests(\\[\\*\\]|\\.\\*|\\[[0-9]+\\])\\.head\\.ref))$)|^artifact$|^github(\\.event(\\.(issue|pull_request|discussion|comment|review|review_comment|head_commit|commits|pages|workflow_run|\\*(\\.(title|body))?))?)?$"
         # Actions whose input is run as code ("owner/repo:input", lower case), after CodeQL's sink models.
         param code_inputs: list<string> = [
           "actions/github-script:script", "amadevus/pwsh-script:script",
@@ -3454,17 +4110,27 @@ extension BuiltinPolicies {
         # Expressions whose value is a boolean (a comparison, `contains(…)`) cannot carry text.
         param boolean_valued: pattern = "(?i)^\\s*+(?:!\\s*+)?(startswith|endswith|contains)\\([^&|]*\\)\\s*$|^(?=[^&|]*$)[^'&|]*?(==|!=|<|>)"
 
+        # Where values come from is the ingest's taint pass (`s.flows`): a context expanded in place has
+        # no hops; one that reached the expression through `env`, `$GITHUB_ENV`, step outputs, job
+        # outputs or `actions/github-script` lists them in the flow's path.
         for s in github.step
-        let risky_run = filter(e in s.expressions, e.field == "run" and not (e.text matches param.boolean_valued)
-          and any(c in e.contexts, c matches param.untrusted))
         let action = lower(default(s.uses_ref.owner, "") + "/" + default(s.uses_ref.repo, ""))
-        let risky_input = filter(e in s.expressions,
-          starts_with(e.field, "with.") and (action + ":" + lower(replace(e.field, "with.", ""))) in param.code_inputs
-          and not (e.text matches param.boolean_valued) and any(c in e.contexts, c matches param.untrusted))
+        let tainted = filter(f in default(s.flows, []), f.context matches param.untrusted
+          and not any(t in f.texts, t matches param.boolean_valued))
+        let into_input = filter(f in tainted, starts_with(f.field, "with.")
+          and (action + ":" + lower(replace(f.field, "with.", ""))) in param.code_inputs)
+        let risky_run = filter(f in tainted, f.field == "run" and f.hops == 0)
+        let risky_input = filter(f in into_input, f.hops == 0)
+        let relayed_run = filter(f in tainted, f.field == "run" and f.hops > 0)
+        let relayed_input = filter(f in into_input, f.hops > 0)
         require count(risky_run) == 0
           else "'${first(risky_run).text}' is expanded into a run script; an attacker controls its value" at first(risky_run)
         require count(risky_input) == 0
           else "'${first(risky_input).text}' is expanded into the '${replace(first(risky_input).field, "with.", "")}' input of ${s.uses_ref.owner}/${s.uses_ref.repo}, which runs it as code; an attacker controls its value" at first(risky_input)
+        require count(relayed_run) == 0
+          else "'${first(relayed_run).text}' is expanded into a run script and carries ${first(relayed_run).context}, which an attacker controls: ${first(relayed_run).path}" at first(relayed_run)
+        require count(relayed_input) == 0
+          else "'${first(relayed_input).text}' is expanded into the '${replace(first(relayed_input).field, "with.", "")}' input of ${s.uses_ref.owner}/${s.uses_ref.repo}, which runs it as code, and carries ${first(relayed_input).context}, which an attacker controls: ${first(relayed_input).path}" at first(relayed_input)
 
         example pass """
           on: pull_request_target
@@ -3483,6 +4149,83 @@ extension BuiltinPolicies {
                   with:
                     script: console.log(process.env.BODY)
         """
+        example pass "values relayed through env and outputs, then read as environment variables" """
+          on: pull_request_target
+          jobs:
+            meta:
+              runs-on: ubuntu-24.04
+              env:
+                BRANCH: ${{ github.head_ref }}
+                IS_MAIN: ${{ github.head_ref == 'main' }}
+              steps:
+                - id: b
+                  run: |
+                    echo "branch=$BRANCH" >> "$GITHUB_OUTPUT"
+                    echo "sha=${{ github.sha }}" >> "$GITHUB_OUTPUT"
+                - env:
+                    B: ${{ steps.b.outputs.branch }}
+                  run: git checkout "$B" && echo "${{ steps.b.outputs.sha }} ${{ env.IS_MAIN }}"
+        """
+        example fail "relayed through env, GITHUB_OUTPUT, job outputs and needs" """
+          on: pull_request_target
+          jobs:
+            meta:
+              runs-on: ubuntu-24.04
+              env:
+                BRANCH: ${{ github.head_ref }}
+              outputs:
+                branch: ${{ steps.b.outputs.branch }}
+              steps:
+                - run: echo "↓${{ env.BRANCH }}"
+                - id: b
+                  run: echo "branch=$BRANCH" >> "$GITHUB_OUTPUT"
+                - run: git checkout "↓${{ steps['b'].outputs['branch'] }}"
+            deploy:
+              needs: meta
+              runs-on: ubuntu-24.04
+              steps:
+                - run: ./deploy.sh ↓${{ NEEDS.Meta.OUTPUTS.branch }}
+        """ expect "'env.BRANCH' is expanded into a run script and carries github.head_ref, which an attacker controls: github.head_ref → env.BRANCH (job meta) → run (job meta, step 1)" expect "github.head_ref → env.BRANCH (job meta) → steps.b.outputs.branch → needs.meta.outputs.branch → run (job deploy, step 1)"
+        example fail "relayed through GITHUB_ENV, github-script and the event file" """
+          on: issue_comment
+          jobs:
+            triage:
+              runs-on: ubuntu-24.04
+              steps:
+                - env:
+                    BODY: ${{ github.event.comment.body }}
+                  run: |
+                    first=$(echo "$BODY" | head -n1)
+                    echo "FIRST=$first" >> $GITHUB_ENV
+                - run: echo "↓${{ ENV.first }}"
+                - id: title
+                  uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1
+                  with:
+                    script: |
+                      const title = context.payload.issue.title
+                      core.setOutput('title', title)
+                - run: echo "↓${{ steps.title.outputs.title }}"
+                - id: event
+                  run: echo "ref=$(jq -r .issue.body "$GITHUB_EVENT_PATH")" >> "$GITHUB_OUTPUT"
+                - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1
+                  with:
+                    script: console.log("↓${{ steps.event.outputs.ref }}")
+        """ expect "carries github.event.comment.body" expect "github.event.comment.body → env.BODY (job triage, step 1) → env.FIRST (GITHUB_ENV, job triage, step 1) → run (job triage, step 2)" expect "context.payload → steps.title.outputs.title" expect "github.event.issue.body → $GITHUB_EVENT_PATH → steps.event.outputs.ref → with.script (job triage, step 6)"
+        example fail "an artifact of another run" """
+          on: workflow_run
+          jobs:
+            comment:
+              runs-on: ubuntu-24.04
+              steps:
+                - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0
+                  with:
+                    name: pr
+                    run-id: ${{ github.event.workflow_run.id }}
+                    github-token: ${{ github.token }}
+                - id: pr
+                  run: echo "number=$(cat pr/number)" >> "$GITHUB_OUTPUT"
+                - run: gh pr comment ↓${{ steps.pr.outputs.number }} --body done
+        """ expect "carries artifact, which an attacker controls: artifact → artifact downloaded (job comment, step 1) → steps.pr.outputs.number"
         example fail "run script" """
           on: pull_request_target
           jobs:

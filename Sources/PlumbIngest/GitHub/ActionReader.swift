@@ -61,6 +61,8 @@ extension GitHubFileReader {
         diagnose("missing-steps", "a composite action needs 'runs.steps'", at: runs?.location ?? root.location)
         return
       }
+      stepFlows = TaintAnalysis.action(root, path: path)
+      defer { stepFlows = [:] }
       readSteps(
         steps,
         context: StepContext(

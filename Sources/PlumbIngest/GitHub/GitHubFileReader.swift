@@ -10,6 +10,8 @@ struct GitHubFileReader {
   var edges: [Edge] = []
   var diagnostics: [Diagnostic] = []
   var references: [LocalReference] = []
+  /// Taint flows per step entity id (`TaintAnalysis`), set before the steps are read.
+  var stepFlows: [String: [TaintFlow]] = [:]
 
   init(path: String) {
     self.path = path

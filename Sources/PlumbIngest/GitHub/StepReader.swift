@@ -81,6 +81,7 @@ extension GitHubFileReader {
       if Self.stepKinds.contains(key) { kinds.append(key) }
     }
     attributes["index"] = .located(.int(index), node.location)
+    attributes["file"] = .string(path)
     if let job = context.job { attributes["job"] = job }
 
     var type: String?
@@ -141,6 +142,7 @@ extension GitHubFileReader {
       }
     }
     attributes["expressions"] = .located(.list(expressions), node.location)
+    attributes["flows"] = .located(.list((stepFlows[id.rawValue] ?? []).map(\.value)), node.location)
 
     // `wait: id`, `wait: [ids]`, `cancel: id` name earlier steps of the same job.
     for (value, key) in waits {

@@ -196,6 +196,7 @@ struct UsesReference: Equatable {
       if let path { map["path"] = .string(path) }
       if let ref { map["ref"] = refValue(ref, node: node) }
       map["ref_kind"] = .string(refKind)
+      if let version = Self.commentVersion(after: node) { map["comment_version"] = .string(version) }
     case .local:
       map["prefix"] = .string(raw.hasPrefix("$/") ? "$/" : "./")
       map["path"] = .string(path ?? "")
@@ -207,6 +208,30 @@ struct UsesReference: Equatable {
       if let digest { map["digest"] = .string(digest) }
     }
     return .located(.map(map), node.location)
+  }
+
+  /// The version in a comment on the line a plain `uses:` scalar ends (`@<sha> # v4.2.2`, `# tag=v4`):
+  /// the first word after `#` that reads as a version (`v` and digits and dots, at most 40 bytes).
+  static func commentVersion(after node: YAMLNode) -> String? {
+    guard node.kind == .scalar, node.style == .plain else { return nil }
+    return node.tree.source.bytes.withUnsafeBufferPointer { bytes -> String? in
+      var index = node.byteRange.upperBound
+      guard index <= bytes.count else { return nil }
+      while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+      guard index < bytes.count, bytes[index] == UInt8(ascii: "#") else { return nil }
+      var end = index
+      while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D, end - index < 200 { end += 1 }
+      let comment = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end]), as: UTF8.self)
+      for word in comment.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "=" || $0 == "," }) {
+        var text = Substring(word)
+        if text.first == "v" || text.first == "V" { text = text.dropFirst() }
+        guard let first = text.first, first.isASCII, first.isNumber, text.count <= 40,
+          text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
+        else { continue }
+        return String(word)
+      }
+      return nil
+    }
   }
 
   /// `ref`, located at its exact bytes when the text is written verbatim.

@@ -61,6 +61,7 @@ extension GitHubFileReader {
         name: jobID, id: EntityID("github:\(path)#jobs.\(jobID)"), valid: pair.value.kind == .mapping,
         location: pair.key.location)
     }
+    stepFlows = TaintAnalysis.workflow(root, path: path)
     var needsGraph: [(job: String, needs: [(String, SourceLocation)])] = []
     for pair in jobs.pairs {
       let needs = readJob(
@@ -68,6 +69,7 @@ extension GitHubFileReader {
       needsGraph.append((Self.keyText(pair.key), needs))
     }
     reportNeedsCycles(needsGraph)
+    stepFlows = [:]
   }
 
   /// A job as `needs` sees it.
@@ -157,6 +159,7 @@ extension GitHubFileReader {
       }
     }
     attributes["id"] = .located(.string(jobID), key.location)
+    attributes["file"] = .string(path)
 
     // needs
     var needList: [Value] = []
@@ -248,6 +251,18 @@ extension GitHubFileReader {
     let inherits = secrets.map { $0.kind == .scalar && $0.scalarEquals("inherit") } ?? false
     attributes["secrets_inherit"] = .located(.bool(inherits), secrets?.location ?? location)
 
+    // Container and service shapes: an image string or a mapping whose `credentials` is a mapping.
+    if let container { checkContainerShape(container, field: "container") }
+    if let services {
+      if services.kind == .mapping {
+        for pair in services.pairs {
+          checkContainerShape(pair.value, field: "services." + Self.keyText(pair.key))
+        }
+      } else {
+        diagnose("invalid-container", "'services' must be a mapping of service names to containers", at: services.location)
+      }
+    }
+
     // Container and service images
     var images: [Value] = []
     if let container {
@@ -295,6 +310,35 @@ extension GitHubFileReader {
           requireShell: false))
     }
     return needEntries
+  }
+
+  /// Diagnoses a `container` or service that is neither an image string nor a mapping, and
+  /// `credentials` that are not a mapping of `username` and `password` strings.
+  private mutating func checkContainerShape(_ node: YAMLNode, field: String) {
+    switch node.kind {
+    case .scalar: return
+    case .sequence:
+      diagnose("invalid-container", "'\(field)' must be an image name or a mapping with 'image'", at: node.location)
+    case .mapping:
+      guard let credentials = node["credentials"] else { return }
+      if credentials.kind == .scalar, credentials.string?.contains("${{") == true { return }  // evaluated at run time
+      guard credentials.kind == .mapping else {
+        diagnose(
+          "invalid-container", "'\(field).credentials' must be a mapping with 'username' and 'password'",
+          at: credentials.location)
+        return
+      }
+      for pair in credentials.pairs {
+        let key = Self.keyText(pair.key)
+        if key != "username" && key != "password" {
+          diagnose(
+            "unknown-key", "unknown key '\(key)' in '\(field).credentials' (only 'username' and 'password')",
+            at: pair.key.location, severity: .warning)
+        } else if pair.value.kind != .scalar {
+          diagnose("invalid-container", "'\(field).credentials.\(key)' must be a string", at: pair.value.location)
+        }
+      }
+    }
   }
 
   /// The shell GitHub runs `run:` steps with when none is set: `pwsh` on Windows runners, `bash`

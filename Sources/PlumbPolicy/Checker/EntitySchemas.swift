@@ -40,9 +40,9 @@ public enum EntitySchemas {
     ]
     table["github.job"] = githubJobKeys.union([
       "id", "needs_list", "permissions_kind", "write_scopes", "runner_labels", "runner_group", "self_hosted",
-      "uses_ref", "secrets_inherit", "workflow", "container_images", "expressions",
+      "uses_ref", "secrets_inherit", "workflow", "container_images", "expressions", "file",
     ])
-    table["github.step"] = githubStepKeys.union(["index", "job", "uses_ref", "expressions"])
+    table["github.step"] = githubStepKeys.union(["index", "job", "uses_ref", "expressions", "flows", "file"])
     table["github.action"] = [
       "name", "author", "description", "inputs", "outputs", "runs", "branding", "using", "file", "image_ref",
     ]
