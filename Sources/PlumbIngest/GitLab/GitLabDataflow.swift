@@ -26,6 +26,13 @@ struct GitLabDataflow {
     "CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME",
   ]
 
+  /// Sources that are ref names: Git refuses white space, `*`, `?` and `[` in them, so word
+  /// splitting and globbing of an unquoted expansion cannot add words.
+  static let refNameSources: Set<String> = [
+    "CI_COMMIT_BRANCH", "CI_COMMIT_REF_NAME", "CI_COMMIT_TAG", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
+    "CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME",
+  ]
+
   /// One step of a path from a source to a sink.
   struct Hop: Equatable {
     var text: String
@@ -219,12 +226,16 @@ private struct ScriptAnalysis {
     "podman", "curl", "wget", "npm", "npx", "yarn", "pip", "pip3", "helm", "kubectl",
   ]
   static let declarations: Set<String> = ["export", "declare", "local", "readonly", "typeset"]
+  /// Reserved words that start a compound command; the command proper follows them.
+  static let reserved: Set<String> = ["if", "then", "else", "elif", "do", "while", "until", "!", "{"]
 
   var tainted: [String: GitLabDataflow.Taint]
   var sinks: [GitLabDataflow.Sink] = []
   var entry = 0
   var entryLocation: SourceLocation?
   private var seen: Set<String> = []
+  /// While a second shell reads text again (`eval`, `sh -c`): the line of the script as written.
+  private var writtenLine: String?
 
   init(tainted: [String: GitLabDataflow.Taint]) { self.tainted = tainted }
 
@@ -232,6 +243,14 @@ private struct ScriptAnalysis {
     guard depth <= 4 else { return }
     let script = GitLabShellScript(text)
     for command in script.commands { analyse(command, in: script, siblings: script.commands, depth: depth) }
+  }
+
+  /// Reads `text` again as a script (the code of `eval`, `sh -c`), reporting at `line`.
+  private mutating func reread(_ text: String, line: String, depth: Int) {
+    let saved = writtenLine
+    writtenLine = saved ?? line
+    analyse(text, depth: depth + 1)
+    writtenLine = saved
   }
 
   private func taint(_ name: String) -> GitLabDataflow.Taint? {
@@ -274,9 +293,10 @@ private struct ScriptAnalysis {
     unquotedOnly: Bool = false, in script: GitLabShellScript
   ) {
     for reference in Self.references(segments, nested: nested) where reference.quoting != .single {
-      if unquotedOnly && reference.quoting != .none { continue }
+      if unquotedOnly && reference.quoting != .unquoted { continue }
       guard let taint = taint(reference.name) else { continue }
-      let line = script.line(at: reference.offset)
+      if unquotedOnly && GitLabDataflow.refNameSources.contains(taint.source) { continue }
+      let line = writtenLine ?? script.line(at: reference.offset)
       let key = "\(entry)\u{0}\(line)\u{0}\(reference.name)\u{0}\(kind)"
       guard seen.insert(key).inserted else { continue }
       sinks.append(
@@ -305,9 +325,11 @@ private struct ScriptAnalysis {
       }
     }
     var index = 0
+    while index < words.count, let word = GitLabShellScript.literal(words[index]), Self.reserved.contains(word) { index += 1 }
+    let first = index
     while index < words.count, GitLabShellScript.assignmentName(words[index]) != nil { index += 1 }
     guard index < words.count else {
-      for word in words { assign(word, in: script) }
+      for word in words[first...] { assign(word, in: script) }
       return
     }
     // Wrappers (`sudo`, `env`, `xargs`, …) run the command in their arguments.
@@ -322,7 +344,7 @@ private struct ScriptAnalysis {
           index += valued.contains(text) ? 2 : 1
         } else if name == "env" && GitLabShellScript.assignmentName(word) != nil {
           index += 1
-        } else if name == "timeout" || (name == "nice" && false) {
+        } else if name == "timeout" {
           index += 1
           break
         } else {
@@ -342,7 +364,7 @@ private struct ScriptAnalysis {
     }
     if name == "eval" {
       report("eval", command: name, segments: arguments.flatMap(\.segments), nested: true, in: script)
-      analyse(GitLabShellScript.reparseText(arguments), depth: depth + 1)
+      reread(GitLabShellScript.reparseText(arguments), line: script.line(at: command.offset), depth: depth)
       return
     }
     if name == "source" || name == "." {
@@ -368,7 +390,9 @@ private struct ScriptAnalysis {
         position += 1
       }
       report("unquoted argument", command: name, segments: arguments.flatMap(\.segments), nested: false, unquotedOnly: true, in: script)
-      if position == arguments.count { standardInput(name, command: command, in: script, siblings: siblings) }
+      if position == arguments.count || GitLabShellScript.literal(arguments[position]) == "-" {
+        standardInput(name, command: command, in: script, siblings: siblings)
+      }
       return
     }
     if name == "ssh" {
@@ -400,6 +424,15 @@ private struct ScriptAnalysis {
   ) {
     var position = 0
     var code = false
+    if name == "su" {
+      // `su [user] -c command`: the option may follow the user.
+      guard let option = arguments.firstIndex(where: { ["-c", "--command"].contains(GitLabShellScript.literal($0) ?? "") }),
+        option + 1 < arguments.count
+      else { return }
+      report("su -c", command: name, segments: arguments[option + 1].segments, nested: true, in: script)
+      reread(GitLabShellScript.reparseText([arguments[option + 1]]), line: script.line(at: command.offset), depth: depth)
+      return
+    }
     while position < arguments.count, Self.isOption(arguments[position]) {
       let option = GitLabShellScript.literal(arguments[position]) ?? ""
       if !option.hasPrefix("--"), option.dropFirst().contains("c") { code = true }
@@ -409,7 +442,7 @@ private struct ScriptAnalysis {
     if code {
       guard position < arguments.count else { return }
       report("\(name) -c", command: name, segments: arguments[position].segments, nested: true, in: script)
-      analyse(GitLabShellScript.reparseText([arguments[position]]), depth: depth + 1)
+      reread(GitLabShellScript.reparseText([arguments[position]]), line: script.line(at: command.offset), depth: depth)
       return
     }
     report("unquoted argument", command: name, segments: arguments.flatMap(\.segments), nested: false, unquotedOnly: true, in: script)

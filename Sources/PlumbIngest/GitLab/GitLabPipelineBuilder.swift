@@ -185,7 +185,8 @@ struct GitLabPipelineBuilder {
     }
 
     attributes["script_lines"] = .list(scriptLines(job))
-    let (sinks, tainted) = hidden ? ([], [:]) : dataflow(job, name: name, globals: globals)
+    let (sinks, tainted): ([Value], [String: GitLabDataflow.Taint]) =
+      hidden ? ([], [:]) : dataflow(job, name: name, globals: globals)
     attributes["tainted_sinks"] = .list(sinks)
     attributes["tainted_variables"] = GitLabDataflow.taintValues(tainted)
 

@@ -11,7 +11,7 @@
 struct GitLabShellScript {
   /// How a piece of a word was quoted.
   enum Quoting: Equatable {
-    case none, double, single
+    case unquoted, double, single
   }
 
   /// One piece of a word.
@@ -97,14 +97,24 @@ struct GitLabShellScript {
 
   /// Whether a literal word is an assignment `NAME=…` (its name then).
   static func assignmentName(_ word: Word) -> String? {
-    guard case .literal(let text, .none)? = word.segments.first, let equals = text.firstIndex(of: "=") else {
-      return nil
+    // The name is unquoted literal text before the first `=`.
+    var name = String.UnicodeScalarView()
+    var length = 0
+    for segment in word.segments {
+      guard case .literal(let text, .unquoted) = segment else { return nil }
+      for scalar in text.unicodeScalars {
+        if scalar == "=" {
+          guard let head = name.first, !("0"..."9").contains(head) else { return nil }
+          return String(name)
+        }
+        guard scalar == "_" || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar),
+          length < 256
+        else { return nil }
+        name.append(scalar)
+        length += 1
+      }
     }
-    let name = text[..<equals]
-    guard let head = name.unicodeScalars.first, head == "_" || head.properties.isAlphabetic && head.isASCII,
-      name.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) })
-    else { return nil }
-    return String(name)
+    return nil
   }
 
   // MARK: Parser
@@ -205,7 +215,7 @@ struct GitLabShellScript {
             index += 1
           } else {
             startWord(index)
-            word.segments.append(.literal(String(c), .none))
+            word.segments.append(.literal(String(c), .unquoted))
             index += 1
           }
         case "#" where !inWord:
@@ -214,7 +224,7 @@ struct GitLabShellScript {
           startWord(index)
           index += 2
           let nested = parseList(&index, until: ")", depth: depth + 1)
-          word.segments.append(.substitution(nested, .none))
+          word.segments.append(.substitution(nested, .unquoted))
         case "<", ">":
           endWord()
           if c == "<" && peek(index, 1) == "<" && peek(index, 2) == "<" {
@@ -254,15 +264,15 @@ struct GitLabShellScript {
           index += 2
         case "$":
           startWord(index)
-          readDollar(&index, quoting: .none, into: &word.segments, depth: depth)
+          readDollar(&index, quoting: .unquoted, into: &word.segments, depth: depth)
         case "`" where depth < GitLabShellScript.maximumDepth:
           startWord(index)
           index += 1
           let nested = parseList(&index, until: "`", depth: depth + 1)
-          word.segments.append(.substitution(nested, .none))
+          word.segments.append(.substitution(nested, .unquoted))
         default:
           startWord(index)
-          word.segments.append(.literal(String(c), .none))
+          word.segments.append(.literal(String(c), .unquoted))
           index += 1
         }
       }
@@ -336,7 +346,7 @@ struct GitLabShellScript {
         } else {
           segments.append(.variable(name: String(name), quoting: quoting, offset: start))
         }
-      } else if next == "'" && quoting == .none {
+      } else if next == "'" && quoting == .unquoted {
         // ANSI-C quoting: literal text.
         index += 1
         var text = String.UnicodeScalarView()
