@@ -209,7 +209,7 @@ struct GitLabShellScript {
           // Subshells: their commands are commands like any other.
           endCommand(piped: false)
           index += 1
-        case "{", "}" where !inWord:
+        case "{" where !inWord, "}" where !inWord:
           if peek(index, 1).map({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ";" }) ?? true {
             endCommand(piped: false)
             index += 1
