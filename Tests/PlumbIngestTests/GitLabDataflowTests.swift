@@ -135,6 +135,10 @@ struct GitLabDataflowSinkTests {
     #expect(sinks(String(repeating: "eval ", count: 2000) + "\"$CI_COMMIT_TITLE\"") == ["eval:CI_COMMIT_TITLE"])
     #expect(sinks("bash <<EOF\n" + String(repeating: "x\n", count: 10000)).isEmpty)
     #expect(sinks("eval \"\u{202E}$CI_COMMIT_TITLE\u{0}\"") == ["eval:CI_COMMIT_TITLE"])
+    // One long line with many sinks: one sink per line, variable and kind.
+    #expect(sinks(String(repeating: "eval $CI_COMMIT_TITLE; ", count: 20000)) == ["eval:CI_COMMIT_TITLE"])
+    let many = (0..<2000).map { "T\($0)=\"$CI_COMMIT_TITLE\"; eval $T\($0)" }.joined(separator: "; ")
+    #expect(sinks(many).count == 2000)
   }
 }
 
@@ -154,6 +158,21 @@ struct GitLabDataflowPropagationTests {
     let tainted = GitLabDataflow.propagate(defs)
     #expect(tainted.keys.sorted() == ["A", "B"])
     #expect(tainted["B"]?.pathText == "CI_COMMIT_MESSAGE → variables: A → variables: B")
+  }
+
+  @Test("a chain of thousands of variables: every link tainted, the path kept short")
+  func longChain() {
+    var defs = [GitLabDataflow.Definition(name: "V0", value: "$CI_COMMIT_TITLE", node: nil, scope: "variables:", expands: true)]
+    for index in 1..<3000 {
+      defs.append(GitLabDataflow.Definition(name: "V\(index)", value: "${V\(index - 1)}", node: nil, scope: "variables:", expands: true))
+    }
+    let tainted = GitLabDataflow.propagate(defs.reversed())
+    #expect(tainted.count == 3000)
+    let last = tainted["V2999"]
+    #expect(last?.hops.count == GitLabDataflow.Taint.maximumHops)
+    #expect(last?.hops.first?.text == "variables: V0")
+    #expect(last?.hops.last?.text == "variables: V2999")
+    #expect(last?.hops.contains { $0.text == "…" } == true)
   }
 
   @Test("global variables reach a job's eval; inherit: variables: false cuts them")

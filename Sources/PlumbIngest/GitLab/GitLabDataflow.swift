@@ -46,6 +46,17 @@ struct GitLabDataflow {
     var hops: [Hop]
 
     var pathText: String { ([source] + hops.map(\.text)).joined(separator: " → ") }
+
+    /// Adds a hop; a path longer than ``maximumHops`` keeps its first and last hops around "…".
+    mutating func append(_ hop: Hop) {
+      hops.append(hop)
+      if hops.count > Taint.maximumHops {
+        hops[Taint.maximumHops / 2] = Hop(text: "…", location: nil)
+        hops.remove(at: Taint.maximumHops / 2 + 1)
+      }
+    }
+
+    static let maximumHops = 20
   }
 
   /// A place where a shell runs untrusted text as code.
@@ -119,31 +130,44 @@ struct GitLabDataflow {
   /// Which of `definitions` hold untrusted text, and through which path. A name defined several
   /// times (a global value, a job's, a rule's) is tainted when any of its definitions is.
   static func propagate(_ definitions: [Definition]) -> [String: Taint] {
+    // Breadth first from the sources over "value references name" edges: linear in the
+    // definitions and their references, and each variable gets a shortest path.
     var tainted: [String: Taint] = [:]
-    var changed = true
-    var rounds = 0
-    while changed && rounds <= definitions.count {
-      changed = false
-      rounds += 1
-      for definition in definitions where definition.expands && tainted[definition.name] == nil {
-        for name in references(in: definition.value) {
-          let upstream: Taint?
-          if sources.contains(name) {
-            upstream = Taint(source: name, hops: [])
-          } else if name != definition.name {
-            upstream = tainted[name]
-          } else {
-            upstream = nil
+    var dependents: [String: [Int]] = [:]
+    var queue: [String] = []
+    for (index, definition) in definitions.enumerated() where definition.expands {
+      for name in references(in: definition.value) where name != definition.name {
+        if sources.contains(name) {
+          if tainted[definition.name] == nil {
+            var taint = Taint(source: name, hops: [])
+            taint.append(hop(definition))
+            tainted[definition.name] = taint
+            queue.append(definition.name)
           }
-          guard var taint = upstream else { continue }
-          taint.hops.append(Hop(text: "\(definition.scope) \(definition.name)", location: definition.node?.location))
-          tainted[definition.name] = taint
-          changed = true
-          break
+        } else {
+          dependents[name, default: []].append(index)
         }
       }
     }
+    var head = 0
+    while head < queue.count {
+      let name = queue[head]
+      head += 1
+      guard let upstream = tainted[name] else { continue }
+      for index in dependents[name] ?? [] {
+        let definition = definitions[index]
+        guard tainted[definition.name] == nil else { continue }
+        var taint = upstream
+        taint.append(hop(definition))
+        tainted[definition.name] = taint
+        queue.append(definition.name)
+      }
+    }
     return tainted
+  }
+
+  private static func hop(_ definition: Definition) -> Hop {
+    Hop(text: "\(definition.scope) \(definition.name)", location: definition.node?.location)
   }
 
   // MARK: Scripts
@@ -234,23 +258,32 @@ private struct ScriptAnalysis {
   var entry = 0
   var entryLocation: SourceLocation?
   private var seen: Set<String> = []
+  /// The text of each line reported, by script and line start: a long line is built once.
+  private var lines: [Int: String] = [:]
+  private var scriptNumber = 0
   /// While a second shell reads text again (`eval`, `sh -c`): the line of the script as written.
   private var writtenLine: String?
+  private var writtenLineKey: String?
 
   init(tainted: [String: GitLabDataflow.Taint]) { self.tainted = tainted }
 
   mutating func analyse(_ text: String, depth: Int) {
     guard depth <= 4 else { return }
-    let script = GitLabShellScript(text)
+    let script = GitLabShellScript(text, number: scriptNumber)
+    scriptNumber += 1
+    lines = [:]
     for command in script.commands { analyse(command, in: script, siblings: script.commands, depth: depth) }
   }
 
   /// Reads `text` again as a script (the code of `eval`, `sh -c`), reporting at `line`.
-  private mutating func reread(_ text: String, line: String, depth: Int) {
-    let saved = writtenLine
-    writtenLine = saved ?? line
+  private mutating func reread(_ text: String, in script: GitLabShellScript, at offset: Int, depth: Int) {
+    let saved = (writtenLine, writtenLineKey, lines)
+    if writtenLine == nil {
+      writtenLineKey = "\(script.number):\(script.lineStart(at: offset))"
+      writtenLine = lines[script.lineStart(at: offset)] ?? script.line(at: offset)
+    }
     analyse(text, depth: depth + 1)
-    writtenLine = saved
+    (writtenLine, writtenLineKey, lines) = saved
   }
 
   private func taint(_ name: String) -> GitLabDataflow.Taint? {
@@ -296,9 +329,19 @@ private struct ScriptAnalysis {
       if unquotedOnly && reference.quoting != .unquoted { continue }
       guard let taint = taint(reference.name) else { continue }
       if unquotedOnly && GitLabDataflow.refNameSources.contains(taint.source) { continue }
-      let line = writtenLine ?? script.line(at: reference.offset)
-      let key = "\(entry)\u{0}\(line)\u{0}\(reference.name)\u{0}\(kind)"
+      let lineStart = script.lineStart(at: reference.offset)
+      let lineKey = writtenLineKey ?? "\(script.number):\(lineStart)"
+      let key = "\(entry)\u{0}\(lineKey)\u{0}\(reference.name)\u{0}\(kind)"
       guard seen.insert(key).inserted else { continue }
+      let line: String
+      if let written = writtenLine {
+        line = written
+      } else if let known = lines[lineStart] {
+        line = known
+      } else {
+        line = script.line(at: reference.offset)
+        lines[lineStart] = line
+      }
       sinks.append(
         GitLabDataflow.Sink(kind: kind, command: command, variable: reference.name, taint: taint, line: line, entry: entry))
     }
@@ -308,7 +351,7 @@ private struct ScriptAnalysis {
     guard let name = GitLabShellScript.assignmentName(word) else { return }
     for reference in Self.references(word.segments, nested: true) where reference.quoting != .single {
       guard var upstream = taint(reference.name), reference.name != name || tainted[name] != nil else { continue }
-      upstream.hops.append(GitLabDataflow.Hop(text: "script \(name)", location: entryLocation))
+      upstream.append(GitLabDataflow.Hop(text: "script \(name)", location: entryLocation))
       tainted[name] = upstream
       return
     }
@@ -364,7 +407,7 @@ private struct ScriptAnalysis {
     }
     if name == "eval" {
       report("eval", command: name, segments: arguments.flatMap(\.segments), nested: true, in: script)
-      reread(GitLabShellScript.reparseText(arguments), line: script.line(at: command.offset), depth: depth)
+      reread(GitLabShellScript.reparseText(arguments), in: script, at: command.offset, depth: depth)
       return
     }
     if name == "source" || name == "." {
@@ -430,7 +473,7 @@ private struct ScriptAnalysis {
         option + 1 < arguments.count
       else { return }
       report("su -c", command: name, segments: arguments[option + 1].segments, nested: true, in: script)
-      reread(GitLabShellScript.reparseText([arguments[option + 1]]), line: script.line(at: command.offset), depth: depth)
+      reread(GitLabShellScript.reparseText([arguments[option + 1]]), in: script, at: command.offset, depth: depth)
       return
     }
     while position < arguments.count, Self.isOption(arguments[position]) {
@@ -442,7 +485,7 @@ private struct ScriptAnalysis {
     if code {
       guard position < arguments.count else { return }
       report("\(name) -c", command: name, segments: arguments[position].segments, nested: true, in: script)
-      reread(GitLabShellScript.reparseText([arguments[position]]), line: script.line(at: command.offset), depth: depth)
+      reread(GitLabShellScript.reparseText([arguments[position]]), in: script, at: command.offset, depth: depth)
       return
     }
     report("unquoted argument", command: name, segments: arguments.flatMap(\.segments), nested: false, unquotedOnly: true, in: script)

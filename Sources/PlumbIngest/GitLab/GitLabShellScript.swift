@@ -50,19 +50,37 @@ struct GitLabShellScript {
 
   let scalars: [Unicode.Scalar]
   private(set) var commands: [Command] = []
+  /// A number the caller gives to tell scripts apart.
+  let number: Int
+  /// Offsets of the line feeds, in order.
+  private let lineFeeds: [Int]
 
-  init(_ text: String) {
-    scalars = Array(text.unicodeScalars)
+  init(_ text: String, number: Int = 0) {
+    self.number = number
+    let all = Array(text.unicodeScalars)
+    scalars = all
+    lineFeeds = all.indices.filter { all[$0] == "\n" }
     var index = 0
     var parser = Parser(scalars: scalars)
     commands = parser.parseList(&index, until: nil, depth: 0)
   }
 
+  /// Where the physical line around `offset` starts.
+  func lineStart(at offset: Int) -> Int {
+    // The last line feed before `offset` (binary search).
+    var low = 0
+    var high = lineFeeds.count
+    while low < high {
+      let middle = (low + high) / 2
+      if lineFeeds[middle] < offset { low = middle + 1 } else { high = middle }
+    }
+    return low == 0 ? 0 : lineFeeds[low - 1] + 1
+  }
+
   /// The physical line of the script around `offset`, without surrounding white space.
   func line(at offset: Int) -> String {
-    var start = min(max(offset, 0), scalars.count)
-    while start > 0 && scalars[start - 1] != "\n" { start -= 1 }
-    var end = min(max(offset, 0), scalars.count)
+    let start = min(lineStart(at: max(offset, 0)), scalars.count)
+    var end = min(max(offset, start), scalars.count)
     while end < scalars.count && scalars[end] != "\n" { end += 1 }
     var text = String.UnicodeScalarView()
     text.append(contentsOf: scalars[start..<end])
@@ -81,14 +99,16 @@ struct GitLabShellScript {
     return text
   }
 
-  /// The word's text after quote removal, with expansions written back as `$NAME` (single-quoted
-  /// text keeps its `$` too): what a second shell (`eval`, `sh -c`) reads.
+  /// The words' text after quote removal, as a second shell (`eval`, `sh -c`) reads it: literal
+  /// text as written (a `$NAME` that was single-quoted or escaped is expanded by that second
+  /// shell), and what the first shell expanded as the placeholder `x` (its value, when untrusted,
+  /// is reported where the first shell passes it on).
   static func reparseText(_ words: [Word]) -> String {
     words.map { word in
       word.segments.map { segment -> String in
         switch segment {
         case .literal(let text, _): return text
-        case .variable(let name, _, _): return "${" + name + "}"
+        case .variable: return "x"
         case .substitution: return "x"
         }
       }.joined()
