@@ -5207,7 +5207,7 @@ extension BuiltinPolicies {
             extends: .notify
             script:
               - ↓bash -c "slack-post $MESSAGE"
-        """ expect "runs CI_MERGE_REQUEST_TITLE → variables: TITLE → job 'notify' variables: MESSAGE as code (bash -c)"
+        """ expect "runs CI_MERGE_REQUEST_TITLE → variables: TITLE → '.notify' variables: MESSAGE (extends) as code (bash -c)"
         example fail "eval even when quoted" """
           release:
             rules:

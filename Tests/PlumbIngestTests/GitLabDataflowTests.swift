@@ -236,8 +236,8 @@ struct GitLabDataflowPropagationTests {
             expand: false
         script: ['eval "$SECOND"', 'eval "$RAW"']
       """
-    #expect(sinkSummary(try job("from-extends", text)) == ["sh -c:BRANCH:CI_COMMIT_BRANCH → job 'from-extends' variables: BRANCH"])
-    #expect(sinkSummary(try job("from-reference", text)) == ["command position:NOTE:CI_COMMIT_DESCRIPTION → job 'from-reference' variables: NOTE"])
+    #expect(sinkSummary(try job("from-extends", text)) == ["sh -c:BRANCH:CI_COMMIT_BRANCH → '.base' variables: BRANCH (extends)"])
+    #expect(sinkSummary(try job("from-reference", text)) == ["command position:NOTE:CI_COMMIT_DESCRIPTION → job 'from-reference' variables: NOTE (by !reference)"])
     #expect(sinkSummary(try job("from-rules", text)) == ["bash -c:WHAT:CI_MERGE_REQUEST_SOURCE_BRANCH_NAME → job 'from-rules' rules: variables: WHAT"])
     #expect(sinkSummary(try job("from-workflow", text)) == ["eval:RELEASE:CI_COMMIT_TAG → workflow: rules: variables: RELEASE"])
     #expect(sinkSummary(try job("chained", text)) == ["eval:SECOND:CI_COMMIT_TITLE → job 'chained' variables: FIRST → job 'chained' variables: SECOND"])

@@ -76,6 +76,8 @@ struct GitLabDataflow {
     var node: YAMLNode?
     var scope: String
     var expands: Bool
+    /// How the job got it when it is written elsewhere (`extends`, `!reference`).
+    var origin: String? = nil
   }
 
   // MARK: Variables
@@ -167,7 +169,9 @@ struct GitLabDataflow {
   }
 
   private static func hop(_ definition: Definition) -> Hop {
-    Hop(text: "\(definition.scope) \(definition.name)", location: definition.node?.location)
+    Hop(
+      text: "\(definition.scope) \(definition.name)" + (definition.origin.map { " (\($0))" } ?? ""),
+      location: definition.node?.location)
   }
 
   // MARK: Scripts

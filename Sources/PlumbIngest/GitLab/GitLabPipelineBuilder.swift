@@ -185,10 +185,6 @@ struct GitLabPipelineBuilder {
     }
 
     attributes["script_lines"] = .list(scriptLines(job))
-    let (sinks, tainted): ([Value], [String: GitLabDataflow.Taint]) =
-      hidden ? ([], [:]) : dataflow(job, name: name, globals: globals)
-    attributes["tainted_sinks"] = .list(sinks)
-    attributes["tainted_variables"] = GitLabDataflow.taintValues(tainted)
 
     let variables = Self.variables(job["variables"])
     let lookup: (String) -> String? = { variables[$0] ?? globals.variables[$0] }
@@ -216,6 +212,10 @@ struct GitLabPipelineBuilder {
     }
     let chain = resolver.extendsChain(name)
     attributes["extends_chain"] = .list(chain.map { .located(.string($0.name), $0.node.location) })
+    let (sinks, tainted): ([Value], [String: GitLabDataflow.Taint]) =
+      hidden ? ([], [:]) : dataflow(job, name: name, chain: chain.map(\.name), globals: globals)
+    attributes["tainted_sinks"] = .list(sinks)
+    attributes["tainted_variables"] = GitLabDataflow.taintValues(tainted)
 
     entities.append(
       Entity(
@@ -300,7 +300,9 @@ struct GitLabPipelineBuilder {
   /// the pipeline's variables as `inherit: variables:` allows, the job's own (after `extends`
   /// and `!reference`), and every rule's `variables:`. `before_script` and `script` share one
   /// shell; `after_script` runs in another.
-  private func dataflow(_ job: GitLabMap, name: String, globals: Globals) -> ([Value], [String: GitLabDataflow.Taint]) {
+  private func dataflow(
+    _ job: GitLabMap, name: String, chain: [String], globals: Globals
+  ) -> ([Value], [String: GitLabDataflow.Taint]) {
     var inherited: [GitLabDataflow.Definition] = globals.variableDefinitions
     if let inherit = job["inherit"]?["variables"] {
       if let node = inherit.yamlNode, node.kind == .scalar {
@@ -310,12 +312,35 @@ struct GitLabPipelineBuilder {
         inherited = inherited.filter { allowed.contains($0.name) }
       }
     }
-    var definitions = GitLabDataflow.definitions(job["variables"], scope: "job '\(name)' variables:")
+    var definitions = GitLabDataflow.definitions(job["variables"], scope: "variables:")
+    var ruleDefinitions: [GitLabDataflow.Definition] = []
+    for rule in job["rules"]?.flattened() ?? [] {
+      ruleDefinitions += GitLabDataflow.definitions(rule["variables"], scope: "rules: variables:")
+    }
+    // Say where each of the job's definitions is written: the job itself, an entry it extends,
+    // or elsewhere (a `!reference` target, an included file's `default:`).
+    func written(_ definition: GitLabDataflow.Definition) -> GitLabDataflow.Definition {
+      var labelled = definition
+      labelled.scope = "job '\(name)' " + definition.scope
+      guard let node = definition.node else { return labelled }
+      let location = node.location
+      for entry in [name] + chain {
+        guard let written = merged.definitions[entry]?.value.location, written.path == location.path,
+          written.span.start.offset <= location.span.start.offset, location.span.end.offset <= written.span.end.offset
+        else { continue }
+        if entry != name {
+          labelled.scope = "'\(entry)' " + definition.scope
+          labelled.origin = "extends"
+        }
+        return labelled
+      }
+      labelled.origin = "by !reference"
+      return labelled
+    }
+    definitions = definitions.map(written)
     let own = Set(definitions.map(\.name))
     definitions += inherited.filter { !own.contains($0.name) }
-    for rule in job["rules"]?.flattened() ?? [] {
-      definitions += GitLabDataflow.definitions(rule["variables"], scope: "job '\(name)' rules: variables:")
-    }
+    definitions += ruleDefinitions.map(written)
     let tainted = GitLabDataflow.propagate(definitions)
     let sessions = [scriptEntries(job, ["before_script", "script"]), scriptEntries(job, ["after_script"])]
     return (GitLabDataflow.sinkValues(sessions: sessions, tainted: tainted), tainted)
