@@ -59,16 +59,17 @@ public enum RepositoryIdentityResolver {
     }
     if defaultBranch?.isEmpty ?? true { defaultBranch = environment["CI_DEFAULT_BRANCH"].flatMap { $0.isEmpty ? nil : $0 } }
 
-    let name: String
-    let source: RepositoryIdentity.Source
+    var name = directoryName(root)
+    var source = RepositoryIdentity.Source.directory
     if let given = overrides.repository.flatMap(usable) {
-      (name, source) = (RepositoryIdentity.normalizedRemote(given) ?? given, .commandLine)
+      name = RepositoryIdentity.normalizedRemote(given) ?? given
+      source = .commandLine
     } else if let configured = configured.flatMap(usable) {
-      (name, source) = (RepositoryIdentity.normalizedRemote(configured) ?? configured, .configuration)
+      name = RepositoryIdentity.normalizedRemote(configured) ?? configured
+      source = .configuration
     } else if inWorkTree, let remote = remoteName(root: root) {
-      (name, source) = (remote, .gitRemote)
-    } else {
-      (name, source) = (directoryName(root), .directory)
+      name = remote
+      source = .gitRemote
     }
     return RepositoryIdentity(
       name: name, source: source, branch: overrides.branch.flatMap(usable) ?? branch,

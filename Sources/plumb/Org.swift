@@ -81,7 +81,7 @@ extension PlumbCommand {
 
     func run() throws {
       var options = OrgOptions(databasePath: db)
-      options.branch = allBranches ? .any : branch.map { .named($0) } ?? .defaultBranch
+      options.branch = allBranches ? .any : branch.map { OrganisationQuery.Branch.named($0) } ?? .defaultBranch
       options.now = now
       options.staleAfterDays = staleDays
       options.since = since

@@ -151,7 +151,7 @@ public enum OrganisationJSONRenderer {
         return RollupOut(
           dimension: rollup.dimension.rawValue, key: rollup.key, entityRef: entityRef(rollup.key), name: rollup.name,
           parentRef: rollup.parent.map { entityRef($0) ?? $0 }, entities: rollup.entities.count,
-          staleEntities: rollup.entities.count { view.entityRepository[$0].map(stale.contains) ?? false },
+          staleEntities: rollup.entities.count { id in view.entityRepository[id].map { stale.contains($0) } ?? false },
           repositories: repositories.sorted(), scored: rollup.scored, scoreSum: rollup.scoreSum,
           averageScore: rollup.averageScore, arithmetic: arithmetic(rollup), levels: rollup.levels,
           worstRules: rollup.worstRules, members: rollup.entities.map { entityRef($0) ?? $0 })
