@@ -127,7 +127,7 @@ import Testing
     let since = try runPlumb(["org", "--db", db, "--now", "2026-03-12T00:00:00Z", "--since", "#1", "--format", "json"], in: empty)
     let changes = try #require((try JSONSerialization.jsonObject(with: Data(since.stdout.utf8)) as? [String: Any])?["changes"] as? [String: Any])
     let levels = try #require(changes["levelChanges"] as? [[String: Any]])
-    #expect(levels.contains { $0["name"] as? String == "storefront" && $0["direction"] as? String == "added" })
+    #expect(levels.contains { $0["name"] as? String == "storefront" && $0["fromPresent"] as? Bool == false && $0["toPresent"] as? Bool == true })
   }
 
   @Test func everyCheckReportNamesItsRepository() throws {
@@ -137,7 +137,7 @@ import Testing
     let web = directory.appendingPathComponent("web")
     // A git work tree whose origin carries a token: the token is never recorded.
     for arguments in [
-      ["init", "-q", "-b", "trunk"], ["remote", "add", "origin", "https://x-access-token:SECRET@github.com/acme/web.git"],
+      ["init", "-q", "-b", "trunk"], ["remote", "add", "origin", "https://x-access-token:ghs_Zq9PlumbTestToken@github.com/acme/web.git"],
       ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "x"],
     ] {
       let git = Process()
@@ -152,7 +152,7 @@ import Testing
     #expect(repository["name"] as? String == "acme/web" && repository["source"] as? String == "git-remote")
     #expect(repository["branch"] as? String == "trunk")
     #expect((repository["commit"] as? String)?.count == 40)
-    #expect(!check.stdout.contains("SECRET"))
+    #expect(!check.stdout.contains("ghs_Zq9PlumbTestToken") && !check.stderr.contains("ghs_Zq9PlumbTestToken"))
     let sarif = try runPlumb(["check", "--output", "sarif", "--repository", "acme/other", web.path])
     #expect(sarif.stdout.contains("\"repositoryUri\": \"https://github.com/acme/other\"") || sarif.stdout.contains("\"repositoryUri\":\"https://github.com/acme/other\""), "\(sarif.stdout.prefix(2000))")
   }
