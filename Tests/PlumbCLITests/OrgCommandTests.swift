@@ -127,7 +127,7 @@ import Testing
     let since = try runPlumb(["org", "--db", db, "--now", "2026-03-12T00:00:00Z", "--since", "#1", "--format", "json"], in: empty)
     let changes = try #require((try JSONSerialization.jsonObject(with: Data(since.stdout.utf8)) as? [String: Any])?["changes"] as? [String: Any])
     let levels = try #require(changes["levelChanges"] as? [[String: Any]])
-    #expect(levels.contains { $0["name"] as? String == "storefront" && $0["fromPresent"] as? Bool == false && $0["toPresent"] as? Bool == true })
+    #expect(levels.contains { $0["name"] as? String == "storefront" && $0["direction"] as? String == "added" && $0["fromPresent"] as? Bool == false })
   }
 
   @Test func everyCheckReportNamesItsRepository() throws {

@@ -111,9 +111,20 @@ public enum OrganisationJSONRenderer {
 
   struct Changes: Encodable {
     var since: String
-    var levelChanges: [ScoreDiff.LevelChange]
+    var levelChanges: [LevelChange]
     var ruleChanges: [RuleChange]
     var rollupChanges: [ScoreDiff.RollupChange]
+  }
+
+  /// A level change with its direction (`up`, `down`, `added`, `removed`) written out.
+  struct LevelChange: Encodable {
+    var change: ScoreDiff.LevelChange
+    func encode(to encoder: any Encoder) throws {
+      try change.encode(to: encoder)
+      var container = encoder.container(keyedBy: Key.self)
+      try container.encode(change.direction, forKey: .direction)
+    }
+    enum Key: String, CodingKey { case direction }
   }
 
   struct RuleChange: Encodable {
@@ -175,7 +186,7 @@ public enum OrganisationJSONRenderer {
     }
     let changes = view.changes.map { diff in
       Changes(
-        since: diff.from.recordedAt, levelChanges: diff.levelChanges,
+        since: diff.from.recordedAt, levelChanges: diff.levelChanges.map { LevelChange(change: $0) },
         ruleChanges: diff.ruleChanges.map {
           RuleChange(scorecard: $0.scorecard, entity: $0.entity, rule: $0.rule, from: $0.from, to: $0.to)
         }, rollupChanges: diff.rollupChanges)

@@ -54,7 +54,8 @@ public enum OrganisationMarkdownRenderer {
 /// `plumb org --format text`: the same for a terminal.
 public enum OrganisationTextRenderer {
   public static func render(_ view: OrganisationView) -> String {
-    var out = "organisation: \(view.repositories.count) repositories, branch \(Format.shown(view.query.branch.description)), "
+    let count = view.repositories.count
+    var out = "organisation: \(count) repositor\(count == 1 ? "y" : "ies"), branch \(Format.shown(view.query.branch.description)), "
     out += "stale after \(view.query.staleAfterDays) days, as of \(Format.shown(view.query.now))\n"
     if !view.repositories.isEmpty {
       let rows = view.repositories.map { repository in
