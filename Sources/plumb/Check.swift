@@ -87,6 +87,8 @@ extension PlumbCommand {
 
     @OptionGroup(title: "Exclusions")
     var exclusions: ExclusionArguments
+    @OptionGroup(title: "Repository identity")
+    var identity: RepositoryArguments
 
     @OptionGroup(title: "Catalog context")
     var catalog: CatalogArguments
@@ -126,6 +128,7 @@ extension PlumbCommand {
       options.today = today.flatMap(ISODate.init) ?? ISODate.today()
       options.arguments = Array(CommandLine.arguments.dropFirst())
       options.catalog = catalog.options
+      options.repository = identity.overrides
       let progress = ProgressLine("checking")
       let run = CheckRun.run(options)
       progress.finish()
