@@ -23,6 +23,8 @@ import PlumbYAML
 ///   owner_tags: [owner, team]
 /// catalog:                           # the central catalog, as context (CatalogSourceConfiguration)
 ///   - ../central-catalog
+/// rule-docs-base: https://github.com/acme/plumb/blob/main/docs/rules   # rule pages: <base>/<id>.md
+/// source-link-base: https://github.com/acme/platform/blob/main/       # path:line links
 /// ```
 ///
 /// Every key is read by one entry of ``sections``; a key nobody reads, and a value of the wrong
@@ -54,6 +56,14 @@ public struct PlumbConfiguration: Sendable {
   public var ownerTagKeys: [String]?
   /// `catalog:`: the sources of catalog context (the central catalog).
   public var catalog: [CatalogSourceConfiguration] = []
+  /// `rule-docs-base:`: the base URL of rule documentation pages (`<base>/<rule_id>.md`) in every
+  /// output; an http(s) URL or a relative path (empty: relative `docs/rules`). `--rule-docs-base`
+  /// wins; without either, Plumb's own published rule pages.
+  public var ruleDocsBase: String?
+  /// `source-link-base:`: the base URL a file's path is appended to for `path#L<line>` links
+  /// (e.g. `https://github.com/<owner>/<repo>/blob/<ref>/`; empty: no links).
+  /// `--source-link-base` wins; without either, it comes from the CI variables.
+  public var sourceLinkBase: String?
   /// Problems found in the file (exit status 3 for errors).
   public var diagnostics: [Diagnostic] = []
 
@@ -165,6 +175,12 @@ public struct PlumbConfiguration: Sendable {
     },
     Section(key: "catalog") { configuration, reader, node in
       configuration.catalog = CatalogSourceConfiguration.readList(node, root: configuration.root, reader: &reader)
+    },
+    Section(key: "rule-docs-base") { configuration, reader, node in
+      configuration.ruleDocsBase = reader.linkBase(node, key: "rule-docs-base")
+    },
+    Section(key: "source-link-base") { configuration, reader, node in
+      configuration.sourceLinkBase = reader.linkBase(node, key: "source-link-base")
     },
   ]
 }

@@ -89,22 +89,44 @@ public struct Ingestor: Sendable {
     self.options = options
   }
 
-  /// The root a run over `paths` uses (standardized): `root` when given; else the one directory
-  /// given; else, for files, the repository they live in (nearest `.git`), so local includes and
-  /// Location targets resolve as they do in the repository; else the current directory.
+  /// The root a run over `paths` uses (standardized): `root` when given; else the git top level
+  /// (nearest `.git`, a directory or a worktree's file) of the first path, a directory included
+  /// (`plumb check terraform/` at the top of a repository reports `terraform/plan.json`), so
+  /// paths in every output are the repository's paths and local includes and Location targets
+  /// resolve as they do in the repository; else, outside any repository, the current directory
+  /// when every path lies inside it, or the nearest directory holding every path.
   public static func root(of paths: [String], given root: String? = nil) -> String {
     if let root { return IngestContext.standardize(root) }
-    let manager = FileManager.default
-    if paths.count == 1 {
-      var isDirectory: ObjCBool = false
-      if manager.fileExists(atPath: paths[0], isDirectory: &isDirectory), isDirectory.boolValue {
-        return IngestContext.standardize(paths[0])
-      }
-    }
     if let first = paths.first, let repository = repositoryRoot(containing: first) {
       return IngestContext.standardize(repository)
     }
-    return IngestContext.standardize(manager.currentDirectoryPath)
+    let current = IngestContext.standardize(FileManager.default.currentDirectoryPath)
+    let absolute = paths.map(IngestContext.standardize)
+    if absolute.allSatisfy({ isInside($0, current) }) { return current }
+    let directories = absolute.map { path -> String in
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      return exists && isDirectory.boolValue ? path : URL(fileURLWithPath: path).deletingLastPathComponent().path
+    }
+    return commonDirectory(directories) ?? current
+  }
+
+  /// Whether the standardized `path` is `directory` or lies under it.
+  static func isInside(_ path: String, _ directory: String) -> Bool {
+    path == directory || path.hasPrefix(directory == "/" ? "/" : directory + "/")
+  }
+
+  /// The deepest directory every standardized directory in `directories` is or lies under.
+  static func commonDirectory(_ directories: [String]) -> String? {
+    guard let first = directories.first else { return nil }
+    var common = first.split(separator: "/", omittingEmptySubsequences: true)
+    for directory in directories.dropFirst() {
+      let parts = directory.split(separator: "/", omittingEmptySubsequences: true)
+      var length = 0
+      while length < min(common.count, parts.count) && common[length] == parts[length] { length += 1 }
+      common.removeLast(common.count - length)
+    }
+    return "/" + common.joined(separator: "/")
   }
 
   /// Ingests `paths` (files or directories). `root` bounds references (Location targets, local
@@ -205,11 +227,15 @@ public struct Ingestor: Sendable {
 extension Ingestor {
   /// The nearest directory at or above `path` that holds `.git`, if any.
   static func repositoryRoot(containing path: String) -> String? {
-    var directory = URL(fileURLWithPath: IngestContext.standardize(path)).deletingLastPathComponent()
-    while directory.path != "/" {
+    let standardized = IngestContext.standardize(path)
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: standardized, isDirectory: &isDirectory)
+    var directory = URL(fileURLWithPath: standardized)
+    if !(exists && isDirectory.boolValue) { directory.deleteLastPathComponent() }
+    while true {
       if FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path) { return directory.path }
+      if directory.path == "/" { return nil }
       directory.deleteLastPathComponent()
     }
-    return nil
   }
 }
