@@ -129,12 +129,25 @@ public struct Ingestor: Sendable {
     return "/" + common.joined(separator: "/")
   }
 
+  /// The root of a library call that gives none (``ingest(paths:root:)`` with `root` nil): the
+  /// one directory given, else ``root(of:given:)``. The commands always name their root
+  /// (``root(of:given:)``: the repository's top level), so that paths are the repository's.
+  public static func directoryRoot(of paths: [String]) -> String {
+    if paths.count == 1 {
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: paths[0], isDirectory: &isDirectory), isDirectory.boolValue {
+        return IngestContext.standardize(paths[0])
+      }
+    }
+    return root(of: paths)
+  }
+
   /// Ingests `paths` (files or directories). `root` bounds references (Location targets, local
-  /// includes) and walked files, and makes paths relative; by default it is ``root(of:given:)``.
+  /// includes) and walked files, and makes paths relative; by default it is ``directoryRoot(of:)``.
   /// The configuration (`.plumb.yaml`) is not read here: the caller reads it once and applies it
   /// to ``options`` (``IngestOptions/apply(_:)``), the catalog context included.
   public func ingest(paths: [String], root: String? = nil) -> IngestResult {
-    let rootPath = Self.root(of: paths, given: root)
+    let rootPath = root.map { IngestContext.standardize($0) } ?? Self.directoryRoot(of: paths)
     let discovery = InputDiscovery(paths, root: rootPath) { IngestContext.relative($0, root: rootPath) }
     var context = IngestContext(
       root: rootPath, options: options, boundary: discovery.boundary, namedFiles: discovery.namedFiles)

@@ -187,7 +187,8 @@ import Testing
   }
 
   @Test func rulesWithFixesSaySo() throws {
-    var options = CheckOptions(paths: [packageRoot.appendingPathComponent("fixtures/platform").path])
+    let platform = packageRoot.appendingPathComponent("fixtures/platform").path
+    var options = CheckOptions(paths: [platform], root: platform)
     options.today = ISODate("2025-06-01")
     let run = CheckRun.run(options)
     let withFix = run.library.rules.filter { rule in
