@@ -81,8 +81,8 @@ extension PlumbCommand {
     @Option(help: "The date waivers expire against, YYYY-MM-DD (default: the date of --now, else $PLUMB_TODAY, else today).")
     var today: String?
 
-    @Option(help: "Where rule documentation pages are, for links (default: docs/rules/).")
-    var ruleDocs: String = "docs/rules/"
+    @Option(help: "Where rule documentation pages are, for links (default: rule-docs-base in .plumb.yaml, else Plumb's published rule pages).")
+    var ruleDocs: String?
 
     @OptionGroup(title: "Catalog context")
     var catalog: CatalogArguments
@@ -126,7 +126,7 @@ extension PlumbCommand {
       options.commit = commit
       options.record = record
       options.databasePath = db
-      options.ruleDocs = ruleDocs.hasSuffix("/") || ruleDocs.isEmpty ? ruleDocs : ruleDocs + "/"
+      options.ruleDocs = ruleDocs.map { $0.hasSuffix("/") || $0.isEmpty ? $0 : $0 + "/" }
       let run = ScoreRun.run(options)
       var status = run.exitStatus
       for problem in run.problems { Console.write("plumb: \(problem)\n", to: .standardError) }
