@@ -168,7 +168,8 @@ public struct BundleBuilder {
     let own = engine.rule(id)?.docs.flatMap { LinkTarget.isAllowed($0) ? $0 : nil }
     var base = Substring(ruleDocsBase)
     while base.hasSuffix("/") { base.removeLast() }
-    return MarkdownText.link(MarkdownText.codeSpan(id), to: own ?? (base.isEmpty ? "" : base + "/") + "\(id).md")
+    let page = (base.isEmpty ? "" : String(base) + "/") + "\(id).md"
+    return MarkdownText.link(MarkdownText.codeSpan(id), to: own ?? page)
   }
 
   /// `` `path:line` ``, linked to `<sourceLinkBase><path>#L<line>` when a base is set.

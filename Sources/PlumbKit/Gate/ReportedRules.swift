@@ -5,8 +5,9 @@ import PlumbReport
 /// The rules of a run as reports describe them.
 enum ReportedRules {
   /// One entry per rule that ran, with its statistics, sorted by id.
-  /// A rule's `helpURI` is its own `docs` link when it has one Plumb may emit; a built-in rule
-  /// has none (``ReportedRule/builtin``: its page is under the run's rule documentation base),
+  /// A rule's `helpURI` is its own `docs` link when it has one Plumb may emit. A built-in rule
+  /// without an absolute one has none (``ReportedRule/builtin``: its page is under the run's rule
+  /// documentation base; a relative `docs` such as `docs/residency.md` is linked from that page);
   /// a user rule without `docs` has none either (no link).
   static func make(_ result: EvaluationResult) -> [ReportedRule] {
     let statistics = Dictionary(result.statistics.map { ($0.ruleID, $0) }, uniquingKeysWith: { first, _ in first })
@@ -18,7 +19,11 @@ enum ReportedRules {
       }
       return ReportedRule(
         id: rule.id, title: decl.title, severity: decl.severity, category: decl.category, rationale: decl.rationale,
-        remediation: decl.remediation, helpURI: decl.docs.flatMap { LinkTarget.isAllowed($0) ? $0 : nil } ?? "",
+        remediation: decl.remediation,
+        helpURI: decl.docs.flatMap { docs in
+          guard LinkTarget.isAllowed(docs) else { return nil }
+          return isBuiltin(rule.source) && LinkTarget.scheme(of: docs) == nil ? nil : docs
+        } ?? "",
         enforcement: result.enforcement[rule.id] ?? .warn,
         statistics: statistics[rule.id] ?? RuleStatistics(ruleID: rule.id), hasFix: hasFix,
         builtin: isBuiltin(rule.source))

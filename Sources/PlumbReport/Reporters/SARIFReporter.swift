@@ -130,7 +130,7 @@ public struct SARIFReporter: Reporter {
     var trimmed = Substring(cleaned)
     while trimmed.hasPrefix("/") { trimmed.removeFirst() }
     while trimmed.hasSuffix("/") { trimmed.removeLast() }
-    return "plumb/" + (trimmed.isEmpty ? "check" : trimmed) + "/"
+    return "plumb/" + (trimmed.isEmpty ? "check" : String(trimmed)) + "/"
   }
 
   /// Line hashes of each source file, computed once per file and only for files with a result.
