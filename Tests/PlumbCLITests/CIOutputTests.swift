@@ -476,3 +476,52 @@ enum SchemaSubset {
     }
   }
 }
+
+/// ``ReportLinks`` without the binary: which CI variables make a source link base.
+@Suite struct ReportLinksTests {
+  @Test func githubAndGitLabVariablesMakeABlobBase() {
+    #expect(
+      ReportLinks.sourceLinkBase(environment: [
+        "GITHUB_SERVER_URL": "https://github.example.com/", "GITHUB_REPOSITORY": "acme/platform.git-x", "GITHUB_SHA": "0123abc",
+      ]) == "https://github.example.com/acme/platform.git-x/blob/0123abc/")
+    #expect(
+      ReportLinks.sourceLinkBase(environment: ["GITHUB_REPOSITORY": "acme/platform", "GITHUB_SHA": "0123abc"])
+        == "https://github.com/acme/platform/blob/0123abc/")
+    #expect(
+      ReportLinks.sourceLinkBase(environment: [
+        "CI_PROJECT_URL": "https://gitlab.example.com/group/sub/project", "CI_COMMIT_SHA": String(repeating: "a", count: 40),
+      ]) == "https://gitlab.example.com/group/sub/project/-/blob/\(String(repeating: "a", count: 40))/")
+    #expect(ReportLinks.sourceLinkBase(environment: [:]) == nil)
+  }
+
+  @Test(arguments: [
+    ("GITHUB_REPOSITORY", "acme"), ("GITHUB_REPOSITORY", "acme/plat/form"), ("GITHUB_REPOSITORY", "../x"),
+    ("GITHUB_REPOSITORY", "acme/.."), ("GITHUB_REPOSITORY", "acme/p\u{200B}x"), ("GITHUB_REPOSITORY", "acme/p x"),
+    ("GITHUB_SHA", "0123ab"), ("GITHUB_SHA", "0123abg"), ("GITHUB_SHA", String(repeating: "a", count: 65)),
+    ("GITHUB_SERVER_URL", "javascript:alert(1)"), ("GITHUB_SERVER_URL", "JAVASCRIPT://x"), ("GITHUB_SERVER_URL", "https:///x"),
+    ("GITHUB_SERVER_URL", "https://x\"y"), ("GITHUB_SERVER_URL", "https://x)y"), ("GITHUB_SERVER_URL", "https://x y"),
+    ("GITHUB_SERVER_URL", "https://x\ny"), ("GITHUB_SERVER_URL", "https://x?q=1"), ("GITHUB_SERVER_URL", "https://x#f"),
+    ("GITHUB_SERVER_URL", "ftp://x"), ("GITHUB_SERVER_URL", "https://é.example"),
+  ])
+  func aVariableThatIsNotWhatCISetsGivesNoLink(_ variable: (String, String)) {
+    var environment = ["GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/platform", "GITHUB_SHA": "0123abc"]
+    environment[variable.0] = variable.1
+    #expect(ReportLinks.sourceLinkBase(environment: environment) == nil, "\(variable)")
+  }
+
+  @Test func flagsWinThenTheConfigurationThenTheEnvironment() {
+    let environment = ["GITHUB_REPOSITORY": "acme/platform", "GITHUB_SHA": "0123abc"]
+    let fromCI = ReportLinks.resolve(
+      ruleDocsFlag: nil, sourceLinkFlag: nil, configuration: (nil, nil), environment: environment)
+    #expect(fromCI.sourceLinkBase == "https://github.com/acme/platform/blob/0123abc/")
+    #expect(fromCI.ruleDocsBase == ReportLinks.defaultRuleDocsBase)
+    let configured = ReportLinks.resolve(
+      ruleDocsFlag: nil, sourceLinkFlag: nil, configuration: ("https://d.example/r", "https://s.example/b/"),
+      environment: environment)
+    #expect(configured == ReportLinks(ruleDocsBase: "https://d.example/r", sourceLinkBase: "https://s.example/b/"))
+    let flagged = ReportLinks.resolve(
+      ruleDocsFlag: "", sourceLinkFlag: "", configuration: ("https://d.example/r", "https://s.example/b/"),
+      environment: environment)
+    #expect(flagged == ReportLinks(ruleDocsBase: "docs/rules", sourceLinkBase: nil))
+  }
+}

@@ -27,6 +27,8 @@ struct SnapshotCase: Sendable, CustomTestStringConvertible {
     SnapshotCase(identifier: "gitlab", file: "gitlab.json"),
     SnapshotCase(identifier: "junit", file: "junit.xml"),
     SnapshotCase(identifier: "markdown", file: "markdown.md"),
+    SnapshotCase(identifier: "sarif-upload", file: "sarif-upload.sarif.json"),
+    SnapshotCase(identifier: "gitlab-sast", file: "gl-sast-report.json"),
   ]
 
   static func render(_ identifier: String, _ report: CheckReport = ReportFixture.report) throws -> String {
