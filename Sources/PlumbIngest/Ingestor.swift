@@ -93,22 +93,25 @@ public struct Ingestor: Sendable {
   /// (nearest `.git`, a directory or a worktree's file) of the first path, a directory included
   /// (`plumb check terraform/` at the top of a repository reports `terraform/plan.json`), so
   /// paths in every output are the repository's paths and local includes and Location targets
-  /// resolve as they do in the repository; else, outside any repository, the current directory
-  /// when every path lies inside it, or the nearest directory holding every path.
+  /// resolve as they do in the repository. Outside any repository: the one directory given
+  /// (nothing tells where a repository would begin, and the root is the read boundary, so it is
+  /// not widened to the working directory); else the current directory when every path lies
+  /// inside it, or the nearest directory holding every path.
   public static func root(of paths: [String], given root: String? = nil) -> String {
     if let root { return IngestContext.standardize(root) }
     if let first = paths.first, let repository = repositoryRoot(containing: first) {
       return IngestContext.standardize(repository)
     }
-    let current = IngestContext.standardize(FileManager.default.currentDirectoryPath)
     let absolute = paths.map(IngestContext.standardize)
-    if absolute.allSatisfy({ isInside($0, current) }) { return current }
-    let directories = absolute.map { path -> String in
+    let directories = absolute.map { path -> (path: String, isDirectory: Bool) in
       var isDirectory: ObjCBool = false
       let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-      return exists && isDirectory.boolValue ? path : URL(fileURLWithPath: path).deletingLastPathComponent().path
+      return exists && isDirectory.boolValue ? (path, true) : (URL(fileURLWithPath: path).deletingLastPathComponent().path, false)
     }
-    return commonDirectory(directories) ?? current
+    if directories.count == 1, directories[0].isDirectory { return directories[0].path }
+    let current = IngestContext.standardize(FileManager.default.currentDirectoryPath)
+    if absolute.allSatisfy({ isInside($0, current) }) { return current }
+    return commonDirectory(directories.map(\.path)) ?? current
   }
 
   /// Whether the standardized `path` is `directory` or lies under it.
@@ -130,7 +133,7 @@ public struct Ingestor: Sendable {
   }
 
   /// The root of a library call that gives none (``ingest(paths:root:)`` with `root` nil): the
-  /// one directory given, else ``root(of:given:)``. The commands always name their root
+  /// one directory given (inside a repository too), else ``root(of:given:)``. The commands always name their root
   /// (``root(of:given:)``: the repository's top level), so that paths are the repository's.
   public static func directoryRoot(of paths: [String]) -> String {
     if paths.count == 1 {

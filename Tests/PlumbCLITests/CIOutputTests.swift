@@ -104,18 +104,26 @@ import Testing
     #expect(paths.contains(".github/workflows/ci.yml"), "\(paths)")
   }
 
-  @Test func outsideAnyRepositoryTheWorkingDirectoryOrTheDirectoryGivenIsTheRoot() throws {
+  @Test func outsideAnyRepositoryTheDirectoryGivenOrTheWorkingDirectoryIsTheRoot() throws {
     let directory = try temporaryDirectory()
     try FileManager.default.copyItem(
       at: packageRoot.appendingPathComponent("fixtures/platform/terraform"), to: directory.appendingPathComponent("terraform"))
-    // Run inside: the working directory is the root.
-    let inside = try runPlumb(["check", "terraform", "--output", "json"], in: directory, environment: Self.noCI)
-    #expect(try Self.jsonPaths(inside.stdout).allSatisfy { $0 == "terraform/plan.tfplan.json" })
-    // Run from elsewhere (the package, a repository the path is not in): the directory given.
+    try FileManager.default.copyItem(
+      at: packageRoot.appendingPathComponent("fixtures/platform/catalog"), to: directory.appendingPathComponent("catalog"))
+    // One directory: it is the root (the read boundary is not widened to the working directory).
+    let one = try runPlumb(["check", "terraform", "--output", "json"], in: directory, environment: Self.noCI)
+    #expect(try Self.jsonPaths(one.stdout).allSatisfy { $0 == "plan.tfplan.json" }, "\(one.stderr)")
+    // Several paths inside the working directory: it is the root.
+    let several = try runPlumb(["check", "terraform", "catalog", "--output", "json"], in: directory, environment: Self.noCI)
+    let paths = Set(try Self.jsonPaths(several.stdout))
+    #expect(paths.contains("terraform/plan.tfplan.json") && paths.contains("catalog/components.yaml"), "\(paths)")
+    // Several paths elsewhere (run from the package, a repository they are not in): the nearest
+    // directory holding them.
     let outside = try runPlumb(
-      ["check", directory.appendingPathComponent("terraform").path, "--output", "json"], environment: Self.noCI)
-    let paths = try Self.jsonPaths(outside.stdout)
-    #expect(!paths.isEmpty && paths.allSatisfy { $0 == "plan.tfplan.json" }, "\(paths) \(outside.stderr)")
+      ["check", directory.appendingPathComponent("terraform").path, directory.appendingPathComponent("catalog").path, "--output", "json"],
+      environment: Self.noCI)
+    let outsidePaths = Set(try Self.jsonPaths(outside.stdout))
+    #expect(outsidePaths.contains("terraform/plan.tfplan.json"), "\(outsidePaths) \(outside.stderr)")
   }
 
   @Test func anExplicitRootWins() throws {
