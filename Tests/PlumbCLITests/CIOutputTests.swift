@@ -1,5 +1,6 @@
 import Foundation
 import OutputFuzzing
+import PlumbReport
 import TestSupport
 import Testing
 
