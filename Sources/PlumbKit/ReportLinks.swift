@@ -43,7 +43,9 @@ public struct ReportLinks: Sendable, Equatable {
   /// `<CI_PROJECT_URL>/-/blob/<CI_COMMIT_SHA>/` in GitLab CI; nil elsewhere, and when a variable
   /// is not what CI sets (a server or project URL that is not a plain http(s) URL, a repository
   /// that is not `owner/name`, a commit that is not 7 to 64 hexadecimal digits).
+  /// An empty variable counts as unset.
   public static func sourceLinkBase(environment: [String: String]) -> String? {
+    let environment = environment.filter { !$0.value.isEmpty }
     if let repository = environment["GITHUB_REPOSITORY"], let sha = environment["GITHUB_SHA"] {
       let server = environment["GITHUB_SERVER_URL"] ?? "https://github.com"
       guard isPlainHTTPURL(server), isRepositoryName(repository), isCommit(sha) else { return nil }

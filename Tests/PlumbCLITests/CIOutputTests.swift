@@ -534,3 +534,12 @@ enum SchemaSubset {
     #expect(flagged == ReportLinks(ruleDocsBase: "docs/rules", sourceLinkBase: nil))
   }
 }
+
+extension ReportLinksTests {
+  @Test func emptyVariablesCountAsUnset() {
+    #expect(
+      ReportLinks.sourceLinkBase(environment: [
+        "GITHUB_REPOSITORY": "", "GITHUB_SHA": "", "CI_PROJECT_URL": "https://gitlab.example.com/a/b", "CI_COMMIT_SHA": "89abcdef01",
+      ]) == "https://gitlab.example.com/a/b/-/blob/89abcdef01/")
+  }
+}
