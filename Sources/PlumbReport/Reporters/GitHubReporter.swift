@@ -21,7 +21,7 @@ import PlumbPolicy
 /// start another command.
 public struct GitHubReporter: Reporter {
   public static let identifier = "github"
-  public static let description = "GitHub Actions annotations (::error file=…,line=…::message), one per unsuppressed finding"
+  public static let description = "GitHub Actions annotations (::error file=…,line=…::message), 10 per level, the rest in a log group"
 
   public static func render(_ report: CheckReport, options: ReporterOptions) -> String {
     let facts = ReportFacts(report)

@@ -19,7 +19,7 @@ import PlumbPolicy
 /// errors are `<error>`s. No timestamps or durations.
 public struct JUnitReporter: Reporter {
   public static let identifier = "junit"
-  public static let description = "JUnit XML: a test suite per rule, failures for blocking findings, skipped for suppressed"
+  public static let description = "JUnit XML: a test suite per rule, a uniquely named case per finding, failures for blocking, skipped for suppressed"
 
   static let diagnosticsSuite = "plumb.diagnostics"
 
