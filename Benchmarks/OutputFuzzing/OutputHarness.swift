@@ -139,11 +139,11 @@ public enum OutputHarness {
   static func properties(_ name: String, _ text: String, benign: String) -> [String] {
     var problems: [String] = []
     let isGitHub = name == "check.github"
-    let prefixes = isGitHub ? ["::error ", "::warning ", "::notice "] : []
+    let prefixes = isGitHub ? ["::error ", "::warning ", "::notice ", "::group::", "::endgroup::"] : []
     problems += OutputProperties.workflowCommands(text, allowedPrefixes: prefixes)
     problems += OutputProperties.rawHiddenScalars(text, allowingColor: name == "check.text-colored")
     switch name {
-    case "check.json", "check.sarif", "check.gitlab", "score.json":
+    case "check.json", "check.sarif", "check.sarif-upload", "check.gitlab", "check.gitlab-sast", "score.json":
       problems += OutputProperties.jsonErrors(text)
     case "check.junit":
       let (elements, errors) = OutputProperties.xmlElements(text)
@@ -168,10 +168,22 @@ public enum OutputHarness {
         problems.append("HTML in Markdown differs from a rendering with harmless strings: \(tags.prefix(12))")
       }
     case "check.github":
+      // Annotations, then at most one group of plain `- …` lines (the findings over GitHub's
+      // per-step limit), closed by the last line.
       let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-      for line in lines where !prefixes.contains(where: { line.hasPrefix($0) }) {
-        problems.append("a line that is not an annotation: \(TerminalText.visible(String(line)))")
+      var inGroup = false
+      for line in lines {
+        if line.hasPrefix("::group::") {
+          if inGroup { problems.append("a group opened inside a group") }
+          inGroup = true
+        } else if line == "::endgroup::" {
+          if !inGroup { problems.append("a group closed that was not open") }
+          inGroup = false
+        } else if inGroup ? !line.hasPrefix("- ") : !prefixes.contains(where: { line.hasPrefix($0) }) {
+          problems.append("a line that is not an annotation: \(TerminalText.visible(String(line)))")
+        }
       }
+      if inGroup { problems.append("a group left open") }
       if lines.count != benign.split(separator: "\n", omittingEmptySubsequences: false).dropLast().count {
         problems.append("annotation count differs from a rendering with harmless strings")
       }

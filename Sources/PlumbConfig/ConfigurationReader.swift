@@ -53,6 +53,18 @@ public struct ConfigurationReader: Sendable {
     return text
   }
 
+  /// A link base: a string that is empty, an http(s) URL or a relative reference, with no white
+  /// space, control or hidden character (``LinkTarget/isAllowed(_:)``); anything else is reported.
+  public mutating func linkBase(_ node: YAMLNode, key: String) -> String? {
+    guard let text = string(node, key: key) else { return nil }
+    if text.isEmpty || LinkTarget.isAllowed(text) { return text }
+    report(
+      "config.value",
+      "'\(key)' must be an http(s) URL or a relative path with no white space, found '\(MessageText.shown(text, limit: 200))'",
+      at: node)
+    return nil
+  }
+
   /// A list of strings (every element that is not one is reported and left out).
   public mutating func strings(_ node: YAMLNode, key: String? = nil) -> [String]? {
     guard node.kind == .sequence else {

@@ -92,30 +92,68 @@ public struct Ingestor: Sendable {
     self.options = options
   }
 
-  /// The root a run over `paths` uses (standardized): `root` when given; else the one directory
-  /// given; else, for files, the repository they live in (nearest `.git`), so local includes and
-  /// Location targets resolve as they do in the repository; else the current directory.
+  /// The root a run over `paths` uses (standardized): `root` when given; else the git top level
+  /// (nearest `.git`, a directory or a worktree's file) of the first path, a directory included
+  /// (`plumb check terraform/` at the top of a repository reports `terraform/plan.json`), so
+  /// paths in every output are the repository's paths and local includes and Location targets
+  /// resolve as they do in the repository. Outside any repository: the one directory given
+  /// (nothing tells where a repository would begin, and the root is the read boundary, so it is
+  /// not widened to the working directory); else the current directory when every path lies
+  /// inside it, or the nearest directory holding every path.
   public static func root(of paths: [String], given root: String? = nil) -> String {
     if let root { return IngestContext.standardize(root) }
-    let manager = FileManager.default
-    if paths.count == 1 {
-      var isDirectory: ObjCBool = false
-      if manager.fileExists(atPath: paths[0], isDirectory: &isDirectory), isDirectory.boolValue {
-        return IngestContext.standardize(paths[0])
-      }
-    }
     if let first = paths.first, let repository = repositoryRoot(containing: first) {
       return IngestContext.standardize(repository)
     }
-    return IngestContext.standardize(manager.currentDirectoryPath)
+    let absolute = paths.map(IngestContext.standardize)
+    let directories = absolute.map { path -> (path: String, isDirectory: Bool) in
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      return exists && isDirectory.boolValue ? (path, true) : (URL(fileURLWithPath: path).deletingLastPathComponent().path, false)
+    }
+    if directories.count == 1, directories[0].isDirectory { return directories[0].path }
+    let current = IngestContext.standardize(FileManager.default.currentDirectoryPath)
+    if absolute.allSatisfy({ isInside($0, current) }) { return current }
+    return commonDirectory(directories.map(\.path)) ?? current
+  }
+
+  /// Whether the standardized `path` is `directory` or lies under it.
+  static func isInside(_ path: String, _ directory: String) -> Bool {
+    path == directory || path.hasPrefix(directory == "/" ? "/" : directory + "/")
+  }
+
+  /// The deepest directory every standardized directory in `directories` is or lies under.
+  static func commonDirectory(_ directories: [String]) -> String? {
+    guard let first = directories.first else { return nil }
+    var common = first.split(separator: "/", omittingEmptySubsequences: true)
+    for directory in directories.dropFirst() {
+      let parts = directory.split(separator: "/", omittingEmptySubsequences: true)
+      var length = 0
+      while length < min(common.count, parts.count) && common[length] == parts[length] { length += 1 }
+      common.removeLast(common.count - length)
+    }
+    return "/" + common.joined(separator: "/")
+  }
+
+  /// The root of a library call that gives none (``ingest(paths:root:)`` with `root` nil): the
+  /// one directory given (inside a repository too), else ``root(of:given:)``. The commands always name their root
+  /// (``root(of:given:)``: the repository's top level), so that paths are the repository's.
+  public static func directoryRoot(of paths: [String]) -> String {
+    if paths.count == 1 {
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: paths[0], isDirectory: &isDirectory), isDirectory.boolValue {
+        return IngestContext.standardize(paths[0])
+      }
+    }
+    return root(of: paths)
   }
 
   /// Ingests `paths` (files or directories). `root` bounds references (Location targets, local
-  /// includes) and walked files, and makes paths relative; by default it is ``root(of:given:)``.
+  /// includes) and walked files, and makes paths relative; by default it is ``directoryRoot(of:)``.
   /// The configuration (`.plumb.yaml`) is not read here: the caller reads it once and applies it
   /// to ``options`` (``IngestOptions/apply(_:)``), the catalog context included.
   public func ingest(paths: [String], root: String? = nil) -> IngestResult {
-    let rootPath = Self.root(of: paths, given: root)
+    let rootPath = root.map { IngestContext.standardize($0) } ?? Self.directoryRoot(of: paths)
     let discovery = InputDiscovery(
       paths, root: rootPath, exclusions: options.exclusions, policyFiles: options.policyFiles
     ) {
@@ -213,11 +251,15 @@ public struct Ingestor: Sendable {
 extension Ingestor {
   /// The nearest directory at or above `path` that holds `.git`, if any.
   static func repositoryRoot(containing path: String) -> String? {
-    var directory = URL(fileURLWithPath: IngestContext.standardize(path)).deletingLastPathComponent()
-    while directory.path != "/" {
+    let standardized = IngestContext.standardize(path)
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: standardized, isDirectory: &isDirectory)
+    var directory = URL(fileURLWithPath: standardized)
+    if !(exists && isDirectory.boolValue) { directory.deleteLastPathComponent() }
+    while true {
       if FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path) { return directory.path }
+      if directory.path == "/" { return nil }
       directory.deleteLastPathComponent()
     }
-    return nil
   }
 }

@@ -10,7 +10,8 @@ import PlumbReport
 public struct CheckOptions: Sendable {
   /// Files or directories to check.
   public var paths: [String]
-  /// The repository root (default: the one directory given, else the current directory).
+  /// The repository root (default: the git top level of the first path; see
+  /// ``Ingestor/root(of:given:)``).
   public var root: String?
   /// More rule and policy files or directories.
   public var ruleDirectories: [String] = []
@@ -42,6 +43,14 @@ public struct CheckOptions: Sendable {
   /// Catalog context from the command line (`--catalog`, `--check-context`, …), besides
   /// `catalog:` in the configuration.
   public var catalog = CatalogContextOptions()
+  /// `--rule-docs-base` (nil: `.plumb.yaml`'s `rule-docs-base`, else ``ReportLinks/defaultRuleDocsBase``).
+  public var ruleDocsBase: String?
+  /// `--source-link-base` (nil: `.plumb.yaml`'s `source-link-base`, else from the CI variables).
+  public var sourceLinkBase: String?
+  /// `--sarif-category`: SARIF's `automationDetails.id` is `plumb/<category>/` (nil: `check`).
+  public var codeScanningCategory: String?
+  /// The environment the CI variables are read from (`GITHUB_*`, `CI_PROJECT_URL`, …).
+  public var environment: [String: String] = ProcessInfo.processInfo.environment
 
   /// Creates options.
   public init(paths: [String], root: String? = nil) {
@@ -75,6 +84,10 @@ public struct CheckRun: Sendable {
   public let report: CheckReport
   /// Where the time went (`plumb check --profile`).
   public let timings: CheckTimings
+  /// Where rule and source links lead in every output.
+  public let links: ReportLinks
+  /// SARIF's code-scanning category (`--sarif-category`).
+  public let codeScanningCategory: String?
 
   /// Problems with rules, packs, configuration, waivers and inline ignores.
   public var policyDiagnostics: [Diagnostic] { report.policyDiagnostics }
@@ -178,7 +191,7 @@ public struct CheckRun: Sendable {
         blocking: gate.isBlocking(
           item.finding, enforcement: item.enforcement, suppressed: item.suppression != nil, baseline: status))
     }.sortedIfNeeded(by: inReportOrder)
-    var rules = result.map(ReportedRules.make) ?? []
+    var rules = result.map { ReportedRules.make($0) } ?? []
     if !outcome.expiredWaiverFindings.isEmpty && result != nil {
       rules.append(Suppressor.expiredRule(findings: outcome.expiredWaiverFindings.count))
       rules.sort { $0.id < $1.id }
@@ -202,13 +215,18 @@ public struct CheckRun: Sendable {
     report.context = contextSummary(context, ingest.graph, checked: options.catalog.check)
     report.repository = RepositoryIdentityResolver.resolve(
       root: ingest.root, configured: configuration.repository, overrides: options.repository)
+    report.root = ingest.root
     PhaseClock.mark("report")
     let timings = CheckTimings(
       ingest: ingestTime, rules: policyTime, evaluation: evaluationTime, gate: clock.now - gateStart,
       perRule: result?.durations ?? [:])
     return CheckRun(
       configuration: configuration, ingestOptions: ingestOptions, context: context, ingest: ingest, library: policy.library, pack: policy.pack, result: result, waiverFile: waiverFile, report: report,
-      timings: timings)
+      timings: timings,
+      links: ReportLinks.resolve(
+        ruleDocsFlag: options.ruleDocsBase, sourceLinkFlag: options.sourceLinkBase,
+        configuration: (configuration.ruleDocsBase, configuration.sourceLinkBase), environment: options.environment),
+      codeScanningCategory: options.codeScanningCategory)
   }
 
   /// The rules (built-in, `--rules`, `.plumb.yaml`'s `rules:`) and the pack, with their problems;
@@ -307,7 +325,14 @@ public struct CheckRun: Sendable {
   public func render(_ format: String, colored: Bool = false, show: ShowLevel = .advisory) -> String? {
     guard let reporter = Reporters.named(format) else { return nil }
     let shown = format == TextReporter.identifier ? show.filter(report) : report
-    return reporter.render(shown, options: ReporterOptions(sources: sources, colored: colored))
+    return reporter.render(shown, options: reporterOptions(colored: colored))
+  }
+
+  /// What every reporter of this run is given: the sources, the links, the SARIF category.
+  public func reporterOptions(colored: Bool = false) -> ReporterOptions {
+    ReporterOptions(
+      sources: sources, colored: colored, ruleDocsBaseURL: links.ruleDocsBase, sourceLinkBaseURL: links.sourceLinkBase,
+      codeScanningCategory: codeScanningCategory)
   }
 
   /// Terminal text (the `text` format).

@@ -87,7 +87,9 @@ public struct FixRun: Sendable {
   /// not verify on their own; `errors`: the bundle could not be written.
   public func bundle(to directory: String, grouping: BundleGrouping) -> (notes: [String], errors: [String]) {
     guard let engine else { return ([], ["the rules did not compile"]) }
-    let builder = BundleBuilder(engine: engine, graph: check.ingest.graph)
+    var builder = BundleBuilder(engine: engine, graph: check.ingest.graph)
+    builder.ruleDocsBase = check.links.ruleDocsBase
+    builder.sourceLinkBase = check.links.sourceLinkBase
     let (sets, notes) = builder.changeSets(result.applied, grouping: grouping)
     do {
       try builder.write(sets, grouping: grouping, to: directory, root: check.ingest.root)

@@ -37,8 +37,9 @@ public struct ScoreOptions: Sendable {
   public var stampTime = false
   /// The history database (default: `.plumb/history.sqlite` under the root).
   public var databasePath: String?
-  /// Where rule documentation pages are, for links (`docs/rules/`).
-  public var ruleDocs = "docs/rules/"
+  /// Where rule documentation pages are, for links, ending in `/` (nil: the check's rule docs
+  /// base: `rule-docs-base` in `.plumb.yaml`, else Plumb's published pages; ``ReportLinks``).
+  public var ruleDocs: String?
   /// Catalog context from the command line (`--catalog`, …), besides `catalog:` in `.plumb.yaml`:
   /// its entities resolve ownership; only the repository's own entities are scored.
   public var catalog = CatalogContextOptions()
@@ -141,7 +142,8 @@ public struct ScoreRun: Sendable {
     let recordedAt = options.record || options.stampTime ? (now ?? currentTime()) : now
     if options.record && commit == nil { commit = identity.commit }
     let report = Scorer(input).report(
-      toolVersion: Plumb.version, generatedAt: recordedAt, commit: commit, ruleDocs: options.ruleDocs)
+      toolVersion: Plumb.version, generatedAt: recordedAt, commit: commit,
+      ruleDocs: options.ruleDocs ?? (check.links.ruleDocsBase.hasSuffix("/") ? check.links.ruleDocsBase : check.links.ruleDocsBase + "/"))
 
     // History: record, then read the trends (the run just recorded included).
     var recorded: RunInfo?

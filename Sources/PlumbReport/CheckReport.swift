@@ -82,11 +82,16 @@ public struct ReportedRule: Sendable, Codable, Hashable {
   public var enforcement: Enforcement
   public var statistics: RuleStatistics
   public var hasFix: Bool
+  /// Whether the rule ships with Plumb: a built-in rule without its own `helpURI` is documented
+  /// at `<ruleDocsBaseURL>/<id>.md`; a user rule without one has no page. Nil (older reports):
+  /// as built-in.
+  public var builtin: Bool?
 
   public init(
     id: String, title: String, severity: Severity, category: String, rationale: String, remediation: String,
-    helpURI: String, enforcement: Enforcement, statistics: RuleStatistics, hasFix: Bool
+    helpURI: String, enforcement: Enforcement, statistics: RuleStatistics, hasFix: Bool, builtin: Bool? = nil
   ) {
+    self.builtin = builtin
     self.id = id
     self.title = title
     self.severity = severity
@@ -109,8 +114,11 @@ public struct CheckReport: Sendable, Codable {
   public var toolVersion: String
   /// The command line, for SARIF `invocations`.
   public var arguments: [String]
-  /// The working directory paths are relative to.
+  /// The directory the run was started in.
   public var workingDirectory: String
+  /// The repository root every path in the report is relative to (SARIF `%SRCROOT%`); nil: the
+  /// working directory.
+  public var root: String?
   /// When the run started (ISO 8601), only if requested.
   public var startTime: String?
   /// The policy pack applied.

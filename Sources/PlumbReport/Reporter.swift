@@ -12,15 +12,22 @@ public struct ReporterOptions: Sendable {
   /// Markdown formats, e.g. `https://github.com/<owner>/<repo>/blob/<sha>/` (from
   /// `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`, `GITHUB_SHA`). Nil: locations are shown, not linked.
   public var sourceLinkBaseURL: String?
+  /// The code-scanning category (SARIF `automationDetails.id` is `plumb/<category>/`); nil: `check`.
+  public var codeScanningCategory: String?
+  /// The most error and warning annotations the `github` format writes, each (GitHub shows 10 of
+  /// each per step); the rest are counted in a notice that points to the step summary.
+  public var annotationLimit: Int
 
   public init(
     sources: [SourceFile] = [], colored: Bool = false, ruleDocsBaseURL: String = "docs/rules",
-    sourceLinkBaseURL: String? = nil
+    sourceLinkBaseURL: String? = nil, codeScanningCategory: String? = nil, annotationLimit: Int = 10
   ) {
     self.sources = sources
     self.colored = colored
     self.ruleDocsBaseURL = ruleDocsBaseURL
     self.sourceLinkBaseURL = sourceLinkBaseURL
+    self.codeScanningCategory = codeScanningCategory
+    self.annotationLimit = annotationLimit
   }
 }
 

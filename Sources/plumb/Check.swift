@@ -42,8 +42,26 @@ extension PlumbCommand {
     @Flag(help: "Do not load the rules that ship with Plumb.")
     var noBuiltinRules = false
 
-    @Option(help: "The repository root: references never leave it; paths are shown relative to it.")
+    @Option(
+      help: """
+        The repository root: references never leave it; paths are shown relative to it \
+        (default: the git top level of the first path, else the current directory).
+        """)
     var root: String?
+
+    @Option(help: "Base URL of rule documentation pages, <base>/<rule>.md (default: rule-docs-base in .plumb.yaml, else Plumb's published pages).")
+    var ruleDocsBase: String?
+
+    @Option(
+      help: """
+        Base URL that path#L<line> links are made from, e.g. https://github.com/OWNER/REPO/blob/SHA/ \
+        (default: source-link-base in .plumb.yaml, else from GITHUB_SERVER_URL/GITHUB_REPOSITORY/GITHUB_SHA \
+        or CI_PROJECT_URL/CI_COMMIT_SHA; empty: no links).
+        """)
+    var sourceLinkBase: String?
+
+    @Option(help: "The code-scanning category: SARIF's automationDetails.id is plumb/<category>/ (default: check).")
+    var sarifCategory: String?
 
     @Option(
       name: .customLong("output"),
@@ -106,6 +124,11 @@ extension PlumbCommand {
       if let today, ISODate(today) == nil {
         throw ValidationError("--today must be a date written YYYY-MM-DD, found '\(today)'")
       }
+      for (flag, value) in [("--rule-docs-base", ruleDocsBase), ("--source-link-base", sourceLinkBase)] {
+        if let value, !value.isEmpty, !LinkTarget.isAllowed(value) {
+          throw ValidationError("\(flag) must be an http(s) URL or a relative path with no white space, found '\(Console.quoted(value))'")
+        }
+      }
       if today == nil, ISODate.today() == nil {
         let value = ProcessInfo.processInfo.environment["PLUMB_TODAY"] ?? ""
         throw ValidationError("PLUMB_TODAY must be a date written YYYY-MM-DD, found '\(value)'")
@@ -129,6 +152,9 @@ extension PlumbCommand {
       options.arguments = Array(CommandLine.arguments.dropFirst())
       options.catalog = catalog.options
       options.repository = identity.overrides
+      options.ruleDocsBase = ruleDocsBase
+      options.sourceLinkBase = sourceLinkBase
+      options.codeScanningCategory = sarifCategory
       let progress = ProgressLine("checking")
       let run = CheckRun.run(options)
       progress.finish()

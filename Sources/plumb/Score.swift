@@ -88,8 +88,8 @@ extension PlumbCommand {
     @Option(help: "The date waivers expire against, YYYY-MM-DD (default: the date of --now, else $PLUMB_TODAY, else today).")
     var today: String?
 
-    @Option(help: "Where rule documentation pages are, for links (default: docs/rules/).")
-    var ruleDocs: String = "docs/rules/"
+    @Option(help: "Where rule documentation pages are, for links (default: rule-docs-base in .plumb.yaml, else Plumb's published rule pages).")
+    var ruleDocs: String?
 
     @OptionGroup(title: "Exclusions")
     var exclusions: ExclusionArguments
@@ -141,7 +141,7 @@ extension PlumbCommand {
       options.databasePath = db
       options.repository = identity.overrides
       options.allRepositories = allRepositories
-      options.ruleDocs = ruleDocs.hasSuffix("/") || ruleDocs.isEmpty ? ruleDocs : ruleDocs + "/"
+      options.ruleDocs = ruleDocs.map { $0.hasSuffix("/") || $0.isEmpty ? $0 : $0 + "/" }
       let progress = ProgressLine("scoring")
       let run = ScoreRun.run(options)
       progress.finish()

@@ -6,7 +6,7 @@ import Testing
 /// `plumb check`, `test`, `explain` and `rules` end to end, on the built binary.
 @Suite struct CheckCommandTests {
   @Test func checkFindsThePlantedProblemsInTheSamplePlatform() throws {
-    let result = try runPlumb(["check", "--color", "never", "fixtures/platform"])
+    let result = try runPlumb(["check", "--color", "never", "--root", "fixtures/platform", "fixtures/platform"])
     #expect(result.status == 1, "\(result.stdout)")
     let expected = [
       "  21:29  error: 'github.event.pull_request.title' is expanded into a run script; an attacker controls its value [template_injection]",
@@ -24,14 +24,14 @@ import Testing
   }
 
   @Test func checkIsDeterministic() throws {
-    let first = try runPlumb(["check", "--color", "never", "fixtures/platform"])
-    let second = try runPlumb(["check", "--color", "never", "fixtures/platform"])
+    let first = try runPlumb(["check", "--color", "never", "--root", "fixtures/platform", "fixtures/platform"])
+    let second = try runPlumb(["check", "--color", "never", "--root", "fixtures/platform", "fixtures/platform"])
     #expect(first.stdout == second.stdout)
   }
 
   @Test func profileReportsPhasesAndTheRulesThatRanOnStandardError() throws {
-    let result = try runPlumb(["check", "--color", "never", "--profile", "fixtures/platform"])
-    let plain = try runPlumb(["check", "--color", "never", "fixtures/platform"])
+    let result = try runPlumb(["check", "--color", "never", "--profile", "--root", "fixtures/platform", "fixtures/platform"])
+    let plain = try runPlumb(["check", "--color", "never", "--root", "fixtures/platform", "fixtures/platform"])
     // The report and the exit status do not change; the profile goes to standard error only.
     #expect(result.status == plain.status)
     #expect(result.stdout == plain.stdout)
@@ -65,7 +65,7 @@ import Testing
         require s30 != "" else "empty"
       }
       """.write(to: directory.appendingPathComponent("doubling.plumb"), atomically: true, encoding: .utf8)
-    let result = try runPlumb(["check", "--color", "never", "--rules", directory.path, "fixtures/platform"])
+    let result = try runPlumb(["check", "--color", "never", "--rules", directory.path, "--root", "fixtures/platform", "fixtures/platform"])
     #expect(result.status == 3, "\(result.stdout)")
     #expect(result.stdout.contains("rule 'doubling' ran over its evaluation budget (10000000 steps per entity)"))
     #expect(result.stdout.contains("'doubling' could not be evaluated for 'payments-api'"))
@@ -75,7 +75,7 @@ import Testing
     let directory = try temporaryDirectory()
     try "rule bad {\n  title \"Bad\"\n  category x\n  for c in catalog.Component\n  require c.spce.owner else \"x\"\n}\n"
       .write(to: directory.appendingPathComponent("bad.plumb"), atomically: true, encoding: .utf8)
-    let result = try runPlumb(["check", "--color", "never", "--rules", directory.path, "fixtures/platform"])
+    let result = try runPlumb(["check", "--color", "never", "--rules", directory.path, "--root", "fixtures/platform", "fixtures/platform"])
     #expect(result.status == 3)
     #expect(result.stdout.contains("bad.plumb:5:11: error: catalog.Component has no attribute 'spce'; did you mean 'spec'?"))
     #expect(result.stdout.contains("rules did not compile"))
@@ -96,7 +96,7 @@ import Testing
     let result = try runPlumb(["check", "--color", "never", directory.path])
     #expect(result.status == 4)
     #expect(result.stdout.contains("verdict: fail (nothing was evaluated"))
-    let unknownPack = try runPlumb(["check", "--pack", "nope", "fixtures/platform"])
+    let unknownPack = try runPlumb(["check", "--pack", "nope", "--root", "fixtures/platform", "fixtures/platform"])
     #expect(unknownPack.status == 3)
     #expect(unknownPack.stdout.contains("no policy pack named 'nope'"))
   }

@@ -115,7 +115,7 @@ import TestSupport
     var found: [String] = []
     let isAnnotations = name.hasSuffix(".github")
     found += OutputProperties.workflowCommands(
-      text, allowedPrefixes: isAnnotations ? ["::error ", "::warning ", "::notice "] : [])
+      text, allowedPrefixes: isAnnotations ? ["::error ", "::warning ", "::notice ", "::group::", "::endgroup::"] : [])
     found += OutputProperties.rawHiddenScalars(text)
     if name.hasSuffix(".json") || name.hasSuffix(".sarif") { found += OutputProperties.jsonErrors(text) }
     if name.hasSuffix(".xml") { found += OutputProperties.xmlElements(text).errors }
@@ -148,6 +148,7 @@ import TestSupport
     let files = [
       "json": "check.json", "sarif": "check.sarif", "github": "check.github", "github-summary": "summary.md",
       "gitlab": "gitlab.json", "junit": "junit.xml", "markdown": "comment.md", "text": "check.txt",
+      "sarif-upload": "upload.sarif", "gitlab-sast": "gl-sast-report.json",
     ]
     var check = ["check", "--color", "never", "--today", "2026-01-01"] + common + ["--output", "text"]
     for (format, file) in files.sorted(by: { $0.key < $1.key }) {

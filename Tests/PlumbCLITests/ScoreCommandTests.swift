@@ -13,11 +13,13 @@ import Testing
   static let fixture = "fixtures/scorecards"
   static let today = ["--today", "2026-01-15"]
 
-  /// `plumb score` on `paths` with a fixed `--today` and `extra` options.
+  /// `plumb score` on `paths` with a fixed `--today` and `extra` options; one fixture directory is
+  /// its own root (inside the package, the root would be the package's repository otherwise).
   func score(_ extra: [String], _ paths: [String] = [fixture], in directory: URL = packageRoot) throws
     -> CommandResult
   {
-    try runPlumb(["score"] + Self.today + extra + paths, in: directory)
+    let root = paths.count == 1 && paths[0].hasPrefix("fixtures/") && !extra.contains("--root") ? ["--root", paths[0]] : []
+    return try runPlumb(["score"] + Self.today + extra + root + paths, in: directory)
   }
 
   /// An entity's row of the text output's entity table, split on white space, or [] when absent.

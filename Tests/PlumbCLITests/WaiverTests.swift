@@ -198,7 +198,7 @@ import Testing
     #expect(
       expired.finding.message
         == "waiver of 'needs_system' (entity 'catalog:component:default/legacy', owner @acme/platform) expired on 2025-05-31; the finding it waived is no longer suppressed")
-    #expect(run.report.rules.contains { $0.id == "waiver_expired" && $0.helpURI == "docs/waivers.md" })
+    #expect(run.report.rules.contains { $0.id == "waiver_expired" && $0.helpURI == Plumb.repositoryURL + "/blob/main/docs/waivers.md" })
     // The day before, it still applies (and warns that it is about to expire).
     let before = gateCheck(directory, today: "2025-05-31")
     #expect(before.report.findings.first { $0.finding.ruleID == "needs_system" }?.suppression != nil)

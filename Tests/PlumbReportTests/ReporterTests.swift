@@ -27,6 +27,8 @@ struct SnapshotCase: Sendable, CustomTestStringConvertible {
     SnapshotCase(identifier: "gitlab", file: "gitlab.json"),
     SnapshotCase(identifier: "junit", file: "junit.xml"),
     SnapshotCase(identifier: "markdown", file: "markdown.md"),
+    SnapshotCase(identifier: "sarif-upload", file: "sarif-upload.sarif.json"),
+    SnapshotCase(identifier: "gitlab-sast", file: "gl-sast-report.json"),
   ]
 
   static func render(_ identifier: String, _ report: CheckReport = ReportFixture.report) throws -> String {
@@ -38,7 +40,7 @@ struct SnapshotCase: Sendable, CustomTestStringConvertible {
 
   @Test func registryListsEveryFormatOnceAndLooksThemUpByExactName() {
     let identifiers = Reporters.all.map { $0.identifier }
-    #expect(identifiers == ["text", "json", "sarif", "github", "github-summary", "gitlab", "junit", "markdown"])
+    #expect(identifiers == ["text", "json", "sarif", "sarif-upload", "github", "github-summary", "gitlab", "gitlab-sast", "junit", "markdown"])
     #expect(Set(identifiers).count == identifiers.count)
     #expect(Self.snapshotCases.map(\.identifier).sorted() == identifiers.sorted())
     for reporter in Reporters.all {
@@ -250,7 +252,13 @@ struct SnapshotCase: Sendable, CustomTestStringConvertible {
       let parser = XMLParser(data: Data(xml.utf8))
       #expect(parser.parse(), "JUnit output is not well-formed XML: \(String(describing: parser.parserError))")
     #endif
-    #expect(xml.contains("<testsuites name=\"plumb check\" tests=\"16\" failures=\"2\" errors=\"1\" skipped=\"1\">"))
+    #expect(xml.contains("<testsuites name=\"plumb check\" tests=\"13\" failures=\"2\" errors=\"1\" skipped=\"1\">"))
+    // `tests` counts the test cases, and no two share a name.
+    #expect(xml.components(separatedBy: "<testcase ").count - 1 == 13)
+    let names = xml.components(separatedBy: "<testcase ").dropFirst().compactMap {
+      $0.components(separatedBy: " name=\"").dropFirst().first?.components(separatedBy: "\"").first
+    }
+    #expect(Set(names).count == names.count)
     #expect(xml.contains("&lt;untrusted&gt;"))
     #expect(!xml.contains("<untrusted>"))
   }

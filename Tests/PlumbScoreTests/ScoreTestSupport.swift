@@ -17,7 +17,10 @@ enum ScoreFixtures {
 
   /// Scores `path` with the built-in rules and the baseline pack.
   static func score(_ path: String, configure: (inout ScoreOptions) -> Void = { _ in }) -> ScoreRun {
-    var options = ScoreOptions(paths: [path])
+    // The directory scored is the root (inside the package, the default would be its repository).
+    var isDirectory: ObjCBool = false
+    let directory = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    var options = ScoreOptions(paths: [path], root: directory ? path : nil)
     options.today = ISODate("2026-01-15")
     configure(&options)
     return ScoreRun.run(options)

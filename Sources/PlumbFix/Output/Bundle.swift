@@ -34,6 +34,10 @@ public struct ChangeSet: Sendable {
 public struct BundleBuilder {
   let engine: FixEngine
   let graph: DocumentGraph
+  /// Rule pages in the body are `<ruleDocsBase>/<rule_id>.md` (a rule's own `docs` link wins).
+  public var ruleDocsBase = "docs/rules"
+  /// `path:line` in the body links to `<sourceLinkBase><path>#L<line>` when set.
+  public var sourceLinkBase: String?
 
   public init(engine: FixEngine, graph: DocumentGraph) {
     self.engine = engine
@@ -159,10 +163,23 @@ public struct BundleBuilder {
   }
 
   /// `` [`rule_id`](docs) ``: the rule's own docs link when it is one Plumb may emit
-  /// (``LinkTarget/isAllowed(_:)``), else its page under `docs/rules/`.
+  /// (``LinkTarget/isAllowed(_:)``), else its page under ``ruleDocsBase``.
   func ruleLink(_ id: String) -> String {
     let own = engine.rule(id)?.docs.flatMap { LinkTarget.isAllowed($0) ? $0 : nil }
-    return MarkdownText.link(MarkdownText.codeSpan(id), to: own ?? "docs/rules/\(id).md")
+    var base = Substring(ruleDocsBase)
+    while base.hasSuffix("/") { base.removeLast() }
+    let page = (base.isEmpty ? "" : String(base) + "/") + "\(id).md"
+    return MarkdownText.link(MarkdownText.codeSpan(id), to: own ?? page)
+  }
+
+  /// `` `path:line` ``, linked to `<sourceLinkBase><path>#L<line>` when a base is set.
+  func placeLink(_ location: SourceLocation) -> String {
+    let line = location.span.start.line
+    let text = MarkdownText.codeSpan("\(location.path):\(line)")
+    guard let base = sourceLinkBase else { return text }
+    var url = base + (base.hasSuffix("/") ? "" : "/") + LinkTarget.uriPath(location.path)
+    if line >= 1 { url += "#L\(line)" }
+    return MarkdownText.link(text, to: url)
   }
 
   /// The pull request body: what changed, why, what to review, how it was checked.
@@ -175,7 +192,7 @@ public struct BundleBuilder {
     for fix in fixes {
       let f = fix.finding
       let safety = fix.unsafeReasons.isEmpty ? "safe" : "**review**"
-      let place = MarkdownText.codeSpan("\(f.location.path):\(f.location.span.start.line)")
+      let place = placeLink(f.location)
       out += "| \(ruleLink(f.ruleID)) | \(place) | \(MarkdownText.inline(f.message)) | \(safety) |\n"
     }
     out += "\n## Why\n"

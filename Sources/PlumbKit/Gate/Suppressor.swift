@@ -195,6 +195,7 @@ public struct Suppressor: Sendable {
       id: expiredRuleID, title: "Waiver expired", severity: .high, category: "governance",
       rationale: "A waiver accepts a risk for a stated time. After it expires the risk needs a new decision.",
       remediation: "Fix the waived finding, or renew the waiver with a new 'expires' date, reason and owner.",
-      helpURI: "docs/waivers.md", enforcement: .block, statistics: statistics, hasFix: false)
+      helpURI: Plumb.repositoryURL + "/blob/main/docs/waivers.md", enforcement: .block, statistics: statistics,
+      hasFix: false)
   }
 }

@@ -14,6 +14,13 @@ public struct GitHubSummaryReporter: Reporter {
   /// Findings listed in the top-findings table; the rest are counted.
   public static let maxFindings = 50
 
+  /// Whether the `github` output had more findings of one level than GitHub shows.
+  static func annotationsOverflow(_ facts: ReportFacts, limit: Int) -> Bool {
+    var counts: [String: Int] = [:]
+    for reported in facts.active { counts[GitHubReporter.level(reported), default: 0] += 1 }
+    return counts.values.contains { $0 > limit }
+  }
+
   public static func render(_ report: CheckReport, options: ReporterOptions) -> String {
     let facts = ReportFacts(report)
     var out = MarkdownSupport.headline(report) + "\n"
@@ -44,6 +51,9 @@ public struct GitHubSummaryReporter: Reporter {
         ]
       }
       out += MarkdownSupport.table(["Level", "Rule", "Location", "Message"], rows)
+      if annotationsOverflow(facts, limit: options.annotationLimit) {
+        out += "\nGitHub shows \(options.annotationLimit) annotations of each level per step: the `github` output annotated the most important and listed the others in its log group; this table is the place to read them.\n"
+      }
       if facts.active.count > top.count {
         out += "\n… and \(facts.active.count - top.count) more (see the SARIF or JSON output).\n"
       }

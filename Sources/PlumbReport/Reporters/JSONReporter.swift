@@ -19,12 +19,12 @@ public struct JSONReporter: Reporter {
 
   public static func render(_ report: CheckReport, options: ReporterOptions) -> String {
     var out = JSONStream(capacity: 4096 + 1300 * report.findings.count)
-    write(report, to: &out)
+    write(report, options: options, to: &out)
     return out.finish()
   }
 
   /// Writes the document member by member (no tree: a report can hold a hundred thousand findings).
-  static func write(_ report: CheckReport, to out: inout JSONStream) {
+  static func write(_ report: CheckReport, options: ReporterOptions = ReporterOptions(), to out: inout JSONStream) {
     let facts = ReportFacts(report)
     out.beginObject()
     out.member("schema", schemaURI)
@@ -44,6 +44,7 @@ public struct JSONReporter: Reporter {
     }
     out.endArray()
     out.member("workingDirectory", report.workingDirectory)
+    if let root = report.root { out.member("root", root) }
     out.member("startTime", report.startTime)
     out.endObject()
     out.key("repository")
@@ -71,7 +72,7 @@ public struct JSONReporter: Reporter {
     out.beginArray()
     for rule in facts.rules {
       out.next()
-      write(rule, to: &out)
+      write(rule, helpURI: facts.docsURL(rule.id, options) ?? "", to: &out)
     }
     out.endArray()
     out.key("findings")
@@ -178,7 +179,7 @@ public struct JSONReporter: Reporter {
     out.endObject()
   }
 
-  private static func write(_ rule: ReportedRule, to out: inout JSONStream) {
+  private static func write(_ rule: ReportedRule, helpURI: String, to out: inout JSONStream) {
     let stats = rule.statistics
     out.beginObject()
     out.member("id", rule.id)
@@ -188,7 +189,7 @@ public struct JSONReporter: Reporter {
     out.member("enforcement", rule.enforcement.rawValue)
     out.member("rationale", rule.rationale)
     out.member("remediation", rule.remediation)
-    out.member("helpUri", rule.helpURI)
+    out.member("helpUri", helpURI)
     out.member("hasFix", rule.hasFix)
     out.key("statistics")
     out.beginObject()

@@ -5,17 +5,21 @@ import PlumbPolicy
 /// Azure Pipelines).
 ///
 /// One `<testsuite>` per rule (sorted by id) and a `<testcase>` per finding (classname = rule id,
-/// name = entity, `file` and `line` attributes). The counts follow the gate, not the display:
+/// name = `entity at path:line`, `file` and `line` attributes). Every test case's name is unique
+/// in the report (GitLab keeps only the last of test cases with equal names): two findings of one
+/// rule on one entity and line are told apart by their fingerprint (`… #<first 12 digits>`), which
+/// keeps names stable across runs. The counts follow the gate, not the display:
 /// `failures` are blocking findings (each a `<failure message type>` with the location, entity
 /// and evidence in its text), `skipped` are suppressed ones (`<skipped message>` with the
 /// reason), and a finding that is shown but does not fail the build is a passing test case whose
-/// `<system-out>` says what was found. `tests` is the rule's findings plus its passing entities
-/// (counted from the rule's statistics; they have no test case of their own, since reports do not
-/// name passing entities). Input and policy diagnostics of severity warning or error form a first
-/// suite, `plumb.diagnostics`, where errors are `<error>`s. No timestamps or durations.
+/// `<system-out>` says what was found. A rule whose entities passed has one more passing test
+/// case, `passing entities`, whose `<system-out>` counts them (reports do not name passing
+/// entities). `tests` is the number of `<testcase>` elements, in each suite and in all. Input and
+/// policy diagnostics of severity warning or error form a first suite, `plumb.diagnostics`, where
+/// errors are `<error>`s. No timestamps or durations.
 public struct JUnitReporter: Reporter {
   public static let identifier = "junit"
-  public static let description = "JUnit XML: a test suite per rule, failures for blocking findings, skipped for suppressed"
+  public static let description = "JUnit XML: a test suite per rule, a uniquely named case per finding, failures for blocking, skipped for suppressed"
 
   static let diagnosticsSuite = "plumb.diagnostics"
 
@@ -29,9 +33,27 @@ public struct JUnitReporter: Reporter {
     var body = ""
   }
 
+  /// Unique test case names: the first use of a name is kept as is, a repeat gets its
+  /// fingerprint (or, without one, its ordinal) appended.
+  private struct Names {
+    var used: Set<String> = []
+
+    mutating func unique(_ name: String, fingerprint: String?) -> String {
+      if used.insert(name).inserted { return name }
+      if let fingerprint, !fingerprint.isEmpty {
+        let tagged = name + " #" + fingerprint.prefix(12)
+        if used.insert(tagged).inserted { return tagged }
+      }
+      var ordinal = 2
+      while !used.insert(name + " (\(ordinal))").inserted { ordinal += 1 }
+      return name + " (\(ordinal))"
+    }
+  }
+
   public static func render(_ report: CheckReport, options: ReporterOptions) -> String {
     let facts = ReportFacts(report)
     var suites: [Suite] = []
+    var names = Names()
 
     let diagnostics = (report.inputDiagnostics + report.policyDiagnostics).filter { $0.severity >= .warning }
     if !diagnostics.isEmpty {
@@ -48,7 +70,8 @@ public struct JUnitReporter: Reporter {
         } else {
           outcome = "      <system-out>\(XMLText.escape(text))</system-out>\n"
         }
-        suite.body += testcase(classname: diagnosticsSuite, name: name, location: diagnostic.location, outcome)
+        suite.body += testcase(
+          classname: diagnosticsSuite, name: names.unique(name, fingerprint: nil), location: diagnostic.location, outcome)
       }
       suites.append(suite)
     }
@@ -60,7 +83,7 @@ public struct JUnitReporter: Reporter {
       let rule = facts.rulesByID[ruleID]
       let findings = findingsByRule[ruleID] ?? []
       var suite = Suite(name: ruleID)
-      suite.tests = findings.count + (rule?.statistics.passed ?? 0)
+      suite.tests = findings.count
       if let rule {
         suite.properties = [
           ("title", rule.title), ("severity", rule.severity.rawValue), ("category", rule.category),
@@ -83,7 +106,18 @@ public struct JUnitReporter: Reporter {
         } else {
           outcome = "      <system-out>\(XMLText.escape(text))</system-out>\n"
         }
-        suite.body += testcase(classname: ruleID, name: reported.finding.entity.rawValue, location: reported.location, outcome)
+        let location = reported.location
+        let place = location.span.start.line >= 1 ? "\(location.path):\(location.span.start.line)" : location.path
+        let name = names.unique(
+          "\(reported.finding.entity.rawValue) at \(place)", fingerprint: reported.finding.fingerprint)
+        suite.body += testcase(classname: ruleID, name: name, location: location, outcome)
+      }
+      if let passed = rule?.statistics.passed, passed > 0 {
+        suite.tests += 1
+        let text = "\(passed) \(passed == 1 ? "entity" : "entities") passed \(ruleID)"
+        suite.body += testcase(
+          classname: ruleID, name: names.unique("\(ruleID): passing entities", fingerprint: nil), location: nil,
+          "      <system-out>\(XMLText.escape(text))</system-out>\n")
       }
       suites.append(suite)
     }

@@ -5,9 +5,11 @@ public enum Reporters {
     TextReporter.self,
     JSONReporter.self,
     SARIFReporter.self,
+    SARIFUploadReporter.self,
     GitHubReporter.self,
     GitHubSummaryReporter.self,
     GitLabReporter.self,
+    GitLabSASTReporter.self,
     JUnitReporter.self,
     MarkdownReporter.self,
   ]

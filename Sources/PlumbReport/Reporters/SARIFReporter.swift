@@ -5,8 +5,10 @@ import PlumbPolicy
 ///
 /// One run. `tool.driver.rules[]` lists the rules that ran, sorted by id; each result points at
 /// its rule by `ruleId` and `ruleIndex`. Locations are relative URIs under `%SRCROOT%` (the
-/// working directory, in `originalUriBaseIds`), with columns in Unicode code points
-/// (`columnKind`) and byte offsets. Suppressed findings stay in `results` with `suppressions`;
+/// repository root, in `originalUriBaseIds`), with columns in Unicode code points
+/// (`columnKind`) and byte offsets. Each result carries Plumb's fingerprint and, when its file was
+/// read, GitHub's `primaryLocationLineHash` (``PrimaryLocationLineHash``); the run has a
+/// `runAutomationDetails.id` (`plumb/<category>/`). Suppressed findings stay in `results` with `suppressions`;
 /// with a baseline every result has a `baselineState`. `fixes` are best effort: the replaced
 /// region is the fix's anchor node and the inserted text its value; `plumb fix` produces the
 /// exact, verified patch. Input diagnostics become `toolExecutionNotifications`, policy
@@ -20,6 +22,8 @@ public struct SARIFReporter: Reporter {
   /// The key of Plumb's fingerprint in `partialFingerprints`.
   static let fingerprintKey = "plumb/v1"
   static let rootBaseID = "%SRCROOT%"
+  /// The key GitHub code scanning identifies an alert by (computed by its upload action when absent).
+  static let lineHashKey = "primaryLocationLineHash"
 
   /// SARIF's `versionControlProvenance` for a repository whose name came from a github.com remote
   /// or `repository:` (`owner/name`, a `repositoryUri` code scanning can match) or from another
@@ -38,6 +42,13 @@ public struct SARIFReporter: Reporter {
   }
 
   public static func render(_ report: CheckReport, options: ReporterOptions) -> String {
+    render(report, options: options, omittingSuppressed: false)
+  }
+
+  /// The log; `omittingSuppressed` leaves suppressed findings out of `results` (for GitHub code
+  /// scanning, which ignores `suppressions`: `sarif-upload`) and counts them in the run's
+  /// `properties.suppressedResultsOmitted`.
+  static func render(_ report: CheckReport, options: ReporterOptions, omittingSuppressed: Bool) -> String {
     let facts = ReportFacts(report)
     var ruleIndex: [String: Int] = [:]
     for (index, rule) in facts.rules.enumerated() where ruleIndex[rule.id] == nil { ruleIndex[rule.id] = index }
@@ -50,10 +61,13 @@ public struct SARIFReporter: Reporter {
     var run: [(String, JSONValue)] = [("tool", .object([("driver", .object(driver))]))]
     run.append(("invocations", .array([invocation(report)])))
     if let provenance = versionControlProvenance(report.repository) { run.append(("versionControlProvenance", provenance)) }
-    if let root = directoryURI(report.workingDirectory) {
+    if let root = directoryURI(report.root ?? report.workingDirectory) {
       run.append(("originalUriBaseIds", .object([(rootBaseID, .object([("uri", .string(root))]))])))
     }
-    run.append(("results", .array(facts.findings.map { result($0, ruleIndex: ruleIndex) })))
+    run.append(("automationDetails", .object([("id", .string(automationID(options.codeScanningCategory)))])))
+    let findings = omittingSuppressed ? facts.active : facts.findings
+    var lineHashes = LineHashes(sources: options.sources)
+    run.append(("results", .array(findings.map { result($0, ruleIndex: ruleIndex, lineHashes: &lineHashes) })))
     run.append(("columnKind", .string("unicodeCodePoints")))
     var properties: [(String, JSONValue)] = [("verdict", .string(report.verdict))]
     if let pack = report.pack { properties.append(("pack", .string(pack))) }
@@ -62,6 +76,7 @@ public struct SARIFReporter: Reporter {
       if let branch = identity.branch { properties.append(("branch", .string(branch))) }
       if let commit = identity.commit { properties.append(("commit", .string(commit))) }
     }
+    if omittingSuppressed { properties.append(("suppressedResultsOmitted", .int(facts.suppressed.count))) }
     run.append(("properties", .object(properties)))
 
     return JSONValue.object([
@@ -124,7 +139,46 @@ public struct SARIFReporter: Reporter {
 
   // MARK: Results
 
-  private static func result(_ reported: ReportedFinding, ruleIndex: [String: Int]) -> JSONValue {
+  /// `plumb/<category>/`: code scanning keeps one analysis per category, so two Plumb jobs over
+  /// different paths of one repository need different categories. The category is
+  /// `ReporterOptions.codeScanningCategory` with anything but letters, digits, `-`, `_`, `.` and `/`
+  /// replaced by `-`; `check` when it is nil or empty.
+  static func automationID(_ category: String?) -> String {
+    let cleaned = String(
+      String.UnicodeScalarView(
+        (category ?? "").unicodeScalars.map {
+          $0.isASCIILetter || ("0"..."9").contains($0) || "-_./".unicodeScalars.contains($0) ? $0 : "-"
+        }))
+    var trimmed = Substring(cleaned)
+    while trimmed.hasPrefix("/") { trimmed.removeFirst() }
+    while trimmed.hasSuffix("/") { trimmed.removeLast() }
+    return "plumb/" + (trimmed.isEmpty ? "check" : String(trimmed)) + "/"
+  }
+
+  /// Line hashes of each source file, computed once per file and only for files with a result.
+  struct LineHashes {
+    let sources: [String: SourceFile]
+    var computed: [String: [String]] = [:]
+
+    init(sources: [SourceFile]) {
+      var byPath: [String: SourceFile] = [:]
+      for source in sources where byPath[source.path] == nil { byPath[source.path] = source }
+      self.sources = byPath
+    }
+
+    /// `hash:count` of `line` (1-based) in the file at `path`; nil when the file was not read.
+    mutating func hash(path: String, line: Int) -> String? {
+      guard line >= 1 else { return nil }
+      if computed[path] == nil {
+        guard let source = sources[path] else { return nil }
+        computed[path] = PrimaryLocationLineHash.lineHashes(utf8: source.bytes)
+      }
+      guard let hashes = computed[path], line <= hashes.count else { return nil }
+      return hashes[line - 1]
+    }
+  }
+
+  private static func result(_ reported: ReportedFinding, ruleIndex: [String: Int], lineHashes: inout LineHashes) -> JSONValue {
     let finding = reported.finding
     var members: [(String, JSONValue)] = [("ruleId", .string(finding.ruleID))]
     if let index = ruleIndex[finding.ruleID] { members.append(("ruleIndex", .int(index))) }
@@ -142,7 +196,11 @@ public struct SARIFReporter: Reporter {
       related.append(("message", .object([("text", .string("the anchored value is defined here"))])))
       members.append(("relatedLocations", .array([.object(related)])))
     }
-    members.append(("partialFingerprints", .object([(fingerprintKey, .string(finding.fingerprint))])))
+    var fingerprints: [(String, JSONValue)] = [(fingerprintKey, .string(finding.fingerprint))]
+    if let hash = lineHashes.hash(path: finding.location.path, line: finding.location.span.start.line) {
+      fingerprints.append((lineHashKey, .string(hash)))
+    }
+    members.append(("partialFingerprints", .object(fingerprints)))
     if let suppression = reported.suppression {
       var entry: [(String, JSONValue)] = [
         ("kind", .string(suppression.kind == .waiver ? "external" : "inSource")),

@@ -161,11 +161,13 @@ struct ReportFacts: Sendable {
     diagnostics = severities
   }
 
-  /// The rule's documentation page: its own `helpURI` when set, else `<ruleDocsBaseURL>/<id>.md`.
+  /// The rule's documentation page: its own `helpURI` when set, else `<ruleDocsBaseURL>/<id>.md`
+  /// (not for a user rule, ``ReportedRule/builtin`` false: it has no page there).
   /// Only links Plumb may emit (``LinkTarget/isAllowed(_:)``: http, https or relative); nil when
   /// neither is one.
   func docsURL(_ ruleID: String, _ options: ReporterOptions) -> String? {
     if let uri = rulesByID[ruleID]?.helpURI, !uri.isEmpty, LinkTarget.isAllowed(uri) { return uri }
+    if rulesByID[ruleID]?.builtin == false { return nil }
     var base = options.ruleDocsBaseURL
     while base.hasSuffix("/") { base.removeLast() }
     let page = base.isEmpty ? "\(ruleID).md" : "\(base)/\(ruleID).md"
