@@ -111,6 +111,11 @@ func runStoreBenchmark(_ options: Options) throws {
     + "synchronous_commit=off (TestSupport's PostgresTestServer); \(options.workers) processes at once\n"
   out += "- plumb: `\(options.plumb)`\n\n"
 
+  // Repository identity (issue 14 part 2) when the binary has it: the name, branch and default
+  // branch as a CI job passes them (the generated repositories are not git work trees).
+  let scoreHelp = try runChild([options.plumb, "score", "--help"]).output
+  let hasIdentity = scoreHelp.contains("--default-branch")
+
   // MARK: Recording, end to end
   if !options.skipCLI {
     let database = try server.createDatabase()
@@ -123,7 +128,7 @@ func runStoreBenchmark(_ options: Options) throws {
       let arguments = [
         options.plumb, "score", repository, "--record", "--db", url, "--catalog", layout.central, "--now", storeRunTime,
         "--commit", storeRunCommit,
-      ]
+      ] + (hasIdentity ? ["--repository", "acme/" + layout.repositories[index], "--branch", "main", "--default-branch", "main"] : [])
       let sample: RunSample
       if let child = try? runChild(arguments, captureOutput: false) {
         sample = RunSample(seconds: child.seconds, cpu: child.cpuSeconds, peakKiB: child.peakKiB, status: child.status)
@@ -156,7 +161,10 @@ func runStoreBenchmark(_ options: Options) throws {
     out += "#### The organisation view from the store\n\n"
     let probe = try runChild([options.plumb, "org", "--help"], captureOutput: false)
     if probe.status == 0 {
-      let arguments = options.orgArguments.split(separator: " ").map { $0 == "{db}" ? url : String($0) }
+      let viewFile = layout.directory + "/org-view.out"
+      let arguments = options.orgArguments.split(separator: " ").map {
+        $0 == "{db}" ? url : $0 == "{out}" ? viewFile : String($0)
+      }
       var views: [ChildResult] = []
       for round in 1...options.runs {
         say("organisation view \(round)/\(options.runs): plumb \(arguments.joined(separator: " "))...")
@@ -165,7 +173,8 @@ func runStoreBenchmark(_ options: Options) throws {
       let best = views.min { $0.seconds < $1.seconds }!
       out += "`plumb \(options.orgArguments)` over \(recorded) recorded runs, best of \(options.runs) (exit \(best.status)): "
         + "**\(formatSeconds(best.seconds))** wall, \(formatSeconds(best.cpuSeconds)) CPU, "
-        + "**\(formatMiB(views.map(\.peakKiB).max()!))** peak RSS (the largest of the runs).\n\n"
+        + "**\(formatMiB(views.map(\.peakKiB).max()!))** peak RSS (the largest of the runs); the output: "
+        + "\(((try? FileManager.default.attributesOfItem(atPath: viewFile)[.size]) as? Int).map { "\($0) bytes" } ?? "none").\n\n"
     } else {
       out += "Not measured: this `plumb` has no `org` command (`plumb org --help` exited \(probe.status)); "
         + "with one, this step runs `plumb \(options.orgArguments)` (`--org-arguments` changes it).\n\n"
@@ -303,8 +312,11 @@ func runStoreWorker(_ options: Options) throws {
     score.catalog = catalog
     score.now = storeRunTime
     score.commit = storeRunCommit
+    score.repository = RepositoryIdentityResolver.Overrides(
+      repository: "acme/" + layout.repositories[index], branch: "main", defaultBranch: "main")
     let run = ScoreRun.run(score)
-    snapshots.append(ScoreSnapshot(report: run.report, recordedAt: storeRunTime, commit: storeRunCommit))
+    snapshots.append(
+      ScoreSnapshot(report: run.report, recordedAt: storeRunTime, commit: storeRunCommit, repository: run.identity))
   }
   FileManager.default.createFile(atPath: barrier + "/ready-\(options.worker)", contents: Data())
   while !FileManager.default.fileExists(atPath: barrier + "/go") { usleep(1_000) }

@@ -56,7 +56,8 @@ struct Options {
   var url: String?
   var worker = 0
   var barrier: String?
-  var orgArguments = "org --db {db}"
+  /// `{db}`: the store's URL; `{out}`: a file in the data directory.
+  var orgArguments = "org --db {db} --now 2026-12-02T00:00:00Z --format json --output {out}"
   var skipCLI = false
   var skipStore = false
   var skipContext = false

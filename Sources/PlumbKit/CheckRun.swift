@@ -28,6 +28,9 @@ public struct CheckOptions: Sendable {
   public var today: ISODate?
   /// The command line, recorded in reports.
   public var arguments: [String] = []
+  /// The repository, branch, default branch and commit as given on the command line (each
+  /// overrides what `RepositoryIdentityResolver` would find).
+  public var repository = RepositoryIdentityResolver.Overrides()
   /// The configuration, when the caller has read it already (nil: `.plumb.yaml` at the root is
   /// read, once, by the run).
   public var configuration: PlumbConfiguration?
@@ -195,6 +198,8 @@ public struct CheckRun: Sendable {
       },
       exitStatus: status, verdict: verdict)
     report.context = contextSummary(context, ingest.graph, checked: options.catalog.check)
+    report.repository = RepositoryIdentityResolver.resolve(
+      root: ingest.root, configured: configuration.repository, overrides: options.repository)
     PhaseClock.mark("report")
     let timings = CheckTimings(
       ingest: ingestTime, rules: policyTime, evaluation: evaluationTime, gate: clock.now - gateStart,

@@ -2,6 +2,7 @@
 import Foundation
 import PlumbDiagnostics
 import PlumbPolicy
+import PlumbReport
 
 /// What `plumb score` was asked to do.
 public struct ScoreOptions: Sendable {
@@ -34,6 +35,11 @@ public struct ScoreOptions: Sendable {
   /// Catalog context from the command line (`--catalog`, …), besides `catalog:` in `.plumb.yaml`:
   /// its entities resolve ownership; only the repository's own entities are scored.
   public var catalog = CatalogContextOptions()
+  /// The repository, branch and default branch as given (`--repository`, `--branch`,
+  /// `--default-branch`); the rest is found (`RepositoryIdentityResolver`).
+  public var repository = RepositoryIdentityResolver.Overrides()
+  /// Trends from the runs of every repository in the store, not only this one's.
+  public var allRepositories = false
 
   public init(paths: [String], root: String? = nil) {
     self.paths = paths
@@ -48,6 +54,8 @@ public struct ScoreRun: Sendable {
   public let check: CheckRun
   /// The scorecards.
   public let report: ScoreReport
+  /// The repository scored, its branch and commit.
+  public let identity: RepositoryIdentity
   /// The run as recorded, when `record` was asked.
   public let recorded: RunInfo?
   /// Trend series from the history database (empty without one).
@@ -100,6 +108,8 @@ public struct ScoreRun: Sendable {
     checkOptions.useBuiltinRules = options.useBuiltinRules
     checkOptions.waiversPath = options.waiversPath
     checkOptions.catalog = options.catalog
+    checkOptions.repository = options.repository
+    if let commit = options.commit { checkOptions.repository.commit = commit }
     checkOptions.today = options.today ?? now.flatMap { ISODate(String($0.prefix(10))) }
     let check = CheckRun.run(checkOptions)
     let policyErrors = check.policyDiagnostics.count(where: Gate.isFatal)
@@ -117,9 +127,10 @@ public struct ScoreRun: Sendable {
       status = ExitStatus.mostSevere(status, ExitStatus.policyErrors)
     }
 
+    let identity = check.report.repository ?? RepositoryIdentity(name: RepositoryIdentityResolver.directoryName(root), source: .directory)
     var commit = options.commit
     let recordedAt = options.record ? (now ?? currentTime()) : now
-    if options.record && commit == nil { commit = gitHead(root) }
+    if options.record && commit == nil { commit = identity.commit }
     let report = Scorer(input).report(
       toolVersion: Plumb.version, generatedAt: recordedAt, commit: commit, ruleDocs: options.ruleDocs)
 
@@ -134,9 +145,11 @@ public struct ScoreRun: Sendable {
       if options.record || exists {
         let store = try location.open()
         if options.record {
-          recorded = try store.record(ScoreSnapshot(report: report, recordedAt: recordedAt ?? currentTime(), commit: commit))
+          recorded = try store.record(
+            ScoreSnapshot(report: report, recordedAt: recordedAt ?? currentTime(), commit: commit, repository: identity))
         }
-        trends = try ScoreTrends.load(from: store, for: report)
+        trends = try ScoreTrends.load(
+          from: store, for: report, repository: options.allRepositories ? .all : .named(identity.name))
       } else if options.databasePath != nil {
         problems.append("no history database at '\(path)' (record one with --record)")
         status = ExitStatus.mostSevere(status, ExitStatus.inputErrors)
@@ -163,7 +176,8 @@ public struct ScoreRun: Sendable {
       status = ExitStatus.mostSevere(status, ExitStatus.nothingEvaluated)
     }
     return ScoreRun(
-      check: check, report: report, recorded: recorded, trends: trends, problems: problems, exitStatus: status)
+      check: check, report: report, identity: identity, recorded: recorded, trends: trends, problems: problems,
+      exitStatus: status)
   }
 
   /// `git rev-parse HEAD` at `root`, nil when it is not a git work tree (or git is missing).
@@ -198,8 +212,10 @@ public struct ScoreRun: Sendable {
 /// `plumb score --diff`: compares two recorded runs.
 public enum ScoreHistoryDiff {
   /// The diff of runs `a` and `b` (ids) in the history at `path` (a SQLite file or a PostgreSQL
-  /// URL); without ids, the last two runs.
-  public static func diff(databasePath path: String, runs ids: [Int64]) -> Result<ScoreDiff, ScoreHistoryError> {
+  /// URL); without ids, the last two runs of `repository` (`.all`: of any repository).
+  public static func diff(databasePath path: String, runs ids: [Int64], repository: RepositoryFilter = .all)
+    -> Result<ScoreDiff, ScoreHistoryError>
+  {
     let location: ScoreHistoryLocation
     do {
       location = try ScoreHistoryLocation(path)
@@ -214,8 +230,15 @@ public enum ScoreHistoryDiff {
       let store = try location.open()
       let chosen: [Int64]
       if ids.isEmpty {
-        let runs = try store.runs()
+        let runs = try store.runs(repository: repository)
         guard runs.count >= 2 else {
+          if case .named(let name) = repository {
+            let which = name.map { "of repository '\(MessageText.shown($0))'" } ?? "without a repository"
+            return .failure(
+              ScoreHistoryError(
+                "'\(shown)' holds \(runs.count) run(s); a diff needs two (runs \(which); --all-repositories compares the last two runs of any repository, or give two run ids)"
+              ))
+          }
           return .failure(ScoreHistoryError("'\(shown)' holds \(runs.count) run(s); a diff needs two"))
         }
         chosen = runs.suffix(2).map(\.id)

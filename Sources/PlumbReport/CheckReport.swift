@@ -133,6 +133,8 @@ public struct CheckReport: Sendable, Codable {
   public var verdict: String
   /// The catalog context the run resolved references against, if any.
   public var context: CatalogContextSummary?
+  /// The repository checked, its branch and commit (nil when the caller did not say).
+  public var repository: RepositoryIdentity?
 
   public init(
     toolVersion: String, arguments: [String], workingDirectory: String, startTime: String?, pack: String?,

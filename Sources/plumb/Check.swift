@@ -85,6 +85,9 @@ extension PlumbCommand {
     @Flag(help: "Print to standard error where the time went: each phase and the slowest rules.")
     var profile = false
 
+    @OptionGroup(title: "Repository identity")
+    var identity: RepositoryArguments
+
     @OptionGroup(title: "Catalog context")
     var catalog: CatalogArguments
 
@@ -121,6 +124,7 @@ extension PlumbCommand {
       options.today = today.flatMap(ISODate.init) ?? ISODate.today()
       options.arguments = Array(CommandLine.arguments.dropFirst())
       options.catalog = catalog.options
+      options.repository = identity.overrides
       let run = CheckRun.run(options)
 
       var status = run.exitStatus

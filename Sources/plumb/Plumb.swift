@@ -12,7 +12,7 @@ struct PlumbCommand: ParsableCommand {
       """,
     version: Plumb.version,
     subcommands: [
-      Check.self, Fix.self, Score.self, Test.self, Explain.self, Rules.self, Graph.self, Parse.self, Catalog.self,
+      Check.self, Fix.self, Score.self, Test.self, Explain.self, Rules.self, Graph.self, Parse.self, Catalog.self, Org.self,
     ]
   )
 

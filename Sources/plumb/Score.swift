@@ -16,10 +16,11 @@ extension PlumbCommand {
         organisation. --explain NAME prints the arithmetic and the findings behind an entity's \
         or a group's numbers.
 
-        History: --record stores the run in SQLite (--db, default .plumb/history.sqlite under \
+        History: runs are kept per repository (--repository, else .plumb.yaml's repository:, \
+        else the git remote, else the root's name; with the branch and commit). --record stores the run in SQLite (--db, default .plumb/history.sqlite under \
         the root) or in a shared PostgreSQL database (--db postgres://user@host:port/database, \
         the password in the URL or $PGPASSWORD); the HTML dashboard then draws trends. --diff compares two recorded runs \
-        (the paths are then run ids; none: the last two).
+        (the paths are then run ids; none: the last two of this repository; --all-repositories: of any).
 
         Formats: text, json, markdown, html (a single file with no network assets). \
         Exit status: 0 scored; 2 input errors, an unreadable history database or an output \
@@ -75,6 +76,12 @@ extension PlumbCommand {
     @Option(help: "The commit scored (default when recording: `git rev-parse HEAD` at the root).")
     var commit: String?
 
+    @OptionGroup(title: "Repository identity")
+    var identity: RepositoryArguments
+
+    @Flag(help: "Trends and --diff over the runs of every repository in the history database, not only this one's.")
+    var allRepositories = false
+
     @Option(help: "The waiver file (default: .plumb-waivers.yaml at the root, if present).")
     var waivers: String?
 
@@ -126,6 +133,8 @@ extension PlumbCommand {
       options.commit = commit
       options.record = record
       options.databasePath = db
+      options.repository = identity.overrides
+      options.allRepositories = allRepositories
       options.ruleDocs = ruleDocs.hasSuffix("/") || ruleDocs.isEmpty ? ruleDocs : ruleDocs + "/"
       let run = ScoreRun.run(options)
       var status = run.exitStatus
@@ -171,7 +180,14 @@ extension PlumbCommand {
       var options = ScoreOptions(paths: [], root: root)
       options.databasePath = db
       let path = ScoreRun.databasePath(options, root: root)
-      switch ScoreHistoryDiff.diff(databasePath: path, runs: paths.compactMap { Int64($0) }) {
+      let repository: RepositoryFilter =
+        allRepositories
+        ? .all
+        : .named(
+          RepositoryIdentityResolver.resolve(
+            root: root, configured: PlumbConfiguration.load(root: root).repository, overrides: identity.overrides
+          ).name)
+      switch ScoreHistoryDiff.diff(databasePath: path, runs: paths.compactMap { Int64($0) }, repository: repository) {
       case .failure(let error):
         Console.write("plumb: \(error)\n", to: .standardError)
         throw ExitCode(ExitStatus.inputErrors)

@@ -69,7 +69,17 @@ import Testing
     #expect(stored.snapshot.entities.count == 6 && stored.snapshot.rules.count == 30)
     #expect(stored.snapshot.entities.first { $0.name == "storefront" }?.level == "bronze")
     #expect(stored.snapshot.rollups.count == recorded.first.report.scorecards[0].rollups.count)
-    #expect(stored.snapshot == ScoreSnapshot(report: recorded.first.report, recordedAt: runs[0].recordedAt, commit: runs[0].commit))
+    #expect(
+      stored.snapshot
+        == ScoreSnapshot(
+          report: recorded.first.report, recordedAt: runs[0].recordedAt, commit: runs[0].commit,
+          repository: recorded.first.identity))
+    // Schema v2: the repository (the root's directory name here: no git, no configuration), each
+    // entity's kind and system, the groups and the scorecard's definition.
+    #expect(runs.allSatisfy { $0.repository == "repo" })
+    #expect(stored.snapshot.entities.first { $0.name == "storefront" }?.system == "catalog:system:default/shop")
+    #expect(stored.snapshot.groups.first { $0.id == "catalog:group:default/web" }?.parent == "catalog:group:default/engineering")
+    #expect(stored.snapshot.scorecards.map(\.definition.name) == ["production_readiness"])
 
     // Trends. web: 0.8 → (3/3 + 5/5) / 2 = 1. payments: 11/12 → (payments-api 5/6 + ledger 5/6) / 2 = 5/6.
     let web = try store.series(scorecard: "production_readiness", dimension: .team, key: "catalog:group:default/web")

@@ -46,6 +46,8 @@ public struct JSONReporter: Reporter {
     out.member("workingDirectory", report.workingDirectory)
     out.member("startTime", report.startTime)
     out.endObject()
+    out.key("repository")
+    repository(report.repository, to: &out)
     out.member("pack", report.pack)
     out.member("verdict", report.verdict)
     out.member("exitStatus", Int(report.exitStatus))
@@ -90,6 +92,18 @@ public struct JSONReporter: Reporter {
     diagnostics(report.inputDiagnostics, to: &out)
     out.key("policyDiagnostics")
     diagnostics(report.policyDiagnostics, to: &out)
+    out.endObject()
+  }
+
+  /// The repository, its branch and commit, or null.
+  private static func repository(_ identity: RepositoryIdentity?, to out: inout JSONStream) {
+    guard let identity else { return out.null() }
+    out.beginObject()
+    out.member("name", identity.name)
+    out.member("source", identity.source.rawValue)
+    out.member("branch", identity.branch)
+    out.member("defaultBranch", identity.defaultBranch)
+    out.member("commit", identity.commit)
     out.endObject()
   }
 

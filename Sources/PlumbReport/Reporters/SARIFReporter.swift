@@ -21,6 +21,22 @@ public struct SARIFReporter: Reporter {
   static let fingerprintKey = "plumb/v1"
   static let rootBaseID = "%SRCROOT%"
 
+  /// SARIF's `versionControlProvenance` for a repository whose name came from a github.com remote
+  /// or `repository:` (`owner/name`, a `repositoryUri` code scanning can match) or from another
+  /// host's remote (`host/path`, as `https://host/path`); nil for a directory name, which is no URI.
+  static func versionControlProvenance(_ identity: RepositoryIdentity?) -> JSONValue? {
+    guard let identity, identity.source != .directory else { return nil }
+    let parts = identity.name.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count >= 2, parts.allSatisfy({ !$0.isEmpty }),
+      identity.name.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F && !"\"<>\\^`{|}%?#".unicodeScalars.contains($0) })
+    else { return nil }
+    let uri = parts.count == 2 || !parts[0].contains(".") ? "https://github.com/" + identity.name : "https://" + identity.name
+    var members: [(String, JSONValue)] = [("repositoryUri", .string(uri))]
+    if let commit = identity.commit { members.append(("revisionId", .string(commit))) }
+    if let branch = identity.branch { members.append(("branch", .string(branch))) }
+    return .array([.object(members)])
+  }
+
   public static func render(_ report: CheckReport, options: ReporterOptions) -> String {
     let facts = ReportFacts(report)
     var ruleIndex: [String: Int] = [:]
@@ -33,6 +49,7 @@ public struct SARIFReporter: Reporter {
 
     var run: [(String, JSONValue)] = [("tool", .object([("driver", .object(driver))]))]
     run.append(("invocations", .array([invocation(report)])))
+    if let provenance = versionControlProvenance(report.repository) { run.append(("versionControlProvenance", provenance)) }
     if let root = directoryURI(report.workingDirectory) {
       run.append(("originalUriBaseIds", .object([(rootBaseID, .object([("uri", .string(root))]))])))
     }
@@ -40,6 +57,11 @@ public struct SARIFReporter: Reporter {
     run.append(("columnKind", .string("unicodeCodePoints")))
     var properties: [(String, JSONValue)] = [("verdict", .string(report.verdict))]
     if let pack = report.pack { properties.append(("pack", .string(pack))) }
+    if let identity = report.repository {
+      properties.append(("repository", .string(identity.name)))
+      if let branch = identity.branch { properties.append(("branch", .string(branch))) }
+      if let commit = identity.commit { properties.append(("commit", .string(commit))) }
+    }
     run.append(("properties", .object(properties)))
 
     return JSONValue.object([

@@ -70,7 +70,36 @@ public final class PostgresScoreHistoryStore: ScoreHistoryStore {
   // MARK: Schema
 
   /// The migrations, in order. Never edit a shipped one: add the next.
-  static let migrations: [(identifier: String, statements: [String])] = [("v1", schemaV1)]
+  static let migrations: [(identifier: String, statements: [String])] = [("v1", schemaV1), ("v2", schemaV2)]
+
+  /// Schema version 2: ``SQLiteScoreHistoryStore/schemaV2`` in PostgreSQL's types (a v1 database
+  /// is migrated in place; its runs name no repository).
+  public static let schemaV2 = [
+    "ALTER TABLE score_run ADD COLUMN IF NOT EXISTS repository TEXT COLLATE \"C\"",
+    "ALTER TABLE score_run ADD COLUMN IF NOT EXISTS branch TEXT",
+    "ALTER TABLE score_run ADD COLUMN IF NOT EXISTS default_branch TEXT",
+    "CREATE INDEX IF NOT EXISTS score_run_repository ON score_run (repository, id)",
+    "ALTER TABLE score_entity ADD COLUMN IF NOT EXISTS kind TEXT",
+    "ALTER TABLE score_entity ADD COLUMN IF NOT EXISTS system_id TEXT",
+    "ALTER TABLE score_entity ADD COLUMN IF NOT EXISTS domain_id TEXT",
+    """
+    CREATE TABLE IF NOT EXISTS score_group (
+      run_id BIGINT NOT NULL REFERENCES score_run(id) ON DELETE CASCADE,
+      group_id TEXT COLLATE "C" NOT NULL,
+      name TEXT NOT NULL,
+      parent_id TEXT,
+      PRIMARY KEY (run_id, group_id)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS score_scorecard (
+      run_id BIGINT NOT NULL REFERENCES score_run(id) ON DELETE CASCADE,
+      scorecard TEXT COLLATE "C" NOT NULL,
+      definition TEXT NOT NULL,
+      PRIMARY KEY (run_id, scorecard)
+    )
+    """,
+  ]
 
   /// Schema version 1: ``SQLiteScoreHistoryStore/schemaV1`` in PostgreSQL's types.
   public static let schemaV1 = [
@@ -181,20 +210,25 @@ public final class PostgresScoreHistoryStore: ScoreHistoryStore {
   // MARK: ScoreHistoryStore
 
   public func record(_ snapshot: ScoreSnapshot) throws -> RunInfo {
-    try lock.withLock {
+    let cards = try snapshot.scorecards.map { ($0.definition.name, try HistoryCoding.encode($0)) }
+    return try lock.withLock {
       try transaction {
         try execute("SELECT pg_advisory_xact_lock(\(Self.recordLockKey))")
         let inserted = try rows(
           """
-          INSERT INTO score_run (recorded_at, commit_sha, pack, tool_version)
-          VALUES (\(snapshot.recordedAt), \(snapshot.commit), \(snapshot.pack), \(snapshot.toolVersion)) RETURNING id
+          INSERT INTO score_run (recorded_at, commit_sha, pack, tool_version, repository, branch, default_branch)
+          VALUES (\(snapshot.recordedAt), \(snapshot.commit), \(snapshot.pack), \(snapshot.toolVersion),
+            \(snapshot.repository), \(snapshot.branch), \(snapshot.defaultBranch)) RETURNING id
           """)
         guard let id = try inserted.first?.decode(Int64.self) else {
           throw ScoreHistoryError("the server returned no id for the new run")
         }
         try insert(
-          "INSERT INTO score_entity (run_id, scorecard, entity_id, name, owner, level, level_rank, passing_weight, applicable_weight)",
-          columns: 9, snapshot.entities
+          """
+          INSERT INTO score_entity (run_id, scorecard, entity_id, name, owner, level, level_rank, passing_weight,
+            applicable_weight, kind, system_id, domain_id)
+          """,
+          columns: 12, snapshot.entities
         ) { binds, e in
           binds.append(id)
           binds.append(e.scorecard)
@@ -205,6 +239,26 @@ public final class PostgresScoreHistoryStore: ScoreHistoryStore {
           binds.append(e.levelRank)
           binds.append(e.passingWeight)
           binds.append(e.applicableWeight)
+          binds.append(e.kind)
+          binds.append(e.system)
+          binds.append(e.domain)
+        }
+        try insert(
+          "INSERT INTO score_group (run_id, group_id, name, parent_id)", columns: 4, suffix: " ON CONFLICT DO NOTHING",
+          snapshot.groups
+        ) { binds, g in
+          binds.append(id)
+          binds.append(g.id)
+          binds.append(g.name)
+          binds.append(g.parent)
+        }
+        try insert(
+          "INSERT INTO score_scorecard (run_id, scorecard, definition)", columns: 3, suffix: " ON CONFLICT DO NOTHING",
+          cards
+        ) { binds, card in
+          binds.append(id)
+          binds.append(card.0)
+          binds.append(card.1)
         }
         try insert("INSERT INTO score_rule (run_id, scorecard, entity_id, rule_id, state)", columns: 5, snapshot.rules) {
           binds, r in
@@ -262,67 +316,155 @@ public final class PostgresScoreHistoryStore: ScoreHistoryStore {
           binds.append(count.level)
           binds.append(count.count)
         }
-        return RunInfo(
-          id: id, recordedAt: snapshot.recordedAt, commit: snapshot.commit, pack: snapshot.pack,
-          toolVersion: snapshot.toolVersion)
+        return RunInfo(id: id, snapshot)
       }
     }
   }
 
-  public func runs() throws -> [RunInfo] {
+  /// The columns ``runInfo(_:)`` reads, in order.
+  private static let runColumns = "id, recorded_at, commit_sha, pack, tool_version, repository, branch, default_branch"
+
+  public func runs(repository: RepositoryFilter) throws -> [RunInfo] {
     try lock.withLock {
-      try rows("SELECT id, recorded_at, commit_sha, pack, tool_version FROM score_run ORDER BY id").map(Self.runInfo)
+      switch repository {
+      case .all:
+        return try rows(PostgresQuery(unsafeSQL: "SELECT \(Self.runColumns) FROM score_run ORDER BY id")).map(
+          Self.runInfo)
+      case .named(let name?):
+        var binds = PostgresBindings()
+        binds.append(name)
+        return try rows(
+          PostgresQuery(
+            unsafeSQL: "SELECT \(Self.runColumns) FROM score_run WHERE repository = $1 ORDER BY id", binds: binds)
+        ).map(Self.runInfo)
+      case .named(nil):
+        return try rows(
+          PostgresQuery(unsafeSQL: "SELECT \(Self.runColumns) FROM score_run WHERE repository IS NULL ORDER BY id")
+        ).map(Self.runInfo)
+      }
     }
   }
 
   private static func runInfo(_ row: PostgresRow) throws -> RunInfo {
-    let (id, recordedAt, commit, pack, toolVersion) = try row.decode((Int64, String, String?, String?, String).self)
-    return RunInfo(id: id, recordedAt: recordedAt, commit: commit, pack: pack, toolVersion: toolVersion)
+    let (id, recordedAt, commit, pack, toolVersion, repository, branch, defaultBranch) = try row.decode(
+      (Int64, String, String?, String?, String, String?, String?, String?).self)
+    return RunInfo(
+      id: id, recordedAt: recordedAt, commit: commit, pack: pack, toolVersion: toolVersion, repository: repository,
+      branch: branch, defaultBranch: defaultBranch)
+  }
+
+  public func runs(ids: [Int64], findings withFindings: Bool) throws -> [RecordedRun] {
+    let wanted = Array(Set(ids)).sorted()
+    guard !wanted.isEmpty else { return [] }
+    return try lock.withLock {
+      try transaction(readOnly: true) { try readParts(wanted, findings: withFindings).assembled() }
+    }
+  }
+
+  /// Everything but roll-ups of the runs `ids`, one query per table (`run_id = ANY($1)`).
+  private func readParts(_ ids: [Int64], findings withFindings: Bool) throws -> HistoryRunParts {
+    var parts = HistoryRunParts()
+    func query(_ sql: String) -> PostgresQuery {
+      var binds = PostgresBindings()
+      binds.append(ids)
+      return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+    parts.infos = try rows(query("SELECT \(Self.runColumns) FROM score_run WHERE id = ANY($1)")).map(Self.runInfo)
+    for row in try rows(
+      query(
+        """
+        SELECT run_id, scorecard, entity_id, name, owner, level, level_rank, passing_weight, applicable_weight, kind,
+          system_id, domain_id
+        FROM score_entity WHERE run_id = ANY($1) ORDER BY run_id, scorecard, entity_id
+        """))
+    {
+      let (runID, scorecard, entity, name, owner, level, rank, passing, applicable, kind, system, domain) =
+        try row.decode((Int64, String, String, String, String?, String?, Int, Int, Int, String?, String?, String?).self)
+      var record = ScoreSnapshot.EntityRecord(
+        scorecard: scorecard, entity: entity, name: name, owner: owner, level: level, levelRank: rank,
+        passingWeight: passing, applicableWeight: applicable)
+      record.kind = kind
+      record.system = system
+      record.domain = domain
+      parts.entities[runID, default: []].append(record)
+    }
+    for row in try rows(
+      query(
+        "SELECT run_id, scorecard, entity_id, rule_id, state FROM score_rule WHERE run_id = ANY($1) ORDER BY run_id, scorecard, entity_id, rule_id"
+      ))
+    {
+      let (runID, scorecard, entity, rule, state) = try row.decode((Int64, String, String, String, String).self)
+      parts.rules[runID, default: []].append(
+        ScoreSnapshot.RuleRecord(
+          scorecard: scorecard, entity: entity, rule: rule, state: ScoreState(rawValue: state) ?? .error))
+    }
+    if withFindings {
+      for row in try rows(
+        query(
+          """
+          SELECT run_id, scorecard, entity_id, rule_id, fingerprint, finding_entity, verdict, suppressed, message, location
+          FROM score_finding WHERE run_id = ANY($1) ORDER BY run_id, scorecard, entity_id, rule_id, fingerprint
+          """))
+      {
+        let (runID, scorecard, entity, rule, fingerprint, findingEntity, verdict, suppressed, message, location) =
+          try row.decode((Int64, String, String, String, String, String, String, Int, String, String).self)
+        parts.findings[runID, default: []].append(
+          ScoreSnapshot.FindingRecord(
+            scorecard: scorecard, entity: entity, rule: rule, fingerprint: fingerprint, findingEntity: findingEntity,
+            verdict: verdict, suppressed: suppressed != 0, message: message, location: location))
+      }
+    }
+    for row in try rows(
+      query("SELECT run_id, group_id, name, parent_id FROM score_group WHERE run_id = ANY($1) ORDER BY run_id, group_id"))
+    {
+      let (runID, id, name, parent) = try row.decode((Int64, String, String, String?).self)
+      parts.groups[runID, default: []].append(ScoreSnapshot.GroupRecord(id: id, name: name, parent: parent))
+    }
+    for row in try rows(
+      query("SELECT run_id, definition FROM score_scorecard WHERE run_id = ANY($1) ORDER BY run_id, scorecard"))
+    {
+      let (runID, text) = try row.decode((Int64, String).self)
+      parts.scorecards[runID, default: []].append(try HistoryCoding.decodeScorecard(text))
+    }
+    return parts
+  }
+
+  public func rollups(runIDs: [Int64], dimensions: [RollupDimension]) throws -> [Int64: [ScoreSnapshot.RollupRecord]] {
+    let wanted = Array(Set(runIDs)).sorted()
+    guard !wanted.isEmpty, !dimensions.isEmpty else { return [:] }
+    return try lock.withLock {
+      var binds = PostgresBindings()
+      binds.append(wanted)
+      binds.append(dimensions.map(\.rawValue))
+      var result: [Int64: [ScoreSnapshot.RollupRecord]] = [:]
+      for row in try rows(
+        PostgresQuery(
+          unsafeSQL: """
+            SELECT run_id, scorecard, dimension, group_key, name, entities, scored, score_sum, average_score
+            FROM score_rollup WHERE run_id = ANY($1) AND dimension = ANY($2)
+            ORDER BY run_id, scorecard, dimension, group_key
+            """, binds: binds))
+      {
+        let (runID, scorecard, dimensionName, key, name, entities, scored, scoreSum, average) = try row.decode(
+          (Int64, String, String, String, String, Int, Int, Double, Double?).self)
+        guard let dimension = RollupDimension(rawValue: dimensionName) else { continue }
+        result[runID, default: []].append(
+          ScoreSnapshot.RollupRecord(
+            scorecard: scorecard, dimension: dimension, key: key, name: name, entities: entities, scored: scored,
+            scoreSum: scoreSum, averageScore: average, levels: []))
+      }
+      return result
+    }
   }
 
   public func run(id: Int64) throws -> RecordedRun? {
     try lock.withLock {
       try transaction(readOnly: true) {
-        guard
-          let header = try rows(
-            "SELECT id, recorded_at, commit_sha, pack, tool_version FROM score_run WHERE id = \(id)"
-          ).first
-        else { return nil }
-        let info = try Self.runInfo(header)
-        let entities = try rows(
-          """
-          SELECT scorecard, entity_id, name, owner, level, level_rank, passing_weight, applicable_weight
-          FROM score_entity WHERE run_id = \(id) ORDER BY scorecard, entity_id
-          """
-        ).map { row in
-          let (scorecard, entity, name, owner, level, rank, passing, applicable) = try row.decode(
-            (String, String, String, String?, String?, Int, Int, Int).self)
-          return ScoreSnapshot.EntityRecord(
-            scorecard: scorecard, entity: entity, name: name, owner: owner, level: level, levelRank: rank,
-            passingWeight: passing, applicableWeight: applicable)
-        }
-        let rules = try rows(
-          """
-          SELECT scorecard, entity_id, rule_id, state FROM score_rule WHERE run_id = \(id)
-          ORDER BY scorecard, entity_id, rule_id
-          """
-        ).map { row in
-          let (scorecard, entity, rule, state) = try row.decode((String, String, String, String).self)
-          return ScoreSnapshot.RuleRecord(
-            scorecard: scorecard, entity: entity, rule: rule, state: ScoreState(rawValue: state) ?? .error)
-        }
-        let findings = try rows(
-          """
-          SELECT scorecard, entity_id, rule_id, fingerprint, finding_entity, verdict, suppressed, message, location
-          FROM score_finding WHERE run_id = \(id) ORDER BY scorecard, entity_id, rule_id, fingerprint
-          """
-        ).map { row in
-          let (scorecard, entity, rule, fingerprint, findingEntity, verdict, suppressed, message, location) =
-            try row.decode((String, String, String, String, String, String, Int, String, String).self)
-          return ScoreSnapshot.FindingRecord(
-            scorecard: scorecard, entity: entity, rule: rule, fingerprint: fingerprint, findingEntity: findingEntity,
-            verdict: verdict, suppressed: suppressed != 0, message: message, location: location)
-        }
+        guard let base = try readParts([id], findings: true).assembled().first else { return nil }
+        let info = base.info
+        let entities = base.snapshot.entities
+        let rules = base.snapshot.rules
+        let findings = base.snapshot.findings
         var levels: [[String]: [LevelCount]] = [:]
         for row in try rows(
           """
@@ -346,31 +488,54 @@ public final class PostgresScoreHistoryStore: ScoreHistoryStore {
             scorecard: scorecard, dimension: dimension, key: key, name: name, entities: entities, scored: scored,
             scoreSum: scoreSum, averageScore: average, levels: levels[[scorecard, dimensionName, key]] ?? [])
         }
-        let snapshot = ScoreSnapshot(
-          recordedAt: info.recordedAt, commit: info.commit, pack: info.pack, toolVersion: info.toolVersion,
-          entities: entities, rules: rules, findings: findings, rollups: rollups)
+        var snapshot = base.snapshot
+        snapshot.entities = entities
+        snapshot.rules = rules
+        snapshot.findings = findings
+        snapshot.rollups = rollups
         return RecordedRun(info: info, snapshot: snapshot)
       }
     }
   }
 
-  public func series(scorecard: String, dimension: RollupDimension, key: String) throws -> [TrendPoint] {
-    try lock.withLock {
+  public func series(scorecard: String, dimension: RollupDimension, key: String, repository: RepositoryFilter) throws
+    -> [TrendPoint]
+  {
+    // $4: whether to filter by repository; $5: the repository (NULL: runs that name none).
+    let filtered: Bool
+    let name: String?
+    switch repository {
+    case .all: (filtered, name) = (false, nil)
+    case .named(let given): (filtered, name) = (true, given)
+    }
+    func query(_ sql: String) -> PostgresQuery {
+      var binds = PostgresBindings()
+      binds.append(scorecard)
+      binds.append(dimension.rawValue)
+      binds.append(key)
+      binds.append(filtered)
+      binds.append(name)
+      return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+    let runFilter = "(NOT $4::boolean OR r.repository IS NOT DISTINCT FROM $5::text)"
+    return try lock.withLock {
       try transaction(readOnly: true) {
         let points = try rows(
-          """
-          SELECT r.id, r.recorded_at, r.commit_sha, u.entities, u.average_score
-          FROM score_rollup u JOIN score_run r ON r.id = u.run_id
-          WHERE u.scorecard = \(scorecard) AND u.dimension = \(dimension.rawValue) AND u.group_key = \(key)
-          ORDER BY r.id
-          """)
+          query(
+            """
+            SELECT r.id, r.recorded_at, r.commit_sha, u.entities, u.average_score
+            FROM score_rollup u JOIN score_run r ON r.id = u.run_id
+            WHERE u.scorecard = $1 AND u.dimension = $2 AND u.group_key = $3 AND \(runFilter)
+            ORDER BY r.id
+            """))
         var levels: [Int64: [LevelCount]] = [:]
         for row in try rows(
-          """
-          SELECT run_id, level, count FROM score_rollup_level
-          WHERE scorecard = \(scorecard) AND dimension = \(dimension.rawValue) AND group_key = \(key)
-          ORDER BY run_id, position
-          """)
+          query(
+            """
+            SELECT l.run_id, l.level, l.count FROM score_rollup_level l JOIN score_run r ON r.id = l.run_id
+            WHERE l.scorecard = $1 AND l.dimension = $2 AND l.group_key = $3 AND \(runFilter)
+            ORDER BY l.run_id, l.position
+            """))
         {
           let (runID, level, count) = try row.decode((Int64, String, Int).self)
           levels[runID, default: []].append(LevelCount(level: level, count: count))

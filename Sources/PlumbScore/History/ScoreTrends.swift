@@ -19,12 +19,16 @@ public struct ScoreTrends: Sendable, Codable, Hashable {
   /// Whether any series has at least one point.
   public var isEmpty: Bool { series.values.allSatisfy(\.isEmpty) }
 
-  /// Reads from `store` the series of the organisation, every team and every department of `report`.
-  public static func load(from store: any ScoreHistoryStore, for report: ScoreReport) throws -> ScoreTrends {
+  /// Reads from `store` the series of the organisation, every team and every department of
+  /// `report`, in the runs of `repository` (default: every repository's).
+  public static func load(from store: any ScoreHistoryStore, for report: ScoreReport, repository: RepositoryFilter = .all)
+    throws -> ScoreTrends
+  {
     var trends = ScoreTrends()
     for card in report.scorecards {
       for rollup in card.rollups where [.organisation, .team, .department].contains(rollup.dimension) {
-        let points = try store.series(scorecard: card.definition.name, dimension: rollup.dimension, key: rollup.key)
+        let points = try store.series(
+          scorecard: card.definition.name, dimension: rollup.dimension, key: rollup.key, repository: repository)
         trends.series[key(scorecard: card.definition.name, dimension: rollup.dimension, group: rollup.key)] = points
       }
     }

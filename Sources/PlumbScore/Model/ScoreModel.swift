@@ -10,6 +10,24 @@ public struct ScorecardDefinition: Sendable, Codable, Hashable {
     public var rules: [String]
     /// The rules this level adds to the one below it.
     public var newRules: [String]
+
+    public init(name: String, rules: [String], newRules: [String]) {
+      self.name = name
+      self.rules = rules
+      self.newRules = newRules
+    }
+  }
+
+  /// A definition from its parts (history reads one back this way).
+  public init(
+    name: String, title: String, selection: String, levels: [Level], rules: [String], weights: [String: Int]
+  ) {
+    self.name = name
+    self.title = title
+    self.selection = selection
+    self.levels = levels
+    self.rules = rules
+    self.weights = weights
   }
 
   /// The scorecard's name.

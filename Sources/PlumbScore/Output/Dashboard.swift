@@ -10,12 +10,21 @@ import PlumbDiagnostics
 /// to fix next (linked to the rule docs), the states and findings behind each entity's numbers,
 /// and the team's trend when history exists.
 public enum ScoreDashboard {
-  public static func render(_ report: ScoreReport, trends: ScoreTrends) -> String {
+  /// The organisation's dashboard (`plumb org --format html`): the repositories, their freshness
+  /// and a filter by repository on top of the merged scorecards; stale entities are marked.
+  public struct Organisation: Sendable {
+    public var view: OrganisationView
+    public init(view: OrganisationView) { self.view = view }
+  }
+
+  public static func render(_ report: ScoreReport, trends: ScoreTrends, organisation: Organisation? = nil) -> String {
     var html = HTML()
+    html.organisation = organisation?.view
+    let title = organisation == nil ? "Plumb scorecards" : "Plumb organisation scorecards"
     html.raw("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
     html.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-    html.raw("<title>Plumb scorecards</title>\n<style>\n\(stylesheet)</style>\n</head>\n<body>\n")
-    html.raw("<header class=\"top\">\n<h1>Plumb scorecards</h1>\n<p class=\"meta\">")
+    html.raw("<title>\(title)</title>\n<style>\n\(stylesheet)</style>\n</head>\n<body>\n")
+    html.raw("<header class=\"top\">\n<h1>\(title)</h1>\n<p class=\"meta\">")
     var facts: [String] = []
     if let pack = report.pack { facts.append("pack " + HTMLText.escape(pack)) }
     if let at = report.generatedAt { facts.append(HTMLText.escape(at)) }
@@ -36,6 +45,7 @@ public enum ScoreDashboard {
       html.raw("</nav>\n")
     }
     html.raw("</header>\n<main>\n")
+    if let view = organisation?.view { repositories(view, &html) }
     if report.scorecards.isEmpty {
       html.raw("<p class=\"empty\">No scorecard to compute: none is declared, or --scorecard named none of them. See docs/scorecards.md.</p>\n")
     }
@@ -55,6 +65,48 @@ public enum ScoreDashboard {
   }
 
   // MARK: Sections
+
+  /// The organisation's repositories: freshness, entities, duplicates, and the repository filter.
+  static func repositories(_ view: OrganisationView, _ html: inout HTML) {
+    html.raw("<section class=\"repositories\" id=\"repositories\">\n<h2>Repositories</h2>\n")
+    html.raw(
+      "<p class=\"selection\">The latest run of each repository (branch <code>\(HTMLText.escape(view.query.branch.description))</code>); "
+        + "a repository whose latest run is more than \(view.query.staleAfterDays) days old is <span class=\"stale\">stale</span>, and so are its entities.</p>\n")
+    html.raw(
+      "<p class=\"filter\"><label>Show the entities of <select data-repository-filter=\"1\"><option value=\"\">every repository</option>")
+    for repository in view.repositories {
+      html.raw("<option value=\"\(HTMLText.escape(repository.name))\">\(HTMLText.escape(repository.name))</option>")
+    }
+    html.raw("</select></label></p>\n")
+    html.raw("<div class=\"scroll\"><table class=\"rollup\">\n<thead><tr><th>repository</th><th>latest run</th>")
+    html.raw("<th class=\"num\">age (days)</th><th>branch</th><th>commit</th><th class=\"num\">entities</th><th>freshness</th></tr></thead>\n<tbody>\n")
+    for repository in view.repositories {
+      html.raw("<tr><td><b>\(HTMLText.escape(repository.name))</b></td>")
+      html.raw("<td>#\(repository.runID) \(HTMLText.escape(repository.recordedAt))</td><td class=\"num\">\(repository.ageDays)</td>")
+      html.raw("<td>\(HTMLText.escape(repository.branch ?? "?"))</td><td><code>\(HTMLText.escape(String((repository.commit ?? "?").prefix(12))))</code></td>")
+      html.raw("<td class=\"num\">\(repository.entities)</td>")
+      html.raw(repository.stale ? "<td><span class=\"stale\">stale</span></td></tr>\n" : "<td>fresh</td></tr>\n")
+    }
+    html.raw("</tbody></table></div>\n")
+    if !view.duplicates.isEmpty {
+      html.raw("<h3>Entities defined in more than one repository</h3>\n<ul class=\"duplicates\">")
+      for duplicate in view.duplicates {
+        html.raw(
+          "<li><code>\(HTMLText.escape(duplicate.entity))</code>: kept from <b>\(HTMLText.escape(duplicate.keptIn))</b>, also in "
+            + duplicate.alsoIn.map { "<b>" + HTMLText.escape($0) + "</b>" }.joined(separator: ", ") + "</li>")
+      }
+      html.raw("</ul>\n")
+    }
+    if let changes = view.changes {
+      html.raw("<h3>What changed since \(HTMLText.escape(changes.from.recordedAt))</h3>\n")
+      if changes.isEmpty {
+        html.raw("<p>Nothing.</p>\n")
+      } else {
+        html.raw("<pre class=\"changes\">\(HTMLText.escape(ScoreDiffRenderer.text(changes)))</pre>\n")
+      }
+    }
+    html.raw("</section>\n")
+  }
 
   static func scorecard(_ card: ScorecardResult, _ report: ScoreReport, _ trends: ScoreTrends, _ html: inout HTML) {
     let definition = card.definition
@@ -258,7 +310,16 @@ public enum ScoreDashboard {
     html.raw("<th class=\"num\">score</th><th class=\"marks\">rules</th><th>to reach the next level</th></tr></thead>\n<tbody>\n")
     for entity in members {
       let rank = definition.rank(of: entity.level)
-      html.raw("<tr><td><b>\(HTMLText.escape(entity.name))</b><br><span class=\"loc\">\(HTMLText.escape(entity.location))</span></td>")
+      var rowAttributes = ""
+      var staleBadge = ""
+      if let view = html.organisation {
+        let repository = view.entityRepository[entity.id] ?? ""
+        rowAttributes = " data-repository=\"\(HTMLText.escape(repository))\""
+        if view.isStale(entity: entity.id) {
+          staleBadge = " <span class=\"stale\" title=\"its repository's latest run is older than \(view.query.staleAfterDays) days\">stale</span>"
+        }
+      }
+      html.raw("<tr\(rowAttributes)><td><b>\(HTMLText.escape(entity.name))</b>\(staleBadge)<br><span class=\"loc\">\(HTMLText.escape(entity.location))</span></td>")
       html.raw(
         "<td><span class=\"lv\" style=\"\(levelStyle(entity.level ?? "none", rank ?? definition.levels.count, definition))\">\(HTMLText.escape(Format.level(entity.level)))</span></td>")
       html.raw(
@@ -283,7 +344,7 @@ public enum ScoreDashboard {
         html.raw("top level")
       }
       html.raw("</td></tr>\n")
-      html.raw("<tr class=\"detail\"><td colspan=\"5\"><details><summary>why: rules and findings</summary>\n")
+      html.raw("<tr class=\"detail\"\(rowAttributes)><td colspan=\"5\"><details><summary>why: rules and findings</summary>\n")
       entityDetail(entity, report, &html)
       html.raw("</details></td></tr>\n")
     }
@@ -349,7 +410,7 @@ public enum ScoreDashboard {
     if !path.isEmpty { html.raw("<path d=\"\(path)\" class=\"line\"/>") }
     for (index, point) in points.enumerated() {
       let levels = point.levels.map { "\($0.level) \($0.count)" }.joined(separator: ", ")
-      var tip = "run #\(point.runID) \(point.recordedAt)"
+      var tip = point.runID > 0 ? "run #\(point.runID) \(point.recordedAt)" : "as of \(point.recordedAt)"
       if let commit = point.commit { tip += " (\(commit.prefix(12)))" }
       tip += ": average \(Format.percent(point.averageScore)), \(point.entities) entities; \(levels)"
       let cy = y(point.averageScore ?? 0)
@@ -361,7 +422,7 @@ public enum ScoreDashboard {
     for index in labelled {
       let anchor = points.count == 1 ? "middle" : index == 0 ? "start" : index == points.count - 1 ? "end" : "middle"
       html.raw(
-        "<text x=\"\(Format.decimal(x(index)))\" y=\"\(Format.decimal(height - 10))\" text-anchor=\"\(anchor)\" class=\"axis\">#\(points[index].runID) \(HTMLText.escape(String(points[index].recordedAt.prefix(10))))</text>")
+        "<text x=\"\(Format.decimal(x(index)))\" y=\"\(Format.decimal(height - 10))\" text-anchor=\"\(anchor)\" class=\"axis\">\(points[index].runID > 0 ? "#\(points[index].runID) " : "")\(HTMLText.escape(String(points[index].recordedAt.prefix(10))))</text>")
     }
     html.raw("</svg>\n")
   }
@@ -415,6 +476,8 @@ public enum ScoreDashboard {
 
   struct HTML {
     var text = ""
+    /// The organisation's view, when rendering `plumb org`'s dashboard.
+    var organisation: OrganisationView?
     mutating func raw(_ fragment: String) { text += fragment }
   }
 
@@ -523,6 +586,9 @@ public enum ScoreDashboard {
     .waiver { color: #3730a3; }
     .filter input { font: inherit; padding: 4px 8px; border: 1px solid #d1d5db; border-radius: 6px; margin-left: 6px; max-width: 60vw; }
     .hidden { display: none; }
+    .filter select { font: inherit; padding: 4px 8px; border: 1px solid #d1d5db; border-radius: 6px; margin-left: 6px; max-width: 60vw; }
+    .stale { display: inline-block; padding: 0 6px; border-radius: 4px; background: #fde68a; color: #78350f; font-size: 0.85em; }
+    pre.changes { white-space: pre-wrap; background: #f9fafb; padding: 8px; border-radius: 6px; }
     @media (max-width: 640px) {
       main, footer { padding-left: 10px; padding-right: 10px; }
       header.top { padding: 14px 12px; }
@@ -545,6 +611,14 @@ public enum ScoreDashboard {
     """
 
   static let script = """
+    document.querySelectorAll('select[data-repository-filter]').forEach(function (select) {
+      select.addEventListener('change', function () {
+        var wanted = select.value;
+        document.querySelectorAll('tr[data-repository]').forEach(function (row) {
+          row.classList.toggle('hidden', wanted !== '' && row.getAttribute('data-repository') !== wanted);
+        });
+      });
+    });
     document.querySelectorAll('input[data-filter]').forEach(function (input) {
       var container = document.getElementById(input.getAttribute('data-filter'));
       input.addEventListener('input', function () {

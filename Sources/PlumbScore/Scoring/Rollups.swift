@@ -19,8 +19,17 @@ public enum Rollups {
   public static let noDomain = "(no domain)"
   public static let organisation = "organisation"
 
-  /// Every roll-up of `entities`: organisation, teams, departments, systems, domains.
+  /// Every roll-up of `entities`: organisation, teams, departments, systems, domains; group
+  /// names and the Group tree read from `graph`.
   public static func compute(_ entities: [EntityScore], definition: ScorecardDefinition, graph: DocumentGraph)
+    -> [Rollup]
+  {
+    compute(entities, definition: definition, groups: GraphGroups(graph: graph))
+  }
+
+  /// Every roll-up of `entities`, with group names and the Group tree from `groups` (the graph's,
+  /// or a recorded directory: `plumb org` rolls up the entities of many repositories this way).
+  public static func compute(_ entities: [EntityScore], definition: ScorecardDefinition, groups: some RollupGroups)
     -> [Rollup]
   {
     var result = [
@@ -29,61 +38,52 @@ public enum Rollups {
     // Teams: the owning Group (or User) of each entity.
     let teams = Dictionary(grouping: entities) { $0.owner ?? unowned }
     for key in teams.keys.sorted() {
-      let parent = key == unowned ? nil : parents(EntityID(key), graph).first?.id.rawValue
-      result.append(make(.team, key: key, name: displayName(key, graph), parent: parent, teams[key] ?? [], definition))
+      let parent = key == unowned ? nil : groups.parents(of: key).first
+      result.append(make(.team, key: key, name: groups.displayName(key), parent: parent, teams[key] ?? [], definition))
     }
     // Departments: every Group above an owning team, with the entities of every team below it.
     var departments: [String: [EntityScore]] = [:]
+    var ancestorsByOwner: [String: [String]] = [:]
     for entity in entities {
       guard let owner = entity.owner else { continue }
-      for ancestor in ancestors(EntityID(owner), graph) {
-        departments[ancestor.id.rawValue, default: []].append(entity)
+      let above = ancestorsByOwner[owner] ?? ancestors(owner, groups)
+      ancestorsByOwner[owner] = above
+      for ancestor in above {
+        departments[ancestor, default: []].append(entity)
       }
     }
     for key in departments.keys.sorted() {
-      let parent = parents(EntityID(key), graph).first?.id.rawValue
+      let parent = groups.parents(of: key).first
       result.append(
-        make(.department, key: key, name: displayName(key, graph), parent: parent, departments[key] ?? [], definition))
+        make(.department, key: key, name: groups.displayName(key), parent: parent, departments[key] ?? [], definition))
     }
     let systems = Dictionary(grouping: entities) { $0.system ?? noSystem }
     for key in systems.keys.sorted() {
-      result.append(make(.system, key: key, name: displayName(key, graph), parent: nil, systems[key] ?? [], definition))
+      result.append(make(.system, key: key, name: groups.displayName(key), parent: nil, systems[key] ?? [], definition))
     }
     let domains = Dictionary(grouping: entities) { $0.domain ?? noDomain }
     for key in domains.keys.sorted() {
-      result.append(make(.domain, key: key, name: displayName(key, graph), parent: nil, domains[key] ?? [], definition))
+      result.append(make(.domain, key: key, name: groups.displayName(key), parent: nil, domains[key] ?? [], definition))
     }
     return result
   }
 
-  /// The Groups `id` is directly a child of, in id order.
-  static func parents(_ id: EntityID, _ graph: DocumentGraph) -> [Entity] {
-    graph.related(id, "childOf").filter { $0.kind == EntityKinds.catalog("Group") }
-  }
-
   /// Every Group above `id` through `childOf`, nearest first (cycles stop the walk).
-  static func ancestors(_ id: EntityID, _ graph: DocumentGraph) -> [Entity] {
-    var result: [Entity] = []
-    var seen: Set<EntityID> = [id]
+  static func ancestors(_ id: String, _ groups: some RollupGroups) -> [String] {
+    var result: [String] = []
+    var seen: Set<String> = [id]
     var frontier = [id]
     while !frontier.isEmpty {
-      var next: [EntityID] = []
+      var next: [String] = []
       for current in frontier {
-        for parent in parents(current, graph) where seen.insert(parent.id).inserted {
+        for parent in groups.parents(of: current) where seen.insert(parent).inserted {
           result.append(parent)
-          next.append(parent.id)
+          next.append(parent)
         }
       }
       frontier = next
     }
     return result
-  }
-
-  /// A group's display name: its `metadata.title`, else its name, else the key.
-  static func displayName(_ key: String, _ graph: DocumentGraph) -> String {
-    guard let entity = graph.entity(EntityID(key)) else { return key }
-    return entity.attributes["spec"]["profile"]["displayName"].string ?? entity.attributes["metadata"]["title"].string
-      ?? entity.name
   }
 
   static func make(
@@ -115,4 +115,39 @@ public enum Rollups {
       scored: scored, scoreSum: sum, averageScore: scored == 0 ? nil : sum / Double(scored), rules: tallies,
       worstRules: Array(worst))
   }
+}
+
+/// What roll-ups need to know about groups: the Group tree (for departments) and display names.
+public protocol RollupGroups {
+  /// The Groups `id` is directly a child of, in id order.
+  func parents(of id: String) -> [String]
+  /// A group's display name (a team, department, system or domain), or `key` itself.
+  func displayName(_ key: String) -> String
+}
+
+/// The groups of a document graph: `childOf` edges to Groups, and each entity's
+/// `spec.profile.displayName`, else `metadata.title`, else its name.
+public struct GraphGroups: RollupGroups {
+  public let graph: DocumentGraph
+  public init(graph: DocumentGraph) { self.graph = graph }
+
+  public func parents(of id: String) -> [String] {
+    graph.related(EntityID(id), "childOf").filter { $0.kind == EntityKinds.catalog("Group") }.map(\.id.rawValue)
+  }
+
+  public func displayName(_ key: String) -> String {
+    guard let entity = graph.entity(EntityID(key)) else { return key }
+    return entity.attributes["spec"]["profile"]["displayName"].string ?? entity.attributes["metadata"]["title"].string
+      ?? entity.name
+  }
+}
+
+/// Groups as recorded in history: names and parents by id (``ScoreSnapshot/GroupRecord``).
+public struct RecordedGroups: RollupGroups, Sendable {
+  public var names: [String: String] = [:]
+  public var parentsByID: [String: [String]] = [:]
+  public init() {}
+
+  public func parents(of id: String) -> [String] { parentsByID[id] ?? [] }
+  public func displayName(_ key: String) -> String { names[key] ?? key }
 }
