@@ -98,7 +98,8 @@ func runStoreBenchmark(_ options: Options) throws {
       + (options.regenerate ? ["--regenerate"] : []), captureOutput: false)
   guard generated.status == 0 else { throw BenchError.failed("generating the repositories failed (exit \(generated.status))") }
   let layout = try ensureRepositories(options, count: count)
-  guard FileManager.default.isExecutableFile(atPath: options.plumb) else {
+  let plumbAvailable = FileManager.default.isExecutableFile(atPath: options.plumb)
+  guard plumbAvailable || (options.skipCLI && options.skipContext) else {
     throw BenchError.failed("no plumb executable at \(options.plumb) (build it: see --help)")
   }
   guard let server = PostgresTestServer.shared else { throw BenchError.failed(PostgresTestServer.absentReason) }
@@ -113,8 +114,7 @@ func runStoreBenchmark(_ options: Options) throws {
 
   // Repository identity (issue 14 part 2) when the binary has it: the name, branch and default
   // branch as a CI job passes them (the generated repositories are not git work trees).
-  let scoreHelp = try runChild([options.plumb, "score", "--help"]).output
-  let hasIdentity = scoreHelp.contains("--default-branch")
+  let hasIdentity = try plumbAvailable && runChild([options.plumb, "score", "--help"]).output.contains("--default-branch")
 
   // MARK: Recording, end to end
   if !options.skipCLI {
