@@ -27,7 +27,7 @@ func repositorySizes(_ count: Int) -> Sizes {
 }
 
 /// Bumped whenever the layout or a generator changes, so stale data is regenerated.
-let repositoriesLayoutVersion = 1
+let repositoriesLayoutVersion = 2
 
 /// The generated organisation of `count` repositories.
 struct RepositoriesLayout {
@@ -87,7 +87,10 @@ func writeRepositories(directory: String, count: Int, seed: UInt64) throws {
   }
   var pipelines = PipelineWriter(org: org, seed: random.next())
   for (path, text) in pipelines.write() {
-    try write(path, Array(text.utf8), kind: path.contains(".github/") ? "github" : "gitlab")
+    // A GitLab `include: local:` is relative to the repository's root, which is now `repos/NAME`.
+    let parts = path.split(separator: "/", maxSplits: 2)
+    let local = parts.count == 3 ? text.replacingOccurrences(of: "local: repos/\(parts[1])/", with: "local: ") : text
+    try write(path, Array(local.utf8), kind: path.contains(".github/") ? "github" : "gitlab")
   }
   var terraform = TerraformWriter(org: org, seed: random.next(), includePlannedValues: false)
   var resources = 0
