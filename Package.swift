@@ -93,9 +93,11 @@ let package = Package(
       path: "Benchmarks/plumb-bench"
     ),
 
-    // The organisation-scale benchmark (graph build, rule evaluation): `swift run -c release plumb-org-bench`.
+    // The organisation-scale benchmark (graph build, rule evaluation; `--mode store`: 1,000 repositories
+    // recording into one PostgreSQL server, TestSupport's): `swift run -c release plumb-org-bench`.
     .executableTarget(
-      name: "plumb-org-bench", dependencies: ["BenchmarkSupport", "PlumbKit"], path: "Benchmarks/plumb-org-bench"),
+      name: "plumb-org-bench", dependencies: ["BenchmarkSupport", "PlumbKit", "TestSupport"],
+      path: "Benchmarks/plumb-org-bench"),
 
     // Fuzz targets (libFuzzer entry points; built plainly they replay inputs): `scripts/fuzz.sh yaml|policy|output`.
     .target(name: "FuzzSupport", dependencies: ["PlumbDiagnostics"], path: "Benchmarks/FuzzSupport"),

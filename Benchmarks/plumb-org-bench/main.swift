@@ -19,7 +19,10 @@
 //   - every rule alone (one core), for the per-rule table.
 //
 // Other modes: `--mode generate` (data only), `--mode phases --evaluate all|subset|rules|none`
-// (one child measurement, key=value output), `--mode profile` (the pipeline once, for perf).
+// (one child measurement, key=value output), `--mode profile` (the pipeline once, for perf), and
+// `--mode store`: 1,000 repositories around a central catalog, recorded into a PostgreSQL server
+// from 8 processes at once, the organisation view from the store, and the catalog context's cost
+// in one gate (StoreBenchmark.swift; `--repositories 20` for a quick run).
 
 import BenchmarkSupport
 import Foundation
@@ -47,6 +50,18 @@ struct Options {
   var directory = ""
   var waitLoad: Double?
   var only: Set<String> = []
+  // --mode store (StoreBenchmark.swift)
+  var repositories = 1000
+  var workers = 8
+  var url: String?
+  var worker = 0
+  var barrier: String?
+  /// `{db}`: the store's URL; `{out}`: a file in the data directory.
+  var orgArguments = "org --db {db} --now 2026-12-02T00:00:00Z --format json --output {out}"
+  var skipCLI = false
+  var skipStore = false
+  var skipContext = false
+  var contextRounds = 7
 
   init(_ args: [String]) throws {
     var i = 0
@@ -73,6 +88,16 @@ struct Options {
       case "--directory": directory = try value()
       case "--wait-load": waitLoad = Double(try value())
       case "--only": only = Set(try value().split(separator: ",").map(String.init))
+      case "--repositories": repositories = max(1, Int(try value()) ?? 1000)
+      case "--workers": workers = max(1, Int(try value()) ?? 8)
+      case "--url": url = try value()
+      case "--worker": worker = max(0, Int(try value()) ?? 0)
+      case "--barrier": barrier = try value()
+      case "--org-arguments": orgArguments = try value()
+      case "--skip-cli": skipCLI = true
+      case "--skip-store": skipStore = true
+      case "--skip-context": skipContext = true
+      case "--context-rounds": contextRounds = max(1, Int(try value()) ?? 7)
       case "-h", "--help":
         print(
           """
@@ -82,6 +107,9 @@ struct Options {
                  plumb-org-bench --mode generate [--data-dir DIR] [--scale F] [--seed N] [--planned-values]
                  plumb-org-bench --mode phases --directory DIR [--evaluate all|subset|rules|none]
                  plumb-org-bench --mode profile --directory DIR [--evaluate all|subset|rules|none] [--only RULE,...]
+                 plumb-org-bench --mode store [--repositories 1000] [--workers 8] [--runs N] [--context-rounds 7]
+                                 [--org-arguments 'org --db {db}'] [--skip-cli] [--skip-store] [--skip-context]
+                                 [--data-dir DIR] [--seed N] [--plumb PATH] [--regenerate]
           """)
         exit(0)
       default: throw BenchError.usage("unknown argument \(args[i]) (try --help)")
@@ -312,6 +340,12 @@ do {
     runProfile(directory: options.directory, evaluate: options.evaluate, subsetSize: options.subsetSize, only: options.only)
   case "run":
     try runBenchmark(options)
+  case "store":
+    try runStoreBenchmark(options)
+  case "store-generate":
+    _ = try ensureRepositories(options, count: options.repositories)
+  case "store-worker":
+    try runStoreWorker(options)
   default:
     throw BenchError.usage("unknown mode \(options.mode)")
   }
