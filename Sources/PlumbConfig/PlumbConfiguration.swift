@@ -23,8 +23,8 @@ import PlumbYAML
 ///   owner_tags: [owner, team]
 /// catalog:                           # the central catalog, as context (CatalogSourceConfiguration)
 ///   - ../central-catalog
-/// rule-docs-base: https://github.com/acme/plumb/blob/main/docs/rules   # rule pages: <base>/<id>.md
-/// source-link-base: https://github.com/acme/platform/blob/main/       # path:line links
+/// rule_docs_base: https://github.com/acme/plumb/blob/main/docs/rules   # rule pages: <base>/<id>.md
+/// source_link_base: https://github.com/acme/platform/blob/main/       # path:line links
 /// exclude: ["**/skeleton/"]          # left out of the inputs, in .gitignore syntax
 /// respect_gitignore: true            # the root's .gitignore excludes too
 /// waivers: policy/waivers.yaml       # the waiver file (default .plumb-waivers.yaml)
@@ -59,11 +59,11 @@ public struct PlumbConfiguration: Sendable {
   public var ownerTagKeys: [String]?
   /// `catalog:`: the sources of catalog context (the central catalog).
   public var catalog: [CatalogSourceConfiguration] = []
-  /// `rule-docs-base:`: the base URL of rule documentation pages (`<base>/<rule_id>.md`) in every
+  /// `rule_docs_base:`: the base URL of rule documentation pages (`<base>/<rule_id>.md`) in every
   /// output; an http(s) URL or a relative path (empty: relative `docs/rules`). `--rule-docs-base`
   /// wins; without either, Plumb's own published rule pages.
   public var ruleDocsBase: String?
-  /// `source-link-base:`: the base URL a file's path is appended to for `path#L<line>` links
+  /// `source_link_base:`: the base URL a file's path is appended to for `path#L<line>` links
   /// (e.g. `https://github.com/<owner>/<repo>/blob/<ref>/`; empty: no links).
   /// `--source-link-base` wins; without either, it comes from the CI variables.
   public var sourceLinkBase: String?
@@ -230,11 +230,11 @@ public struct PlumbConfiguration: Sendable {
     Section(key: "catalog") { configuration, reader, node in
       configuration.catalog = CatalogSourceConfiguration.readList(node, root: configuration.root, reader: &reader)
     },
-    Section(key: "rule-docs-base") { configuration, reader, node in
-      configuration.ruleDocsBase = reader.linkBase(node, key: "rule-docs-base")
+    Section(key: "rule_docs_base") { configuration, reader, node in
+      configuration.ruleDocsBase = reader.linkBase(node, key: "rule_docs_base")
     },
-    Section(key: "source-link-base") { configuration, reader, node in
-      configuration.sourceLinkBase = reader.linkBase(node, key: "source-link-base")
+    Section(key: "source_link_base") { configuration, reader, node in
+      configuration.sourceLinkBase = reader.linkBase(node, key: "source_link_base")
     },
     Section(key: "exclude") { configuration, reader, node in
       let entries = node.kind == .scalar && node.scalarType == .string ? [node] : node.kind == .sequence ? Array(node.elements) : []

@@ -43,9 +43,9 @@ public struct CheckOptions: Sendable {
   /// Catalog context from the command line (`--catalog`, `--check-context`, …), besides
   /// `catalog:` in the configuration.
   public var catalog = CatalogContextOptions()
-  /// `--rule-docs-base` (nil: `.plumb.yaml`'s `rule-docs-base`, else ``ReportLinks/defaultRuleDocsBase``).
+  /// `--rule-docs-base` (nil: `.plumb.yaml`'s `rule_docs_base`, else ``ReportLinks/defaultRuleDocsBase``).
   public var ruleDocsBase: String?
-  /// `--source-link-base` (nil: `.plumb.yaml`'s `source-link-base`, else from the CI variables).
+  /// `--source-link-base` (nil: `.plumb.yaml`'s `source_link_base`, else from the CI variables).
   public var sourceLinkBase: String?
   /// `--sarif-category`: SARIF's `automationDetails.id` is `plumb/<category>/` (nil: `check`).
   public var codeScanningCategory: String?

@@ -19,8 +19,8 @@ public struct ReportLinks: Sendable, Equatable {
     self.sourceLinkBase = sourceLinkBase
   }
 
-  /// The links of a run: `ruleDocsBase` (`--rule-docs-base`, else `rule-docs-base:`, else the
-  /// default) and `sourceLinkBase` (`--source-link-base`, else `source-link-base:`, else from the
+  /// The links of a run: `ruleDocsBase` (`--rule-docs-base`, else `rule_docs_base:`, else the
+  /// default) and `sourceLinkBase` (`--source-link-base`, else `source_link_base:`, else from the
   /// CI variables in `environment`). An empty value switches links off (rule pages: the default
   /// relative `docs/rules`); a value Plumb may not emit is ignored.
   public static func resolve(

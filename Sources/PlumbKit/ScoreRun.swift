@@ -38,7 +38,7 @@ public struct ScoreOptions: Sendable {
   /// The history database (default: `.plumb/history.sqlite` under the root).
   public var databasePath: String?
   /// Where rule documentation pages are, for links, ending in `/` (nil: the check's rule docs
-  /// base: `rule-docs-base` in `.plumb.yaml`, else Plumb's published pages; ``ReportLinks``).
+  /// base: `rule_docs_base` in `.plumb.yaml`, else Plumb's published pages; ``ReportLinks``).
   public var ruleDocs: String?
   /// Catalog context from the command line (`--catalog`, …), besides `catalog:` in `.plumb.yaml`:
   /// its entities resolve ownership; only the repository's own entities are scored.

@@ -49,13 +49,13 @@ extension PlumbCommand {
         """)
     var root: String?
 
-    @Option(help: "Base URL of rule documentation pages, <base>/<rule>.md (default: rule-docs-base in .plumb.yaml, else Plumb's published pages).")
+    @Option(help: "Base URL of rule documentation pages, <base>/<rule>.md (default: rule_docs_base in .plumb.yaml, else Plumb's published pages).")
     var ruleDocsBase: String?
 
     @Option(
       help: """
         Base URL that path#L<line> links are made from, e.g. https://github.com/OWNER/REPO/blob/SHA/ \
-        (default: source-link-base in .plumb.yaml, else from GITHUB_SERVER_URL/GITHUB_REPOSITORY/GITHUB_SHA \
+        (default: source_link_base in .plumb.yaml, else from GITHUB_SERVER_URL/GITHUB_REPOSITORY/GITHUB_SHA \
         or CI_PROJECT_URL/CI_COMMIT_SHA; empty: no links).
         """)
     var sourceLinkBase: String?

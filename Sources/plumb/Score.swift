@@ -88,7 +88,7 @@ extension PlumbCommand {
     @Option(help: "The date waivers expire against, YYYY-MM-DD (default: the date of --now, else $PLUMB_TODAY, else today).")
     var today: String?
 
-    @Option(help: "Where rule documentation pages are, for links (default: rule-docs-base in .plumb.yaml, else Plumb's published rule pages).")
+    @Option(help: "Where rule documentation pages are, for links (default: rule_docs_base in .plumb.yaml, else Plumb's published rule pages).")
     var ruleDocs: String?
 
     @OptionGroup(title: "Exclusions")

@@ -136,7 +136,7 @@ import Testing
 
   @Test func theConfigurationAtTheTopIsFoundFromASubdirectory() throws {
     let repository = try Self.repository()
-    try "repository: acme/platform\nrule-docs-base: https://docs.example.com/plumb/rules\n".write(
+    try "repository: acme/platform\nrule_docs_base: https://docs.example.com/plumb/rules\n".write(
       to: repository.appendingPathComponent(".plumb.yaml"), atomically: true, encoding: .utf8)
     let result = try runPlumb(["check", ".", "--output", "sarif"], in: repository.appendingPathComponent("catalog"), environment: Self.noCI)
     let run = try Self.sarifRun(result.stdout)
@@ -313,7 +313,7 @@ import Testing
       let result = try runPlumb(["check", ".", flag, base], in: repository, environment: Self.noCI)
       #expect(result.status == 64, "\(flag) \(base)")
     }
-    try "rule-docs-base: \"\(base.replacingOccurrences(of: "\n", with: "\\n"))\"\n".write(
+    try "rule_docs_base: \"\(base.replacingOccurrences(of: "\n", with: "\\n"))\"\n".write(
       to: repository.appendingPathComponent(".plumb.yaml"), atomically: true, encoding: .utf8)
     let configured = try runPlumb(["check", "."], in: repository, environment: Self.noCI)
     #expect(configured.status == 3)
@@ -322,7 +322,7 @@ import Testing
 
   @Test func flagsWinOverTheConfigurationAndAnEmptySourceBaseSwitchesLinksOff() throws {
     let repository = try Self.repository()
-    try "source-link-base: https://git.example.com/blob/main/\n".write(
+    try "source_link_base: https://git.example.com/blob/main/\n".write(
       to: repository.appendingPathComponent(".plumb.yaml"), atomically: true, encoding: .utf8)
     let configured = try runPlumb(["check", ".", "--output", "markdown"], in: repository, environment: Self.noCI)
     #expect(configured.stdout.contains("(https://git.example.com/blob/main/catalog/components.yaml#L"))

@@ -7,7 +7,7 @@
 # GITHUB_OUTPUT.
 set -uo pipefail
 
-args=(check --output text --output github --output "sarif=${PLUMB_SARIF:-plumb.sarif}")
+args=(check --output text --output github --output "sarif-upload=${PLUMB_SARIF:-plumb.sarif}")
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then args+=(--output "github-summary=$GITHUB_STEP_SUMMARY"); fi
 if [ -n "${PLUMB_PACK:-}" ]; then args+=(--pack "$PLUMB_PACK"); fi
 if [ -n "${PLUMB_BASELINE_REF:-}" ]; then args+=(--baseline-ref "$PLUMB_BASELINE_REF" --new-only); fi
