@@ -92,18 +92,20 @@ public struct Ingestor: Sendable {
     self.options = options
   }
 
-  /// The root a run over `paths` uses (standardized): `root` when given; else the git top level
-  /// (nearest `.git`, a directory or a worktree's file) of the first path, a directory included
-  /// (`plumb check terraform/` at the top of a repository reports `terraform/plan.json`), so
-  /// paths in every output are the repository's paths and local includes and Location targets
-  /// resolve as they do in the repository. Outside any repository: the one directory given
+  /// The root a run over `paths` uses (standardized): `root` when given; else, inside a git
+  /// repository, the nearest directory from the first path up to the repository's top level that
+  /// holds a `.plumb.yaml` (a project of its own, as a monorepo's subproject or a sample platform
+  /// is), else the git top level (nearest `.git`, a directory or a worktree's file) of the first
+  /// path, a directory included (`plumb check terraform/` at the top of a repository reports
+  /// `terraform/plan.json`), so paths in every output are the repository's paths and local
+  /// includes and Location targets resolve as they do in the repository. Outside any repository: the one directory given
   /// (nothing tells where a repository would begin, and the root is the read boundary, so it is
   /// not widened to the working directory); else the current directory when every path lies
   /// inside it, or the nearest directory holding every path.
   public static func root(of paths: [String], given root: String? = nil) -> String {
     if let root { return IngestContext.standardize(root) }
     if let first = paths.first, let repository = repositoryRoot(containing: first) {
-      return IngestContext.standardize(repository)
+      return IngestContext.standardize(configuredProject(containing: first, within: repository) ?? repository)
     }
     let absolute = paths.map(IngestContext.standardize)
     let directories = absolute.map { path -> (path: String, isDirectory: Bool) in
@@ -250,6 +252,25 @@ public struct Ingestor: Sendable {
 
 extension Ingestor {
   /// The nearest directory at or above `path` that holds `.git`, if any.
+  /// The nearest directory from `path` (or its directory) up to `repository` that holds a
+  /// `.plumb.yaml` (of any file type: the configuration reader refuses what it may not read),
+  /// nil when none does.
+  static func configuredProject(containing path: String, within repository: String) -> String? {
+    let standardized = IngestContext.standardize(path)
+    let top = IngestContext.standardize(repository)
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: standardized, isDirectory: &isDirectory)
+    var directory = URL(fileURLWithPath: standardized)
+    if !(exists && isDirectory.boolValue) { directory.deleteLastPathComponent() }
+    while isInside(directory.path, top) {
+      let marker = directory.appendingPathComponent(".plumb.yaml").path
+      if (try? FileManager.default.attributesOfItem(atPath: marker)) != nil { return directory.path }
+      if directory.path == top || directory.path == "/" { return nil }
+      directory.deleteLastPathComponent()
+    }
+    return nil
+  }
+
   static func repositoryRoot(containing path: String) -> String? {
     let standardized = IngestContext.standardize(path)
     var isDirectory: ObjCBool = false

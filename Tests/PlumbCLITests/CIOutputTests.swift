@@ -127,6 +127,37 @@ import Testing
     #expect(outsidePaths.contains("terraform/plan.tfplan.json"), "\(outsidePaths) \(outside.stderr)")
   }
 
+  /// A directory with its own `.plumb.yaml` below the top level is a project of its own (a
+  /// monorepo's subproject): its configuration, waivers and local includes are its own, and paths
+  /// are shown from it.
+  @Test func aProjectWithItsOwnConfigurationBelowTheTopIsTheRoot() throws {
+    let top = try temporaryDirectory().appendingPathComponent("mono")
+    try FileManager.default.createDirectory(at: top.appendingPathComponent(".git"), withIntermediateDirectories: true)
+    let project = top.appendingPathComponent("platform")
+    try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("fixtures/platform"), to: project)
+    let result = try runPlumb(["check", "platform/terraform", "--output", "json"], in: top, environment: Self.noCI)
+    #expect(result.status == 1, "\(result.stderr)")
+    let paths = try Self.jsonPaths(result.stdout)
+    #expect(!paths.isEmpty && paths.allSatisfy { $0 == "terraform/plan.tfplan.json" }, "\(paths)")
+    #expect(try Self.json(result.stdout)["invocation"].flatMap { ($0 as? [String: Any])?["root"] as? String } == project.path)
+    // The project's local GitLab include resolves from the project, not from the top level.
+    let whole = try runPlumb(["check", "platform", "--output", "json"], in: top, environment: Self.noCI)
+    #expect(whole.status == 1, "\(whole.stdout.prefix(2000))")
+    #expect(!whole.stdout.contains("gitlab.include-missing"))
+    // Without the project's configuration, the top level is the root again.
+    try FileManager.default.removeItem(at: project.appendingPathComponent(".plumb.yaml"))
+    let unconfigured = try runPlumb(["check", "platform/terraform", "--output", "json"], in: top, environment: Self.noCI)
+    #expect(try Self.jsonPaths(unconfigured.stdout).allSatisfy { $0 == "platform/terraform/plan.tfplan.json" })
+  }
+
+  /// README's first command, exactly as written there: the shipped sample platform (inside
+  /// Plumb's own repository) is checked as a project of its own and blocks on its planted findings.
+  @Test func readmesMainCommandChecksTheSamplePlatformAndBlocks() throws {
+    let result = try runPlumb(["check", "fixtures/platform"], environment: Self.noCI)
+    #expect(result.status == 1, "\(result.stdout.suffix(1500)) \(result.stderr)")
+    #expect(result.stdout.contains("verdict: fail (4 blocking findings)"), "\(result.stdout.suffix(600))")
+  }
+
   @Test func anExplicitRootWins() throws {
     let repository = try Self.repository()
     let result = try runPlumb(
