@@ -70,6 +70,10 @@ public struct DiagnosticRenderer: Sendable {
   public static let maxSnippetWidth = 160
   /// Columns kept before the caret when a long line is cropped.
   static let croppedContextBefore = 60
+  /// Columns looked at on each side of the span: a window of ``maxSnippetWidth`` cells lies well
+  /// inside them unless zero-width marks crowd it, and a multi-megabyte minified line costs what
+  /// its shown part costs, not its length, for each finding shown on it.
+  static let scannedColumnsAround = 4 * maxSnippetWidth
 
   /// The source line and a caret line, or "" when the file is unknown.
   ///
@@ -92,8 +96,21 @@ public struct DiagnosticRenderer: Sendable {
     var total = 0
     var column = 1
     let sameLine = location.span.end.line == line
+    let firstColumn = max(1, location.span.start.column - Self.scannedColumnsAround)
+    let spanColumns = sameLine ? min(max(0, location.span.end.column - location.span.start.column), Self.scannedColumnsAround) : 0
+    let lastColumn = location.span.start.column + spanColumns + Self.scannedColumnsAround
+    let cutBefore = firstColumn > 1
+    var cutAfter = false
     var scanner = WorkflowCommandScanner(atLineStart: false)
     for scalar in text.unicodeScalars {
+      if column < firstColumn {
+        column += 1
+        continue
+      }
+      if column > lastColumn {
+        cutAfter = true
+        break
+      }
       let shown: String
       if scalar == "\t" {
         shown = "    "
@@ -123,8 +140,11 @@ public struct DiagnosticRenderer: Sendable {
     }
     // The marker never runs past the visible text (it may sit one past its end, at a line break).
     underline = max(1, min(underline, max(1, upper - caretIndent)))
+    // Columns not scanned are cut like the window's edges (a `##` before the first one scanned
+    // is behind the `…`, so no `##[` can form).
+    let leftCut = lower > 0 || cutBefore
     var visible = String.UnicodeScalarView()
-    if lower > 0 { visible.append("…") }
+    if leftCut { visible.append("…") }
     var cell = 0
     for piece in pieces {
       let start = cell
@@ -140,8 +160,8 @@ public struct DiagnosticRenderer: Sendable {
       }
       visible.append(contentsOf: piece.shown)
     }
-    if upper < total { visible.append("…") }
-    let indent = caretIndent - lower + (lower > 0 ? 1 : 0)
+    if upper < total || cutAfter { visible.append("…") }
+    let indent = caretIndent - lower + (leftCut ? 1 : 0)
     let marker = "^" + String(repeating: "~", count: max(0, underline - 1))
     return "\(pad) |\n\(gutter) | \(String(visible))\n\(pad) | \(String(repeating: " ", count: indent))\(marker)\n"
   }

@@ -5190,7 +5190,7 @@ extension BuiltinPolicies {
           swaps base images, reads the registry credentials, and replaces what is pushed.
         """
         remediation "Serve the registry over TLS with a certificate the runner trusts (mount the CA into `/etc/docker/certs.d/<registry>/ca.crt`), and drop the insecure flags."
-        param insecure: pattern = "(--insecure-registry(=|\\s)|\\b(executor|kaniko|/kaniko/executor)\\b[^\\n]*\\s--insecure(-pull)?\\b|\\b(buildah|crane|regctl)\\b[^\\n]*\\s--insecure\\b|\\b(docker|podman)\\s+(pull|push|login)\\s+(-\\S+\\s+)*http://)"
+        param insecure: pattern = "(--insecure-registry(=|\\s)|\\b(executor|kaniko|/kaniko/executor)\\b[^\\n]{0,400}\\s--insecure(-pull)?\\b|\\b(buildah|crane|regctl)\\b[^\\n]{0,400}\\s--insecure\\b|\\b(docker|podman)\\s+(pull|push|login)\\s+(-\\S+\\s+)*http://)"
 
         for j in gitlab.job
         let service_bad = filter(s in default(j.services, []), any(c in flatten([default(s.command, [])]), to_string(c) matches param.insecure))
@@ -5326,7 +5326,7 @@ extension BuiltinPolicies {
           credentials.
         """
         remediation "Build with a rootless tool (kaniko, buildah, BuildKit rootless) or a `docker:dind` service with TLS, instead of handing the host's daemon to a container."
-        param socket: pattern = "\\b(docker|podman|nerdctl)\\s+(container\\s+)?(run|create)\\b[^\\n]*(-v|--volume|--mount)[= ]\\S*(/var)?/run/(docker|containerd/containerd|podman/podman)\\.sock\\b"
+        param socket: pattern = "\\b(docker|podman|nerdctl)\\s+(container\\s+)?(run|create)\\b[^\\n]{0,400}(-v|--volume|--mount)[= ]\\S{0,200}(/var)?/run/(docker|containerd/containerd|podman/podman)\\.sock\\b"
 
         for j in gitlab.job
         let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.socket))
@@ -5513,7 +5513,7 @@ extension BuiltinPolicies {
           error in GitLab and is reported too.
         """
         remediation "Give each token the audience of the one service that consumes it (`aud: https://vault.example.com`, `aud: sts.amazonaws.com`), and configure that service to accept only it."
-        param generic: pattern = "^\\s*(\\$\\{?CI_SERVER_(URL|HOST|FQDN)\\}?/?|https?://(www\\.)?gitlab\\.com/?|gitlab\\.com|.*\\*.*)\\s*$"
+        param generic: pattern = "^\\s*+(\\$\\{?CI_SERVER_(URL|HOST|FQDN)\\}?/?|https?://(www\\.)?gitlab\\.com/?|gitlab\\.com|[^*]*+\\*.*)\\s*$"
 
         for j in gitlab.job
         let tokens = keys(default(j.id_tokens, {}))
@@ -6083,7 +6083,7 @@ extension BuiltinPolicies {
           that proxies PyPI, or `--index-url` alone, has no such race.
         """
         remediation "Use one index (`--index-url` of a registry that proxies PyPI and serves internal packages), pin hashes (`--require-hashes`), or with uv set `index-strategy = \"first-index\"` and name the index per package."
-        param extra: pattern = "(\\b(pip3?|uv\\s+pip|python3?\\s+-m\\s+pip|pipenv|uv)\\b[^\\n|;]*\\s--extra-index-url\\b|\\bPIP_EXTRA_INDEX_URL=|\\bpip3?\\s+config\\s+set\\s+global\\.extra-index-url\\b)"
+        param extra: pattern = "(\\b(pip3?|uv\\s+pip|python3?\\s+-m\\s+pip|pipenv|uv)\\b[^\\n|;]{0,400}\\s--extra-index-url\\b|\\bPIP_EXTRA_INDEX_URL=|\\bpip3?\\s+config\\s+set\\s+global\\.extra-index-url\\b)"
 
         for j in gitlab.job
         let pipeline = first(j -> inPipeline)
@@ -6135,7 +6135,7 @@ extension BuiltinPolicies {
           a protected ref or a tag.
         """
         remediation "Limit the job: `rules: [{if: '$CI_COMMIT_TAG'}]` or `{if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'}` (or `$CI_COMMIT_REF_PROTECTED == \"true\"`), and keep the registry token in a protected variable."
-        param publish: pattern = "(?i)(\\b(npm|pnpm|yarn)\\s++(?:\\S++\\s++){0,6}?publish(?![\\w-])|\\btwine\\s++upload\\b|\\bgem\\s++push\\b|\\bcargo\\s++publish\\b|\\bmvnw?\\s++(?:\\S++\\s++){0,12}?deploy\\b|\\bgradlew?\\b[^\\n]*\\bpublish\\w*\\b|\\bpoetry\\s++publish\\b|\\bhelm\\s++(cm-)?push\\b|\\b(dotnet\\s++nuget|nuget)\\s++push\\b|\\b(flit|hatch)\\s++publish\\b)"
+        param publish: pattern = "(?i)(\\b(npm|pnpm|yarn)\\s++(?:\\S++\\s++){0,6}?publish(?![\\w-])|\\btwine\\s++upload\\b|\\bgem\\s++push\\b|\\bcargo\\s++publish\\b|\\bmvnw?\\s++(?:\\S++\\s++){0,12}?deploy\\b|\\bgradlew?\\b[^\\n]{0,400}\\bpublish\\w*\\b|\\bpoetry\\s++publish\\b|\\bhelm\\s++(cm-)?push\\b|\\b(dotnet\\s++nuget|nuget)\\s++push\\b|\\b(flit|hatch)\\s++publish\\b)"
         param restricted: pattern = "(?i)(\\$CI_COMMIT_(BRANCH|REF_NAME)\\s*==\\s*\\$CI_DEFAULT_BRANCH|\\$CI_DEFAULT_BRANCH\\s*==\\s*\\$CI_COMMIT_(BRANCH|REF_NAME)|\\$CI_COMMIT_REF_PROTECTED\\s*==\\s*[\"']?true|\\$CI_COMMIT_TAG\\b(?!\\s*==\\s*(null|\"\"|''))|\\$CI_COMMIT_(BRANCH|REF_NAME)\\s*==\\s*[\"']?(main|master|production|stable)[\"']?)"
         param restricted_only: pattern = "^(main|master|production|stable|tags)$"
 
@@ -6328,7 +6328,7 @@ extension BuiltinPolicies {
           service aliases without a dot such as `http://docker:2375`) are not reported.
         """
         remediation "Use `https://` and, for files, check a published SHA-256 (`sha256sum -c`); point package managers at HTTPS indexes."
-        param fetch: pattern = "(?i)(\\b(curl|wget|iwr|invoke-webrequest|invoke-restmethod|irm|aria2c|git\\s+clone|git\\s+fetch|git\\s+submodule\\s+add|helm\\s+repo\\s+add|apk\\s+add|pip3?\\s+(install|download)|python3?\\s+-m\\s+pip\\s+install|npm\\s+(install|ci|config\\s+set\\s+registry)|yarn\\s+config\\s+set\\s+registry|go\\s+env\\s+-w\\s+GOPROXY|gem\\s+(install|sources\\s+--add))\\b[^\\n|;]*?(\\s|=|[\"'])http://(?!(localhost|127\\.0\\.0\\.1|\\[::1\\]|0\\.0\\.0\\.0)[:/\"'\\s]|[a-z0-9_-]+[:/\"'\\s]|[a-z0-9_-]+$)[^\\s\"']+)"
+        param fetch: pattern = "(?i)(\\b(curl|wget|iwr|invoke-webrequest|invoke-restmethod|irm|aria2c|git\\s+clone|git\\s+fetch|git\\s+submodule\\s+add|helm\\s+repo\\s+add|apk\\s+add|pip3?\\s+(install|download)|python3?\\s+-m\\s+pip\\s+install|npm\\s+(install|ci|config\\s+set\\s+registry)|yarn\\s+config\\s+set\\s+registry|go\\s+env\\s+-w\\s+GOPROXY|gem\\s+(install|sources\\s+--add))\\b[^\\n|;]{0,400}?(\\s|=|[\"'])http://(?!(localhost|127\\.0\\.0\\.1|\\[::1\\]|0\\.0\\.0\\.0)[:/\"'\\s]|[a-z0-9_-]+[:/\"'\\s]|[a-z0-9_-]+$)[^\\s\"']+)"
 
         for j in gitlab.job
         let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.fetch and not (x matches "^\\s*#")))
@@ -6535,7 +6535,7 @@ extension BuiltinPolicies {
           secret sent through it.
         """
         remediation "Store the server's host key in a CI/CD variable (`SSH_KNOWN_HOSTS`, from `ssh-keyscan` run once and checked) and write it to `~/.ssh/known_hosts`; keep `StrictHostKeyChecking yes`."
-        param disabled: pattern = "(?i)(StrictHostKeyChecking[\\s=]+[\"']?(no|off|false)\\b|UserKnownHostsFile[\\s=]+[\"']?/dev/null\\b|ANSIBLE_HOST_KEY_CHECKING=[\"']?(false|0|no)\\b|--ssh-common-args[= ][\"']?[^\\n]*StrictHostKeyChecking)"
+        param disabled: pattern = "(?i)(StrictHostKeyChecking[\\s=]+[\"']?(no|off|false)\\b|UserKnownHostsFile[\\s=]+[\"']?/dev/null\\b|ANSIBLE_HOST_KEY_CHECKING=[\"']?(false|0|no)\\b|--ssh-common-args[= ][\"']?[^\\n]{0,400}StrictHostKeyChecking)"
 
         for j in gitlab.job
         let pipeline = first(j -> inPipeline)
@@ -6715,7 +6715,7 @@ extension BuiltinPolicies {
           network path serves the code, packages and images, and reads the credentials sent.
         """
         remediation "Keep verification on and give the tool the certificate authority it needs (`--cacert`, `--ca-certificate`, `http.sslCAInfo`, `SSL_CERT_FILE`, `NODE_EXTRA_CA_CERTS`)."
-        param insecure: pattern = "(\\bcurl\\b[^|;\\n]*\\s(-[a-zA-Z]*k[a-zA-Z]*|--insecure)(\\s|$)|\\bwget\\b[^|;\\n]*\\s--no-check-certificate\\b|\\bgit\\b[^|;\\n]*\\bhttp\\.sslVerify(=|\\s+)[\"']?(false|0|no)\\b|\\b(npm|yarn|pnpm)\\s+config\\s+set\\s+strict-ssl\\s+(false|0)\\b|\\bpip3?\\b[^|;\\n]*\\s--trusted-host\\b|--insecure-skip-tls-verify(=true)?\\b(?!=false)|--tls-verify[= ]false\\b|--skip-tls-verify(-pull|-registry)?\\b|\\baws\\b[^|;\\n]*\\s--no-verify-ssl\\b|\\bexport\\s+(NODE_TLS_REJECT_UNAUTHORIZED=[\"']?0|GIT_SSL_NO_VERIFY=[\"']?(1|true|yes))\\b)"
+        param insecure: pattern = "(\\bcurl\\b[^|;\\n]{0,400}\\s(-[a-zA-Z]*k[a-zA-Z]*|--insecure)(\\s|$)|\\bwget\\b[^|;\\n]{0,400}\\s--no-check-certificate\\b|\\bgit\\b[^|;\\n]{0,400}\\bhttp\\.sslVerify(=|\\s+)[\"']?(false|0|no)\\b|\\b(npm|yarn|pnpm)\\s+config\\s+set\\s+strict-ssl\\s+(false|0)\\b|\\bpip3?\\b[^|;\\n]{0,400}\\s--trusted-host\\b|--insecure-skip-tls-verify(=true)?\\b(?!=false)|--tls-verify[= ]false\\b|--skip-tls-verify(-pull|-registry)?\\b|\\baws\\b[^|;\\n]{0,400}\\s--no-verify-ssl\\b|\\bexport\\s+(NODE_TLS_REJECT_UNAUTHORIZED=[\"']?0|GIT_SSL_NO_VERIFY=[\"']?(1|true|yes))\\b)"
 
         for j in gitlab.job
         let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.insecure and not (x matches "^\\s*#")))
@@ -6769,7 +6769,7 @@ extension BuiltinPolicies {
           API GitLab and most services offer reads it from a header instead.
         """
         remediation "Send the token in a header: `curl --header \"PRIVATE-TOKEN: $TOKEN\" …` (or `JOB-TOKEN`, `Authorization: Bearer`)."
-        param query: pattern = "(?i)(://|\\$\\{?\\w*URL\\}?)[^\\s\"']*[?&](private_token|job_token|access_token|auth_token|token|api_key|apikey|password|secret)=\\$"
+        param query: pattern = "(?i)(://|\\$\\{?\\w*URL\\}?)[^\\s\"']{0,400}[?&](private_token|job_token|access_token|auth_token|token|api_key|apikey|password|secret)=\\$"
 
         for j in gitlab.job
         let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.query))
@@ -6810,7 +6810,7 @@ extension BuiltinPolicies {
           Reported: the `@latest` spellings, which pin nothing by design.
         """
         remediation "Pin the version (`go install example.com/tool@v1.4.2`, `npx tool@3.2.1`), or better bake the tool into a digest-pinned job image."
-        param latest: pattern = "\\b(go\\s+(install|run|get)|npx|pnpm\\s+dlx|bunx|yarn\\s+dlx|npm\\s+(install|i|exec)|pnpm\\s+add|yarn\\s+(global\\s+)?add|deno\\s+(install|run))\\b[^\\n|;]*@(latest|next|main|master|HEAD)\\b"
+        param latest: pattern = "\\b(go\\s+(install|run|get)|npx|pnpm\\s+dlx|bunx|yarn\\s+dlx|npm\\s+(install|i|exec)|pnpm\\s+add|yarn\\s+(global\\s+)?add|deno\\s+(install|run))\\b[^\\n|;]{0,400}@(latest|next|main|master|HEAD)\\b"
 
         for j in gitlab.job
         let lines = filter(l in j.script_lines, any(x in split(to_string(l), "\n"), x matches param.latest and not (x matches "^\\s*#")))

@@ -40,6 +40,9 @@ public struct ScoreOptions: Sendable {
   /// Where rule documentation pages are, for links, ending in `/` (nil: the check's rule docs
   /// base: `rule_docs_base` in `.plumb.yaml`, else Plumb's published pages; ``ReportLinks``).
   public var ruleDocs: String?
+  /// The base the dashboard's `path:line` locations are linked from (`--source-link-base`; nil:
+  /// `source_link_base:` in `.plumb.yaml`, else the CI variables, as for `plumb check`).
+  public var sourceLinkBase: String?
   /// Catalog context from the command line (`--catalog`, …), besides `catalog:` in `.plumb.yaml`:
   /// its entities resolve ownership; only the repository's own entities are scored.
   public var catalog = CatalogContextOptions()
@@ -119,6 +122,7 @@ public struct ScoreRun: Sendable {
     checkOptions.respectGitignore = options.respectGitignore
     checkOptions.catalog = options.catalog
     checkOptions.repository = options.repository
+    checkOptions.sourceLinkBase = options.sourceLinkBase
     if let commit = options.commit { checkOptions.repository.commit = commit }
     checkOptions.today = options.today ?? now.flatMap { ISODate(String($0.prefix(10))) }
     let check = CheckRun.run(checkOptions)
@@ -209,7 +213,7 @@ public struct ScoreRun: Sendable {
     case "text": ScoreTextRenderer.render(report)
     case "json": ScoreJSONRenderer.render(report)
     case "markdown": ScoreMarkdownRenderer.render(report)
-    case "html": ScoreDashboard.render(report, trends: trends)
+    case "html": ScoreDashboard.render(report, trends: trends, sourceLinkBase: check.links.sourceLinkBase)
     default: nil
     }
   }

@@ -91,6 +91,13 @@ extension PlumbCommand {
     @Option(help: "Where rule documentation pages are, for links (default: rule_docs_base in .plumb.yaml, else Plumb's published rule pages).")
     var ruleDocs: String?
 
+    @Option(
+      help: """
+        Base URL the dashboard's path:line locations are linked from, e.g. https://github.com/OWNER/REPO/blob/SHA/ \
+        (default: source_link_base in .plumb.yaml, else from the CI variables, as plumb check; empty: no links).
+        """)
+    var sourceLinkBase: String?
+
     @OptionGroup(title: "Exclusions")
     var exclusions: ExclusionArguments
 
@@ -106,6 +113,10 @@ extension PlumbCommand {
       }
       if let today, ISODate(today) == nil {
         throw ValidationError("--today must be a date written YYYY-MM-DD, found '\(today)'")
+      }
+      if let sourceLinkBase, !sourceLinkBase.isEmpty, !LinkTarget.isAllowed(sourceLinkBase) {
+        throw ValidationError(
+          "--source-link-base must be an http(s) URL or a relative path with no white space, found '\(Console.quoted(sourceLinkBase))'")
       }
       if diff {
         if record || explain != nil { throw ValidationError("--diff cannot be combined with --record or --explain") }
@@ -142,6 +153,7 @@ extension PlumbCommand {
       options.repository = identity.overrides
       options.allRepositories = allRepositories
       options.ruleDocs = ruleDocs.map { $0.hasSuffix("/") || $0.isEmpty ? $0 : $0 + "/" }
+      options.sourceLinkBase = sourceLinkBase
       let progress = ProgressLine("scoring")
       let run = ScoreRun.run(options)
       progress.finish()

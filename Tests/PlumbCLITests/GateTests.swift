@@ -197,7 +197,7 @@ import Testing
     let directory = try makeRepository(["catalog-info.yaml": clean])
     let format = try runPlumb(gateArguments(directory, ["--output", "sarf=out.sarif"]))
     #expect(format.status == 64)
-    #expect(format.stderr.contains("unknown output format 'sarf'; did you mean 'sarif'? (known: text, json, sarif, github, github-summary, gitlab, junit, markdown)"))
+    #expect(format.stderr.contains("unknown output format 'sarf'; did you mean 'sarif'? (known: text, json, sarif, sarif-upload, github, github-summary, gitlab, gitlab-sast, junit, markdown)"))
     let newOnly = try runPlumb(gateArguments(directory, ["--new-only"]))
     #expect(newOnly.status == 64)
     #expect(newOnly.stderr.contains("--new-only needs a baseline"))

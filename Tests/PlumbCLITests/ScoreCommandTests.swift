@@ -220,6 +220,36 @@ import Testing
     #expect(!html.contains("src=\"http") && !html.contains("<link"))
   }
 
+  /// The dashboard links every `path:line` to the source (issue 15, item 3): from the flag, or
+  /// from GitHub's CI variables as `plumb check` does; a link Plumb may not emit is refused.
+  @Test func theDashboardLinksLocationsToTheirSource() throws {
+    let noCI = ["GITHUB_SERVER_URL": "", "GITHUB_REPOSITORY": "", "GITHUB_SHA": "", "CI_PROJECT_URL": "", "CI_COMMIT_SHA": ""]
+    let flagged = try runPlumb(
+      ["score", "--format", "html", "--source-link-base", "https://git.example.com/acme/platform/blob/abc/"] + Self.today
+        + ["--root", Self.fixture, Self.fixture], environment: noCI)
+    #expect(flagged.status == 0, "\(flagged.stderr)")
+    #expect(flagged.stdout.contains("<a class=\"loc\" href=\"https://git.example.com/acme/platform/blob/abc/services/"), "\(flagged.stdout.prefix(300))")
+    let sha = String(repeating: "ab", count: 20)
+    let fromCI = try runPlumb(
+      ["score", "--format", "html"] + Self.today + ["--root", Self.fixture, Self.fixture],
+      environment: ["GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/platform", "GITHUB_SHA": sha])
+    #expect(fromCI.stdout.contains("href=\"https://github.com/acme/platform/blob/\(sha)/"), "\(fromCI.stderr)")
+    let unlinked = try runPlumb(["score", "--format", "html"] + Self.today + ["--root", Self.fixture, Self.fixture], environment: noCI)
+    #expect(!unlinked.stdout.contains("<a class=\"loc\""))
+    #expect(unlinked.stdout.contains("<span class=\"loc\">"))
+    for hostile in ["javascript:alert(1)", "https://x.example/a b", "https://x.example/\nrules", "data:text/html,x"] {
+      let refused = try runPlumb(["score", "--format", "html", "--source-link-base", hostile, Self.fixture], environment: noCI)
+      #expect(refused.status == 64, "\(hostile): \(refused.stderr)")
+    }
+    // A quote in an allowed base is escaped in the attribute: data never closes it.
+    let quoted = try runPlumb(
+      ["score", "--format", "html", "--source-link-base", "https://x.example/\"onmouseover=\"x/"] + Self.today
+        + ["--root", Self.fixture, Self.fixture], environment: noCI)
+    #expect(quoted.status == 0, "\(quoted.stderr)")
+    #expect(quoted.stdout.contains("href=\"https://x.example/&quot;onmouseover=&quot;x/"))
+    #expect(!quoted.stdout.contains("\"onmouseover"))
+  }
+
   @Test func anOutputThatCannotBeWrittenExitsWithInputErrors() throws {
     let result = try score(["--output", "/proc/no-such-dir/score.txt"])
     #expect(result.status == 2)

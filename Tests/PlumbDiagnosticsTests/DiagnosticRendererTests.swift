@@ -53,6 +53,36 @@ import Testing
     #expect(snippet == "  |\n1 | \(text)\n  |    ^~\n")
   }
 
+  /// A minified file is one line of megabytes: only the columns around the span are looked at,
+  /// and what is shown is the same window as for a short line with the same neighbourhood.
+  @Test func aMegabyteLineShowsTheSameWindowAsItsNeighbourhood() throws {
+    let before = String(repeating: "{\"k\":\"v\"},", count: 100_000) + "##"
+    let after = String(repeating: "[1,2],", count: 100_000)
+    let text = before + "[\"QUOTA\"]" + after
+    let source = SourceFile(path: "plan.json", text: text + "\n")
+    let start = before.utf8.count + 2  // the Q
+    let snippet = DiagnosticRenderer(sources: [source]).snippet(
+      SourceLocation(path: "plan.json", span: source.span(from: start, to: start + 5)))
+    let lines = snippet.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.count == 4)
+    let shown = String(lines[1].dropFirst(4))
+    #expect(shown.hasPrefix("…") && shown.hasSuffix("…"), "\(shown)")
+    #expect(shown.unicodeScalars.count <= DiagnosticRenderer.maxSnippetWidth + 2)
+    #expect(!snippet.contains("##["))
+    // The caret sits under the Q, and the underline covers QUOTA.
+    let caretLine = String(lines[2].dropFirst(4))
+    let indent = caretLine.prefix { $0 == " " }.count
+    #expect(Array(shown)[indent] == "Q", "\(shown)\n\(caretLine)")
+    #expect(caretLine.hasSuffix("^~~~~"))
+    // The same window as a short line holding only the span's neighbourhood, cut likewise.
+    let short = String(before.suffix(1_000)) + "[\"QUOTA\"]" + String(after.prefix(1_000))
+    let shortSource = SourceFile(path: "s.json", text: short + "\n")
+    let shortStart = 1_000 + 2
+    let shortSnippet = DiagnosticRenderer(sources: [shortSource]).snippet(
+      SourceLocation(path: "s.json", span: shortSource.span(from: shortStart, to: shortStart + 5)))
+    #expect(shortSnippet.split(separator: "\n", omittingEmptySubsequences: false)[1].dropFirst(4) == Substring(shown))
+  }
+
   @Test func cropsLongLinesAroundTheCaretOnBothSides() throws {
     // 100 'a', then the 5-scalar value "héllo" at column 101, then 200 'b': 305 columns.
     let text = String(repeating: "a", count: 100) + "héllo" + String(repeating: "b", count: 200)

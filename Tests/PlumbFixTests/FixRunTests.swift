@@ -99,7 +99,7 @@ struct FixRunTests {
             - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683   # v4.2.2
               with:
                 persist-credentials: false
-            - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af   # LTS
+            - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af   # v4 LTS
               with:
                 node-version: "20"
             - run: npm test

@@ -321,8 +321,8 @@ public final class FixPlanner: @unchecked Sendable {
   }
 
   /// When a fix pins `uses: owner/repo@tag` to a commit SHA, the tag goes in a comment after it
-  /// (`# v4.2.2`, the longest tag known for that SHA), as Dependabot and Renovate read it, unless the
-  /// line already has a comment.
+  /// (`# v4.2.2`, the longest tag known for that SHA), as Dependabot and Renovate read it; a comment
+  /// already on the line keeps its text after the tag.
   func pinComment(
     _ edits: inout [TextEdit], entity: Entity, path: [String], node: YAMLNode, value: FixValue, file: YAMLFile
   ) {
@@ -338,7 +338,11 @@ public final class FixPlanner: @unchecked Sendable {
     let parts = new[..<newAt].split(separator: "/")
     let repository = parts.count >= 2 ? parts[0] + "/" + parts[1] : String(new[..<newAt])
     let comment = pins.longestTag(repository: repository, sha: sha) ?? tag
-    if let text = file.commentAfter(node, comment) { edits[0].replacement += Array(text.utf8) }
+    if let text = file.commentAfter(node, comment) {
+      edits[0].replacement += Array(text.utf8)
+    } else if let edit = file.prefixComment(after: node, comment) {
+      edits.append(edit)
+    }
   }
 
   // MARK: Terraform

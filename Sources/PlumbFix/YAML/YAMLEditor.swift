@@ -348,4 +348,18 @@ extension YAMLFile {
     if trailingComment(from: end(of: node)) != nil { return nil }
     return spaces(conventions.commentGap) + "# " + text
   }
+
+  /// The edit that writes `text` first in the comment already on `node`'s line (`# zizmor:
+  /// ignore[…]` becomes `# v4.2.2 zizmor: ignore[…]`), so the pinned tag is still read from it;
+  /// nil when the line has no comment or its comment already holds `text` as a word.
+  func prefixComment(after node: YAMLNode, _ text: String) -> TextEdit? {
+    guard let comment = trailingComment(from: end(of: node)),
+      let hash = comment.first(where: { bytes[$0] == UInt8(ascii: "#") })
+    else { return nil }
+    let body = String(decoding: bytes[(hash + 1)..<comment.upperBound], as: UTF8.self)
+    if body.split(whereSeparator: { $0 == " " || $0 == "\t" }).contains(Substring(text)) { return nil }
+    var at = hash + 1
+    if at < comment.upperBound && bytes[at] == 0x20 { at += 1 }
+    return TextEdit(range: at..<at, text: text + " ")
+  }
 }

@@ -17,9 +17,14 @@ public enum ScoreDashboard {
     public init(view: OrganisationView) { self.view = view }
   }
 
-  public static func render(_ report: ScoreReport, trends: ScoreTrends, organisation: Organisation? = nil) -> String {
+  /// The dashboard. `sourceLinkBase` (e.g. `https://github.com/<owner>/<repo>/blob/<sha>/`, as
+  /// `plumb check` resolves it: flag, `.plumb.yaml`, CI variables) links every `path:line`.
+  public static func render(
+    _ report: ScoreReport, trends: ScoreTrends, organisation: Organisation? = nil, sourceLinkBase: String? = nil
+  ) -> String {
     var html = HTML()
     html.organisation = organisation?.view
+    html.sourceLinkBase = sourceLinkBase
     let title = organisation == nil ? "Plumb scorecards" : "Plumb organisation scorecards"
     html.raw("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
     html.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -319,7 +324,7 @@ public enum ScoreDashboard {
           staleBadge = " <span class=\"stale\" title=\"its repository's latest run is older than \(view.query.staleAfterDays) days\">stale</span>"
         }
       }
-      html.raw("<tr\(rowAttributes)><td><b>\(HTMLText.escape(entity.name))</b>\(staleBadge)<br><span class=\"loc\">\(HTMLText.escape(entity.location))</span></td>")
+      html.raw("<tr\(rowAttributes)><td><b>\(HTMLText.escape(entity.name))</b>\(staleBadge)<br>\(html.location(entity.location))</td>")
       html.raw(
         "<td><span class=\"lv\" style=\"\(levelStyle(entity.level ?? "none", rank ?? definition.levels.count, definition))\">\(HTMLText.escape(Format.level(entity.level)))</span></td>")
       html.raw(
@@ -362,7 +367,7 @@ public enum ScoreDashboard {
       if !outcome.contributions.isEmpty { html.raw("<br><span class=\"note\">\(HTMLText.escape(outcome.judgedSummary))</span>") }
       for finding in outcome.findings {
         html.raw("<div class=\"finding\"><code>\(HTMLText.escape(finding.fingerprint))</code> [\(HTMLText.escape(finding.verdict))] ")
-        html.raw("<span class=\"loc\">\(HTMLText.escape(finding.location))</span> \(HTMLText.escape(finding.message))")
+        html.raw("\(html.location(finding.location)) \(HTMLText.escape(finding.message))")
         if let suppression = finding.suppression {
           var parts = [suppression.reason]
           if let owner = suppression.owner { parts.append("owner " + owner) }
@@ -478,7 +483,22 @@ public enum ScoreDashboard {
     var text = ""
     /// The organisation's view, when rendering `plumb org`'s dashboard.
     var organisation: OrganisationView?
+    /// The base every `path:line` is linked to, or nil.
+    var sourceLinkBase: String?
     mutating func raw(_ fragment: String) { text += fragment }
+
+    /// A `path:line:column` location, linked to `<base><path>#L<line>` when a source-link base is
+    /// set and the link is one Plumb may emit (``LinkTarget/isAllowed(_:)``), else shown as text.
+    func location(_ text: String) -> String {
+      let shown = "<span class=\"loc\">\(HTMLText.escape(text))</span>"
+      guard let base = sourceLinkBase, !base.isEmpty else { return shown }
+      var parts = text.split(separator: ":", omittingEmptySubsequences: false)
+      guard parts.count >= 3, Int(parts.removeLast()) != nil, let line = Int(parts.removeLast()), line >= 1 else { return shown }
+      let path = parts.joined(separator: ":")
+      let url = base + (base.hasSuffix("/") ? "" : "/") + LinkTarget.uriPath(path) + "#L\(line)"
+      guard LinkTarget.isAllowed(url) else { return shown }
+      return "<a class=\"loc\" href=\"\(HTMLText.escape(url))\">\(HTMLText.escape(text))</a>"
+    }
   }
 
   static let stylesheet = """
