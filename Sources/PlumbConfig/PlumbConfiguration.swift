@@ -23,7 +23,7 @@ import PlumbYAML
 ///   owner_tags: [owner, team]
 /// catalog:                           # the central catalog, as context (CatalogSourceConfiguration)
 ///   - ../central-catalog
-/// rule_docs_base: https://github.com/acme/plumb/blob/main/docs/rules   # rule pages: <base>/<id>.md
+/// rule_docs_base: https://github.com/plumb-dev/plumb/blob/main/docs/rules   # rule pages: <base>/<id>.md
 /// source_link_base: https://github.com/acme/platform/blob/main/       # path:line links
 /// exclude: ["**/skeleton/"]          # left out of the inputs, in .gitignore syntax
 /// respect_gitignore: true            # the root's .gitignore excludes too

@@ -4,5 +4,5 @@ public enum Plumb {
   public static let version = "0.1.0"
   /// Plumb's own repository: where the default rule documentation links lead
   /// (``ReportLinks/defaultRuleDocsBase``).
-  public static let repositoryURL = "https://github.com/acme/plumb"
+  public static let repositoryURL = "https://github.com/plumb-dev/plumb"
 }

@@ -291,7 +291,7 @@ import Testing
     let result = try runPlumb(
       ["check", ".", "--output", "github-summary"], in: repository.appendingPathComponent("catalog"), environment: environment)
     #expect(result.stdout.contains("(https://github.com/acme/platform/blob/\(sha)/catalog/components.yaml#L"), "\(result.stdout)")
-    #expect(result.stdout.contains("(https://github.com/acme/plumb/blob/main/docs/rules/"))
+    #expect(result.stdout.contains("(https://github.com/plumb-dev/plumb/blob/main/docs/rules/"))
     #expect(!result.stdout.contains("](docs/rules/"))
     let markdown = try runPlumb(["check", ".", "--output", "markdown"], in: repository, environment: environment)
     #expect(markdown.stdout.contains("https://github.com/acme/platform/blob/\(sha)/"))

@@ -276,7 +276,7 @@ struct FixRunTests {
     let web = try JSONSerialization.jsonObject(with: Data(contentsOf: bundle.appendingPathComponent("web-team.json"))) as! [String: Any]
     #expect(web["branch"] as? String == "plumb/fix-web-team")
     #expect((web["title"] as? String)?.contains("web-team") == true)
-    #expect((web["body"] as? String)?.contains("[`checkout_persist_credentials`](https://github.com/acme/plumb/blob/main/docs/rules/checkout_persist_credentials.md)") == true)
+    #expect((web["body"] as? String)?.contains("[`checkout_persist_credentials`](https://github.com/plumb-dev/plumb/blob/main/docs/rules/checkout_persist_credentials.md)") == true)
     #expect((web["labels"] as? [String])?.contains("plumb") == true)
     let webPatch = Self.read(bundle.appendingPathComponent("web-team.patch"))
     #expect(webPatch.contains("+++ b/.github/workflows/ci.yml"))

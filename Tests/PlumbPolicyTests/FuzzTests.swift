@@ -240,7 +240,17 @@ import TestSupport
 
   // MARK: Invariants
 
-  func lineCount(_ text: String) -> Int { 1 + text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+  /// Lines as `SourceFile` counts them: LF, CR and CRLF each end one (a mutated file with a lone
+  /// CR has one line more than its LFs say).
+  func lineCount(_ text: String) -> Int {
+    var lines = 1
+    var afterCR = false
+    for byte in text.utf8 {
+      if byte == 0x0A && !afterCR || byte == 0x0D { lines += 1 }
+      afterCR = byte == 0x0D
+    }
+    return lines
+  }
 
   func inside(_ diagnostic: Diagnostic, _ text: String, lines: Int? = nil) -> Bool {
     guard let location = diagnostic.location else { return false }

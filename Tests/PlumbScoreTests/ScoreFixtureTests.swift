@@ -186,7 +186,7 @@ import Testing
     #expect(text.contains("storefront    web        bronze  3/5 = 60.0%"))
     let markdown = try #require(Self.run.render("markdown"))
     #expect(markdown.contains("### Rules by team"))
-    #expect(markdown.contains("| [`actions_pinned_to_sha`](https://github.com/acme/plumb/blob/main/docs/rules/actions_pinned_to_sha.md) | – | – | 2/2 | 0/1 |"))
+    #expect(markdown.contains("| [`actions_pinned_to_sha`](https://github.com/plumb-dev/plumb/blob/main/docs/rules/actions_pinned_to_sha.md) | – | – | 2/2 | 0/1 |"))
   }
 
   @Test func theDashboardHasEveryPartAndNoNetworkAsset() throws {
@@ -201,7 +201,7 @@ import Testing
     }
     // What to fix next, linked to the rule docs.
     #expect(html.contains("<b>silver</b> needs:"))
-    #expect(html.contains("href=\"https://github.com/acme/plumb/blob/main/docs/rules/checkout_persist_credentials.md\""))
+    #expect(html.contains("href=\"https://github.com/plumb-dev/plumb/blob/main/docs/rules/checkout_persist_credentials.md\""))
     // A heat map cell: web passes checkout_persist_credentials on 0 of 1 applicable entities.
     #expect(html.contains("Web Team · checkout_persist_credentials: 0 pass, 1 fail, 1 not applicable"))
     // No history here: no trend chart.
