@@ -38,6 +38,16 @@ public enum LinkTarget {
     return valid ? scheme : nil
   }
 
+  /// The link to a source line: `<base><path>#L<line>` (`#L6-L7` when `lastLine` is after
+  /// `line`; no fragment for a line below 1), the path as ``uriPath(_:)`` gives it.
+  public static func sourceLink(base: String, path: String, line: Int, lastLine: Int? = nil) -> String {
+    var url = base + (base.hasSuffix("/") ? "" : "/") + uriPath(path)
+    guard line >= 1 else { return url }
+    url += "#L\(line)"
+    if let lastLine, lastLine > line { url += "-L\(lastLine)" }
+    return url
+  }
+
   /// A relative or absolute path as a URI reference: every byte except RFC 3986 unreserved
   /// characters and `/` is percent-encoded (UTF-8), so `catalog/équipe.yaml` becomes
   /// `catalog/%C3%A9quipe.yaml`.

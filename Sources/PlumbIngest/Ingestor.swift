@@ -251,36 +251,40 @@ public struct Ingestor: Sendable {
 }
 
 extension Ingestor {
-  /// The nearest directory at or above `path` that holds `.git`, if any.
   /// The nearest directory from `path` (or its directory) up to `repository` that holds a
   /// `.plumb.yaml` (of any file type: the configuration reader refuses what it may not read),
   /// nil when none does.
   static func configuredProject(containing path: String, within repository: String) -> String? {
+    nearestDirectory(from: path, holding: ".plumb.yaml", within: IngestContext.standardize(repository), followingLinks: false)
+  }
+
+  /// The repository `path` lives in: the nearest directory at or above it holding `.git` (a
+  /// directory, or a worktree's file; a link counts when it leads to one).
+  static func repositoryRoot(containing path: String) -> String? {
+    nearestDirectory(from: path, holding: ".git", within: "/", followingLinks: true)
+  }
+
+  /// The nearest directory from `path` (itself when it is a directory, else its directory) up to
+  /// `top` that holds an entry named `name`: one that exists when `followingLinks`, else any entry
+  /// of that name (a dangling link included).
+  static func nearestDirectory(from path: String, holding name: String, within top: String, followingLinks: Bool)
+    -> String?
+  {
     let standardized = IngestContext.standardize(path)
-    let top = IngestContext.standardize(repository)
     var isDirectory: ObjCBool = false
     let exists = FileManager.default.fileExists(atPath: standardized, isDirectory: &isDirectory)
     var directory = URL(fileURLWithPath: standardized)
     if !(exists && isDirectory.boolValue) { directory.deleteLastPathComponent() }
     while isInside(directory.path, top) {
-      let marker = directory.appendingPathComponent(".plumb.yaml").path
-      if (try? FileManager.default.attributesOfItem(atPath: marker)) != nil { return directory.path }
+      let entry = directory.appendingPathComponent(name).path
+      let found =
+        followingLinks
+        ? FileManager.default.fileExists(atPath: entry) : (try? FileManager.default.attributesOfItem(atPath: entry)) != nil
+      if found { return directory.path }
       if directory.path == top || directory.path == "/" { return nil }
       directory.deleteLastPathComponent()
     }
     return nil
   }
 
-  static func repositoryRoot(containing path: String) -> String? {
-    let standardized = IngestContext.standardize(path)
-    var isDirectory: ObjCBool = false
-    let exists = FileManager.default.fileExists(atPath: standardized, isDirectory: &isDirectory)
-    var directory = URL(fileURLWithPath: standardized)
-    if !(exists && isDirectory.boolValue) { directory.deleteLastPathComponent() }
-    while true {
-      if FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path) { return directory.path }
-      if directory.path == "/" { return nil }
-      directory.deleteLastPathComponent()
-    }
-  }
 }

@@ -124,11 +124,8 @@ extension PlumbCommand {
       if let today, ISODate(today) == nil {
         throw ValidationError("--today must be a date written YYYY-MM-DD, found '\(today)'")
       }
-      for (flag, value) in [("--rule-docs-base", ruleDocsBase), ("--source-link-base", sourceLinkBase)] {
-        if let value, !value.isEmpty, !LinkTarget.isAllowed(value) {
-          throw ValidationError("\(flag) must be an http(s) URL or a relative path with no white space, found '\(Console.quoted(value))'")
-        }
-      }
+      try validateLinkBase(ruleDocsBase, flag: "--rule-docs-base")
+      try validateLinkBase(sourceLinkBase, flag: "--source-link-base")
       if today == nil, ISODate.today() == nil {
         let value = ProcessInfo.processInfo.environment["PLUMB_TODAY"] ?? ""
         throw ValidationError("PLUMB_TODAY must be a date written YYYY-MM-DD, found '\(value)'")

@@ -114,10 +114,7 @@ extension PlumbCommand {
       if let today, ISODate(today) == nil {
         throw ValidationError("--today must be a date written YYYY-MM-DD, found '\(today)'")
       }
-      if let sourceLinkBase, !sourceLinkBase.isEmpty, !LinkTarget.isAllowed(sourceLinkBase) {
-        throw ValidationError(
-          "--source-link-base must be an http(s) URL or a relative path with no white space, found '\(Console.quoted(sourceLinkBase))'")
-      }
+      try validateLinkBase(sourceLinkBase, flag: "--source-link-base")
       if diff {
         if record || explain != nil { throw ValidationError("--diff cannot be combined with --record or --explain") }
         if !(paths.isEmpty || paths.count == 2) || paths.contains(where: { Int64($0) == nil }) {

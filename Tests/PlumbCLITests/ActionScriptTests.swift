@@ -16,20 +16,11 @@ import TestSupport
   }
 
   func bash(_ script: String, environment: [String: String], in directory: URL) throws -> Run {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = [packageRoot.appendingPathComponent(script).path]
-    process.currentDirectoryURL = directory
     var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path]
     for (key, value) in environment { env[key] = value }
-    process.environment = env
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    let (status, output) = try execute(
+      "/bin/bash", [packageRoot.appendingPathComponent(script).path], in: directory, environment: env)
+    return Run(status: status, output: output)
   }
 
   /// A release-like archive holding a stand-in `plumb`, and its sha256.
@@ -203,21 +194,11 @@ import TestSupport
   func run(_ executable: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws
     -> (Int32, String)
   {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
-    process.environment = env
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    return try execute(executable, arguments, in: directory, environment: env)
   }
+
 
   @Test(.enabled(if: onPath("zizmor") != nil, "zizmor is not installed (pip install zizmor)"))
   func zizmorFindsNothingInTheActionAndWorkflows() throws {
@@ -264,4 +245,22 @@ import TestSupport
     #expect(failed != 0, "\(failure)")
     #expect(failure.contains("Failed"), "\(failure)")
   }
+}
+
+/// Runs `executable` with exactly `environment`; its status and its output and errors together.
+private func execute(_ executable: String, _ arguments: [String], in directory: URL, environment: [String: String])
+  throws -> (Int32, String)
+{
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = arguments
+  process.currentDirectoryURL = directory
+  process.environment = environment
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = pipe
+  try process.run()
+  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }

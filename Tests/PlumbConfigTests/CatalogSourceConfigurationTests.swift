@@ -117,7 +117,7 @@ import Testing
   }
 
   @Test func commandLineSources() throws {
-    #expect(try CatalogSourceConfiguration.parse("central", base: "/work").get().location == .path("/work/central"))
+    #expect(try CatalogSourceConfiguration.parse("central", base: "/srv/platform").get().location == .path("/srv/platform/central"))
     #expect(try CatalogSourceConfiguration.parse("HTTPS://x.example.com/api/catalog", base: "/").get().location
       == .url("HTTPS://x.example.com/api/catalog"))
     for bad in ["", "file:///etc/passwd", "javascript://x", "https://", "https://u:p@x.example.com/"] {

@@ -177,9 +177,7 @@ public struct BundleBuilder {
     let line = location.span.start.line
     let text = MarkdownText.codeSpan("\(location.path):\(line)")
     guard let base = sourceLinkBase else { return text }
-    var url = base + (base.hasSuffix("/") ? "" : "/") + LinkTarget.uriPath(location.path)
-    if line >= 1 { url += "#L\(line)" }
-    return MarkdownText.link(text, to: url)
+    return MarkdownText.link(text, to: LinkTarget.sourceLink(base: base, path: location.path, line: line))
   }
 
   /// The pull request body: what changed, why, what to review, how it was checked.

@@ -27,13 +27,7 @@ enum MarkdownSupport {
     let line = location.span.start.line
     let text = showPath ? MarkdownText.codeSpan("\(location.path):\(line)") : String(line)
     guard let base = options.sourceLinkBaseURL else { return text }
-    let separator = base.hasSuffix("/") ? "" : "/"
-    var url = base + separator + LinkTarget.uriPath(location.path)
-    if line >= 1 {
-      url += "#L\(line)"
-      let last = location.span.lastLine
-      if last > line { url += "-L\(last)" }
-    }
+    let url = LinkTarget.sourceLink(base: base, path: location.path, line: line, lastLine: location.span.lastLine)
     return MarkdownText.link(text, to: url)
   }
 

@@ -495,7 +495,7 @@ public enum ScoreDashboard {
       var parts = text.split(separator: ":", omittingEmptySubsequences: false)
       guard parts.count >= 3, Int(parts.removeLast()) != nil, let line = Int(parts.removeLast()), line >= 1 else { return shown }
       let path = parts.joined(separator: ":")
-      let url = base + (base.hasSuffix("/") ? "" : "/") + LinkTarget.uriPath(path) + "#L\(line)"
+      let url = LinkTarget.sourceLink(base: base, path: path, line: line)
       guard LinkTarget.isAllowed(url) else { return shown }
       return "<a class=\"loc\" href=\"\(HTMLText.escape(url))\">\(HTMLText.escape(text))</a>"
     }
