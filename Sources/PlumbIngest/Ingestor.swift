@@ -185,7 +185,7 @@ public struct Ingestor: Sendable {
       switch input.format {
       case .backstageCatalog: catalog.ingest(input, context: &context)
       case .terraformPlan: terraform.ingest(input, context: &context)
-      case .githubWorkflow, .githubAction: github.ingest(input, context: &context)
+      case .githubWorkflow, .githubAction, .dependabot: github.ingest(input, context: &context)
       case .gitlabCI: gitlab.ingest(input, context: &context)
       case nil: break
       }

@@ -6,19 +6,24 @@ public enum InputFormat: String, Sendable, Codable, CaseIterable {
   case terraformPlan = "terraform-plan"
   case githubWorkflow = "github-workflow"
   case githubAction = "github-action"
+  case dependabot = "dependabot"
   case gitlabCI = "gitlab-ci"
 
   /// Recognises a loaded file's format from its content, with its path as a hint.
   ///
   /// Content decides: a plan is a mapping with `format_version` and plan keys; a catalog file has
   /// a document whose `apiVersion` is a Backstage one; a workflow has `on` and `jobs` (or lives in
-  /// `.github/workflows/`); an action is `action.yml`/`action.yaml` with `runs`; a GitLab file is
-  /// named `.gitlab-ci.yml` (or `*.gitlab-ci.yml`) or has GitLab's top-level keywords.
+  /// `.github/workflows/`); an action is `action.yml`/`action.yaml` with `runs`; a Dependabot
+  /// configuration is `.github/dependabot.yml` (or `.yaml`; elsewhere when it has `updates`); a
+  /// GitLab file is named `.gitlab-ci.yml` (or `*.gitlab-ci.yml`) or has GitLab's top-level keywords.
   public static func recognize(path: String, documents: [YAMLDocument]) -> InputFormat? {
     let name = path.split(separator: "/").last.map(String.init) ?? path
     let roots = documents.map(\.root).filter { $0.kind == .mapping }
     let inWorkflowsFolder = path.hasPrefix(".github/workflows/") || path.contains("/.github/workflows/")
+    let isDependabotName = name == "dependabot.yml" || name == "dependabot.yaml"
+    let isGitHubDependabot = isDependabotName && path.split(separator: "/").dropLast().last == ".github"
     guard let first = roots.first else {
+      if isGitHubDependabot { return .dependabot }
       return inWorkflowsFolder && (name.hasSuffix(".yml") || name.hasSuffix(".yaml")) ? .githubWorkflow : nil
     }
     if first["format_version"] != nil
@@ -27,6 +32,11 @@ public enum InputFormat: String, Sendable, Codable, CaseIterable {
       return .terraformPlan
     }
     if roots.contains(where: isCatalogDocument) { return .backstageCatalog }
+    // GitHub reads `.github/dependabot.yml` as Dependabot's configuration, even a broken one; a
+    // file of that name elsewhere is one when it has Dependabot's `updates` and no workflow `jobs`.
+    if isGitHubDependabot || isDependabotName && !inWorkflowsFolder && first["updates"] != nil && first["jobs"] == nil {
+      return .dependabot
+    }
     if (name == "action.yml" || name == "action.yaml") && first["runs"] != nil { return .githubAction }
     let inWorkflows = path.hasPrefix(".github/workflows/") || path.contains("/.github/workflows/")
     if first["jobs"] != nil && (first["on"] != nil || inWorkflows) { return .githubWorkflow }

@@ -2183,6 +2183,286 @@ extension BuiltinPolicies {
 
       """#),
     PolicySource(
+      path: "rules/security/dependabot/dependabot_cooldown.plumb",
+      text: #"""
+      rule dependabot_cooldown {
+        title "Dependabot waits before proposing a new release"
+        severity medium
+        category security
+        tags [dependabot, supply-chain]
+        rationale """
+          Compromised releases (a stolen maintainer token, a hijacked package) are usually found and
+          pulled within days. Without a cooldown, Dependabot opens a pull request for a release the day
+          it is published, and an auto-merge or a hurried review takes the compromised version in. A
+          cooldown (`cooldown: default-days`) makes Dependabot propose only releases older than that.
+          Security updates are not delayed by a cooldown, so an entry that opens only security updates
+          (`open-pull-requests-limit: 0`) is not judged.
+        """
+        remediation "Add `cooldown: { default-days: 7 }` (or more) to each entry of `updates`."
+        param min_days: int = 7
+        # Ecosystems whose updates are not judged (for example one where Dependabot ignores cooldowns).
+        param exempt_ecosystems: list<string> = []
+
+        for u in github.dependabot_update
+        when to_string(default(u["open-pull-requests-limit"], "")) != "0"
+          and default(u.ecosystem, "") not in param.exempt_ecosystems
+        let cooldown = default(u.cooldown, null)
+        require not is_null(cooldown)
+          else "the ${default(u.ecosystem, "?")} updates of ${name(u)} have no cooldown: a release is proposed the day it is published" at u["package-ecosystem"]
+          fix { set u.cooldown["default-days"] = param.min_days }
+        require is_null(cooldown) or exists(u.cooldown["default-days"])
+          else "the ${default(u.ecosystem, "?")} updates' cooldown sets no default-days, so releases not covered by a semver-*-days key are proposed at once" at u.cooldown
+          fix { set u.cooldown["default-days"] = param.min_days }
+        require not exists(u.cooldown["default-days"]) or default(u.cooldown_days, 0) >= param.min_days
+          else "cooldown default-days is ${to_string(u.cooldown["default-days"])}, less than ${param.min_days} days" at u.cooldown["default-days"]
+          fix { set u.cooldown["default-days"] = param.min_days }
+
+        example pass """
+          version: 2
+          updates:
+            - package-ecosystem: pip
+              directory: /
+              schedule:
+                interval: daily
+              cooldown:
+                default-days: 7
+            - package-ecosystem: "github-actions"
+              directory: "/"
+              schedule: {interval: weekly}
+              cooldown: {default-days: 14, semver-major-days: 30}
+            # Security updates only: cooldown does not apply.
+            - package-ecosystem: npm
+              directory: /web
+              schedule:
+                interval: daily
+              open-pull-requests-limit: 0
+        """
+        example fail "missing" """
+          version: 2
+          updates:
+            - package-ecosystem: ↓pip
+              directory: /
+              schedule:
+                interval: daily
+        """ expect "the pip updates of / have no cooldown"
+        example fail "no default-days, flow style" """
+          version: 2
+          updates:
+            - package-ecosystem: cargo
+              directory: /
+              cooldown: ↓{semver-major-days: 30}
+              schedule: {interval: weekly}
+        """ expect "sets no default-days"
+        example fail "too short, several entries" """
+          version: 2
+          updates:
+            - package-ecosystem: docker
+              directories: ["/", "/images/*"]
+              schedule:
+                interval: weekly
+              cooldown:
+                default-days: ↓"3"
+            - package-ecosystem: gomod
+              directory: /
+              schedule:
+                interval: weekly
+              cooldown:
+                default-days: 7
+        """ expect "cooldown default-days is 3, less than 7 days"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/dependabot/dependabot_insecure_external_code_execution.plumb",
+      text: #"""
+      rule dependabot_insecure_external_code_execution {
+        title "Dependabot does not run code from the packages it updates"
+        severity high
+        category security
+        tags [dependabot, supply-chain, "unsafe-fix"]
+        rationale """
+          `insecure-external-code-execution: allow` lets Dependabot run code from the manifests and
+          packages it resolves (`setup.py`, gemspecs, mix files) while it updates them. Whoever publishes
+          a dependency, or a version of one, then runs code in Dependabot's job, which holds the
+          credentials of every private registry the entry uses.
+        """
+        remediation "Remove the key or set `insecure-external-code-execution: deny`; where an update needs code execution, vendor or pin that dependency instead."
+
+        for u in github.dependabot_update
+        require lower(to_string(default(u["insecure-external-code-execution"], "deny"))) != "allow"
+          else "the ${default(u.ecosystem, "?")} updates of ${name(u)} allow Dependabot to execute the packages' code" at u["insecure-external-code-execution"]
+          fix { set u["insecure-external-code-execution"] = "deny" }
+
+        example pass """
+          version: 2
+          updates:
+            - package-ecosystem: pip
+              directory: /
+              schedule:
+                interval: daily
+              insecure-external-code-execution: deny
+              cooldown: {default-days: 7}
+            - package-ecosystem: bundler
+              directory: /
+              schedule: {interval: weekly}
+        """
+        example fail "block" """
+          version: 2
+          updates:
+            - package-ecosystem: pip
+              cooldown:
+                default-days: 7
+              directory: /
+              schedule:
+                interval: daily
+              insecure-external-code-execution: ↓allow
+        """ expect "the pip updates of / allow Dependabot to execute the packages' code"
+        example fail "quoted, flow, with a registry" """
+          version: 2
+          registries:
+            gems:
+              type: rubygems-server
+              url: https://gems.example.com
+              token: ${{secrets.GEMS_TOKEN}}
+          updates:
+            - {package-ecosystem: bundler, directory: /, schedule: {interval: daily}, registries: [gems], insecure-external-code-execution: ↓"allow"}
+        """ expect "allow Dependabot to execute"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/dependabot/dependabot_registry_hardcoded_credential.plumb",
+      text: #"""
+      rule dependabot_registry_hardcoded_credential {
+        title "Dependabot registries take credentials from secrets"
+        severity high
+        category security
+        tags [dependabot, secrets, credentials]
+        rationale """
+          A password, token or key written into `.github/dependabot.yml` is readable by everyone who can
+          read the repository, stays in its history and in every fork. Dependabot reads registry
+          credentials from Dependabot secrets (`${{secrets.NAME}}`); anything else is a literal.
+        """
+        remediation "Store the credential as a Dependabot secret and write `${{secrets.NAME}}`; then revoke or rotate the exposed value, which stays in the repository's history."
+        param credential_keys: list<string> = ["password", "token", "key", "auth-key"]
+
+        for r in github.dependabot_registry
+        let literal = filter(k in param.credential_keys, exists(r[k]) and not is_null(r[k])
+          and not (to_string(r[k]) matches "^\\s*\\$\\{\\{\\s*secrets\\.[A-Za-z_][A-Za-z0-9_]*\\s*\\}\\}\\s*$"))
+        require count(literal) == 0
+          else "registry '${name(r)}' has a literal ${first(literal)}: it is readable by everyone who can read the repository" at r[first(literal)]
+
+        example pass """
+          version: 2
+          registries:
+            npm-private:
+              type: npm-registry
+              url: https://npm.example.com
+              token: ${{secrets.NPM_TOKEN}}
+            maven:
+              type: maven-repository
+              url: https://maven.example.com
+              username: octocat
+              password: "${{ secrets.MAVEN_PASSWORD }}"
+            aws:
+              type: python-index
+              url: https://example.d.codeartifact.us-east-1.amazonaws.com/pypi/x/
+              tenant-id: abc
+          updates:
+            - package-ecosystem: npm
+              directory: /
+              schedule: {interval: daily}
+              registries: "*"
+              cooldown: {default-days: 7}
+        """
+        example fail "literal token" """
+          version: 2
+          registries:
+            npm-private:
+              type: npm-registry
+              url: https://npm.example.com
+              token: ↓tok_0123456789abcdef
+          updates:
+            - package-ecosystem: npm
+              directory: /
+              schedule: {interval: daily}
+              cooldown: {default-days: 7}
+        """ expect "registry 'npm-private' has a literal token"
+        example fail "password beside an expression, flow style" """
+          version: 2
+          registries:
+            nexus: {type: maven-repository, url: "https://nexus.example.com", username: ci, password: ↓'hunter2-${{secrets.X}}'}
+          updates:
+            - package-ecosystem: maven
+              directory: /
+              schedule: {interval: daily}
+              cooldown: {default-days: 7}
+        """ expect "has a literal password"
+      }
+
+      """#),
+    PolicySource(
+      path: "rules/security/dependabot/dependabot_registry_insecure_url.plumb",
+      text: #"""
+      rule dependabot_registry_insecure_url {
+        title "Dependabot registries are reached over HTTPS"
+        severity medium
+        category security
+        tags [dependabot, supply-chain, network]
+        rationale """
+          Dependabot sends the registry's credentials with every request and installs what it
+          receives. Over plain `http://` anyone on the path can read the credentials and substitute
+          packages; with `replaces-base: true` every dependency of the ecosystem comes from there.
+        """
+        remediation "Use the registry's `https://` URL."
+
+        for r in github.dependabot_registry
+        when exists(r.url) and not is_null(r.url)
+        require not (lower(trim(to_string(r.url))) matches "^http://")
+          else "registry '${name(r)}' is reached over plain HTTP (${to_string(r.url)}): its credentials and packages can be read and replaced on the way" at r.url
+
+        example pass """
+          version: 2
+          registries:
+            npm-private:
+              type: npm-registry
+              url: https://npm.example.com
+              token: ${{secrets.NPM_TOKEN}}
+            git-internal:
+              type: git
+              url: "https://git.example.com"
+          updates:
+            - package-ecosystem: npm
+              directory: /
+              schedule: {interval: daily}
+              cooldown: {default-days: 7}
+        """
+        example fail "plain http" """
+          version: 2
+          registries:
+            pypi-mirror:
+              type: python-index
+              url: ↓http://pypi.internal.example.com/simple
+              replaces-base: true
+          updates:
+            - package-ecosystem: pip
+              directory: /
+              schedule: {interval: daily}
+              cooldown: {default-days: 7}
+        """ expect "registry 'pypi-mirror' is reached over plain HTTP (http://pypi.internal.example.com/simple)"
+        example fail "upper case, quoted, flow" """
+          version: 2
+          registries: {docker: {type: docker-registry, url: ↓"HTTP://registry.example.com:5000", username: u, password: "${{secrets.P}}"}}
+          updates:
+            - package-ecosystem: docker
+              directory: /
+              schedule: {interval: daily}
+              cooldown: {default-days: 7}
+        """ expect "is reached over plain HTTP"
+      }
+
+      """#),
+    PolicySource(
       path: "rules/security/github/actions_pinned_to_sha.plumb",
       text: #"""
       rule actions_pinned_to_sha {

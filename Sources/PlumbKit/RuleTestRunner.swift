@@ -146,6 +146,7 @@ public struct RuleTestRunner: Sendable {
     case let k where k.hasPrefix("catalog."): return "catalog-info.yaml"
     case let k where k.hasPrefix("terraform."): return "plan.tfplan.json"
     case "github.action": return "action.yml"
+    case let k where k.hasPrefix("github.dependabot"): return ".github/dependabot.yml"
     case let k where k.hasPrefix("github."): return ".github/workflows/example.yml"
     case let k where k.hasPrefix("gitlab."): return ".gitlab-ci.yml"
     default: return "input.yaml"

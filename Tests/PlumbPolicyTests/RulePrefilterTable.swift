@@ -114,6 +114,7 @@ enum RulePrefilterTable {
     ##"^google_folder_"##: ["google_folder_"],
     ##"^google_organization_"##: ["google_organization_"],
     ##"^google_service_account"##: ["google_service_account"],
+    ##"^\s*\$\{\{\s*secrets\.[A-Za-z_][A-Za-z0-9_]*\s*\}\}\s*$"##: ["secrets."],
     ##"^http://"##: ["http://"],
     ##"^tcp://[^/]+:2375/?$"##: ["tcp://"],
     ##"^v?[0-9]+(\.[0-9]+)*$"##: nil,

@@ -29,7 +29,7 @@ public struct GitHubActionsAdapter: IngestAdapter {
   public mutating func prepare(_ inputs: [LoadedInput], root: String) {
     var seen = Set<String>()
     let files = inputs.filter {
-      ($0.format == .githubWorkflow || $0.format == .githubAction) && seen.insert($0.absolutePath).inserted
+      Self.reads($0.format) && seen.insert($0.absolutePath).inserted
     }
     guard files.count > 1 else { return }
     let rootName = Self.lastComponent(root)
@@ -37,20 +37,25 @@ public struct GitHubActionsAdapter: IngestAdapter {
     for (file, reader) in zip(files, readers) { prepared[file.absolutePath] = reader }
   }
 
+  /// Whether this adapter reads files of `format`: workflows, actions and Dependabot configurations.
+  static func reads(_ format: InputFormat?) -> Bool {
+    format == .githubWorkflow || format == .githubAction || format == .dependabot
+  }
+
   /// One file's entities, edges, diagnostics and local references.
   static func read(_ input: LoadedInput, rootName: String) -> GitHubFileReader {
     var reader = GitHubFileReader(path: input.path)
-    if input.format == .githubAction {
-      reader.readAction(input, rootName: rootName)
-    } else {
-      reader.readWorkflow(input)
+    switch input.format {
+    case .githubAction: reader.readAction(input, rootName: rootName)
+    case .dependabot: reader.readDependabot(input)
+    default: reader.readWorkflow(input)
     }
     return reader
   }
 
   public mutating func ingest(_ input: LoadedInput, context: inout IngestContext) {
     guard ingested.insert(input.absolutePath).inserted else { return }
-    context.markConsumed(input, as: input.format == .githubAction ? .githubAction : .githubWorkflow)
+    context.markConsumed(input, as: input.format ?? .githubWorkflow)
     let reader = prepared.removeValue(forKey: input.absolutePath)
       ?? Self.read(input, rootName: Self.lastComponent(context.root))
     for entity in reader.entities { context.graph.add(entity) }

@@ -46,6 +46,21 @@ public enum EntitySchemas {
     table["github.action"] = [
       "name", "author", "description", "inputs", "outputs", "runs", "branding", "using", "file", "image_ref",
     ]
+    table["github.dependabot"] = [
+      "version", "updates", "registries", "enable-beta-ecosystems", "multi-ecosystem-groups", "file",
+    ]
+    table["github.dependabot_update"] = [
+      "package-ecosystem", "directory", "directories", "schedule", "allow", "assignees", "commit-message", "cooldown",
+      "exclude-paths", "groups", "ignore", "insecure-external-code-execution", "labels", "milestone",
+      "multi-ecosystem-group", "open-pull-requests-limit", "patterns", "pull-request-branch-name", "rebase-strategy",
+      "registries", "reviewers", "target-branch", "vendor", "versioning-strategy", "enable-beta-ecosystems",
+      "index", "file", "ecosystem", "cooldown_days",
+    ]
+    table["github.dependabot_registry"] = [
+      "type", "url", "username", "password", "key", "token", "replaces-base", "organization", "repo", "auth-key",
+      "public-key-fingerprint", "tenant-id", "client-id", "aws-region", "account-id", "role-name", "domain",
+      "domain-owner", "jfrog-oidc-provider-name", "identity-mapping-name", "audience", "registry", "id", "file",
+    ]
     table["gitlab.pipeline"] = [
       "default", "include", "stages", "variables", "workflow", "image", "services", "cache", "before_script",
       "after_script", "spec", "includes", "file",
@@ -68,5 +83,6 @@ public enum EntitySchemas {
     "consumesApi", "apiConsumedBy", "memberOf", "hasMember", "childOf", "parentOf", "belongsTo", "hasResource",
     "hasPipeline", "inModule", "inPlan", "references", "referencedBy", "inWorkflow", "needs", "callsWorkflow",
     "inJob", "usesAction", "inAction", "inParallel", "inPipeline", "extends", "dependsOnJob", "triggers",
+    "inDependabot", "usesRegistry",
   ]
 }
