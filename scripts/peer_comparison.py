@@ -184,6 +184,10 @@ CI_CLASSES = [
          zizmor=[("artipacked", None)], checkov=[], gran="step"),
     dict(cls="cache_poisoning_in_release_workflow", plumb=["cache_poisoning_in_release_workflow"],
          zizmor=[("cache-poisoning", None)], checkov=[], gran="step"),
+    dict(cls="dependabot_cooldown", plumb=["dependabot_cooldown"],
+         zizmor=[("dependabot-cooldown", None)], checkov=[], gran="line"),
+    dict(cls="dependabot_insecure_external_code_execution", plumb=["dependabot_insecure_external_code_execution"],
+         zizmor=[("dependabot-execution", None)], checkov=[], gran="line"),
 ]
 
 # actionlint rules (of the `.out` files) that correspond to Plumb classes. `match` filters the
@@ -276,10 +280,13 @@ def stage_github(src_root, dst_root):
                 text = fh.read()
             if f in ("action.yml", "action.yaml"):
                 d = cr
+            elif f in ("dependabot.yml", "dependabot.yaml") and re.search(r"^updates\s*:", text, re.M):
+                # Dependabot configurations, where both tools look for them: <dir>/.github/dependabot.yml.
+                d = cr if os.path.basename(r) == ".github" else os.path.normpath(os.path.join(r, ".github", f))
             elif WORKFLOW_TOP.search(text):
                 d = cr if "/.github/workflows/" in "/" + cr else os.path.normpath(os.path.join(r, ".github/workflows", f))
             else:
-                continue  # dependabot, pre-commit, zizmor configs: not pipelines
+                continue  # pre-commit, zizmor configs: not pipelines
             if d in mapping:
                 raise SystemExit(f"staging collision: {d}")
             mapping[d] = cr
@@ -876,7 +883,7 @@ def _ignored_by_zizmor(ctx, cls, key, gran):
     for i, line in enumerate(_file_text(ctx, key[0]).split("\n"), 1):
         m = re.search(r"# zizmor: ignore\[([^\]]+)\]", line)
         if m and any(a in [x.strip() for x in m.group(1).split(",")] for a in audits):
-            if ci_key(key[0], locate(ctx["src"](key[0]), i), gran) == key:
+            if ci_key(key[0], locate(ctx["src"](key[0]), i), gran, i) == key:
                 return True
     return False
 
@@ -1214,7 +1221,7 @@ def main():
     ci_rows = []
     for c in CI_CLASSES:
         gran = c["gran"]
-        pk = lambda f: ci_key(f["file"], locate(src_path(f["file"]), f["line"]), gran)
+        pk = lambda f: ci_key(f["file"], locate(src_path(f["file"]), f["line"]), gran, f["line"])
         P_all = group([f for f in gpf if f["rule"] in c["plumb"]], pk)
         peers = []
         if c["zizmor"]:
@@ -1272,7 +1279,7 @@ def main():
     z_keys_all = {}
     for c in CI_CLASSES:
         sel = [z for z in zf if any(z["rule"] == aid and (pred is None or pred(z)) for aid, pred in c["zizmor"])]
-        z_keys_all[c["cls"]] = group(sel, lambda f, g=c["gran"]: ci_key(f["file"], locate(src_path(f["file"]), f["line"]), g))
+        z_keys_all[c["cls"]] = group(sel, lambda f, g=c["gran"]: ci_key(f["file"], locate(src_path(f["file"]), f["line"]), g, f["line"]))
     ctx_ci["z_keys_all"] = z_keys_all
 
     # --- labelled data: zizmor's expected output ---
@@ -1293,7 +1300,7 @@ def main():
 
     for c in CI_CLASSES:
         gran = c["gran"]
-        pk = lambda f, line: ci_key(f, locate(src_path(f), line), gran)
+        pk = lambda f, line: ci_key(f, locate(src_path(f), line), gran, line)
         exp_all, exp_reg = collections.defaultdict(list), collections.defaultdict(list)
         for f, v in lab_files.items():
             for audit, line, persona in v["findings"]:
