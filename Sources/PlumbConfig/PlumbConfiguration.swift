@@ -28,6 +28,8 @@ import PlumbYAML
 /// exclude: ["**/skeleton/"]          # left out of the inputs, in .gitignore syntax
 /// respect_gitignore: true            # the root's .gitignore excludes too
 /// waivers: policy/waivers.yaml       # the waiver file (default .plumb-waivers.yaml)
+/// fail_on: warn                      # `plumb check`: which enforcement levels fail the build
+/// outputs: [text, sarif=plumb.sarif] # `plumb check`: outputs when no --output is given
 /// ```
 ///
 /// Every key is read by one entry of ``sections``; a key nobody reads, and a value of the wrong
@@ -78,6 +80,13 @@ public struct PlumbConfiguration: Sendable {
   public private(set) var commandLineExcludePatterns: [ExclusionPattern] = []
   /// `waivers:`: the waiver file, as written (relative to the root); nil: `.plumb-waivers.yaml`.
   public var waiverFile: String?
+  /// `fail_on:`: which enforcement levels fail `plumb check` (`block`, `warn`, `advisory`, `never`),
+  /// as written, with where; `--fail-on` wins. The gate validates the value.
+  public var failOn: (value: String, location: SourceLocation)?
+  /// `outputs:`: `plumb check`'s outputs when no `--output` is given, each `FORMAT` or
+  /// `FORMAT=PATH` as written, with where. A path is relative to the root and stays inside it
+  /// (checked here); the format is validated by the check run.
+  public var outputs: [(value: String, location: SourceLocation)] = []
   /// Problems found in the file (exit status 3 for errors).
   public var diagnostics: [Diagnostic] = []
 
@@ -199,6 +208,19 @@ public struct PlumbConfiguration: Sendable {
     return configuration
   }
 
+  /// Why an `outputs:` entry's path may not be written, or nil. The file is the repository's, so
+  /// its outputs stay inside the root: no absolute path, no `..`, no line breaks (symbolic links
+  /// on the way are refused when the file is written).
+  static func outputPathProblem(_ text: String) -> String? {
+    guard let equals = text.firstIndex(of: "=") else { return nil }
+    let path = text[text.index(after: equals)...]
+    if path.isEmpty || path == "-" { return nil }
+    if path.contains(where: { $0.isNewline || $0 == "\0" }) { return "holds a line break or NUL" }
+    if path.hasPrefix("/") || path.hasPrefix("~") { return "names an absolute path; outputs in .plumb.yaml stay inside the root" }
+    if path.split(separator: "/").contains("..") { return "leaves the root ('..'); outputs in .plumb.yaml stay inside the root" }
+    return nil
+  }
+
   /// One top-level key and how it is read. A new key is one more entry here.
   struct Section: Sendable {
     let key: String
@@ -266,6 +288,24 @@ public struct PlumbConfiguration: Sendable {
     },
     Section(key: "waivers") { configuration, reader, node in
       configuration.waiverFile = reader.nonEmptyString(node, key: "waivers")
+    },
+    Section(key: "fail_on") { configuration, reader, node in
+      if let value = reader.nonEmptyString(node, key: "fail_on") { configuration.failOn = (value, node.location) }
+    },
+    Section(key: "outputs") { configuration, reader, node in
+      let entries = node.kind == .scalar && node.scalarType == .string ? [node] : node.kind == .sequence ? Array(node.elements) : []
+      if entries.isEmpty && node.kind != .sequence {
+        reader.expected("an output (FORMAT or FORMAT=PATH) or a list of them", at: node, key: "outputs")
+        return
+      }
+      for entry in entries {
+        guard let text = reader.nonEmptyString(entry, key: "outputs") else { continue }
+        if let problem = outputPathProblem(text) {
+          reader.report("config.value", "'outputs' entry '\(MessageText.shown(text, limit: 200))' \(problem)", at: entry)
+          continue
+        }
+        configuration.outputs.append((text, entry.location))
+      }
     },
   ]
 }

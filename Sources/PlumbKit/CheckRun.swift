@@ -21,6 +21,9 @@ public struct CheckOptions: Sendable {
   public var useBuiltinRules = true
   /// Which findings fail the build.
   public var gate = GateOptions()
+  /// Whether `gate.failOn` was chosen by the caller (`--fail-on`); otherwise `fail_on:` in
+  /// `.plumb.yaml` sets it.
+  public var failOnIsExplicit = false
   /// The waiver file (default: `waivers:` in `.plumb.yaml`, else `.plumb-waivers.yaml` at the
   /// root, if present).
   public var waiversPath: String?
@@ -88,6 +91,8 @@ public struct CheckRun: Sendable {
   public let links: ReportLinks
   /// SARIF's code-scanning category (`--sarif-category`).
   public let codeScanningCategory: String?
+  /// The outputs `.plumb.yaml` asks for (`outputs:`), for a command line that names none.
+  public let configuredOutputs: [OutputRequest]
 
   /// Problems with rules, packs, configuration, waivers and inline ignores.
   public var policyDiagnostics: [Diagnostic] { report.policyDiagnostics }
@@ -100,7 +105,7 @@ public struct CheckRun: Sendable {
 
   /// Every source file a reporter may quote: inputs, rules, the waiver file.
   public var sources: [SourceFile] {
-    ingest.sources + library.sources + [waiverFile.source].compactMap { $0 }
+    ingest.sources + library.sources + [waiverFile.source, configuration.source].compactMap { $0 }
   }
 
   /// Runs a check.
@@ -184,7 +189,21 @@ public struct CheckRun: Sendable {
     let (statuses, fixed) = BaselineComparison.compare(findings.map(\.finding), with: baseline)
 
     // The gate.
-    let gate = Gate(options: options.gate)
+    var gateOptions = options.gate
+    if !options.failOnIsExplicit, let configured = configuration.failOn {
+      if let value = GateOptions.FailOn(rawValue: configured.value) {
+        gateOptions.failOn = value
+      } else {
+        policyProblems.append(
+          Diagnostic(
+            code: "config.value",
+            message: "'fail_on' is one of \(GateOptions.FailOn.allCases.map(\.rawValue).joined(separator: ", ")), not "
+              + "'\(MessageText.shown(configured.value, limit: 200))'",
+            location: configured.location))
+      }
+    }
+    let configuredOutputs = Self.outputs(configuration, problems: &policyProblems)
+    let gate = Gate(options: gateOptions)
     let reported = zip(findings, statuses).map { item, status in
       ReportedFinding(
         finding: item.finding, enforcement: item.enforcement, suppression: item.suppression, baseline: status,
@@ -226,7 +245,25 @@ public struct CheckRun: Sendable {
       links: ReportLinks.resolve(
         ruleDocsFlag: options.ruleDocsBase, sourceLinkFlag: options.sourceLinkBase,
         configuration: (configuration.ruleDocsBase, configuration.sourceLinkBase), environment: options.environment),
-      codeScanningCategory: options.codeScanningCategory)
+      codeScanningCategory: options.codeScanningCategory, configuredOutputs: configuredOutputs)
+  }
+
+  /// `outputs:` of the configuration as requests, paths resolved against the root; an unknown
+  /// format is a configuration problem at its entry.
+  static func outputs(_ configuration: PlumbConfiguration, problems: inout [Diagnostic]) -> [OutputRequest] {
+    configuration.outputs.compactMap { entry in
+      switch OutputRequest.parse(entry.value) {
+      case .success(var request):
+        if let path = request.path {
+          request.path = (configuration.root.hasSuffix("/") ? configuration.root : configuration.root + "/") + path
+        }
+        return request
+      case .failure(let error):
+        let message = error.message.replacingOccurrences(of: "--output \(entry.value): ", with: "")
+        problems.append(Diagnostic(code: "config.value", message: "'outputs': \(message)", location: entry.location))
+        return nil
+      }
+    }
   }
 
   /// The rules (built-in, `--rules`, `.plumb.yaml`'s `rules:`) and the pack, with their problems;

@@ -150,6 +150,13 @@ public enum ProjectInit {
     # The waiver file (default .plumb-waivers.yaml at the root); see docs/waivers.md.
     # waivers: .plumb-waivers.yaml
 
+    # Which enforcement levels fail `plumb check` (block, warn, advisory, never); --fail-on wins.
+    # fail_on: block
+
+    # `plumb check`'s outputs when the command line names none (FORMAT or FORMAT=PATH, paths
+    # inside the root); --output replaces them. See docs/output-formats.md.
+    # outputs: [text, sarif=plumb.sarif]
+
     # Terraform tag keys that name a catalog entity, and an owner.
     # links:
     #   component_tags: [backstage.io/component, component, service, app]

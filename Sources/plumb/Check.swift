@@ -66,12 +66,12 @@ extension PlumbCommand {
     @Option(
       name: .customLong("output"),
       help: ArgumentHelp(
-        "An output: FORMAT or FORMAT=PATH (repeatable; no PATH: standard output; default: text).",
+        "An output: FORMAT or FORMAT=PATH (repeatable; no PATH: standard output; default: outputs in .plumb.yaml, else text).",
         valueName: "format[=path]"))
     var outputs: [String] = []
 
-    @Option(help: "Which findings fail the build, by their rule's enforcement level (never: none do).")
-    var failOn: GateOptions.FailOn = .block
+    @Option(help: "Which findings fail the build, by their rule's enforcement level (never: none do; default: fail_on in .plumb.yaml, else block).")
+    var failOn: GateOptions.FailOn?
 
     @Option(help: "Only findings of rules at this severity or above fail the build.")
     var failOnSeverity: Severity?
@@ -132,12 +132,18 @@ extension PlumbCommand {
       }
     }
 
+    /// How many errors are printed to standard error when no text output goes to standard output.
+    static let errorsOnStandardError = 20
+
     func run() throws {
       var options = CheckOptions(paths: paths, root: root)
       options.ruleDirectories = ruleDirectories
       options.pack = pack
       options.useBuiltinRules = !noBuiltinRules
-      options.gate.failOn = failOn
+      if let failOn {
+        options.gate.failOn = failOn
+        options.failOnIsExplicit = true
+      }
       options.gate.minimumSeverity = failOnSeverity
       options.gate.indeterminate = indeterminate
       options.gate.newOnly = newOnly
@@ -157,7 +163,9 @@ extension PlumbCommand {
       progress.finish()
 
       var status = run.exitStatus
-      let requests = outputs.isEmpty ? [OutputRequest(format: "text")] : outputs.compactMap { try? OutputRequest.parse($0).get() }
+      // The command line's outputs replace the configuration's; without either, text.
+      let named = outputs.compactMap { try? OutputRequest.parse($0).get() }
+      let requests = !named.isEmpty ? named : !run.configuredOutputs.isEmpty ? run.configuredOutputs : [OutputRequest(format: "text")]
       let terminal = color.enabled(isTTY: isatty(STDOUT_FILENO) == 1)
       for request in requests {
         let text = run.render(request.format, colored: request.path == nil && terminal, show: show) ?? ""
@@ -174,6 +182,20 @@ extension PlumbCommand {
           Console.write(
             "plumb: cannot write \(request.format) output to '\(Console.quoted(path))': \(reason)\n", to: .standardError)
           status = ExitStatus.mostSevere(status, ExitStatus.inputErrors)
+        }
+      }
+      // With no text on standard output (only files, or machine formats), the errors that fail the
+      // run still reach the person reading the CI log.
+      if !requests.contains(where: { $0.format == "text" && $0.path == nil }) {
+        let errors = (run.policyDiagnostics + run.inputDiagnostics).filter { $0.severity == .error }
+        if !errors.isEmpty {
+          let colored = color.enabled(isTTY: isatty(STDERR_FILENO) == 1)
+          let shown = Array(errors.prefix(Self.errorsOnStandardError))
+          var text = DiagnosticRendering.renderer(run, colored: colored).render(shown)
+          if errors.count > shown.count {
+            text += "plumb: \(errors.count - shown.count) more errors; every one is in the report\n"
+          }
+          Console.write(text, to: .standardError)
         }
       }
       if profile { Console.write(run.timings.rendered(), to: .standardError) }

@@ -42,9 +42,14 @@ func runPlumb(_ arguments: [String], in directory: URL = packageRoot, environmen
   process.standardOutput = out
   process.standardError = err
   try process.run()
-  // Read both pipes before waiting so a large output cannot block the child.
+  // Read both pipes at once, before waiting: a child that fills one pipe while the other is
+  // being read would otherwise block forever.
+  let errorReader = DispatchQueue(label: "plumb-test-stderr")
+  nonisolated(unsafe) var errData = Data()
+  let group = DispatchGroup()
+  errorReader.async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
   let outData = out.fileHandleForReading.readDataToEndOfFile()
-  let errData = err.fileHandleForReading.readDataToEndOfFile()
+  group.wait()
   process.waitUntilExit()
   return CommandResult(
     status: process.terminationStatus,
