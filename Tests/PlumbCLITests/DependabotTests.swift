@@ -222,6 +222,24 @@ import TestSupport
     }
   }
 
+  @Test func registryLinksAreBoundedNotMultiplied() throws {
+    // 400 registries and 400 entries naming all of them: 160,000 links, past the bound.
+    var text = "version: 2\nregistries:\n"
+    for index in 0..<400 { text += "  r\(index): {type: npm-registry, url: \"https://r\(index).example\"}\n" }
+    text += "updates:\n"
+    for index in 0..<400 {
+      text += "  - {package-ecosystem: npm, directory: /d\(index), schedule: {interval: daily}, "
+      text += "registries: \"*\", cooldown: {default-days: 7}}\n"
+    }
+    let root = try repository(text)
+    defer { try? FileManager.default.removeItem(at: root) }
+    let result = try runPlumb(["check", "--color", "never", "--fail-on", "never", "."], in: root)
+    let output = result.stdout + result.stderr
+    #expect(result.status == 2, "too many links is an input error, not a pass: \(output.suffix(2000))")
+    let reported = output.components(separatedBy: "dependabot-too-many-registry-links").count - 1
+    #expect(reported == 1, "reported once, not per entry (\(reported))")
+  }
+
   @Test func onlyDependabotsOwnFileIsReadAsItsConfiguration() throws {
     let root = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: root) }

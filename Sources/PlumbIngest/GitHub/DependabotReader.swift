@@ -53,10 +53,15 @@ extension GitHubFileReader {
       diagnose("dependabot-invalid-updates", "'updates' must be a list of update entries", at: updates.location)
       return
     }
+    var registryLinks = 0
     for (index, entry) in updates.elements.enumerated() {
-      readUpdate(entry, index: index, config: configID, registries: registryNames)
+      readUpdate(entry, index: index, config: configID, registries: registryNames, links: &registryLinks)
     }
   }
+
+  /// The most update-to-registry edges one file may create (`registries: "*"` on every entry of
+  /// a file with many registries would otherwise grow with their product).
+  static let maximumRegistryLinks = 100_000
 
   /// Reads `registries`: one entity per named registry. Returns the names defined.
   private mutating func readRegistries(_ node: YAMLNode?, config: EntityID) -> Set<String> {
@@ -107,7 +112,9 @@ extension GitHubFileReader {
   }
 
   /// Reads one entry of `updates`.
-  private mutating func readUpdate(_ entry: YAMLNode, index: Int, config: EntityID, registries: Set<String>) {
+  private mutating func readUpdate(
+    _ entry: YAMLNode, index: Int, config: EntityID, registries: Set<String>, links: inout Int
+  ) {
     guard entry.kind == .mapping else {
       diagnose("dependabot-invalid-update", "each entry of 'updates' must be a mapping", at: entry.location)
       return
@@ -160,7 +167,7 @@ extension GitHubFileReader {
         id: id, kind: EntityKinds.githubDependabotUpdate, type: ecosystem,
         name: directories.isEmpty ? "?" : directories.joined(separator: ", "), location: entry.location, attributes: .map(attributes)))
     connect(id, "inDependabot", config, at: entry.location)
-    linkRegistries(entry["registries"], from: id, defined: registries)
+    linkRegistries(entry["registries"], from: id, defined: registries, links: &links)
   }
 
   /// `schedule.interval` is required unless the entry belongs to a multi-ecosystem group.
@@ -217,17 +224,31 @@ extension GitHubFileReader {
   }
 
   /// Connects an update to the registries it names (`registries: "*"` names them all).
-  private mutating func linkRegistries(_ node: YAMLNode?, from update: EntityID, defined: Set<String>) {
+  private mutating func linkRegistries(
+    _ node: YAMLNode?, from update: EntityID, defined: Set<String>, links: inout Int
+  ) {
     guard let node, !node.isNull else { return }
-    let names: [(String, SourceLocation)]
-    if node.kind == .scalar, node.string == "*" {
-      names = defined.sorted().map { ($0, node.location) }
-    } else if node.kind == .sequence {
-      names = node.elements.compactMap { item in item.string.map { ($0, item.location) } }
-    } else {
+    let all = node.kind == .scalar && node.string == "*"
+    guard all || node.kind == .sequence else {
       diagnose("dependabot-invalid-update", "'registries' is \"*\" or a list of registry names", at: node.location)
       return
     }
+    // Counted before anything is built, and reported once.
+    guard links <= Self.maximumRegistryLinks else { return }
+    let count = all ? defined.count : node.count
+    guard links + count <= Self.maximumRegistryLinks else {
+      diagnose(
+        "dependabot-too-many-registry-links",
+        "the update entries name registries more than \(Self.maximumRegistryLinks) times; the rest are not linked",
+        at: node.location)
+      links = Self.maximumRegistryLinks + 1
+      return
+    }
+    links += count
+    let names: [(String, SourceLocation)] =
+      all
+      ? defined.sorted().map { ($0, node.location) }
+      : node.elements.compactMap { item in item.string.map { ($0, item.location) } }
     for (name, location) in names {
       guard defined.contains(name) else {
         diagnose(
