@@ -104,10 +104,20 @@ public final class FixPlanner: @unchecked Sendable {
     return file
   }
 
+  /// Entries of one mapping that a fix removes: removed together, so that their edits do not
+  /// overlap and removing every entry leaves `{}`.
+  struct PendingRemovals {
+    var file: YAMLFile
+    var mapping: YAMLNode
+    var pairs: [YAMLPair] = []
+    var changes: [SemanticChange] = []
+  }
+
   /// The edits of every proposed fix of `finding`, or the first reason one of them cannot be made.
   public func plan(_ finding: Finding) -> Result<PlannedFix, FixRefusal> {
     guard !finding.fixes.isEmpty else { return .failure(FixRefusal("the rule has no fix for this finding")) }
     var planned = PlannedFix(finding: finding, files: [])
+    var removals: [PendingRemovals] = []
     do {
       for fix in finding.fixes {
         guard let entity = graph.entity(fix.entity) else { throw FixRefusal("entity '\(fix.entity)' is not in the graph") }
@@ -121,8 +131,15 @@ public final class FixPlanner: @unchecked Sendable {
         if entity.kind == EntityKinds.terraformResource || entity.kind == EntityKinds.terraformDataSource {
           try planTerraform(fix, value, entity, into: &planned)
         } else {
-          try planYAML(fix, value, entity, into: &planned)
+          try planYAML(fix, value, entity, into: &planned, removals: &removals)
         }
+      }
+      for group in removals {
+        add(
+          FileEdits(
+            path: group.file.path, absolutePath: absolute(group.file.path), language: .yaml,
+            edits: try group.file.remove(group.pairs, from: group.mapping), changes: group.changes),
+          to: &planned)
       }
     } catch let refusal as FixRefusal {
       return .failure(refusal)
@@ -172,7 +189,10 @@ public final class FixPlanner: @unchecked Sendable {
     return (file, local)
   }
 
-  func planYAML(_ fix: ProposedFix, _ value: FixValue?, _ entity: Entity, into planned: inout PlannedFix) throws {
+  func planYAML(
+    _ fix: ProposedFix, _ value: FixValue?, _ entity: Entity, into planned: inout PlannedFix,
+    removals: inout [PendingRemovals]
+  ) throws {
     let path = fix.path
     guard !path.isEmpty else { throw FixRefusal("the fix names no attribute") }
     // Follow the path through the values the rule read.
@@ -236,9 +256,13 @@ public final class FixPlanner: @unchecked Sendable {
       let (document, parentPath) = try documentPath(file, parent)
       if let (mapping, pair) = file.pair(holding: node) {
         let key = pair.key.string ?? pair.key.rawText
-        record(
-          file, [try file.remove(pair, from: mapping)],
-          [SemanticChange(document: document, path: parentPath + [.key(key)], operation: .remove)])
+        let change = SemanticChange(document: document, path: parentPath + [.key(key)], operation: .remove)
+        if let index = removals.firstIndex(where: { $0.file === file && $0.mapping.index == mapping.index }) {
+          removals[index].pairs.append(pair)
+          removals[index].changes.append(change)
+        } else {
+          removals.append(PendingRemovals(file: file, mapping: mapping, pairs: [pair], changes: [change]))
+        }
       } else if parent.kind == .sequence, let position = parent.elements.firstIndex(where: { $0.index == node.index }) {
         record(
           file, [try file.remove(itemAt: position, from: parent)],
