@@ -203,6 +203,62 @@ struct PipelineFixTests {
                   cache-disabled: true
 
         """),
+    Case(
+      name: "template injection: the expression moves to the step's env (literal, plain, folded); single quotes, pwsh and two expressions are left",
+      rule: "template_injection", path: ".github/workflows/greet.yml",
+      before: """
+        on: pull_request_target
+        permissions: {}
+        jobs:
+          greet:
+            runs-on: ubuntu-24.04
+            steps:
+              - run: |
+                  echo "checking"
+                  echo "${{ github.event.pull_request.title }}"   # title
+                  printf '%s\\n' done
+              - name: push
+                run: git push origin "${{github.head_ref}}"
+                env:
+                  GIT_TRACE: "1"
+              - run: echo 'quoted ${{ github.event.issue.title }}'
+              - shell: pwsh
+                run: Write-Output "${{ github.event.comment.body }}"
+              - run: echo "${{ github.event.issue.title }} ${{ github.event.issue.body }}"
+              - id: x
+                run: >
+                  echo "${{ github.event.issue.title }}"
+                  and more
+
+        """,
+      after: """
+        on: pull_request_target
+        permissions: {}
+        jobs:
+          greet:
+            runs-on: ubuntu-24.04
+            steps:
+              - run: |
+                  echo "checking"
+                  echo "${PULL_REQUEST_TITLE}"   # title
+                  printf '%s\\n' done
+                env:
+                  PULL_REQUEST_TITLE: ${{ github.event.pull_request.title }}
+              - name: push
+                run: git push origin "${HEAD_REF}"
+                env:
+                  GIT_TRACE: "1"
+                  HEAD_REF: ${{ github.head_ref }}
+              - run: echo 'quoted ${{ github.event.issue.title }}'
+              - shell: pwsh
+                run: Write-Output "${{ github.event.comment.body }}"
+              - run: echo "${{ github.event.issue.title }} ${{ github.event.issue.body }}"
+              - id: x
+                env:
+                  ISSUE_TITLE: ${{ github.event.issue.title }}
+                run: "echo \\"${ISSUE_TITLE}\\" and more\\n"
+
+        """, unsafe: true),
     // MARK: GitLab CI
     Case(
       name: "CI_DEBUG_SERVICES: job (flow) and the pipeline's it uncovers", rule: "ci_debug_services_enabled",
