@@ -103,14 +103,14 @@ import Testing
     try apply.run()
     apply.waitUntilExit()
     #expect(apply.terminationStatus == 0, "\(diff.stdout)")
-    #expect(Self.read(copy, ".github/workflows/release.yml") == Self.fixedWorkflow)
-    #expect(Self.read(copy, ".gitlab-ci.yml") == Self.fixedPipeline)
+    #expect(Array(Self.read(copy, ".github/workflows/release.yml").utf8) == Array(Self.fixedWorkflow.utf8))
+    #expect(Array(Self.read(copy, ".gitlab-ci.yml").utf8) == Array(Self.fixedPipeline.utf8))
 
     // Written in place: the same bytes; then nothing is left to fix.
     let write = try Self.fix(["--write", "--unsafe"], in: root)
     #expect(write.status == 0, "\(write.stdout)\(write.stderr)")
-    #expect(Self.read(root, ".github/workflows/release.yml") == Self.fixedWorkflow)
-    #expect(Self.read(root, ".gitlab-ci.yml") == Self.fixedPipeline)
+    #expect(Array(Self.read(root, ".github/workflows/release.yml").utf8) == Array(Self.fixedWorkflow.utf8))
+    #expect(Array(Self.read(root, ".gitlab-ci.yml").utf8) == Array(Self.fixedPipeline.utf8))
     let again = try Self.fix(["--diff", "--unsafe"], in: root)
     #expect(again.status == 0)
     #expect(again.stdout.isEmpty, "\(again.stdout)")
@@ -135,5 +135,55 @@ import Testing
     #expect(result.stderr.contains("unsafe not applied"), "\(result.stderr)")
     #expect(!result.stdout.contains("-  GIT_SSL_NO_VERIFY"), "\(result.stdout)")
     #expect(result.stdout.contains("-  CI_DEBUG_SERVICES"), "\(result.stdout)")
+  }
+  /// The template-injection fix rewrites a script that holds control characters, a line separator,
+  /// a combining mark and `: `/` #`: the script keeps them (escaped as YAML escapes them), the
+  /// variable is read instead of the expression, and nothing else changes.
+  @Test func templateInjectionFixKeepsHostileScriptText() throws {
+    let root = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let before = #"""
+      on: issues
+      permissions: {}
+      jobs:
+        greet:
+          runs-on: ubuntu-24.04
+          steps:
+            - run: "echo \"${{ github.event.issue.title }}\" \u0007\u2028 cafe\u0301: x #y\n"
+            - run: |
+                echo "${{ github.event.issue.body }}"   # a: b
+                echo "é"
+
+      """#
+    let after = #"""
+      on: issues
+      permissions: {}
+      jobs:
+        greet:
+          runs-on: ubuntu-24.04
+          steps:
+            - run: "echo \"${ISSUE_TITLE}\" \x07\L cafe\#u{0301}: x #y\n"
+              env:
+                ISSUE_TITLE: ${{ github.event.issue.title }}
+            - run: |
+                echo "${ISSUE_BODY}"   # a: b
+                echo "é"
+              env:
+                ISSUE_BODY: ${{ github.event.issue.body }}
+
+      """#
+    let url = root.appendingPathComponent(".github/workflows/greet.yml")
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(before.utf8).write(to: url)
+    // Unsafe: without the flag nothing is written.
+    let safe = try Self.fix(["--write", "--rule", "template_injection"], in: root)
+    #expect(safe.status == 0, "\(safe.stderr)")
+    #expect(Array(Self.read(root, ".github/workflows/greet.yml").utf8) == Array(before.utf8))
+    let write = try Self.fix(["--write", "--unsafe", "--rule", "template_injection"], in: root)
+    #expect(write.status == 0, "\(write.stderr)")
+    #expect(write.stdout.contains("2 fixed (1 file)"), "\(write.stdout)")
+    #expect(Array(Self.read(root, ".github/workflows/greet.yml").utf8) == Array(after.utf8))
+    let again = try Self.fix(["--diff", "--unsafe", "--rule", "template_injection"], in: root)
+    #expect(again.stdout.isEmpty, "\(again.stdout)")
   }
 }
