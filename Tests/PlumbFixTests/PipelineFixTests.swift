@@ -259,6 +259,53 @@ struct PipelineFixTests {
                 run: "echo \\"${ISSUE_TITLE}\\" and more\\n"
 
         """, unsafe: true),
+    Case(
+      name: "free-text inputs: into the step's env as INPUT_<NAME>; a boolean input, single quotes and pwsh are left",
+      rule: "input_expanded_into_script", path: ".github/workflows/release.yml",
+      before: """
+        on:
+          workflow_dispatch:
+            inputs:
+              version: {type: string}
+              release-notes: {type: string}
+              dry_run: {type: boolean}
+        permissions: {}
+        jobs:
+          release:
+            runs-on: ubuntu-24.04
+            steps:
+              - run: ./release.sh "${{ inputs.version }}" --dry-run=${{ inputs.dry_run }}
+              - run: |
+                  echo "${{github.event.inputs.release-notes}}" > notes.md   # notes
+              - run: echo '${{ inputs.version }}'
+              - shell: pwsh
+                run: ./release.ps1 "${{ inputs.version }}"
+
+        """,
+      after: """
+        on:
+          workflow_dispatch:
+            inputs:
+              version: {type: string}
+              release-notes: {type: string}
+              dry_run: {type: boolean}
+        permissions: {}
+        jobs:
+          release:
+            runs-on: ubuntu-24.04
+            steps:
+              - run: ./release.sh "${INPUT_VERSION}" --dry-run=${{ inputs.dry_run }}
+                env:
+                  INPUT_VERSION: ${{ inputs.version }}
+              - run: |
+                  echo "${INPUT_RELEASE_NOTES}" > notes.md   # notes
+                env:
+                  INPUT_RELEASE_NOTES: ${{ github.event.inputs.release-notes }}
+              - run: echo '${{ inputs.version }}'
+              - shell: pwsh
+                run: ./release.ps1 "${{ inputs.version }}"
+
+        """, unsafe: true),
     // MARK: GitLab CI
     Case(
       name: "CI_DEBUG_SERVICES: job (flow) and the pipeline's it uncovers", rule: "ci_debug_services_enabled",
