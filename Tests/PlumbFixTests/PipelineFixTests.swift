@@ -306,6 +306,11 @@ struct PipelineFixTests {
                 run: ./release.ps1 "${{ inputs.version }}"
 
         """, unsafe: true),
+    Case(
+      name: "cache poisoning: setup-node v5 (CRLF), cache the only input, flow, none, and beside another input",
+      rule: "cache_poisoning_in_release_workflow", path: ".github/workflows/publish.yml",
+      before: "on:\r\n  release:\r\n    types: [published]\r\npermissions: {}\r\njobs:\r\n  publish:\r\n    runs-on: ubuntu-24.04\r\n    steps:\r\n      - uses: actions/setup-node@v5\r\n        with:\r\n          cache: npm   # lock file\r\n      - uses: actions/setup-node@v5\r\n        with: {cache: pnpm}\r\n      - uses: actions/setup-node@v5\r\n      - uses: actions/setup-node@v5\r\n        with:\r\n          node-version: 22\r\n          cache: yarn\r\n",
+      after: "on:\r\n  release:\r\n    types: [published]\r\npermissions: {}\r\njobs:\r\n  publish:\r\n    runs-on: ubuntu-24.04\r\n    steps:\r\n      - uses: actions/setup-node@v5\r\n        with:\r\n          package-manager-cache: false\r\n      - uses: actions/setup-node@v5\r\n        with: {package-manager-cache: false}\r\n      - uses: actions/setup-node@v5\r\n        with:\r\n          package-manager-cache: false\r\n      - uses: actions/setup-node@v5\r\n        with:\r\n          node-version: 22\r\n          package-manager-cache: false\r\n"),
     // MARK: GitLab CI
     Case(
       name: "CI_DEBUG_SERVICES: job (flow) and the pipeline's it uncovers", rule: "ci_debug_services_enabled",

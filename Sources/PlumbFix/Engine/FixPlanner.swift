@@ -113,11 +113,35 @@ public final class FixPlanner: @unchecked Sendable {
     var changes: [SemanticChange] = []
   }
 
+  /// The pending removals of a fix by mapping, in the order they were first named (a fix may remove
+  /// keys from thousands of mappings: each is found by its file and node, not by a scan).
+  struct PendingRemovalList {
+    private(set) var groups: [PendingRemovals] = []
+    private var positions: [String: Int] = [:]
+
+    /// The keys the fix removes from `mapping`.
+    func removedKeys(of mapping: YAMLNode, in file: YAMLFile) -> Set<String> {
+      guard let position = positions["\(file.path)\u{0}\(mapping.index)"] else { return [] }
+      return Set(groups[position].pairs.map { $0.key.string ?? $0.key.rawText })
+    }
+
+    mutating func add(_ pair: YAMLPair, of mapping: YAMLNode, in file: YAMLFile, _ change: SemanticChange) {
+      let key = "\(file.path)\u{0}\(mapping.index)"
+      if let position = positions[key] {
+        groups[position].pairs.append(pair)
+        groups[position].changes.append(change)
+      } else {
+        positions[key] = groups.count
+        groups.append(PendingRemovals(file: file, mapping: mapping, pairs: [pair], changes: [change]))
+      }
+    }
+  }
+
   /// The edits of every proposed fix of `finding`, or the first reason one of them cannot be made.
   public func plan(_ finding: Finding) -> Result<PlannedFix, FixRefusal> {
     guard !finding.fixes.isEmpty else { return .failure(FixRefusal("the rule has no fix for this finding")) }
     var planned = PlannedFix(finding: finding, files: [])
-    var removals: [PendingRemovals] = []
+    var removals = PendingRemovalList()
     do {
       for fix in finding.fixes {
         guard let entity = graph.entity(fix.entity) else { throw FixRefusal("entity '\(fix.entity)' is not in the graph") }
@@ -134,7 +158,7 @@ public final class FixPlanner: @unchecked Sendable {
           try planYAML(fix, value, entity, into: &planned, removals: &removals)
         }
       }
-      for group in removals {
+      for group in removals.groups {
         add(
           FileEdits(
             path: group.file.path, absolutePath: absolute(group.file.path), language: .yaml,
@@ -191,7 +215,7 @@ public final class FixPlanner: @unchecked Sendable {
 
   func planYAML(
     _ fix: ProposedFix, _ value: FixValue?, _ entity: Entity, into planned: inout PlannedFix,
-    removals: inout [PendingRemovals]
+    removals: inout PendingRemovalList
   ) throws {
     let path = fix.path
     guard !path.isEmpty else { throw FixRefusal("the fix names no attribute") }
@@ -257,12 +281,7 @@ public final class FixPlanner: @unchecked Sendable {
       if let (mapping, pair) = file.pair(holding: node) {
         let key = pair.key.string ?? pair.key.rawText
         let change = SemanticChange(document: document, path: parentPath + [.key(key)], operation: .remove)
-        if let index = removals.firstIndex(where: { $0.file === file && $0.mapping.index == mapping.index }) {
-          removals[index].pairs.append(pair)
-          removals[index].changes.append(change)
-        } else {
-          removals.append(PendingRemovals(file: file, mapping: mapping, pairs: [pair], changes: [change]))
-        }
+        removals.add(pair, of: mapping, in: file, change)
       } else if parent.kind == .sequence, let position = parent.elements.firstIndex(where: { $0.index == node.index }) {
         record(
           file, [try file.remove(itemAt: position, from: parent)],
@@ -333,7 +352,15 @@ public final class FixPlanner: @unchecked Sendable {
       let change = SemanticChange(
         document: document, path: containerPath + [.key(rest[0])], operation: .set(Canonical(nested)))
       if container.kind == .mapping {
-        let hint = InsertionHints.hint(kind: entity.kind, container: Array(path[..<missing]), key: rest[0])
+        var hint = InsertionHints.hint(kind: entity.kind, container: Array(path[..<missing]), key: rest[0])
+        // The fix also removes the mapping's last keys: the new key goes after the last one kept,
+        // not into the removed lines.
+        let removed = removals.removedKeys(of: container, in: file)
+        if hint == .end, !removed.isEmpty,
+          let kept = file.ownPairs(container).map({ $0.key.string ?? $0.key.rawText }).last(where: { !removed.contains($0) })
+        {
+          hint = InsertionHint(after: [kept])
+        }
         if missing > 0 { noteIfShared(file, container) }
         record(file, [try file.insert([FixValue.Entry(rest[0], nested)], into: container, hint: hint)], [change])
       } else if container.isNull {
