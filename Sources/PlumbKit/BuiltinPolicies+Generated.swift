@@ -2546,10 +2546,19 @@ extension BuiltinPolicies {
           fix {
             # setup-node, setup-python, setup-java and setup-graalvm read any `cache:` text as a package
             # manager's name (`false` included): the key goes.
+            # setup-node from v5 also needs `package-manager-cache: false`; when `cache:` is the only
+            # input, `with:` is rewritten as a whole (a removal and an insertion in one mapping would
+            # overlap).
             for x in filter(x in ["cache"], a in ["actions/setup-node", "actions/setup-python", "actions/setup-java", "graalvm/setup-graalvm"]
-                and not is_empty(w.cache) and lower(trim(to_string(w.cache))) not in off) { remove s.with[x] }
+                and not is_empty(w.cache) and lower(trim(to_string(w.cache))) not in off
+                and not (a == "actions/setup-node" and node5 and count(keys(w)) == 1)) { remove s.with[x] }
             for x in filter(x in ["package-manager-cache"], a == "actions/setup-node" and node5
-                and lower(trim(to_string(default(w["package-manager-cache"], true)))) not in off) { set s.with[x] = false }
+                and lower(trim(to_string(default(w["package-manager-cache"], true)))) not in off
+                and not (not is_empty(w.cache) and lower(trim(to_string(w.cache))) not in off and count(keys(w)) == 1)) { set s.with[x] = false }
+            for x in filter(x in ["with"], a == "actions/setup-node" and node5 and count(keys(w)) == 1
+                and not is_empty(w.cache) and lower(trim(to_string(w.cache))) not in off) {
+              set s.with = {"package-manager-cache": false}
+            }
             for p in filter(p in switches, p.action == full or p.action == a) { set s.with[p.input] = p.value }
           }
 
