@@ -467,6 +467,16 @@ struct PipelineFixTests {
     #expect(second.result.outcomes.allSatisfy { $0.status != .fixed })
   }
 
+  /// Every case again with CRLF line breaks (those written with CRLF already, as they are): the
+  /// fix writes the file's own line break.
+  @Test(arguments: cases.filter { !$0.before.contains("\r") })
+  func fixesKeepCRLF(_ testCase: Case) throws {
+    var crlf = testCase
+    crlf.before = testCase.before.replacingOccurrences(of: "\n", with: "\r\n")
+    crlf.after = testCase.after.replacingOccurrences(of: "\n", with: "\r\n")
+    try fixesAreExactAndIdempotent(crlf)
+  }
+
   @Test func unsafeFixesWaitForTheFlag() throws {
     let root = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: root) }
