@@ -477,6 +477,31 @@ struct PipelineFixTests {
     try fixesAreExactAndIdempotent(crlf)
   }
 
+  /// Two rules removing the last two keys of one block mapping would leave it null: the second fix
+  /// waits for the next run (a conflict, not a failure), which leaves `{}`.
+  @Test func twoRulesEmptyingOneMappingTakeTwoRuns() throws {
+    let root = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let text = "test:\n  services: [postgres]\n  variables:\n    CI_DEBUG_TRACE: \"true\"\n    CI_DEBUG_SERVICES: \"true\"\n  script: [make]\n"
+    try writeFiles([".gitlab-ci.yml": text], under: root)
+    func run() -> FixRun {
+      var check = CheckOptions(paths: [root.path], root: root.path)
+      check.useBuiltinRules = false
+      check.ruleDirectories = [FixRunTests.rulesDirectory]
+      var options = FixRunOptions(check: check)
+      options.rules = ["ci_debug_trace_enabled", "ci_debug_services_enabled"]
+      return FixRun.run(options)
+    }
+    let first = run()
+    #expect(first.result.outcomes.map(\.status.rawValue).sorted() == ["conflict", "fixed"], "\(first.result.outcomes.map { "\($0.status) \($0.reason ?? "")" })")
+    #expect(first.write().isEmpty)
+    let second = run()
+    #expect(second.result.outcomes.map(\.status) == [.fixed])
+    #expect(second.write().isEmpty)
+    #expect(FixRunTests.read(root.appendingPathComponent(".gitlab-ci.yml")) == "test:\n  services: [postgres]\n  variables: {}\n  script: [make]\n")
+    #expect(run().result.changes.isEmpty)
+  }
+
   @Test func unsafeFixesWaitForTheFlag() throws {
     let root = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: root) }
