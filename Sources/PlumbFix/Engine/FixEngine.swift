@@ -223,7 +223,8 @@ public final class FixEngine: @unchecked Sendable {
           if !accepted.isEmpty, verify([fix]) == nil {
             report(
               fix, .conflict,
-              "it verifies on its own but not together with the fixes applied before it (\(problem.reason)); run plumb fix again after applying them")
+              "it verifies on its own but not together with the fixes applied before it (\(problem.reason)); "
+                + "run plumb fix again after applying them")
           } else {
             report(fix, .unverified, problem.reason)
           }

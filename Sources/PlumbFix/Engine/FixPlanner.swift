@@ -357,7 +357,8 @@ public final class FixPlanner: @unchecked Sendable {
         // not into the removed lines.
         let removed = removals.removedKeys(of: container, in: file)
         if hint == .end, !removed.isEmpty,
-          let kept = file.ownPairs(container).map({ $0.key.string ?? $0.key.rawText }).last(where: { !removed.contains($0) })
+          let kept = file.ownPairs(container).map({ $0.key.string ?? $0.key.rawText })
+            .last(where: { !removed.contains($0) })
         {
           hint = InsertionHint(after: [kept])
         }
