@@ -5031,8 +5031,21 @@ extension BuiltinPolicies {
           lower(trim(to_string(default(default(r.variables.CI_DEBUG_TRACE.value, r.variables.CI_DEBUG_TRACE), "")))) == "true")
         require count(rule_on) == 0
           else "a rule of job '${j.name}' sets CI_DEBUG_TRACE to true: when it matches, the log shows every variable, masked ones included" at default(first(rule_on).variables.CI_DEBUG_TRACE.value, first(rule_on).variables.CI_DEBUG_TRACE)
+          # The job's own `rules:` entries (spliced `!reference` rules are another entity's: no fix).
+          fix {
+            for i in filter(i in map(i, r in default(j.rules, []), i),
+                lower(trim(to_string(default(default(j.rules[i].variables.CI_DEBUG_TRACE.value, j.rules[i].variables.CI_DEBUG_TRACE), "")))) == "true") {
+              remove j.rules[i].variables.CI_DEBUG_TRACE
+            }
+          }
         require count(workflow_on) == 0
           else "a workflow rule sets CI_DEBUG_TRACE to true for job '${j.name}': when it matches, the log shows every variable, masked ones included" at default(first(workflow_on).variables.CI_DEBUG_TRACE.value, first(workflow_on).variables.CI_DEBUG_TRACE)
+          fix {
+            for i in filter(i in map(i, r in default(pipeline.workflow.rules, []), i),
+                lower(trim(to_string(default(default(pipeline.workflow.rules[i].variables.CI_DEBUG_TRACE.value, pipeline.workflow.rules[i].variables.CI_DEBUG_TRACE), "")))) == "true") {
+              remove pipeline.workflow.rules[i].variables.CI_DEBUG_TRACE
+            }
+          }
 
         example pass """
           variables:

@@ -337,6 +337,47 @@ struct PipelineFixTests {
 
         """),
     Case(
+      name: "CI_DEBUG_TRACE in rules: variables (block, flow, upper case) and workflow rules, for several jobs",
+      rule: "ci_debug_trace_enabled", path: ".gitlab-ci.yml",
+      before: """
+        workflow:
+          rules:
+            - if: $CI_PIPELINE_SOURCE == "web"
+              variables:
+                CI_DEBUG_TRACE: "true"   # debugging
+                DEPLOY: "1"
+            - when: always
+        deploy:
+          rules:
+            - if: $DEBUG_DEPLOY
+              variables: {CI_DEBUG_TRACE: "true"}
+            - if: $CI_COMMIT_TAG
+              variables:
+                CI_DEBUG_TRACE: "TRUE"
+          script: [./deploy.sh]
+        test:
+          script: [make]
+
+        """,
+      after: """
+        workflow:
+          rules:
+            - if: $CI_PIPELINE_SOURCE == "web"
+              variables:
+                DEPLOY: "1"
+            - when: always
+        deploy:
+          rules:
+            - if: $DEBUG_DEPLOY
+              variables: {}
+            - if: $CI_COMMIT_TAG
+              variables: {}
+          script: [./deploy.sh]
+        test:
+          script: [make]
+
+        """),
+    Case(
       name: "security scan allow_failure: plain and with a comment", rule: "security_scan_allow_failure",
       path: ".gitlab-ci.yml",
       before: """
