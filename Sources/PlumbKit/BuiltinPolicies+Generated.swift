@@ -2804,8 +2804,43 @@ extension BuiltinPolicies {
           filter(t in ["pushed tags"], tag_push),
           map(b in release_branches, "pushes to " + to_string(b)),
           map(x in publishers, "the job's publishing step " + x.uses_ref.raw)]))
+        # The input that switches a setup action's cache off, and its value. `actions/cache`, the
+        # actions that always restore, and `ruby/setup-ruby` (whose `bundler-cache` also installs the
+        # gems) get no fix: taking them out changes what the job does.
+        let switches = [
+          {action: "actions/setup-go", input: "cache", value: false},
+          {action: "actions/setup-dotnet", input: "cache", value: false},
+          {action: "astral-sh/setup-uv", input: "enable-cache", value: false},
+          {action: "pyo3/maturin-action", input: "sccache", value: false},
+          {action: "mlugg/setup-zig", input: "use-cache", value: false},
+          {action: "actions-rust-lang/setup-rust-toolchain", input: "cache", value: false},
+          {action: "jdx/mise-action", input: "cache", value: false},
+          {action: "determinatesystems/magic-nix-cache-action", input: "use-gha-cache", value: false},
+          {action: "oven-sh/setup-bun", input: "no-cache", value: true},
+          {action: "ramsey/composer-install", input: "ignore-cache", value: true},
+          {action: "gradle/actions/setup-gradle", input: "cache-disabled", value: true},
+          {action: "gradle/gradle-build-action", input: "cache-disabled", value: true},
+          {action: "docker/setup-buildx-action", input: "cache-binary", value: false}]
         require not exists(why)
           else "step '${name(s)}' in job '${s.job}' restores a cache (${full}) in a workflow that publishes (${why}); a cache written by another branch's run can change what is released" at s.uses_ref
+          fix {
+            # setup-node, setup-python, setup-java and setup-graalvm read any `cache:` text as a package
+            # manager's name (`false` included): the key goes.
+            # setup-node from v5 also needs `package-manager-cache: false`; when `cache:` is the only
+            # input, `with:` is rewritten as a whole (a removal and an insertion in one mapping would
+            # overlap).
+            for x in filter(x in ["cache"], a in ["actions/setup-node", "actions/setup-python", "actions/setup-java", "graalvm/setup-graalvm"]
+                and not is_empty(w.cache) and lower(trim(to_string(w.cache))) not in off
+                and not (a == "actions/setup-node" and node5 and count(keys(w)) == 1)) { remove s.with[x] }
+            for x in filter(x in ["package-manager-cache"], a == "actions/setup-node" and node5
+                and lower(trim(to_string(default(w["package-manager-cache"], true)))) not in off
+                and not (not is_empty(w.cache) and lower(trim(to_string(w.cache))) not in off and count(keys(w)) == 1)) { set s.with[x] = false }
+            for x in filter(x in ["with"], a == "actions/setup-node" and node5 and count(keys(w)) == 1
+                and not is_empty(w.cache) and lower(trim(to_string(w.cache))) not in off) {
+              set s.with = {"package-manager-cache": false}
+            }
+            for p in filter(p in switches, p.action == full or p.action == a) { set s.with[p.input] = p.value }
+          }
 
         example pass """
           on:
@@ -3260,10 +3295,21 @@ extension BuiltinPolicies {
           l matches param.writes and l matches "(?i)github_env"))
         require count(wf_keys) == 0
           else "the workflow sets ${first(wf_keys)}: ${to_string(wf_env[first(wf_keys)])} for every job: every run logs evaluated expressions and environment values" at wf_env[first(wf_keys)]
+          fix { for k in wf_keys { remove w.env[k] } }
         require count(jobs) == 0
           else "job '${job.id}' sets ${job_key}: ${to_string(job.env[job_key])}: every run logs evaluated expressions and environment values (${count(jobs)} job(s))" at job.env[job_key]
+          fix {
+            for jb in jobs {
+              for k in filter(k in keys(jb.env), upper(k) in param.variables and lower(trim(to_string(jb.env[k]))) in on) { remove jb.env[k] }
+            }
+          }
         require count(steps) == 0
           else "step '${name(step)}' in job '${step.job}' sets ${step_key}: ${to_string(step.env[step_key])} (${count(steps)} step(s))" at step.env[step_key]
+          fix {
+            for st in steps {
+              for k in filter(k in keys(st.env), upper(k) in param.variables and lower(trim(to_string(st.env[k]))) in on) { remove st.env[k] }
+            }
+          }
         require count(writers) == 0
           else "step '${name(first(writers))}' in job '${first(writers).job}' switches on debug tracing through GITHUB_ENV for the steps after it (${count(writers)} step(s))" at first(writers).run
 
@@ -3707,7 +3753,7 @@ extension BuiltinPolicies {
         title "Free-text inputs are not expanded into run scripts"
         severity medium
         category security
-        tags [github-actions, injection]
+        tags [github-actions, injection, "unsafe-fix"]
         rationale """
           `${{ inputs.x }}` is pasted into the script text before the shell runs it. A string input of
           a `workflow_dispatch` (anyone with write access, or a token that can dispatch), of a reusable
@@ -3751,8 +3797,26 @@ extension BuiltinPolicies {
           and f.context matches "(?i)^(github\\.event\\.)?inputs(\\.|\\[|$)"
           and (replace(replace(f.context, "github.event.inputs.", ""), "inputs.", "") in free_text
             or replace(replace(f.context, "github.event.inputs.", ""), "inputs.", "") not in declared))
+        # The fix, as template_injection's: the input moves into the step's `env` as `INPUT_<NAME>` and
+        # the script reads the variable; only for inputs expanded in place into a bash or sh script, one
+        # input per step, under the same conditions.
+        let fix_text = first(risky).text
+        let fix_var = "INPUT_" + upper(replace(replace(replace(lower(to_string(default(fix_text, ""))), "github.event.inputs.", ""), "inputs.", ""), "-", "_"))
         require count(risky) == 0
           else "'${first(risky).text}' is expanded into ${default({run: "a run script"}[first(risky).field], "the '" + replace(first(risky).field, "with.", "") + "' input of " + action)}; whoever supplies the input writes code into the step (${first(risky).path})" at first(risky)
+          fix {
+            for v in filter(v in [fix_var], all(f in risky, f.text == fix_text and f.field == "run" and f.hops == 0)
+                and fix_text matches "^(github\\.event\\.)?inputs\\.[A-Za-z_][A-Za-z0-9_-]*$" and v matches "^INPUT_[A-Z0-9_]+$"
+                and lower(trim(to_string(default(s.shell, "")))) matches "^(ba)?sh(\\s|$)"
+                and not any(l in split(to_string(s.run), "\n"), contains(l, fix_text) and contains(l, "'"))
+                and not (to_string(s.run) matches "<<-?\\s*(['\"]|\\\\)")
+                and not contains(to_string(s.run), "\$" + v) and not contains(to_string(s.run), "\${" + v)
+                and not exists(s.env[v]) and not exists(first(s -> inJob).env[v]) and not exists(wf.env[v])) {
+              set s.run = replace(replace(to_string(s.run), "\${{ " + fix_text + " }}", "\${" + v + "}"),
+                "\${{" + fix_text + "}}", "\${" + v + "}")
+              insert s.env[v] = "\${{ " + fix_text + " }}"
+            }
+          }
 
         example pass """
           on:
@@ -3886,10 +3950,20 @@ extension BuiltinPolicies {
           to_string(default(st.env.ACTIONS_ALLOW_UNSECURE_COMMANDS, "")) matches enabled)
         require not (to_string(default(w.env.ACTIONS_ALLOW_UNSECURE_COMMANDS, "")) matches enabled)
           else "the workflow sets ACTIONS_ALLOW_UNSECURE_COMMANDS to '${w.env.ACTIONS_ALLOW_UNSECURE_COMMANDS}' for every job" at w.env.ACTIONS_ALLOW_UNSECURE_COMMANDS
+          fix { remove w.env.ACTIONS_ALLOW_UNSECURE_COMMANDS }
         require count(jobs) == 0
           else "job '${first(jobs)}' sets ACTIONS_ALLOW_UNSECURE_COMMANDS to '${w.jobs[first(jobs)].env.ACTIONS_ALLOW_UNSECURE_COMMANDS}'" at w.jobs[first(jobs)].env.ACTIONS_ALLOW_UNSECURE_COMMANDS
+          fix { for k in jobs { remove w.jobs[k].env.ACTIONS_ALLOW_UNSECURE_COMMANDS } }
         require count(steps) == 0
           else "a step sets ACTIONS_ALLOW_UNSECURE_COMMANDS to '${first(steps).env.ACTIONS_ALLOW_UNSECURE_COMMANDS}' (${count(steps)} step(s) in all)" at first(steps).env.ACTIONS_ALLOW_UNSECURE_COMMANDS
+          fix {
+            for k in keys(w.jobs) {
+              for i in filter(i in map(i, st in default(w.jobs[k].steps, []), i),
+                  to_string(default(w.jobs[k].steps[i].env.ACTIONS_ALLOW_UNSECURE_COMMANDS, "")) matches enabled) {
+                remove w.jobs[k].steps[i].env.ACTIONS_ALLOW_UNSECURE_COMMANDS
+              }
+            }
+          }
 
         example pass """
           on: push
@@ -4006,6 +4080,7 @@ extension BuiltinPolicies {
           h.hit)
         require count(hits) == 0
           else "step ${first(hits).index + 1} of composite action '${name(a)}' sets ACTIONS_ALLOW_UNSECURE_COMMANDS to '${a.runs.steps[first(hits).index].env.ACTIONS_ALLOW_UNSECURE_COMMANDS}' (${count(hits)} step(s) in all)" at a.runs.steps[first(hits).index].env.ACTIONS_ALLOW_UNSECURE_COMMANDS
+          fix { for h in hits { remove a.runs.steps[h.index].env.ACTIONS_ALLOW_UNSECURE_COMMANDS } }
 
         example pass """
           name: Set up tool
@@ -4362,7 +4437,7 @@ extension BuiltinPolicies {
         title "Untrusted input is not expanded into run scripts or script inputs"
         severity critical
         category security
-        tags [github-actions, injection]
+        tags [github-actions, injection, "unsafe-fix"]
         rationale """
           `${{ … }}` is expanded into the script text before the shell (or the JavaScript of
           `actions/github-script`) runs it. When the value comes from an attacker (a pull request title,
@@ -4403,8 +4478,29 @@ extension BuiltinPolicies {
         let risky_input = filter(f in into_input, f.hops == 0)
         let relayed_run = filter(f in tainted, f.field == "run" and f.hops > 0)
         let relayed_input = filter(f in into_input, f.hops > 0)
+        # The fix (zizmor's): the expression moves into the step's `env` and the script reads the
+        # variable. Offered only where that is sure to keep the script's meaning: one expression (in
+        # every place the script expands it, written `${{ x }}` or `${{x}}`), a dotted context name, a
+        # bash or sh step, no single quote on a line that expands it (`'${X}'` would not expand), no
+        # quoted heredoc, and a variable name that nothing around the step uses yet.
+        let fix_text = first(risky_run).text
+        let fix_var = upper(replace(replace(replace(replace(lower(to_string(default(fix_text, ""))), "github.event.", ""), "github.", ""), ".", "_"), "-", "_"))
         require count(risky_run) == 0
           else "'${first(risky_run).text}' is expanded into a run script; an attacker controls its value" at first(risky_run)
+          fix {
+            for v in filter(v in [fix_var], all(f in risky_run, f.text == fix_text)
+                and fix_text matches "^[A-Za-z][A-Za-z0-9_.-]*$" and v matches "^[A-Z][A-Z0-9_]*$"
+                and lower(trim(to_string(default(s.shell, "")))) matches "^(ba)?sh(\\s|$)"
+                and not any(l in split(to_string(s.run), "\n"), contains(l, fix_text) and contains(l, "'"))
+                and not (to_string(s.run) matches "<<-?\\s*(['\"]|\\\\)")
+                and not contains(to_string(s.run), "\$" + v) and not contains(to_string(s.run), "\${" + v)
+                and not exists(s.env[v]) and not exists(first(s -> inJob).env[v])
+                and not exists(first(s -> inJob -> inWorkflow).env[v])) {
+              set s.run = replace(replace(to_string(s.run), "\${{ " + fix_text + " }}", "\${" + v + "}"),
+                "\${{" + fix_text + "}}", "\${" + v + "}")
+              insert s.env[v] = "\${{ " + fix_text + " }}"
+            }
+          }
         require count(risky_input) == 0
           else "'${first(risky_input).text}' is expanded into the '${replace(first(risky_input).field, "with.", "")}' input of ${s.uses_ref.owner}/${s.uses_ref.repo}, which runs it as code; an attacker controls its value" at first(risky_input)
         require count(relayed_run) == 0
@@ -4638,8 +4734,16 @@ extension BuiltinPolicies {
         let step_ifs = filter(i in map(i, st in default(j.steps, []), i), to_string(default(j.steps[i]["if"], "")) matches param.unsound)
         require not (to_string(default(j["if"], "")) matches param.unsound)
           else "the condition of job '${j.id}' is always true: '${replace(to_string(j["if"]), "\n", "\\n")}' is text around an expression" at j["if"]
+          # Only text around a single expression (`|` block scalars end with a line break) is removed;
+          # a condition that is still unsound without it gets no fix.
+          fix { for v in filter(v in [trim(to_string(j["if"]))], not (v matches param.unsound)) { set j["if"] = v } }
         require count(step_ifs) == 0
           else "the condition of step ${first(step_ifs) + 1} in job '${j.id}' is always true: '${replace(to_string(j.steps[first(step_ifs)]["if"]), "\n", "\\n")}' is text around an expression (${count(step_ifs)} such step(s) in the job)" at j.steps[first(step_ifs)]["if"]
+          fix {
+            for i in filter(i in step_ifs, all(x in step_ifs, not (trim(to_string(j.steps[x]["if"])) matches param.unsound))) {
+              set j.steps[i]["if"] = trim(to_string(j.steps[i]["if"]))
+            }
+          }
 
         example pass """
           on: push
@@ -5071,8 +5175,14 @@ extension BuiltinPolicies {
         let listed = filter(c in default(j.cache, []), default(c.unprotect, false) == true)
         require not single
           else "job '${j.name}' shares its cache '${default(j.cache.key, "default")}' between protected and unprotected branches: any pushed branch can poison it" at j.cache.unprotect
+          fix { remove j.cache.unprotect }
         require count(listed) == 0
           else "job '${j.name}' shares its cache '${default(first(listed).key, "default")}' between protected and unprotected branches: any pushed branch can poison it" at first(listed).unprotect
+          fix {
+            for i in filter(i in map(i, c in default(j.cache, []), i), default(j.cache[i].unprotect, false) == true) {
+              remove j.cache[i].unprotect
+            }
+          }
 
         example pass """
           build:
@@ -5125,8 +5235,10 @@ extension BuiltinPolicies {
         let global_value = default(pipeline.variables.CI_DEBUG_SERVICES.value, pipeline.variables.CI_DEBUG_SERVICES)
         require lower(trim(to_string(default(job_value, "")))) != "true"
           else "job '${j.name}' sets CI_DEBUG_SERVICES to true: its log shows the service containers' output" at job_value
+          fix { remove j.variables["CI_DEBUG_SERVICES"] }
         require exists(job_value) or lower(trim(to_string(default(global_value, "")))) != "true"
           else "job '${j.name}' runs with CI_DEBUG_SERVICES set to true for the whole pipeline: its log shows the service containers' output" at global_value
+          fix { remove pipeline.variables["CI_DEBUG_SERVICES"] }
 
         example pass """
           variables:
@@ -5199,8 +5311,21 @@ extension BuiltinPolicies {
           lower(trim(to_string(default(default(r.variables.CI_DEBUG_TRACE.value, r.variables.CI_DEBUG_TRACE), "")))) == "true")
         require count(rule_on) == 0
           else "a rule of job '${j.name}' sets CI_DEBUG_TRACE to true: when it matches, the log shows every variable, masked ones included" at default(first(rule_on).variables.CI_DEBUG_TRACE.value, first(rule_on).variables.CI_DEBUG_TRACE)
+          # The job's own `rules:` entries (spliced `!reference` rules are another entity's: no fix).
+          fix {
+            for i in filter(i in map(i, r in default(j.rules, []), i),
+                lower(trim(to_string(default(default(j.rules[i].variables.CI_DEBUG_TRACE.value, j.rules[i].variables.CI_DEBUG_TRACE), "")))) == "true") {
+              remove j.rules[i].variables.CI_DEBUG_TRACE
+            }
+          }
         require count(workflow_on) == 0
           else "a workflow rule sets CI_DEBUG_TRACE to true for job '${j.name}': when it matches, the log shows every variable, masked ones included" at default(first(workflow_on).variables.CI_DEBUG_TRACE.value, first(workflow_on).variables.CI_DEBUG_TRACE)
+          fix {
+            for i in filter(i in map(i, r in default(pipeline.workflow.rules, []), i),
+                lower(trim(to_string(default(default(pipeline.workflow.rules[i].variables.CI_DEBUG_TRACE.value, pipeline.workflow.rules[i].variables.CI_DEBUG_TRACE), "")))) == "true") {
+              remove pipeline.workflow.rules[i].variables.CI_DEBUG_TRACE
+            }
+          }
 
         example pass """
           variables:
@@ -6718,6 +6843,7 @@ extension BuiltinPolicies {
         when any(n in flatten([[j.name], default(j.extends_chain, [])]), to_string(n) matches param.scanner)
         require default(j.allow_failure, false) != true
           else "security scanning job '${j.name}' has allow_failure: true: what it finds never stops the pipeline" at j.allow_failure
+          fix { set j.allow_failure = false }
 
         example pass """
           secret_detection:
@@ -6929,7 +7055,7 @@ extension BuiltinPolicies {
         title "CI/CD variables do not switch off TLS certificate checks"
         severity high
         category security
-        tags [gitlab-ci, insecure-configuration, tls]
+        tags [gitlab-ci, insecure-configuration, tls, "unsafe-fix"]
         rationale """
           `GIT_SSL_NO_VERIFY` (the runner's own clone and fetches too), `NODE_TLS_REJECT_UNAUTHORIZED:
           "0"`, `PYTHONHTTPSVERIFY: "0"`, `NPM_CONFIG_STRICT_SSL: "false"`, `YARN_STRICT_SSL`,
@@ -6950,8 +7076,10 @@ extension BuiltinPolicies {
           and k + "=" + trim(to_string(default(default(pipeline.variables[k].value, pipeline.variables[k]), ""))) matches param.insecure)
         require count(job_bad) == 0
           else "job '${j.name}' sets ${first(job_bad)}, which switches off TLS certificate checks" at default(j.variables[first(job_bad)].value, j.variables[first(job_bad)])
+          fix { for k in job_bad { remove j.variables[k] } }
         require count(global_bad) == 0
           else "job '${j.name}' runs with ${first(global_bad)} from the pipeline's variables, which switches off TLS certificate checks" at default(pipeline.variables[first(global_bad)].value, pipeline.variables[first(global_bad)])
+          fix { for k in global_bad { remove pipeline.variables[k] } }
 
         example pass """
           variables:
@@ -7128,7 +7256,7 @@ extension BuiltinPolicies {
         title "Trigger jobs do not forward pipeline variables downstream"
         severity low
         category security
-        tags [gitlab-ci, pbac]
+        tags [gitlab-ci, pbac, "unsafe-fix"]
         rationale """
           `trigger: forward: pipeline_variables: true` passes the variables given when the pipeline was
           created (a manual run, the API, a trigger token, a schedule) to the downstream pipeline, where
@@ -7143,6 +7271,7 @@ extension BuiltinPolicies {
         when exists(j.trigger)
         require default(j.trigger.forward.pipeline_variables, false) != true
           else "trigger job '${j.name}' forwards pipeline variables to ${default("project '" + j.trigger.project + "'", "its child pipeline")}: whoever runs this pipeline sets variables there" at j.trigger.forward.pipeline_variables
+          fix { set j.trigger.forward.pipeline_variables = false }
 
         example pass """
           downstream:

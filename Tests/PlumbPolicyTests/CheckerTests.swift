@@ -136,6 +136,16 @@ import Testing
     #expect(errors(rule(values + "  require true else \"x\" fix { set owner.spec.type = \"team\" }")) == ["7:35 a fix must edit a path inside an entity, such as 's.with.persist-credentials'"])
   }
 
+  @Test func aForInAFixBindsItsVariable() {
+    // The element of a list of entities is an entity whose attributes the fix may edit.
+    let entities = "  let groups = filter(g in c -> ownedBy, true)\n  require true else \"x\" fix { for g in groups { set g.spec.type = \"team\" } }"
+    #expect(errors(rule(entities)).isEmpty)
+    // The element of a list of values is a value: not an entity to edit.
+    #expect(errors(rule("  require true else \"x\" fix { for v in [1] { set v.x = 1 } }")) == ["6:50 a fix must edit a path inside an entity, such as 's.with.persist-credentials'"])
+    #expect(errors(rule("  let k = 1\n  require true else \"x\" fix { for k in [1] { remove c.spec[k] } }")) == ["7:31 'k' is already defined; choose another name"])
+    #expect(errors(rule("  require true else \"x\" fix { for k in c.spec { remov c.spec[k] } }")).contains { $0.contains("expected 'set', 'insert', 'remove', 'append' or 'for' in a fix") })
+  }
+
   @Test func packsAndScorecardsReferToKnownRulesAndParameters() {
     let found = errors(
       rule("  require true else \"x\"", params: "  param limit: int = 3") + """

@@ -230,6 +230,31 @@ import Testing
     #expect(fix.anchor?.span.start.line == 3)
   }
 
+  @Test func aForInAFixRepeatsItsStatementsPerElement() throws {
+    var fixture = GraphFixture()
+    fixture.add("github.step", "s", "run: make\nenv:\n  A_DEBUG: true\n  KEEP: 1\n  B_DEBUG: true\n")
+    let rule = """
+      rule debug {
+        title "D"
+        category security
+        for s in github.step
+        let on = filter(k in keys(default(s.env, {})), ends_with(k, "_DEBUG"))
+        require count(on) == 0 else "debug on" fix {
+          for k in on { remove s.env[k] }
+          for x in filter(x in ["KEEP"], count(on) > 5) { remove s.env[x] }
+          for n in [1, 2] { for k in on { set s.with[k] = n } }
+        }
+      }
+      """
+    let finding = try #require(evaluate(rule, fixture.build()).findings.first)
+    // One edit per element, nested loops in order; a filter that keeps nothing gives none.
+    #expect(finding.fixes.map { "\($0.operation.rawValue) \($0.path.joined(separator: ".")) \($0.value ?? "")" } == [
+      "remove env.A_DEBUG ", "remove env.B_DEBUG ",
+      "set with.A_DEBUG 1", "set with.B_DEBUG 1", "set with.A_DEBUG 2", "set with.B_DEBUG 2",
+    ])
+    #expect(finding.fixes.first?.anchor?.span.start.line == 3)
+  }
+
   @Test func evaluationIsDeterministic() {
     let first = evaluate(Self.ownerRule, catalog()).findings
     for _ in 0..<5 {

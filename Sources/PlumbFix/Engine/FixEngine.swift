@@ -217,7 +217,17 @@ public final class FixEngine: @unchecked Sendable {
           accepted.append(verified)
           report(verified, .fixed, nil)
         case .failure(let problem):
-          report(fix, .unverified, problem.reason)
+          // A fix that verifies on its own but not after the ones already accepted (two rules
+          // removing the last two keys of one mapping leave it null, not `{}`) waits for the next
+          // run instead of being reported as wrong.
+          if !accepted.isEmpty, verify([fix]) == nil {
+            report(
+              fix, .conflict,
+              "it verifies on its own but not together with the fixes applied before it (\(problem.reason)); "
+                + "run plumb fix again after applying them")
+          } else {
+            report(fix, .unverified, problem.reason)
+          }
         }
       }
     }

@@ -104,10 +104,44 @@ public final class FixPlanner: @unchecked Sendable {
     return file
   }
 
+  /// Entries of one mapping that a fix removes: removed together, so that their edits do not
+  /// overlap and removing every entry leaves `{}`.
+  struct PendingRemovals {
+    var file: YAMLFile
+    var mapping: YAMLNode
+    var pairs: [YAMLPair] = []
+    var changes: [SemanticChange] = []
+  }
+
+  /// The pending removals of a fix by mapping, in the order they were first named (a fix may remove
+  /// keys from thousands of mappings: each is found by its file and node, not by a scan).
+  struct PendingRemovalList {
+    private(set) var groups: [PendingRemovals] = []
+    private var positions: [String: Int] = [:]
+
+    /// The keys the fix removes from `mapping`.
+    func removedKeys(of mapping: YAMLNode, in file: YAMLFile) -> Set<String> {
+      guard let position = positions["\(file.path)\u{0}\(mapping.index)"] else { return [] }
+      return Set(groups[position].pairs.map { $0.key.string ?? $0.key.rawText })
+    }
+
+    mutating func add(_ pair: YAMLPair, of mapping: YAMLNode, in file: YAMLFile, _ change: SemanticChange) {
+      let key = "\(file.path)\u{0}\(mapping.index)"
+      if let position = positions[key] {
+        groups[position].pairs.append(pair)
+        groups[position].changes.append(change)
+      } else {
+        positions[key] = groups.count
+        groups.append(PendingRemovals(file: file, mapping: mapping, pairs: [pair], changes: [change]))
+      }
+    }
+  }
+
   /// The edits of every proposed fix of `finding`, or the first reason one of them cannot be made.
   public func plan(_ finding: Finding) -> Result<PlannedFix, FixRefusal> {
     guard !finding.fixes.isEmpty else { return .failure(FixRefusal("the rule has no fix for this finding")) }
     var planned = PlannedFix(finding: finding, files: [])
+    var removals = PendingRemovalList()
     do {
       for fix in finding.fixes {
         guard let entity = graph.entity(fix.entity) else { throw FixRefusal("entity '\(fix.entity)' is not in the graph") }
@@ -121,8 +155,15 @@ public final class FixPlanner: @unchecked Sendable {
         if entity.kind == EntityKinds.terraformResource || entity.kind == EntityKinds.terraformDataSource {
           try planTerraform(fix, value, entity, into: &planned)
         } else {
-          try planYAML(fix, value, entity, into: &planned)
+          try planYAML(fix, value, entity, into: &planned, removals: &removals)
         }
+      }
+      for group in removals.groups {
+        add(
+          FileEdits(
+            path: group.file.path, absolutePath: absolute(group.file.path), language: .yaml,
+            edits: try group.file.remove(group.pairs, from: group.mapping), changes: group.changes),
+          to: &planned)
       }
     } catch let refusal as FixRefusal {
       return .failure(refusal)
@@ -172,7 +213,10 @@ public final class FixPlanner: @unchecked Sendable {
     return (file, local)
   }
 
-  func planYAML(_ fix: ProposedFix, _ value: FixValue?, _ entity: Entity, into planned: inout PlannedFix) throws {
+  func planYAML(
+    _ fix: ProposedFix, _ value: FixValue?, _ entity: Entity, into planned: inout PlannedFix,
+    removals: inout PendingRemovalList
+  ) throws {
     let path = fix.path
     guard !path.isEmpty else { throw FixRefusal("the fix names no attribute") }
     // Follow the path through the values the rule read.
@@ -236,9 +280,8 @@ public final class FixPlanner: @unchecked Sendable {
       let (document, parentPath) = try documentPath(file, parent)
       if let (mapping, pair) = file.pair(holding: node) {
         let key = pair.key.string ?? pair.key.rawText
-        record(
-          file, [try file.remove(pair, from: mapping)],
-          [SemanticChange(document: document, path: parentPath + [.key(key)], operation: .remove)])
+        let change = SemanticChange(document: document, path: parentPath + [.key(key)], operation: .remove)
+        removals.add(pair, of: mapping, in: file, change)
       } else if parent.kind == .sequence, let position = parent.elements.firstIndex(where: { $0.index == node.index }) {
         record(
           file, [try file.remove(itemAt: position, from: parent)],
@@ -309,7 +352,16 @@ public final class FixPlanner: @unchecked Sendable {
       let change = SemanticChange(
         document: document, path: containerPath + [.key(rest[0])], operation: .set(Canonical(nested)))
       if container.kind == .mapping {
-        let hint = InsertionHints.hint(kind: entity.kind, container: Array(path[..<missing]), key: rest[0])
+        var hint = InsertionHints.hint(kind: entity.kind, container: Array(path[..<missing]), key: rest[0])
+        // The fix also removes the mapping's last keys: the new key goes after the last one kept,
+        // not into the removed lines.
+        let removed = removals.removedKeys(of: container, in: file)
+        if hint == .end, !removed.isEmpty,
+          let kept = file.ownPairs(container).map({ $0.key.string ?? $0.key.rawText })
+            .last(where: { !removed.contains($0) })
+        {
+          hint = InsertionHint(after: [kept])
+        }
         if missing > 0 { noteIfShared(file, container) }
         record(file, [try file.insert([FixValue.Entry(rest[0], nested)], into: container, hint: hint)], [change])
       } else if container.isNull {

@@ -280,6 +280,54 @@ extension YAMLFile {
     return removeLines(from: pair.key, through: pair.value, indent: column(pair.key))
   }
 
+  /// Removes several entries of one mapping together (a fix that removes every matching key), so
+  /// their edits never overlap: all of its entries leave `{}`; in flow style each run of
+  /// neighbouring entries is one edit; in block style each entry's lines go.
+  public func remove(_ pairs: [YAMLPair], from mapping: YAMLNode) throws -> [TextEdit] {
+    let own = ownPairs(mapping)
+    var positions: [Int] = []
+    for pair in pairs {
+      guard let position = own.firstIndex(where: { $0.key.index == pair.key.index }) else {
+        throw FixRefusal("'\(pair.key.rawText)' comes from a merge key ('<<'); remove it where it is defined")
+      }
+      if !positions.contains(position) { positions.append(position) }
+    }
+    positions.sort()
+    if positions.count <= 1 { return try positions.map { try remove(own[$0], from: mapping) } }
+    if hasMergeKey(mapping) {
+      throw FixRefusal("the mapping merges others in ('<<'): removing keys could uncover merged values")
+    }
+    for position in positions {
+      if let problem = removalProblem(own[position].value, keepsProperties: true) { throw FixRefusal(problem) }
+    }
+    let flow = mapping.style == .flow || isInFlow(mapping)
+    if positions.count == own.count && mapping.pairs.count == own.count {
+      return [flow ? TextEdit(range: mapping.byteRange, text: "{}") : try emptyCollection(mapping, "{}")]
+    }
+    guard flow else {
+      return try positions.map { position in
+        let pair = own[position]
+        guard startsLine(pair.key) else { throw FixRefusal("cannot remove '\(pair.key.rawText)' from its line") }
+        return removeLines(from: pair.key, through: pair.value, indent: column(pair.key))
+      }
+    }
+    // Runs of neighbouring entries: `, a: 1, b: 2` after a kept entry, or `a: 1, b: 2, ` at the start.
+    var runs: [(first: Int, last: Int)] = []
+    for position in positions {
+      if let last = runs.last, last.last + 1 == position {
+        runs[runs.count - 1].last = position
+      } else {
+        runs.append((position, position))
+      }
+    }
+    return runs.map { run in
+      if run.first > 0 {
+        return TextEdit(range: end(of: own[run.first - 1].value)..<end(of: own[run.last].value), text: "")
+      }
+      return TextEdit(range: own[0].key.byteRange.lowerBound..<own[run.last + 1].key.byteRange.lowerBound, text: "")
+    }
+  }
+
   /// Removes an item of a sequence: its lines, or `, item` in a flow sequence. The last item
   /// leaves `[]`.
   public func remove(itemAt position: Int, from sequence: YAMLNode) throws -> TextEdit {

@@ -104,6 +104,9 @@ public enum FixStatement: Sendable {
   case insert(target: Expr, value: Expr, range: Range<Int>)
   case remove(target: Expr, range: Range<Int>)
   case append(target: Expr, value: Expr, range: Range<Int>)
+  /// `for x in list { … }`: the statements once per element of `list` (none when it is empty or
+  /// missing), with `x` bound to the element.
+  case each(variable: String, collection: Expr, body: [FixStatement], range: Range<Int>)
 }
 
 /// What an example expects.

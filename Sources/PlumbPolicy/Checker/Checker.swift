@@ -107,6 +107,13 @@ struct Checker {
   mutating func checkFix(_ fix: FixStatement, _ scope: [String: StaticType]) {
     let target: Expr
     switch fix {
+    case .each(let variable, let collection, let body, let range):
+      let collectionType = infer(collection, scope)
+      if scope[variable] != nil { error("'\(variable)' is already defined; choose another name", range) }
+      var inner = scope
+      if case .entities(let kind) = collectionType { inner[variable] = .entity(kind) } else { inner[variable] = .value }
+      for statement in body { checkFix(statement, inner) }
+      return
     case .set(let t, let value, _), .insert(let t, let value, _), .append(let t, let value, _):
       target = t
       _ = infer(value, scope)

@@ -874,14 +874,33 @@ struct Evaluator {
   // MARK: Fixes
 
   mutating func fixes(_ statements: [FixStatement], _ env: Env) -> [ProposedFix] {
-    statements.compactMap { statement in
+    var result: [ProposedFix] = []
+    for statement in statements {
+      if failed { break }
       switch statement {
-      case .set(let target, let value, _): return fix(.set, target, value, env)
-      case .insert(let target, let value, _): return fix(.insert, target, value, env)
-      case .remove(let target, _): return fix(.remove, target, nil, env)
-      case .append(let target, let value, _): return fix(.append, target, value, env)
+      case .set(let target, let value, _): result += fix(.set, target, value, env).map { [$0] } ?? []
+      case .insert(let target, let value, _): result += fix(.insert, target, value, env).map { [$0] } ?? []
+      case .remove(let target, _): result += fix(.remove, target, nil, env).map { [$0] } ?? []
+      case .append(let target, let value, _): result += fix(.append, target, value, env).map { [$0] } ?? []
+      case .each(let variable, let collection, let body, _):
+        // A list that is unknown gives no edits: nothing is guessed.
+        let container = eval(collection, env)
+        guard !container.isUnknown else { continue }
+        var scope = env
+        if let count = container.elementCount {
+          for position in 0..<count {
+            scope[variable] = container.element(position)
+            result += fixes(body, scope)
+          }
+        } else if let entries = container.entries, container.kind == .map {
+          for entry in entries {
+            scope[variable] = entry.value
+            result += fixes(body, scope)
+          }
+        }
       }
     }
+    return result
   }
 
   mutating func fix(_ operation: ProposedFix.Operation, _ target: Expr, _ value: Expr?, _ env: Env) -> ProposedFix? {

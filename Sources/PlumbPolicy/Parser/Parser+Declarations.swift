@@ -202,38 +202,54 @@ extension Parser {
     if check(.fix) {
       advance()
       expect(.lbrace, "after 'fix'")
-      while !atEnd && !check(.rbrace) {
-        let fixStart = current.range.lowerBound
-        let before = index
-        switch current.kind {
-        case .keyword(.set), .keyword(.insert):
-          let isSet = check(.set)
-          advance()
-          let target = parsePostfix()
-          expect(.equal, "in the fix")
-          let value = parseExpression()
-          fixes.append(
-            isSet
-              ? .set(target: target, value: value, range: range(from: fixStart))
-              : .insert(target: target, value: value, range: range(from: fixStart)))
-        case .keyword(.remove):
-          advance()
-          fixes.append(.remove(target: parsePostfix(), range: range(from: fixStart)))
-        case .keyword(.append):
-          advance()
-          let target = parsePostfix()
-          expect(.comma, "between the list and the value to append")
-          fixes.append(.append(target: target, value: parseExpression(), range: range(from: fixStart)))
-        default:
-          error("expected 'set', 'insert', 'remove' or 'append' in a fix, found \(describe(current))", current.range)
-          advance()
-        }
-        if index == before { advance() }
-      }
+      fixes = parseFixStatements()
       expect(.rbrace, "to close the fix")
     }
     return RequireStatement(
       condition: condition, message: message, at: at, fixes: fixes, range: range(from: start), ordinal: ordinal)
+  }
+
+  /// The statements of a fix block (or of a `for` inside one), up to the closing brace.
+  mutating func parseFixStatements() -> [FixStatement] {
+    var fixes: [FixStatement] = []
+    while !atEnd && !check(.rbrace) {
+      let fixStart = current.range.lowerBound
+      let before = index
+      switch current.kind {
+      case .keyword(.for):
+        advance()
+        guard let (name, _) = expectIdentifier("a variable name after 'for'") else { break }
+        expect(.in, "after the 'for' variable")
+        let collection = parseExpression()
+        expect(.lbrace, "before the statements the 'for' repeats")
+        let body = parseFixStatements()
+        expect(.rbrace, "to close the 'for'")
+        fixes.append(.each(variable: name, collection: collection, body: body, range: range(from: fixStart)))
+      case .keyword(.set), .keyword(.insert):
+        let isSet = check(.set)
+        advance()
+        let target = parsePostfix()
+        expect(.equal, "in the fix")
+        let value = parseExpression()
+        fixes.append(
+          isSet
+            ? .set(target: target, value: value, range: range(from: fixStart))
+            : .insert(target: target, value: value, range: range(from: fixStart)))
+      case .keyword(.remove):
+        advance()
+        fixes.append(.remove(target: parsePostfix(), range: range(from: fixStart)))
+      case .keyword(.append):
+        advance()
+        let target = parsePostfix()
+        expect(.comma, "between the list and the value to append")
+        fixes.append(.append(target: target, value: parseExpression(), range: range(from: fixStart)))
+      default:
+        error("expected 'set', 'insert', 'remove', 'append' or 'for' in a fix, found \(describe(current))", current.range)
+        advance()
+      }
+      if index == before { advance() }
+    }
+    return fixes
   }
 
   /// `example pass|fail|indeterminate ["name"] (BLOCK | { file "path" BLOCK … }) { expect "text" }`
