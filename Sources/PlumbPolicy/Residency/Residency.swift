@@ -272,28 +272,42 @@ struct ResidencyResolver {
       each(after, ["replica", "region_name"], add)
     case (.aws, "aws_secretsmanager_secret"):
       each(after, ["replica", "region"], add)
-    case (.aws, "aws_db_instance_automated_backups_replication"):
+    case (.aws, "aws_db_instance_automated_backups_replication"), (.aws, "aws_dynamodb_table_replica"):
+      // The copy is the resource itself, in its provider's region.
       result.append(location(entity))
     case (.aws, "aws_s3_bucket_replication_configuration"):
-      each(after, ["rule"]) { rule in
-        guard Self.text(rule["status"]) != "Disabled" else { return }
-        each(rule, ["destination", "bucket"]) { result.append(s3BucketLocation(arn: $0, near: entity)) }
-      }
+      result += s3Destinations(after["rule"], config: entity.attributes["config"]["rule"], entity)
     case (.aws, "aws_s3_bucket"):
-      each(after, ["replication_configuration", "rules"]) { rule in
-        guard Self.text(rule["status"]) != "Disabled" else { return }
-        each(rule, ["destination", "bucket"]) { result.append(s3BucketLocation(arn: $0, near: entity)) }
+      let replication = after["replication_configuration"]
+      if replication.isUnknown {
+        result.append(.unknown)
+      } else {
+        let configRules = Self.blocks(entity.attributes["config"]["replication_configuration"]).flatMap {
+          Self.blocks($0["rules"])
+        }
+        for block in Self.blocks(replication) {
+          if block.isUnknown {
+            result.append(.unknown)
+          } else {
+            result += s3Destinations(block["rules"], config: .list(configRules), entity)
+          }
+        }
       }
     case (.aws, "aws_backup_plan"):
-      each(after, ["rule", "copy_action", "destination_vault_arn"]) { arn in
+      var pending = 0
+      each(after, ["rule", "copy_action"]) { action in
+        let arn = action["destination_vault_arn"]
         switch arn.kind {
-        case .unknown: result.append(.unknown)
+        case .unknown: pending += 1
         case .string:
           result.append(
             Self.arnRegion(arn.string ?? "").map { .located(.string($0), arn.location ?? entity.location) } ?? .unknown)
         default: break
         }
       }
+      let expressions = Self.blocks(entity.attributes["config"]["rule"]).flatMap { Self.blocks($0["copy_action"]) }
+        .map { $0["destination_vault_arn"] }
+      result += unknownDestinations(pending, expressions, entity)
     case (.aws, "aws_ecr_replication_configuration"):
       each(after, ["replication_configuration", "rule", "destination", "region"], add)
     case (.aws, "aws_efs_replication_configuration"):
@@ -407,6 +421,64 @@ struct ResidencyResolver {
     return values.contains { $0.uppercased() == canonical }
   }
 
+  /// The destinations of S3 replication rules (`rule`/`rules` blocks with `status` and
+  /// `destination { bucket }`), disabled rules left out; destinations unknown until apply are
+  /// resolved through the configuration's rule blocks (``unknownDestinations``).
+  private func s3Destinations(_ rules: Value, config configRules: Value, _ entity: Entity) -> [Value] {
+    if rules.isUnknown { return [.unknown] }
+    var result: [Value] = []
+    var pending = 0
+    for rule in Self.blocks(rules) {
+      if rule.isUnknown {
+        result.append(.unknown)
+        continue
+      }
+      guard Self.text(rule["status"]) != "Disabled" else { continue }
+      for destination in Self.blocks(rule["destination"]) {
+        if destination.isUnknown {
+          result.append(.unknown)
+          continue
+        }
+        let bucket = destination["bucket"]
+        if bucket.isUnknown { pending += 1 } else { result.append(s3BucketLocation(arn: bucket, near: entity)) }
+      }
+    }
+    let expressions = Self.blocks(configRules)
+      .filter { Self.text($0["status"]["constant_value"]) != "Disabled" }
+      .flatMap { Self.blocks($0["destination"]) }
+      .map { $0["bucket"] }
+    return result + unknownDestinations(pending, expressions, entity)
+  }
+
+  /// The locations of `count` copy destinations that are unknown until apply (an ARN of a resource
+  /// the plan creates), resolved through the configuration: the destination expressions that
+  /// reference a resource of the same plan whose referenced attribute is itself unknown are
+  /// exactly those destinations, so when there are `count` of them each gives its resource's
+  /// location (which may itself be unknown). Otherwise each destination stays unknown.
+  func unknownDestinations(_ count: Int, _ expressions: [Value], _ entity: Entity) -> [Value] {
+    guard count > 0 else { return [] }
+    var resolved: [Value] = []
+    for expression in expressions {
+      guard expression.kind == .map, let reference = Self.specificReference(expression["references"]),
+        let attribute = reference.split(separator: ".").last.map(String.init),
+        let targets = referencedEntities(entity, expression: expression), !targets.isEmpty,
+        targets.allSatisfy({ values($0)[attribute].isUnknown })
+      else { continue }
+      resolved.append(agree(targets.map(location)))
+    }
+    return resolved.count == count ? resolved : Array(repeating: .unknown, count: count)
+  }
+
+  /// A nested block value as a list of blocks: a list's elements, a map alone, an unknown value
+  /// as one unknown block; nothing for other values.
+  static func blocks(_ value: Value) -> [Value] {
+    switch value.kind {
+    case .list: return value.elements
+    case .map, .unknown: return [value]
+    default: return []
+    }
+  }
+
   /// The location of the bucket an S3 ARN (or name) names, when that bucket is in the same plan.
   private func s3BucketLocation(arn: Value, near entity: Entity) -> Value {
     if arn.isUnknown { return .unknown }
@@ -455,9 +527,14 @@ struct ResidencyResolver {
   /// The entities the single most specific reference of `config.<key>` names (same module
   /// instance, through the graph's `references` edges); nil when there is no such reference.
   private func referencedEntities(_ entity: Entity, _ key: String) -> [Entity]? {
-    guard let expression = configExpression(entity, key),
-      let reference = Self.specificReference(expression["references"])
-    else { return nil }
+    guard let expression = configExpression(entity, key) else { return nil }
+    return referencedEntities(entity, expression: expression)
+  }
+
+  /// The entities the single most specific reference of a configuration expression names (same
+  /// module instance, through the graph's `references` edges); nil when there is no such reference.
+  private func referencedEntities(_ entity: Entity, expression: Value) -> [Entity]? {
+    guard let reference = Self.specificReference(expression["references"]) else { return nil }
     var text = Substring(reference)
     var mode = "managed"
     if text.hasPrefix("data.") {
