@@ -182,5 +182,13 @@ import Testing
     #expect(check(hcl([.map(unknownCondition)])) == "unknown")
     #expect(check(hcl([.map(unknownCondition), statement()])) == "#2: allows Principal '*' without a Condition")
     #expect(check(.map(ValueMap([("statement", .unknown)]))) == "unknown")
+    // An identifier computed at apply (a provider's ARN) is a name, not `*`; a whole principals
+    // list unknown until apply could be anything.
+    var computedIdentifier = ValueMap()
+    computedIdentifier["principals"] = .list([.map(ValueMap([("type", .string("Federated")), ("identifiers", .list([.unknown]))]))])
+    #expect(check(hcl([.map(computedIdentifier)])) == "")
+    var unknownPrincipals = ValueMap()
+    unknownPrincipals["principals"] = .unknown
+    #expect(check(hcl([.map(unknownPrincipals)])) == "unknown")
   }
 }

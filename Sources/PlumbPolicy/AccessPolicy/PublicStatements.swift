@@ -192,7 +192,9 @@ enum PublicStatements {
         unknown = true
         continue
       }
-      switch anyWildcard(block["identifiers"]) {
+      // An identifier unknown until apply is computed from a resource of the plan (a role's or an
+      // identity provider's ARN): never the literal `*`, which Terraform knows at plan time.
+      switch anyWildcard(block["identifiers"], unknownElementsAreNames: true) {
       case .publicBecause: return .publicBecause("Principal '*'")
       case .unknown: unknown = true
       case .notPublic: break
@@ -201,13 +203,18 @@ enum PublicStatements {
     return unknown ? .unknown : .notPublic
   }
 
-  /// `"*"`, or a list holding `"*"`.
-  private static func anyWildcard(_ value: Value) -> StatementVerdict {
+  /// `"*"`, or a list holding `"*"`. With `unknownElementsAreNames`, an element unknown until
+  /// apply counts as a name, not a wildcard.
+  private static func anyWildcard(_ value: Value, unknownElementsAreNames: Bool = false) -> StatementVerdict {
     if value.isUnknown { return .unknown }
     if value.string == "*" { return .publicBecause("Principal '*'") }
     var unknown = false
     for element in value.elements {
-      if element.isUnknown { unknown = true } else if element.string == "*" { return .publicBecause("Principal '*'") }
+      if element.isUnknown {
+        if !unknownElementsAreNames { unknown = true }
+      } else if element.string == "*" {
+        return .publicBecause("Principal '*'")
+      }
     }
     return unknown ? .unknown : .notPublic
   }
