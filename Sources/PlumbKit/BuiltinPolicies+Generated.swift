@@ -23,6 +23,7 @@ extension BuiltinPolicies {
         rule iam_policy_document_admin_wildcard: block
         rule rds_publicly_accessible: block
         rule s3_bucket_policy_public: block
+        rule resource_policy_public: block
         rule s3_bucket_public_acl: block
         rule security_group_admin_ports_open: block
         rule security_group_all_ports_open: block
