@@ -125,11 +125,26 @@ import Testing
 
   @Test func deepNestingIsRejectedBeforeParsing() {
     let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-    #expect(PolicyJSON.nestsDeeperThanLimit(Data(deep.utf8)))
+    #expect(PolicyJSON.problem(in: Data(deep.utf8)) == .tooDeep)
     #expect(judge(#"{"Statement": "# + deep + "}") == "unknown")
     // Brackets inside strings do not count.
     let quoted = #"{"Statement": [{"Sid": ""# + String(repeating: "[", count: 1000) + #"", "Effect": "Deny"}]}"#
     #expect(judge(quoted) == "")
+  }
+
+  /// Parsers disagree on which of two equal keys wins (JSONSerialization keeps the last): a
+  /// policy with a key twice, or a key spelt with escapes, is not judged, never passed.
+  @Test func duplicateOrEscapedKeysAreNotJudged() {
+    let duplicate = #"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Condition": {}, "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}}]}"#
+    #expect(PolicyJSON.problem(in: Data(duplicate.utf8)) == .duplicateKey)
+    #expect(judge(duplicate) == "unknown")
+    let escaped = #"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "\u0043ondition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}}]}"#
+    #expect(PolicyJSON.problem(in: Data(escaped.utf8)) == .escapedKey)
+    #expect(judge(escaped) == "unknown")
+    // The same key in different objects, and escapes in values, are fine.
+    let fine = #"{"Statement": [{"Sid": "a\"b", "Effect": "Deny", "Principal": "*"}, {"Sid": "c", "Effect": "Deny", "Principal": "*"}]}"#
+    #expect(PolicyJSON.problem(in: Data(fine.utf8)) == nil)
+    #expect(judge(fine) == "")
   }
 
   @Test func manyStatementsCostLinearTime() {
