@@ -335,6 +335,7 @@ struct TerraformPlanReader {
       attributes["source"] = call?["source"].map(Value.yaml)
       attributes["version_constraint"] = call?["version_constraint"].map(Value.yaml)
       attributes["config"] = call?["expressions"].map(Value.yaml)
+      attributes["outputs"] = configuration.module(Array(calls))?.node["outputs"].map(Value.yaml)
       graph.add(
         Entity(
           id: id, kind: EntityKinds.terraformModule, type: nil, name: step.address,

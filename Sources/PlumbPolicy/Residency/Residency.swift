@@ -459,14 +459,50 @@ struct ResidencyResolver {
     guard count > 0 else { return [] }
     var resolved: [Value] = []
     for expression in expressions {
-      guard expression.kind == .map, let reference = Self.specificReference(expression["references"]),
-        let attribute = reference.split(separator: ".").last.map(String.init),
-        let targets = referencedEntities(entity, expression: expression), !targets.isEmpty,
+      guard expression.kind == .map, let reference = Self.specificReference(expression["references"]) else { continue }
+      // `aws_s3_bucket.dr.arn`, or a child module's output that is such a reference there.
+      let found: (targets: [Entity], attribute: String)?
+      if reference.hasPrefix("module.") {
+        found = moduleOutputTargets(entity, reference)
+      } else {
+        found = referencedEntities(entity, expression: expression).flatMap { targets in
+          reference.split(separator: ".").last.map { (targets, String($0)) }
+        }
+      }
+      guard let (targets, attribute) = found, !targets.isEmpty,
         targets.allSatisfy({ values($0)[attribute].isUnknown })
       else { continue }
       resolved.append(agree(targets.map(location)))
     }
     return resolved.count == count ? resolved : Array(repeating: .unknown, count: count)
+  }
+
+  /// The resources a child module's output names (`module.dr.bucket_arn`, whose `outputs` entry
+  /// in the configuration is `aws_s3_bucket.this.arn`), in every instance of the module call the
+  /// entity references, with the attribute the output reads; nil when the output is not one
+  /// resource attribute.
+  private func moduleOutputTargets(_ entity: Entity, _ reference: String) -> (targets: [Entity], attribute: String)? {
+    let parts = reference.split(separator: ".", maxSplits: 2).map(String.init)
+    guard parts.count == 3, !parts[1].contains("["), !parts[2].contains("."), !parts[2].contains("[") else { return nil }
+    let modules = graph.related(entity.id, "references").filter {
+      $0.kind == EntityKinds.terraformModule && Self.text($0.attributes["call"]) == parts[1]
+    }
+    var targets: [Entity] = []
+    var attribute: String?
+    for module in modules {
+      let expression = module.attributes["outputs"][parts[2]]["expression"]
+      guard let inner = Self.specificReference(expression["references"]), !inner.hasPrefix("module."),
+        let (type, name, index, mode) = Self.resourceReference(inner),
+        let last = inner.split(separator: ".").last.map(String.init), attribute == nil || attribute == last
+      else { return nil }
+      attribute = last
+      for edge in graph.edges(to: module.id, type: "inModule") {
+        guard let candidate = graph.entity(edge.from) else { continue }
+        if Self.matches(candidate, type: type, name: name, index: index, mode: mode) { targets.append(candidate) }
+      }
+    }
+    guard let attribute else { return nil }
+    return (targets, attribute)
   }
 
   /// A nested block value as a list of blocks: a list's elements, a map alone, an unknown value
@@ -534,7 +570,16 @@ struct ResidencyResolver {
   /// The entities the single most specific reference of a configuration expression names (same
   /// module instance, through the graph's `references` edges); nil when there is no such reference.
   private func referencedEntities(_ entity: Entity, expression: Value) -> [Entity]? {
-    guard let reference = Self.specificReference(expression["references"]) else { return nil }
+    guard let reference = Self.specificReference(expression["references"]),
+      let (type, name, index, mode) = Self.resourceReference(reference)
+    else { return nil }
+    return graph.related(entity.id, "references").filter {
+      Self.matches($0, type: type, name: name, index: index, mode: mode)
+    }
+  }
+
+  /// `[data.]type.name[key].attribute` → its type, name, instance key and mode.
+  static func resourceReference(_ reference: String) -> (type: String, name: String, index: String?, mode: String)? {
     var text = Substring(reference)
     var mode = "managed"
     if text.hasPrefix("data.") {
@@ -550,11 +595,14 @@ struct ResidencyResolver {
       index = String(name[name.index(after: bracket)...].dropLast()).replacingOccurrences(of: "\"", with: "")
       name = String(name[..<bracket])
     }
-    return graph.related(entity.id, "references").filter { target in
-      target.type == type && Self.text(target.attributes["name"]) == name
-        && (Self.text(target.attributes["mode"]) ?? "managed") == mode
-        && (index == nil || target.attributes["index"].indexText == index)
-    }
+    return (type, name, index, mode)
+  }
+
+  /// Whether `target` is an instance of the resource a reference names.
+  static func matches(_ target: Entity, type: String, name: String, index: String?, mode: String) -> Bool {
+    target.type == type && text(target.attributes["name"]) == name
+      && (text(target.attributes["mode"]) ?? "managed") == mode
+      && (index == nil || target.attributes["index"].indexText == index)
   }
 
   /// The longest reference of an expression's `references` (Terraform also lists every prefix);
