@@ -95,7 +95,7 @@ enum PublicStatements {
         continue
       }
       guard statement.kind == .map else { continue }
-      let where_ = decoded ? (statement.location ?? fallback) : fallback
+      let place = decoded ? (statement.location ?? fallback) : fallback
       switch judgeStatement(statement, hcl: hcl) {
       case .notPublic: continue
       case .unknown: unknown = true
@@ -106,7 +106,7 @@ enum PublicStatements {
         entry["sid"] = .string(sid)
         entry["index"] = .int(index)
         entry["why"] = .string(why)
-        found.append(where_.map { .located(.map(entry), $0) } ?? .map(entry))
+        found.append(place.map { .located(.map(entry), $0) } ?? .map(entry))
       }
     }
     if found.isEmpty && unknown { return .unknown }
@@ -116,7 +116,7 @@ enum PublicStatements {
   enum StatementVerdict {
     case notPublic
     case unknown
-    /// Public, with the reason in words ("has no Condition", …).
+    /// Public, with the reason in words ("allows Principal '*' without a Condition", …).
     case publicBecause(String)
   }
 
