@@ -58,6 +58,7 @@ import Testing
       #"{"StringEquals": {"AWS:SourceAccount": "111122223333"}}"#,
       #"{"ArnEquals": {"aws:SourceArn": "arn:aws:cloudfront::111122223333:distribution/E2"}}"#,
       #"{"ArnLike": {"aws:SourceArn": "arn:aws:s3:::acme-logs"}}"#,
+      #"{"ArnLike": {"aws:SourceArn": "arn:aws:s3:*:*:acme-logs"}}"#,
       #"{"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}"#,
       #"{"StringLike": {"aws:SourceOrgPaths": "o-a1b2c3d4e5/*"}}"#,
       #"{"StringLike": {"aws:userid": "AROAEXAMPLEID:*"}}"#,

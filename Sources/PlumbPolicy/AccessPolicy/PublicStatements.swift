@@ -47,8 +47,8 @@ enum PublicStatements {
     case identifier
     /// An organization path: a wildcard in the organization (first) segment.
     case path
-    /// An ARN: a wildcard in the account field, or (an empty account: S3's global names) in the
-    /// resource.
+    /// An ARN: a wildcard in the account field, or (an empty account) in the resource; for S3,
+    /// whose bucket names are global, a wildcard in the bucket name.
     case arn
     /// An IP range: a `/0` prefix.
     case network
@@ -299,6 +299,11 @@ enum PublicStatements {
     case .arn:
       let fields = trimmed.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
       guard fields.count == 6 else { return !wild(trimmed) }
+      // S3 bucket names are global: the bucket decides, whatever the region and account fields
+      // say (`arn:aws:s3:*:*:acme-logs`, AWS's own example for event notifications).
+      if fields[2] == "s3" {
+        return !wild(fields[5].split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)[0])
+      }
       if wild(fields[4]) { return false }
       if fields[4].isEmpty { return !wild(fields[5]) }
       return true
