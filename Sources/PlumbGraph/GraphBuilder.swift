@@ -72,6 +72,9 @@ public struct GraphBuilder: Sendable {
   /// The entity with `id`, if added.
   public func entity(_ id: EntityID) -> Entity? { entities[id] }
 
+  /// The edges of one relation added so far, in the order they were added (one pass over all).
+  public func edges(ofType type: String) -> [Edge] { edges.filter { $0.type == type } }
+
   /// Every entity added so far, in the order added.
   public var allEntities: [Entity] { order.compactMap { entities[$0] } }
 

@@ -23,6 +23,7 @@ extension BuiltinPolicies {
         rule iam_policy_document_admin_wildcard: block
         rule rds_publicly_accessible: block
         rule s3_bucket_policy_public: block
+        rule resource_policy_public: block
         rule s3_bucket_public_acl: block
         rule security_group_admin_ports_open: block
         rule security_group_all_ports_open: block
@@ -1635,7 +1636,7 @@ extension BuiltinPolicies {
         """
         param jurisdiction: string = "EU"
         param allowed_regions: list<string> = []
-        param replication_only_types: list<string> = ["aws_db_instance_automated_backups_replication"]
+        param replication_only_types: list<string> = ["aws_db_instance_automated_backups_replication", "aws_dynamodb_table_replica"]
 
         for r in terraform.resource
         let linked = r -> belongsTo
@@ -1983,9 +1984,9 @@ extension BuiltinPolicies {
         param allowed_regions: list<string> = []
 
         for r in terraform.resource
-        # Resources that cannot be tagged (an S3 replication configuration) take the components of the
-        # resources they reference (the source bucket).
-        let linked = flatten([r -> belongsTo, filter(e in r -> references -> belongsTo, not exists(r.tags))])
+        # Companion resources without tags (an S3 replication configuration, a DynamoDB table replica)
+        # are linked to the components of the resource they belong to (the source bucket or table).
+        let linked = r -> belongsTo
         let personal = filter(e in linked, e.metadata.annotations["plumb.dev/data-class"] == "personal")
         let c = first(personal)
         when not (r.actions == ["delete"] or r.actions == ["forget"])
@@ -2103,6 +2104,99 @@ extension BuiltinPolicies {
                                 "rule": [{"destination": [{"bucket": {"references": ["aws_s3_bucket.replica.arn", "aws_s3_bucket.replica"]}}]}]}}]}}}
           """
         } expect "'aws_s3_bucket_replication_configuration.exports' (personal data of 'payments-api') copies its data to 'us-east-1' (US)"
+        example fail "S3 replication to a bucket whose ARN is known only after apply (the plan shows its region)" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_s3_bucket.exports", "mode": "managed", "type": "aws_s3_bucket", "name": "exports",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"region": "eu-central-1", "tags": {"component": "payments-api"}},
+                 "after_unknown": {"arn": true, "bucket": true}}},
+              {"address": "aws_s3_bucket.dr", "mode": "managed", "type": "aws_s3_bucket", "name": "dr",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"region": ↓"us-west-2", "tags": {"component": "payments-api"}},
+                 "after_unknown": {"arn": true, "bucket": true}}},
+              {"address": "aws_s3_bucket_replication_configuration.exports", "mode": "managed",
+               "type": "aws_s3_bucket_replication_configuration", "name": "exports",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"region": "eu-central-1", "rule": [{"id": "all", "status": "Enabled", "destination": [{}]}]},
+                 "after_unknown": {"id": true, "bucket": true, "rule": [{"destination": [{"bucket": true}]}]}}}],
+             "configuration": {"root_module": {"resources": [
+               {"address": "aws_s3_bucket_replication_configuration.exports", "mode": "managed",
+                "type": "aws_s3_bucket_replication_configuration", "name": "exports",
+                "expressions": {"bucket": {"references": ["aws_s3_bucket.exports.id", "aws_s3_bucket.exports"]},
+                                "rule": [{"status": {"constant_value": "Enabled"},
+                                          "destination": [{"bucket": {"references": ["aws_s3_bucket.dr.arn", "aws_s3_bucket.dr"]}}]}]}}]}}}
+          """
+        } expect "'aws_s3_bucket_replication_configuration.exports' (personal data of 'payments-api') copies its data to 'us-west-2' (US)"
+        example fail "untagged DynamoDB table replica through a provider in the US" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_dynamodb_table.orders", "mode": "managed", "type": "aws_dynamodb_table", "name": "orders",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"name": "orders", "tags": {"component": "payments-api"}}, "after_unknown": {"arn": true}}},
+              {"address": "aws_dynamodb_table_replica.us", "mode": "managed", "type": "aws_dynamodb_table_replica", "name": "us",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"tags": null, "tags_all": {}}, "after_unknown": {"arn": true, "global_table_arn": true}}}],
+             "configuration": {
+               "provider_config": {
+                 "aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws",
+                         "expressions": {"region": {"constant_value": "eu-central-1"}}},
+                 "aws.us": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws", "alias": "us",
+                            "expressions": {"region": {"constant_value": ↓"us-east-1"}}}},
+               "root_module": {"resources": [
+                 {"address": "aws_dynamodb_table.orders", "mode": "managed", "type": "aws_dynamodb_table", "name": "orders",
+                  "provider_config_key": "aws", "expressions": {"name": {"constant_value": "orders"}}},
+                 {"address": "aws_dynamodb_table_replica.us", "mode": "managed", "type": "aws_dynamodb_table_replica",
+                  "name": "us", "provider_config_key": "aws.us",
+                  "expressions": {"global_table_arn": {"references": ["aws_dynamodb_table.orders.arn", "aws_dynamodb_table.orders"]}}}]}}}
+          """
+        } expect "'aws_dynamodb_table_replica.us' (personal data of 'payments-api') copies its data to 'us-east-1' (US)"
+        example indeterminate "S3 replication to a bucket outside the plan, named by a variable" {
+          file "catalog-info.yaml" """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: payments-api
+              annotations: {plumb.dev/data-class: personal}
+            spec: {type: service, lifecycle: production, owner: payments}
+          """
+          file "plan.tfplan.json" """
+            {"format_version": "1.2", "resource_changes": [
+              {"address": "aws_s3_bucket.exports", "mode": "managed", "type": "aws_s3_bucket", "name": "exports",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"bucket": "acme-exports", "region": "eu-central-1", "tags": {"component": "payments-api"}},
+                 "after_unknown": {"arn": true}}},
+              {"address": "aws_s3_bucket_replication_configuration.exports", "mode": "managed",
+               "type": "aws_s3_bucket_replication_configuration", "name": "exports",
+               "provider_name": "registry.terraform.io/hashicorp/aws",
+               "change": {"actions": ["create"], "before": null,
+                 "after": {"region": "eu-central-1", "bucket": "acme-exports",
+                           "rule": [{"id": "all", "status": "Enabled", "destination": [{"bucket": "arn:aws:s3:::partner-archive"}]}]},
+                 "after_unknown": {"id": true}}}]}
+          """
+        } expect "cannot tell where 'aws_s3_bucket_replication_configuration.exports' (personal data of 'payments-api') copies its data"
         example indeterminate "Cloud SQL backups in the default multi-region" {
           file "catalog-info.yaml" """
             apiVersion: backstage.io/v1alpha1
@@ -8323,6 +8417,84 @@ extension BuiltinPolicies {
 
       """#),
     PolicySource(
+      path: "rules/security/terraform/aws/lambda_permission_public.plumb",
+      text: #"""
+      rule lambda_permission_public {
+        title "Lambda permissions for any principal name the source that may invoke"
+        severity high
+        category security
+        tags [terraform, aws, lambda, public-access, iam]
+        rationale """
+          An `aws_lambda_permission` with `principal = "*"` adds a statement with `Principal: "*"` to the
+          function's resource policy: any AWS account can invoke the function (run up its cost, reach
+          whatever its execution role can reach) unless the permission binds the caller with
+          `source_arn` (the bucket, topic or rule that may invoke it, in a named account),
+          `source_account` or `principal_org_id`. A service principal (`s3.amazonaws.com`) without
+          `source_arn` is the confused-deputy variant: any account's bucket or topic can invoke it.
+        """
+        remediation """
+          Name the principal that invokes the function (an account, role or service principal) and set
+          `source_arn` (and `source_account` for S3) to the resource that may invoke it, or
+          `principal_org_id` for callers of one organization. For a public HTTPS endpoint use a function
+          URL or API Gateway with authentication instead.
+        """
+
+        for p in terraform.resource("aws_lambda_permission")
+        when not is_null(p.after)
+        let principal = p.after.principal
+        # A wildcard principal (`*`, or an account wildcard written as an ARN).
+        let wildcard = principal == "*" or principal == "arn:aws:iam::*:root"
+        # A source set from a value known only after apply is a resource's ARN or an account id: it binds.
+        let bound = any(x in [p.after.source_arn, p.after.source_account, p.after.principal_org_id],
+          is_unknown(x) or (not is_empty(x) and not (x matches "^[*?]*$") and not (x matches "^arn:[^:]*:[^:]*:[^:]*:[*?]")))
+        require is_unknown(principal) or not wildcard or bound
+          else "'${p.address}' lets any AWS account invoke the function (principal '*' without source_arn, source_account or principal_org_id)" at principal
+        require known(principal) or bound or not wildcard
+          else "cannot tell whether '${p.address}' lets anyone invoke the function: its principal is unknown until apply" at p.address
+
+        example pass "named principals, and a wildcard bound by source_arn, source_account or principal_org_id" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_lambda_permission.sns", "mode": "managed", "type": "aws_lambda_permission", "name": "sns",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"source_arn": true},
+               "after": {"action": "lambda:InvokeFunction", "function_name": "api", "principal": "sns.amazonaws.com"}}},
+            {"address": "aws_lambda_permission.account", "mode": "managed", "type": "aws_lambda_permission", "name": "account",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"action": "lambda:InvokeFunction", "function_name": "api", "principal": "*", "source_account": "111122223333"}}},
+            {"address": "aws_lambda_permission.org", "mode": "managed", "type": "aws_lambda_permission", "name": "org",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"action": "lambda:InvokeFunction", "function_name": "api", "principal": "*", "principal_org_id": "o-a1b2c3d4e5"}}},
+            {"address": "aws_lambda_permission.rule", "mode": "managed", "type": "aws_lambda_permission", "name": "rule",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"source_arn": true},
+               "after": {"action": "lambda:InvokeFunction", "function_name": "api", "principal": "*"}}}]}
+        """
+        example fail "wildcard principal, alone, with an empty source or with a wildcard account" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_lambda_permission.open", "mode": "managed", "type": "aws_lambda_permission", "name": "open",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"action": "lambda:InvokeFunction", "function_name": "api", "principal": ↓"*", "source_arn": null}}},
+            {"address": "aws_lambda_permission.any_account", "mode": "managed", "type": "aws_lambda_permission", "name": "any_account",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"action": "lambda:InvokeFunction", "function_name": "api", "principal": ↓"*",
+                         "source_arn": "arn:aws:events:eu-west-1:*:rule/nightly", "source_account": ""}}}]}
+        """ expect "'aws_lambda_permission.open' lets any AWS account invoke the function"
+            expect "'aws_lambda_permission.any_account' lets any AWS account invoke the function"
+        example indeterminate "principal known only after apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_lambda_permission.p", "mode": "managed", "type": "aws_lambda_permission", "name": "p",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"principal": true},
+               "after": {"action": "lambda:InvokeFunction", "function_name": "api"}}}]}
+        """
+      }
+
+      """#),
+    PolicySource(
       path: "rules/security/terraform/aws/lb_invalid_headers_not_dropped.plumb",
       text: #"""
       rule lb_invalid_headers_not_dropped {
@@ -8969,6 +9141,122 @@ extension BuiltinPolicies {
 
       """#),
     PolicySource(
+      path: "rules/security/terraform/aws/resource_policy_public.plumb",
+      text: #"""
+      rule resource_policy_public {
+        title "Resource policies of queues, topics, keys, repositories and roles do not allow any principal unless a condition restricts who"
+        severity critical
+        category security
+        tags [terraform, aws, public-access, iam, sqs, sns, kms, ecr]
+        rationale """
+          A resource policy statement with `"Effect": "Allow"` and `"Principal": "*"` (or `{"AWS": "*"}`,
+          `["*"]`, or an Allow with `NotPrincipal`) lets every AWS account, and for some services anonymous
+          callers, use the resource: read and inject messages of a queue or topic, decrypt with a KMS
+          key, pull or push images of a repository, assume a role, query a search domain. It is not
+          public when a condition binds who may call or from where (`aws:SourceArn`, `aws:SourceAccount`,
+          `aws:SourceOwner`, `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `kms:CallerAccount`,
+          `aws:SourceVpce`, `aws:SourceIp`, … with a positive operator and exact values). Conditions
+          that do not say who calls (`aws:SecureTransport`, `kms:ViaService`, `sts:ExternalId`, user
+          agent), negated operators, `…IfExists`, `ForAllValues:` and wildcard values leave the
+          statement public (see `public_statements` in docs/policy-language.md). S3 bucket policies have
+          their own rule, `s3_bucket_policy_public`.
+        """
+        remediation """
+          Name the principals that need access (account or role ARNs, or a service principal), or add
+          a condition on the caller: `aws:SourceArn`/`aws:SourceAccount` for a service publishing to a
+          queue or topic, `aws:PrincipalOrgID` for an organization, `kms:CallerAccount` with
+          `kms:ViaService` for a KMS key used through a service.
+        """
+        param policy_attributes: list<string> = ["policy", "access_policy", "access_policies", "assume_role_policy"]
+
+        for r in terraform.resource("aws_sqs_queue", "aws_sqs_queue_policy", "aws_sns_topic", "aws_sns_topic_policy",
+          "aws_kms_key", "aws_kms_key_policy", "aws_ecr_repository_policy", "aws_secretsmanager_secret_policy",
+          "aws_glacier_vault", "aws_opensearch_domain", "aws_opensearch_domain_policy", "aws_elasticsearch_domain",
+          "aws_elasticsearch_domain_policy", "aws_efs_file_system_policy", "aws_backup_vault_policy",
+          "aws_cloudwatch_event_bus_policy", "aws_dynamodb_resource_policy", "aws_iam_role")
+        when not is_null(r.after)
+        let attribute = first(filter(a in param.policy_attributes, exists(r.after[a])))
+        when exists(attribute)
+        let policy = r.after[attribute]
+        # Queues, topics and keys compute their policy when the configuration does not set one.
+        let unset = exists(r.provider.key) and not exists(r.config[attribute]) and is_unknown(policy)
+        when not unset
+        # A policy rendered at apply from an `aws_iam_policy_document` data source: its statements.
+        let documents = filter(d in r -> references, type(d) == "aws_iam_policy_document"
+          and any(x in r.config[attribute].references, x == "data.aws_iam_policy_document." + d.name
+            or starts_with(x, "data.aws_iam_policy_document." + d.name + ".")))
+        let judged = first(flatten([filter(p in [policy], known(p)), map(d in documents, d.values), [policy]]))
+        let public = public_statements(judged)
+        require is_unknown(public) or count(public) == 0
+          else "'${r.address}' ${attribute} has a statement (${first(public).name}) that ${first(public).why}" at first(public)
+        require known(public) or count(public) == 0
+          else "cannot tell whether '${r.address}' is open to anyone: its ${attribute} is unknown until apply or not a JSON policy document" at policy
+
+        example pass "principals bound by conditions on the caller, named principals, service principals" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_sqs_queue_policy.events", "mode": "managed", "type": "aws_sqs_queue_policy", "name": "events",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"queue_url": "https://sqs.eu-west-1.amazonaws.com/111122223333/orders", "policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sns.amazonaws.com\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:sns:eu-west-1:111122223333:orders\"}}},{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"*\",\"Condition\":{\"ArnEquals\":{\"aws:SourceArn\":\"arn:aws:sns:eu-west-1:111122223333:orders\"}}}]}"}}},
+            {"address": "aws_sns_topic.alerts", "mode": "managed", "type": "aws_sns_topic", "name": "alerts",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"name": "alerts", "policy": "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Principal\": {\n        \"AWS\": \"*\"\n      },\n      \"Action\": [\n        \"SNS:Publish\",\n        \"SNS:Subscribe\"\n      ],\n      \"Resource\": \"*\",\n      \"Condition\": {\n        \"StringEquals\": {\n          \"AWS:SourceOwner\": \"111122223333\"\n        }\n      }\n    }\n  ]\n}"}}},
+            {"address": "aws_kms_key.ebs", "mode": "managed", "type": "aws_kms_key", "name": "ebs",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"description": "ebs", "policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"kms:CallerAccount\":\"111122223333\",\"kms:ViaService\":\"ec2.eu-west-1.amazonaws.com\"}}}]}"}}},
+            {"address": "aws_ecr_repository_policy.pull", "mode": "managed", "type": "aws_ecr_repository_policy", "name": "pull",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"repository": "app", "policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:PrincipalOrgID\":[\"o-a1b2c3d4e5\"]}}}]}"}}},
+            {"address": "aws_iam_role.ci", "mode": "managed", "type": "aws_iam_role", "name": "ci",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"name": "ci", "assume_role_policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com\"},\"Action\":\"sts:AssumeRoleWithWebIdentity\",\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"token.actions.githubusercontent.com:sub\":\"repo:acme/app:*\"}}}]}"}}}]}
+        """
+        example fail "wildcard principals with no binding condition, in several services and spellings" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_sqs_queue_policy.open", "mode": "managed", "type": "aws_sqs_queue_policy", "name": "open",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"policy": ↓"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sqs:*\",\"Resource\":\"*\"}]}"}}},
+            {"address": "aws_sns_topic_policy.tls", "mode": "managed", "type": "aws_sns_topic_policy", "name": "tls",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"policy": ↓"{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"PublishOverTls\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {\n        \"AWS\": \"*\"\n      },\n      \"Action\": \"SNS:Publish\",\n      \"Resource\": \"*\",\n      \"Condition\": {\n        \"Bool\": {\n          \"aws:SecureTransport\": \"true\"\n        }\n      }\n    }\n  ]\n}"}}},
+            {"address": "aws_kms_key.shared", "mode": "managed", "type": "aws_kms_key", "name": "shared",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"policy": ↓"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"kms:ViaService\":\"s3.*.amazonaws.com\"}}}]}"}}},
+            {"address": "aws_ecr_repository_policy.any_account", "mode": "managed", "type": "aws_ecr_repository_policy", "name": "any_account",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"policy": ↓"{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Principal\": \"*\",\n      \"Action\": \"ecr:*\",\n      \"Resource\": \"*\",\n      \"Condition\": {\n        \"StringLike\": {\n          \"aws:PrincipalArn\": \"arn:aws:iam::*:role/ci\"\n        }\n      }\n    }\n  ]\n}"}}},
+            {"address": "aws_iam_role.anyone", "mode": "managed", "type": "aws_iam_role", "name": "anyone",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"assume_role_policy": ↓"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"sts:ExternalId\":\"acme\"}}}]}"}}},
+            {"address": "aws_opensearch_domain.search", "mode": "managed", "type": "aws_opensearch_domain", "name": "search",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {},
+               "after": {"access_policies": ↓"{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Principal\": {\n        \"AWS\": [\n          \"*\"\n        ]\n      },\n      \"Action\": \"es:*\",\n      \"Resource\": \"*\",\n      \"Condition\": {\n        \"IpAddress\": {\n          \"aws:SourceIp\": [\n            \"10.0.0.0/8\",\n            \"0.0.0.0/0\"\n          ]\n        }\n      }\n    }\n  ]\n}"}}}]}
+        """ expect "'aws_sqs_queue_policy.open' policy has a statement (#1) that allows Principal '*' without a Condition"
+            expect "'aws_sns_topic_policy.tls' policy has a statement ('PublishOverTls') that allows Principal '*' with conditions that do not restrict who can call (aws:SecureTransport)"
+            expect "'aws_kms_key.shared' policy has a statement (#1) that allows Principal '*' with conditions that do not restrict who can call (kms:ViaService)"
+            expect "'aws_ecr_repository_policy.any_account' policy has a statement (#1) that allows Principal '*' with conditions that do not restrict who can call (aws:PrincipalArn)"
+            expect "'aws_iam_role.anyone' assume_role_policy has a statement (#1) that allows Principal '*' with conditions that do not restrict who can call (sts:ExternalId)"
+            expect "'aws_opensearch_domain.search' access_policies has a statement (#1) that allows Principal '*' with conditions that do not restrict who can call (aws:SourceIp)"
+        example indeterminate "queue policy rendered at apply" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_sqs_queue_policy.q", "mode": "managed", "type": "aws_sqs_queue_policy", "name": "q",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {}, "after_unknown": {"queue_url": true, "policy": true}}}]}
+        """ expect "cannot tell whether 'aws_sqs_queue_policy.q' is open to anyone"
+      }
+
+      """#),
+    PolicySource(
       path: "rules/security/terraform/aws/s3_bucket_access_logging_missing.plumb",
       text: #"""
       rule s3_bucket_access_logging_missing {
@@ -9315,35 +9603,48 @@ extension BuiltinPolicies {
       path: "rules/security/terraform/aws/s3_bucket_policy_public.plumb",
       text: #"""
       rule s3_bucket_policy_public {
-        title "S3 bucket policies do not allow any principal without a condition"
+        title "S3 bucket policies do not allow any principal unless a condition restricts who"
         severity critical
         category security
         tags [terraform, aws, s3, public-access, iam]
         rationale """
-          A bucket policy statement with `"Effect": "Allow"` and `"Principal": "*"` (or
-          `{"AWS": "*"}`) and no `Condition` grants its actions to everyone on the internet, signed or
-          anonymous. With `s3:GetObject` the bucket's data is public; with `s3:PutObject` or `"*"`
-          anyone can plant malware or delete data.
+          A bucket policy statement with `"Effect": "Allow"` and `"Principal": "*"` (or `{"AWS": "*"}`,
+          `["*"]`, or an Allow with `NotPrincipal`) grants its actions to everyone on the internet,
+          signed or anonymous, unless a condition binds who may call or from where: a VPC endpoint or
+          VPC (`aws:SourceVpce`, `aws:SourceVpc`), an address range (`aws:SourceIp`), an organization or
+          account (`aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:SourceAccount`), a principal or
+          source ARN (`aws:PrincipalArn`, `aws:SourceArn` for CloudFront). Conditions that do not say who
+          calls (`aws:SecureTransport`, `aws:UserAgent`, `aws:Referer`, times), negated operators
+          (`StringNotEquals`), `…IfExists` and `ForAllValues:` (both true when the request has no such
+          key) and wildcard values leave the statement public (see `public_statements` in
+          docs/policy-language.md). With `s3:GetObject` the bucket's data is public; with `s3:PutObject`
+          or `"*"` anyone can plant malware or delete data.
         """
         remediation """
           Name the principals that need access (account or role ARNs, or a service principal), or
-          restrict the statement with a `Condition` (`aws:SourceVpce`, `aws:PrincipalOrgID`,
-          `aws:SourceArn` for CloudFront). Keep the bucket's public access block on so that S3 rejects
-          such policies.
+          restrict the statement with a condition on the caller (`aws:SourceVpce`, `aws:PrincipalOrgID`,
+          `aws:SourceArn` for CloudFront) with exact values. Keep the bucket's public access block on so
+          that S3 rejects such policies.
         """
-        # One policy statement (a JSON object whose nested objects go at most two levels deep) that has,
-        # at its own level, "Effect": "Allow", a wildcard principal and no "Condition". The policy is a
-        # JSON string, so this is a regular expression over its text: statements nested deeper than that
-        # are not recognised (no finding).
-        param public_statement: pattern = """\{(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Effect"\s*:\s*"Allow")(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Principal"\s*:\s*(?:"\*"|\{[^{}]*"AWS"\s*:\s*(?:"\*"|\[[^\]]*"\*"[^\]]*\])[^{}]*\}))(?!(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Condition"\s*:)(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"""
 
         for r in terraform.resource("aws_s3_bucket_policy", "aws_s3_bucket")
         when not is_null(r.after)
         # aws_s3_bucket computes `policy` (provider v4+) when the configuration does not set it.
         let unset = type(r) == "aws_s3_bucket" and exists(r.provider.key) and not exists(r.config.policy) and is_unknown(r.after.policy)
         when not unset
-        require not (r.after.policy matches param.public_statement)
-          else "'${r.address}' has a policy statement that allows Principal '*' without a Condition" at r.after.policy
+        # A policy rendered at apply from an `aws_iam_policy_document` data source (its `json` unknown
+        # until apply): the data source's statements, as far as the plan knows them.
+        let documents = filter(d in r -> references, type(d) == "aws_iam_policy_document"
+          and any(x in r.config.policy.references, x == "data.aws_iam_policy_document." + d.name
+            or starts_with(x, "data.aws_iam_policy_document." + d.name + ".")))
+        let judged = first(flatten([filter(p in [r.after.policy], known(p)), map(d in documents, d.values), [r.after.policy]]))
+        # The statements that grant access to anyone; unknown when the policy is rendered at apply (or
+        # is not a JSON document) and nothing known in it is public.
+        let public = public_statements(judged)
+        require is_unknown(public) or count(public) == 0
+          else "'${r.address}' has a policy statement (${first(public).name}) that ${first(public).why}" at first(public)
+        require known(public) or count(public) == 0
+          else "cannot tell whether '${r.address}' is public: its policy is unknown until apply or not a JSON policy document" at r.after.policy
 
         example pass "named principal, and a Deny for everyone" """
           {"format_version": "1.2", "resource_changes": [
@@ -9369,8 +9670,105 @@ extension BuiltinPolicies {
              "provider_name": "registry.terraform.io/hashicorp/aws",
              "change": {"actions": ["create"], "before": null, "after_unknown": {},
                "after": {"bucket": "acme-legacy", "policy": ↓"{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::acme-legacy/*\"}}"}}}]}
-        """ expect "'aws_s3_bucket_policy.b' has a policy statement that allows Principal '*' without a Condition"
+        """ expect "'aws_s3_bucket_policy.b' has a policy statement (#2) that allows Principal '*' without a Condition"
             expect "'aws_s3_bucket.legacy' has a policy statement"
+        example pass "conditions that bind the caller or its network, in several spellings" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_policy.vpce", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "vpce",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::acme/*\",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":[\"vpce-1a2b3c4d\",\"vpce-5e6f7a8b\"]}}}]}"}}},
+            {"address": "aws_s3_bucket_policy.org", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "org",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::acme/*\",\"Condition\":{\"ForAnyValue:StringLike\":{\"aws:PrincipalOrgPaths\":\"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*\"}}}]}"}}},
+            {"address": "aws_s3_bucket_policy.cloudfront", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "cloudfront",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": "{\n\t\"Version\": \"2012-10-17\",\n\t\"Statement\": [\n\t\t{\n\t\t\t\"Effect\": \"Allow\",\n\t\t\t\"Principal\": {\n\t\t\t\t\"Service\": \"cloudfront.amazonaws.com\"\n\t\t\t},\n\t\t\t\"Action\": \"s3:GetObject\",\n\t\t\t\"Resource\": \"arn:aws:s3:::acme/*\"\n\t\t},\n\t\t{\n\t\t\t\"Effect\": \"Allow\",\n\t\t\t\"Principal\": \"*\",\n\t\t\t\"Action\": \"s3:GetObject\",\n\t\t\t\"Resource\": \"arn:aws:s3:::acme/*\",\n\t\t\t\"Condition\": {\n\t\t\t\t\"ArnLike\": {\n\t\t\t\t\t\"AWS:SourceArn\": \"arn:aws:cloudfront::111122223333:distribution/E2QWRUHEXAMPLE\"\n\t\t\t\t},\n\t\t\t\t\"Bool\": {\n\t\t\t\t\t\"aws:SecureTransport\": \"true\"\n\t\t\t\t}\n\t\t\t}\n\t\t}\n\t]\n}"}}},
+            {"address": "aws_s3_bucket_policy.office", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "office",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":[\"*\"],\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::acme/*\",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":[\"192.0.2.0/24\",\"2001:db8::/32\"]}}}]}"}}},
+            {"address": "aws_s3_bucket_policy.account", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "account",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::acme/*\",\"Condition\":{\"stringequals\":{\"aws:principalaccount\":111122223333}}}]}"}}}]}
+        """
+        example fail "conditions that do not restrict who can call" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "aws_s3_bucket_policy.tls_only", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "tls_only",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": ↓"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::acme/*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"true\"}}}]}"}}},
+            {"address": "aws_s3_bucket_policy.negated", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "negated",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": ↓"{\n\t\"Version\": \"2012-10-17\",\n\t\"Statement\": [\n\t\t{\n\t\t\t\"Effect\": \"Allow\",\n\t\t\t\"Principal\": \"*\",\n\t\t\t\"Action\": \"s3:GetObject\",\n\t\t\t\"Resource\": \"arn:aws:s3:::acme/*\",\n\t\t\t\"Condition\": {\n\t\t\t\t\"StringNotEquals\": {\n\t\t\t\t\t\"aws:SourceVpce\": \"vpce-1a2b3c4d\"\n\t\t\t\t}\n\t\t\t},\n\t\t\t\"Sid\": \"NotFromVpce\"\n\t\t}\n\t]\n}"}}},
+            {"address": "aws_s3_bucket_policy.if_exists", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "if_exists",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": ↓"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"*\"]},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::acme/*\",\"Condition\":{\"StringEqualsIfExists\":{\"aws:SourceVpce\":\"vpce-1a2b3c4d\"}}}]}"}}},
+            {"address": "aws_s3_bucket_policy.any_org", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "any_org",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": ↓"{\n\t\"Version\": \"2012-10-17\",\n\t\"Statement\": [\n\t\t{\n\t\t\t\"Effect\": \"Allow\",\n\t\t\t\"Principal\": \"*\",\n\t\t\t\"Action\": \"s3:GetObject\",\n\t\t\t\"Resource\": \"arn:aws:s3:::acme/*\",\n\t\t\t\"Condition\": {\n\t\t\t\t\"StringLike\": {\n\t\t\t\t\t\"aws:PrincipalOrgID\": \"o-*\"\n\t\t\t\t}\n\t\t\t}\n\t\t}\n\t]\n}"}}},
+            {"address": "aws_s3_bucket_policy.all_values", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "all_values",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": ↓"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::acme/*\",\"Condition\":{\"ForAllValues:StringEquals\":{\"aws:SourceVpc\":\"vpc-111bbb22\"}}}]}"}}},
+            {"address": "aws_s3_bucket_policy.anywhere", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "anywhere",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": ↓"{\n\t\"Version\": \"2012-10-17\",\n\t\"Statement\": [\n\t\t{\n\t\t\t\"Effect\": \"Allow\",\n\t\t\t\"Principal\": \"*\",\n\t\t\t\"Action\": \"s3:GetObject\",\n\t\t\t\"Resource\": \"arn:aws:s3:::acme/*\",\n\t\t\t\"Condition\": {\n\t\t\t\t\"IpAddress\": {\n\t\t\t\t\t\"aws:SourceIp\": \"0.0.0.0/0\"\n\t\t\t\t},\n\t\t\t\t\"StringLike\": {\n\t\t\t\t\t\"aws:UserAgent\": \"*Mozilla*\"\n\t\t\t\t}\n\t\t\t}\n\t\t}\n\t]\n}"}}},
+            {"address": "aws_s3_bucket_policy.not_principal", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "not_principal",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after_unknown": {"bucket": true},
+               "after": {"policy": ↓"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"NotPrincipal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::acme/*\"}]}"}}}]}
+        """ expect "'aws_s3_bucket_policy.tls_only' has a policy statement (#1) that allows Principal '*' with conditions that do not restrict who can call (aws:SecureTransport)"
+            expect "'aws_s3_bucket_policy.negated' has a policy statement ('NotFromVpce') that allows Principal '*' with conditions that do not restrict who can call (aws:SourceVpce)"
+            expect "'aws_s3_bucket_policy.if_exists' has a policy statement (#1) that allows Principal '*' with conditions"
+            expect "'aws_s3_bucket_policy.any_org' has a policy statement (#1) that allows Principal '*' with conditions that do not restrict who can call (aws:PrincipalOrgID)"
+            expect "'aws_s3_bucket_policy.all_values'"
+            expect "'aws_s3_bucket_policy.anywhere' has a policy statement (#1) that allows Principal '*' with conditions that do not restrict who can call (aws:SourceIp, aws:UserAgent)"
+            expect "'aws_s3_bucket_policy.not_principal' has a policy statement (#1) that allows every principal but those in NotPrincipal without a Condition"
+        example fail "policy rendered at apply from an aws_iam_policy_document whose statements the plan knows" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "data.aws_iam_policy_document.public_read", "mode": "data", "type": "aws_iam_policy_document", "name": "public_read",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["read"], "before": null,
+               "after": {"statement": [↓{"sid": "PublicRead", "effect": "Allow", "actions": ["s3:GetObject"],
+                                        "principals": [{"type": "*", "identifiers": ["*"]}],
+                                        "condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["true"]}]}]},
+               "after_unknown": {"id": true, "json": true, "statement": [{"resources": true}]}}},
+            {"address": "aws_s3_bucket_policy.site", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "site",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {}, "after_unknown": {"bucket": true, "policy": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket_policy.site", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "site",
+             "expressions": {"bucket": {"references": ["aws_s3_bucket.site.id", "aws_s3_bucket.site"]},
+                             "policy": {"references": ["data.aws_iam_policy_document.public_read.json", "data.aws_iam_policy_document.public_read"]}}},
+            {"address": "data.aws_iam_policy_document.public_read", "mode": "data", "type": "aws_iam_policy_document", "name": "public_read",
+             "expressions": {"statement": [{"sid": {"constant_value": "PublicRead"}}]}}]}}}
+        """ expect "'aws_s3_bucket_policy.site' has a policy statement ('PublicRead') that allows Principal '*' with conditions that do not restrict who can call (aws:SecureTransport)"
+        example pass "policy rendered at apply from an aws_iam_policy_document bound to a VPC endpoint" """
+          {"format_version": "1.2", "resource_changes": [
+            {"address": "data.aws_iam_policy_document.vpce", "mode": "data", "type": "aws_iam_policy_document", "name": "vpce",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["read"], "before": null,
+               "after": {"statement": [{"effect": "Allow", "actions": ["s3:GetObject"],
+                                        "principals": [{"type": "AWS", "identifiers": ["*"]}],
+                                        "condition": [{"test": "StringEquals", "variable": "aws:sourceVpce", "values": ["vpce-1a2b3c4d"]}]}]},
+               "after_unknown": {"id": true, "json": true, "statement": [{"resources": true}]}}},
+            {"address": "aws_s3_bucket_policy.internal", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "internal",
+             "provider_name": "registry.terraform.io/hashicorp/aws",
+             "change": {"actions": ["create"], "before": null, "after": {}, "after_unknown": {"bucket": true, "policy": true}}}],
+           "configuration": {"root_module": {"resources": [
+            {"address": "aws_s3_bucket_policy.internal", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "internal",
+             "expressions": {"policy": {"references": ["data.aws_iam_policy_document.vpce.json", "data.aws_iam_policy_document.vpce"]}}},
+            {"address": "data.aws_iam_policy_document.vpce", "mode": "data", "type": "aws_iam_policy_document", "name": "vpce",
+             "expressions": {}}]}}}
+        """
         example indeterminate "policy rendered at apply" """
           {"format_version": "1.2", "resource_changes": [
             {"address": "aws_s3_bucket_policy.b", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "b",

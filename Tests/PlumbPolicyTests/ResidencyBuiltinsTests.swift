@@ -298,6 +298,112 @@ import Testing
     #expect(locations["aws_s3_bucket_replication_configuration.c"] == "eu-west-1|EU|[<unknown until apply>]|false")
   }
 
+  /// Destinations whose ARN is unknown until apply are the resources the configuration references.
+  @Test func unknownDestinationsResolveThroughTheConfiguration() throws {
+    func destination(_ reference: String) -> String {
+      #"{"status": {"constant_value": "Enabled"}, "destination": [{"bucket": {"references": ["\#(reference).arn", "\#(reference)"]}}]}"#
+    }
+    let configuration = """
+      {"root_module": {"resources": [
+        {"address": "aws_s3_bucket_replication_configuration.one", "mode": "managed",
+         "type": "aws_s3_bucket_replication_configuration", "name": "one",
+         "expressions": {"rule": [\(destination("aws_s3_bucket.us"))]}},
+        {"address": "aws_s3_bucket_replication_configuration.two", "mode": "managed",
+         "type": "aws_s3_bucket_replication_configuration", "name": "two",
+         "expressions": {"rule": [\(destination("aws_s3_bucket.eu")), \(destination("aws_s3_bucket.us")),
+           {"status": {"constant_value": "Disabled"}, "destination": [{"bucket": {"references": ["aws_s3_bucket.off.arn", "aws_s3_bucket.off"]}}]}]}},
+        {"address": "aws_s3_bucket_replication_configuration.var", "mode": "managed",
+         "type": "aws_s3_bucket_replication_configuration", "name": "var",
+         "expressions": {"rule": [{"destination": [{"bucket": {"references": ["var.replica_arn"]}}]}]}},
+        {"address": "aws_s3_bucket_replication_configuration.known", "mode": "managed",
+         "type": "aws_s3_bucket_replication_configuration", "name": "known",
+         "expressions": {"rule": [\(destination("aws_s3_bucket.old")), \(destination("aws_s3_bucket.us"))]}},
+        {"address": "aws_backup_plan.p", "mode": "managed", "type": "aws_backup_plan", "name": "p",
+         "expressions": {"rule": [{"copy_action": [{"destination_vault_arn": {"references": ["aws_backup_vault.dr.arn", "aws_backup_vault.dr"]}}]}]}}
+      ]}}
+      """
+    let unknownRule = #"{"rule": [{"destination": [{"bucket": true}]}]}"#
+    let locations = try probe([
+      "plan.json": plan(
+        [
+          ("aws_s3_bucket.us", "aws_s3_bucket", #"{"region": "us-west-2"}"#, #"{"arn": true, "bucket": true}"#),
+          ("aws_s3_bucket.eu", "aws_s3_bucket", #"{"region": "eu-north-1"}"#, #"{"arn": true, "bucket": true}"#),
+          ("aws_s3_bucket.off", "aws_s3_bucket", #"{"region": "ap-south-1"}"#, #"{"arn": true, "bucket": true}"#),
+          ("aws_s3_bucket.old", "aws_s3_bucket", #"{"bucket": "old", "region": "eu-west-1", "arn": "arn:aws:s3:::old"}"#, "{}"),
+          (
+            "aws_s3_bucket_replication_configuration.one", "aws_s3_bucket_replication_configuration",
+            #"{"region": "eu-west-1", "rule": [{"status": "Enabled", "destination": [{}]}]}"#, unknownRule
+          ),
+          (
+            "aws_s3_bucket_replication_configuration.two", "aws_s3_bucket_replication_configuration",
+            #"{"region": "eu-west-1", "rule": [{"status": "Enabled", "destination": [{}]}, {"status": "Enabled", "destination": [{}]}, {"status": "Disabled", "destination": [{}]}]}"#,
+            #"{"rule": [{"destination": [{"bucket": true}]}, {"destination": [{"bucket": true}]}, {"destination": [{"bucket": true}]}]}"#
+          ),
+          (
+            "aws_s3_bucket_replication_configuration.var", "aws_s3_bucket_replication_configuration",
+            #"{"region": "eu-west-1", "rule": [{"status": "Enabled", "destination": [{}]}]}"#, unknownRule
+          ),
+          (
+            "aws_s3_bucket_replication_configuration.known", "aws_s3_bucket_replication_configuration",
+            #"{"region": "eu-west-1", "rule": [{"status": "Enabled", "destination": [{"bucket": "arn:aws:s3:::old"}]}, {"status": "Enabled", "destination": [{}]}]}"#,
+            #"{"rule": [{"destination": [{}]}, {"destination": [{"bucket": true}]}]}"#
+          ),
+          ("aws_backup_vault.dr", "aws_backup_vault", #"{"region": "us-east-2"}"#, #"{"arn": true}"#),
+          (
+            "aws_backup_plan.p", "aws_backup_plan", #"{"region": "eu-west-1", "rule": [{"copy_action": [{}]}]}"#,
+            #"{"rule": [{"copy_action": [{"destination_vault_arn": true}]}]}"#
+          ),
+        ], configuration: configuration)
+    ])
+    #expect(locations["aws_s3_bucket_replication_configuration.one"] == #"eu-west-1|EU|["us-west-2"]|false"#)
+    // Two unknown destinations, two references to buckets whose ARNs are unknown: both; the
+    // disabled rule's destination is left out on both sides.
+    #expect(locations["aws_s3_bucket_replication_configuration.two"] == #"eu-west-1|EU|["eu-north-1", "us-west-2"]|false"#)
+    // A variable names a bucket outside the plan: nothing in the plan decides.
+    #expect(locations["aws_s3_bucket_replication_configuration.var"] == "eu-west-1|EU|[<unknown until apply>]|false")
+    // A known destination resolves by name; the one unknown is the bucket whose ARN is unknown.
+    #expect(locations["aws_s3_bucket_replication_configuration.known"] == #"eu-west-1|EU|["eu-west-1", "us-west-2"]|false"#)
+    #expect(locations["aws_backup_plan.p"] == #"eu-west-1|EU|["us-east-2"]|false"#)
+  }
+
+  /// A destination written as a child module's output is the resource the output names there.
+  @Test func unknownDestinationsFollowModuleOutputs() throws {
+    let plan = """
+      {"format_version": "1.2", "resource_changes": [
+        {"address": "module.dr.aws_s3_bucket.this", "module_address": "module.dr", "mode": "managed",
+         "type": "aws_s3_bucket", "name": "this", "provider_name": "registry.terraform.io/hashicorp/aws",
+         "change": {"actions": ["create"], "before": null, "after": {"region": "us-east-1"},
+                    "after_unknown": {"arn": true, "bucket": true}}},
+        {"address": "aws_s3_bucket_replication_configuration.c", "mode": "managed",
+         "type": "aws_s3_bucket_replication_configuration", "name": "c", "provider_name": "registry.terraform.io/hashicorp/aws",
+         "change": {"actions": ["create"], "before": null,
+                    "after": {"region": "eu-west-1", "rule": [{"status": "Enabled", "destination": [{}]}]},
+                    "after_unknown": {"rule": [{"destination": [{"bucket": true}]}]}}},
+        {"address": "aws_s3_bucket_replication_configuration.other", "mode": "managed",
+         "type": "aws_s3_bucket_replication_configuration", "name": "other", "provider_name": "registry.terraform.io/hashicorp/aws",
+         "change": {"actions": ["create"], "before": null,
+                    "after": {"region": "eu-west-1", "rule": [{"status": "Enabled", "destination": [{}]}]},
+                    "after_unknown": {"rule": [{"destination": [{"bucket": true}]}]}}}],
+       "configuration": {"root_module": {
+         "resources": [
+           {"address": "aws_s3_bucket_replication_configuration.c", "mode": "managed",
+            "type": "aws_s3_bucket_replication_configuration", "name": "c",
+            "expressions": {"rule": [{"destination": [{"bucket": {"references": ["module.dr.bucket_arn", "module.dr"]}}]}]}},
+           {"address": "aws_s3_bucket_replication_configuration.other", "mode": "managed",
+            "type": "aws_s3_bucket_replication_configuration", "name": "other",
+            "expressions": {"rule": [{"destination": [{"bucket": {"references": ["module.dr.computed", "module.dr"]}}]}]}}],
+         "module_calls": {"dr": {"source": "./dr", "module": {
+           "outputs": {"bucket_arn": {"expression": {"references": ["aws_s3_bucket.this.arn", "aws_s3_bucket.this"]}},
+                       "computed": {"expression": {"references": ["var.name", "aws_s3_bucket.this.arn", "aws_s3_bucket.this"]}}},
+           "resources": [{"address": "aws_s3_bucket.this", "mode": "managed", "type": "aws_s3_bucket", "name": "this",
+                          "expressions": {}}]}}}}}}
+      """
+    let locations = try probe(["plan.json": plan])
+    #expect(locations["aws_s3_bucket_replication_configuration.c"] == #"eu-west-1|EU|["us-east-1"]|false"#)
+    // An output built from several values (a variable and the bucket) is not one resource's.
+    #expect(locations["aws_s3_bucket_replication_configuration.other"] == "eu-west-1|EU|[<unknown until apply>]|false")
+  }
+
   @Test func azureGeoRedundancyNeedsAPair() throws {
     let locations = try probe([
       "plan.json": plan([

@@ -76,7 +76,6 @@ enum RulePrefilterTable {
     ##"\bdownloadArtifact\b"##: ["downloadArtifact"],
     ##"\bgit\s++(?:-c\s++\S++\s++|-\S++\s++)*+(clone|remote\s++(add|set-url)|submodule\s++add)\b[^\n]*?://[^\s/@'"]*\$\{?(?!CI_JOB_TOKEN\b)[A-Za-z_][A-Za-z0-9_]*\}?[^\s/@'"]*@"##: ["clone", "remote", "submodule"],
     ##"\{(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Effect"\s*:\s*"Allow")(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Action"\s*:\s*(?:"\*"|\[[^\]]*"\*"[^\]]*\]))(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Resource"\s*:\s*(?:"\*"|\[[^\]]*"\*"[^\]]*\]))(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"##: ["\"Resource\""],
-    ##"\{(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Effect"\s*:\s*"Allow")(?=(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Principal"\s*:\s*(?:"\*"|\{[^{}]*"AWS"\s*:\s*(?:"\*"|\[[^\]]*"\*"[^\]]*\])[^{}]*\}))(?!(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*?"Condition"\s*:)(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"##: ["\"Principal\""],
     ##"^(?![\s\S]*\$)(?=.*[0-9])(?=.*[A-Za-z])(?![/~.]|https?:)(?!(?i)(changeme|example|dummy|placeholder|test|fake|sample|xxx|redacted))\S{8,}$"##: nil,
     ##"^(?![\s\S]*\$\{\{)(?=.*[0-9])(?=.*[A-Za-z])(?![$/~.]|https?:)(?!(?i)(changeme|example|dummy|placeholder|test|fake|sample|xxx|redacted))\S{8,}$"##: nil,
     ##"^(?![\s\S]*\$\{\{)[\s\S]*\S"##: nil,
@@ -123,5 +122,7 @@ enum RulePrefilterTable {
     ##"_iam_"##: ["_iam_"],
     ##"acs\.amazonaws\.com/groups/global/(AllUsers|AuthenticatedUsers)"##: ["acs.amazonaws.com/groups/global/AllUsers", "acs.amazonaws.com/groups/global/AuthenticatedUsers"],
     ##"raw\.githubusercontent\.com/[^/\s]+/[^/\s]+/[0-9a-f]{40}/"##: ["raw.githubusercontent.com/"],
+    ##"^[*?]*$"##: nil,
+    ##"^arn:[^:]*:[^:]*:[^:]*:[*?]"##: nil,
   ]
 }

@@ -5,6 +5,8 @@ import PlumbGraph
 ///
 /// - a Terraform resource to the catalog entity its component tag names (`belongsTo`, inverse
 ///   `hasResource`) and to the Group or User its owner tag names (`ownedBy`, inverse `ownerOf`);
+///   an untagged companion resource (`companionOf`: a bucket's policy, a table's replica) gets the
+///   links of the resource it belongs to, at the place that names that resource;
 /// - a GitHub workflow or action, or a GitLab pipeline, to the catalog Component of the repository
 ///   it lives in (`belongsTo`, inverse `hasPipeline`).
 ///
@@ -22,6 +24,8 @@ struct CrossSourceLinker {
   private func linkTerraform(_ entities: [Entity], _ catalog: CatalogDirectory, _ context: inout IngestContext) {
     let resources = entities.filter { $0.kind == EntityKinds.terraformResource }
     var taggedWithoutCatalog = 0
+    /// The links made from each resource's own tags, for its companions.
+    var linksByResource: [EntityID: [(edge: String, inverse: String, target: EntityID)]] = [:]
     let links = [
       (context.options.componentTagKeys.map { $0.lowercased() }, ["Component", "Resource", "System", "API"], "belongsTo", "hasResource"),
       (context.options.ownerTagKeys.map { $0.lowercased() }, ["Group", "User"], "ownedBy", "ownerOf"),
@@ -59,6 +63,7 @@ struct CrossSourceLinker {
         if let target = catalog.resolve(text, defaultKinds: defaultKinds) {
           context.graph.connect(resource.id, edge, target.id, at: location)
           context.graph.connect(target.id, inverse, resource.id, at: location)
+          linksByResource[resource.id, default: []].append((edge, inverse, target.id))
         } else {
           context.graph.diagnose(
             Diagnostic(
@@ -69,12 +74,40 @@ struct CrossSourceLinker {
         }
       }
     }
+    inheritCompanionLinks(resources, linksByResource, &context)
     if taggedWithoutCatalog > 0 {
       context.graph.diagnose(
         Diagnostic(
           code: "link.no-catalog", severity: .warning,
           message: "\(taggedWithoutCatalog) Terraform tag link(s) could not be resolved: no Backstage catalog was ingested",
           location: nil))
+    }
+  }
+
+  /// Gives every companion resource (the plan reader's `companionOf` edges) the component and
+  /// owner links of the resource it belongs to, following companions of companions a few steps
+  /// (a bucket policy's bucket is itself tagged; a chain longer than 8 is not followed).
+  private func inheritCompanionLinks(
+    _ resources: [Entity], _ links: [EntityID: [(edge: String, inverse: String, target: EntityID)]],
+    _ context: inout IngestContext
+  ) {
+    var parents: [EntityID: Edge] = [:]
+    for edge in context.graph.edges(ofType: "companionOf") where parents[edge.from] == nil { parents[edge.from] = edge }
+    guard !parents.isEmpty else { return }
+    for resource in resources where links[resource.id] == nil {
+      guard let first = parents[resource.id] else { continue }
+      var current = first.to
+      var inherited = links[current]
+      var steps = 0
+      while inherited == nil, steps < 8, let next = parents[current] {
+        current = next.to
+        inherited = links[current]
+        steps += 1
+      }
+      for link in inherited ?? [] {
+        context.graph.connect(resource.id, link.edge, link.target, at: first.location)
+        context.graph.connect(link.target, link.inverse, resource.id, at: first.location)
+      }
     }
   }
 

@@ -30,6 +30,25 @@ struct TerraformPlanReader {
   private var referrers: [(id: EntityID, module: String, config: YAMLNode)] = []
   /// Parsed `module_address` values.
   private var moduleAddresses: [String: [TerraformModuleStep]?] = [:]
+  /// Untagged companion resources (an S3 bucket's policy, a table replica), connected to the
+  /// resource they belong to once every instance is known (`TerraformCompanions`).
+  private var companions: [Companion] = []
+  /// `aws_s3_bucket` instances by their planned bucket name.
+  private var bucketsByName: [String: [EntityID]] = [:]
+
+  /// A companion resource instance waiting for its resource.
+  private struct Companion {
+    let id: EntityID
+    /// The module instance address it lives in.
+    let module: String
+    let config: YAMLNode?
+    /// The argument naming its resource (`bucket`, `global_table_arn`, …).
+    let argument: String
+    /// Its instance key, to pick the same instance of a resource with `count` or `for_each`.
+    let index: Value?
+    /// The argument's planned value (a bucket name to match when the configuration does not say).
+    let planned: Value
+  }
 
   private init(path: String, root: YAMLNode) {
     self.path = path
@@ -80,6 +99,7 @@ struct TerraformPlanReader {
     }
     addPriorStateDataSources(&graph)
     connectReferences(&graph)
+    connectCompanions(&graph)
   }
 
   /// The location of `node` in the plan file.
@@ -255,6 +275,9 @@ struct TerraformPlanReader {
     register(
       entity, steps: steps, moduleNode: moduleNode ?? addressNode, relative: deposedNode == nil ? relative : nil,
       config: config, graph: &graph)
+    if mode == "managed", deposedNode == nil, let type {
+      noteCompanion(entity, type: type, module: steps.last?.address ?? "", config: config)
+    }
   }
 
   /// Adds `entity`, its module entities and containment edge, and indexes it for references.
@@ -312,6 +335,7 @@ struct TerraformPlanReader {
       attributes["source"] = call?["source"].map(Value.yaml)
       attributes["version_constraint"] = call?["version_constraint"].map(Value.yaml)
       attributes["config"] = call?["expressions"].map(Value.yaml)
+      attributes["outputs"] = configuration.module(Array(calls))?.node["outputs"].map(Value.yaml)
       graph.add(
         Entity(
           id: id, kind: EntityKinds.terraformModule, type: nil, name: step.address,
@@ -433,6 +457,76 @@ struct TerraformPlanReader {
         }
       }
     }
+  }
+
+  // MARK: Companion resources
+
+  /// Remembers an `aws_s3_bucket` by its bucket name, or an untagged companion resource.
+  private mutating func noteCompanion(_ entity: Entity, type: String, module: String, config: YAMLNode?) {
+    let after = entity.attributes["after"]
+    if type == "aws_s3_bucket" {
+      if let name = after["bucket"].string { bucketsByName[name, default: []].append(entity.id) }
+      return
+    }
+    guard let argument = TerraformCompanions.parentArgument(ofType: type),
+      TerraformCompanions.isUntagged(entity.attributes["tags"])
+    else { return }
+    companions.append(
+      Companion(
+        id: entity.id, module: module, config: config, argument: argument, index: entity.attributes["index"],
+        planned: after[argument]))
+  }
+
+  /// Adds a `companionOf` edge from every companion to the resource it belongs to (inverse
+  /// `hasCompanion`): the one resource its argument's configuration expression references (the
+  /// instance with the same key, or the key written in the reference, when the resource has
+  /// several), else, for S3, the one bucket of the plan whose planned name is the argument's value.
+  private mutating func connectCompanions(_ graph: inout GraphBuilder) {
+    for companion in companions {
+      var parent: (id: EntityID, at: SourceLocation)?
+      if let found = configuredParent(of: companion, graph) {
+        parent = found
+      } else if companion.argument == "bucket", let name = companion.planned.string,
+        let buckets = bucketsByName[name], buckets.count == 1, buckets[0] != companion.id
+      {
+        parent = (buckets[0], companion.planned.location ?? root.location)
+      }
+      guard let parent else { continue }
+      graph.connect(companion.id, "companionOf", parent.id, at: parent.at)
+      graph.connect(parent.id, "hasCompanion", companion.id, at: parent.at)
+    }
+  }
+
+  /// The resource instance a companion's argument expression references, with the expression's
+  /// location; nil when it references none, or several resources, or an instance cannot be picked.
+  private func configuredParent(of companion: Companion, _ graph: GraphBuilder) -> (id: EntityID, at: SourceLocation)? {
+    guard let expressions = companion.config?["expressions"], expressions.kind == .mapping,
+      let expression = expressions[companion.argument], expression.kind == .mapping,
+      let references = expression["references"], references.kind == .sequence
+    else { return nil }
+    var relatives: [String] = []
+    var writtenKey: TerraformInstanceKey?
+    for reference in references.elements {
+      guard let text = reference.string, case .resource(let relative)? = TerraformAddress.referenceTarget(text) else {
+        continue
+      }
+      if !relatives.contains(relative) { relatives.append(relative) }
+      if let parsed = TerraformAddress.parseResource(text), let key = parsed.key { writtenKey = key }
+    }
+    guard relatives.count == 1 else { return nil }
+    var ids = (instances[companion.module + "\u{0}" + relatives[0]] ?? []).filter { $0 != companion.id }
+    if ids.count > 1 {
+      let wanted = writtenKey.map { Self.keyText($0.value) } ?? companion.index.map(Self.keyText)
+      guard let wanted else { return nil }
+      ids = ids.filter { graph.entity($0).map { Self.keyText($0.attributes["index"]) } == wanted }
+    }
+    guard ids.count == 1 else { return nil }
+    return (ids[0], expression.location)
+  }
+
+  /// An instance key's text (`0`, `eu`) for comparing keys.
+  private static func keyText(_ value: Value) -> String {
+    value.string ?? value.int.map(String.init) ?? ""
   }
 
   // MARK: Providers

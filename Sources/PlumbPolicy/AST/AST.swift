@@ -278,5 +278,6 @@ public enum BuiltinName: String, Sendable, CaseIterable {
   case lower, upper, trim, starts_with, ends_with, contains, matches, split, join, replace, to_string, to_int
   case name, kind, type, id, file, version_compare, version_floor
   case location, replica_locations, is_global_service, jurisdiction_of, in_jurisdiction
+  case public_statements
 }
 

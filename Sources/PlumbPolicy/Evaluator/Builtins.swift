@@ -61,6 +61,9 @@ public enum Builtins {
       name: "jurisdiction_of", arity: 1...1, signature: "jurisdiction_of(location)",
       summary: "the jurisdiction of a location: `EU`, `EEA` (EEA outside the EU), `UK`, `CH`, `US`, another country's ISO code, `EU+UK` for a dual-region across both, `ALL` for `global`; missing when the location is not in Plumb's region data"),
     .init(
+      name: "public_statements", arity: 1...1, signature: "public_statements(policy)",
+      summary: "the statements of an IAM-style resource policy (a JSON string, a decoded document, or `aws_iam_policy_document` values) that allow a wildcard principal (`*`, `{\"AWS\": \"*\"}`, `[\"*\"]`, an Allow with `NotPrincipal`) with no condition that binds the caller or its network (`aws:SourceVpce`, `aws:SourceIp`, `aws:PrincipalOrgID`, `aws:SourceArn`, … with a positive operator and exact values); each is a map with `name` (`'Sid'` or `#n`), `sid`, `index` and `why`. Unknown when nothing known in the policy is public but something is unknown until apply, or the text is not a JSON document"),
+    .init(
       name: "in_jurisdiction", arity: 2...2, signature: "in_jurisdiction(location, jurisdiction)",
       summary: "true when every place a location stores data is inside the jurisdiction (`EU`, `EEA`, `UK`, `CH`, `US`, `ALL`, an ISO country code, or a list of these); unknown when the location is unknown or not in Plumb's region data; a jurisdiction Plumb does not know is an evaluation error"),
   ]
@@ -206,6 +209,8 @@ extension Evaluator {
       return .string(Regions.jurisdictionName(places))
     case .in_jurisdiction:
       return inJurisdiction(x, args[1], expr)
+    case .public_statements:
+      return publicStatements(x)
     default:
       let strings = args.isEmpty ? [x] : args
       // A string function reads every byte of its arguments, and writes its result.
@@ -224,6 +229,19 @@ extension Evaluator {
       if case .value(.string(let text)) = result { guard charge(text.utf8.count) else { return .unknown } }
       if let parts = result.elementCount { guard charge(parts) else { return .unknown } }
       return result
+    }
+  }
+
+  /// `public_statements(policy)`: see ``PublicStatements``. Decoding a JSON policy reads every byte
+  /// of it, charged to the entity's budget.
+  mutating func publicStatements(_ x: RuntimeValue) -> RuntimeValue {
+    guard case .value(let policy) = x else { return x.isUnknown ? .unknown : .missing }
+    if case .string(let text) = policy.scalar { guard charge(text.utf8.count) else { return .unknown } }
+    switch PublicStatements.judge(policy, location: policy.location) {
+    case .unknown: return .unknown
+    case .statements(let statements):
+      guard charge(statements.count) else { return .unknown }
+      return .value(.list(statements))
     }
   }
 

@@ -272,28 +272,42 @@ struct ResidencyResolver {
       each(after, ["replica", "region_name"], add)
     case (.aws, "aws_secretsmanager_secret"):
       each(after, ["replica", "region"], add)
-    case (.aws, "aws_db_instance_automated_backups_replication"):
+    case (.aws, "aws_db_instance_automated_backups_replication"), (.aws, "aws_dynamodb_table_replica"):
+      // The copy is the resource itself, in its provider's region.
       result.append(location(entity))
     case (.aws, "aws_s3_bucket_replication_configuration"):
-      each(after, ["rule"]) { rule in
-        guard Self.text(rule["status"]) != "Disabled" else { return }
-        each(rule, ["destination", "bucket"]) { result.append(s3BucketLocation(arn: $0, near: entity)) }
-      }
+      result += s3Destinations(after["rule"], config: entity.attributes["config"]["rule"], entity)
     case (.aws, "aws_s3_bucket"):
-      each(after, ["replication_configuration", "rules"]) { rule in
-        guard Self.text(rule["status"]) != "Disabled" else { return }
-        each(rule, ["destination", "bucket"]) { result.append(s3BucketLocation(arn: $0, near: entity)) }
+      let replication = after["replication_configuration"]
+      if replication.isUnknown {
+        result.append(.unknown)
+      } else {
+        let configRules = Self.blocks(entity.attributes["config"]["replication_configuration"]).flatMap {
+          Self.blocks($0["rules"])
+        }
+        for block in Self.blocks(replication) {
+          if block.isUnknown {
+            result.append(.unknown)
+          } else {
+            result += s3Destinations(block["rules"], config: .list(configRules), entity)
+          }
+        }
       }
     case (.aws, "aws_backup_plan"):
-      each(after, ["rule", "copy_action", "destination_vault_arn"]) { arn in
+      var pending = 0
+      each(after, ["rule", "copy_action"]) { action in
+        let arn = action["destination_vault_arn"]
         switch arn.kind {
-        case .unknown: result.append(.unknown)
+        case .unknown: pending += 1
         case .string:
           result.append(
             Self.arnRegion(arn.string ?? "").map { .located(.string($0), arn.location ?? entity.location) } ?? .unknown)
         default: break
         }
       }
+      let expressions = Self.blocks(entity.attributes["config"]["rule"]).flatMap { Self.blocks($0["copy_action"]) }
+        .map { $0["destination_vault_arn"] }
+      result += unknownDestinations(pending, expressions, entity)
     case (.aws, "aws_ecr_replication_configuration"):
       each(after, ["replication_configuration", "rule", "destination", "region"], add)
     case (.aws, "aws_efs_replication_configuration"):
@@ -407,6 +421,100 @@ struct ResidencyResolver {
     return values.contains { $0.uppercased() == canonical }
   }
 
+  /// The destinations of S3 replication rules (`rule`/`rules` blocks with `status` and
+  /// `destination { bucket }`), disabled rules left out; destinations unknown until apply are
+  /// resolved through the configuration's rule blocks (``unknownDestinations``).
+  private func s3Destinations(_ rules: Value, config configRules: Value, _ entity: Entity) -> [Value] {
+    if rules.isUnknown { return [.unknown] }
+    var result: [Value] = []
+    var pending = 0
+    for rule in Self.blocks(rules) {
+      if rule.isUnknown {
+        result.append(.unknown)
+        continue
+      }
+      guard Self.text(rule["status"]) != "Disabled" else { continue }
+      for destination in Self.blocks(rule["destination"]) {
+        if destination.isUnknown {
+          result.append(.unknown)
+          continue
+        }
+        let bucket = destination["bucket"]
+        if bucket.isUnknown { pending += 1 } else { result.append(s3BucketLocation(arn: bucket, near: entity)) }
+      }
+    }
+    let expressions = Self.blocks(configRules)
+      .filter { Self.text($0["status"]["constant_value"]) != "Disabled" }
+      .flatMap { Self.blocks($0["destination"]) }
+      .map { $0["bucket"] }
+    return result + unknownDestinations(pending, expressions, entity)
+  }
+
+  /// The locations of `count` copy destinations that are unknown until apply (an ARN of a resource
+  /// the plan creates), resolved through the configuration: the destination expressions that
+  /// reference a resource of the same plan whose referenced attribute is itself unknown are
+  /// exactly those destinations, so when there are `count` of them each gives its resource's
+  /// location (which may itself be unknown). Otherwise each destination stays unknown.
+  func unknownDestinations(_ count: Int, _ expressions: [Value], _ entity: Entity) -> [Value] {
+    guard count > 0 else { return [] }
+    var resolved: [Value] = []
+    for expression in expressions {
+      guard expression.kind == .map, let reference = Self.specificReference(expression["references"]) else { continue }
+      // `aws_s3_bucket.dr.arn`, or a child module's output that is such a reference there.
+      let found: (targets: [Entity], attribute: String)?
+      if reference.hasPrefix("module.") {
+        found = moduleOutputTargets(entity, reference)
+      } else {
+        found = referencedEntities(entity, expression: expression).flatMap { targets in
+          reference.split(separator: ".").last.map { (targets, String($0)) }
+        }
+      }
+      guard let (targets, attribute) = found, !targets.isEmpty,
+        targets.allSatisfy({ values($0)[attribute].isUnknown })
+      else { continue }
+      resolved.append(agree(targets.map(location)))
+    }
+    return resolved.count == count ? resolved : Array(repeating: .unknown, count: count)
+  }
+
+  /// The resources a child module's output names (`module.dr.bucket_arn`, whose `outputs` entry
+  /// in the configuration is `aws_s3_bucket.this.arn`), in every instance of the module call the
+  /// entity references, with the attribute the output reads; nil when the output is not one
+  /// resource attribute.
+  private func moduleOutputTargets(_ entity: Entity, _ reference: String) -> (targets: [Entity], attribute: String)? {
+    let parts = reference.split(separator: ".", maxSplits: 2).map(String.init)
+    guard parts.count == 3, !parts[1].contains("["), !parts[2].contains("."), !parts[2].contains("[") else { return nil }
+    let modules = graph.related(entity.id, "references").filter {
+      $0.kind == EntityKinds.terraformModule && Self.text($0.attributes["call"]) == parts[1]
+    }
+    var targets: [Entity] = []
+    var attribute: String?
+    for module in modules {
+      let expression = module.attributes["outputs"][parts[2]]["expression"]
+      guard let inner = Self.specificReference(expression["references"]), !inner.hasPrefix("module."),
+        let (type, name, index, mode) = Self.resourceReference(inner),
+        let last = inner.split(separator: ".").last.map(String.init), attribute == nil || attribute == last
+      else { return nil }
+      attribute = last
+      for edge in graph.edges(to: module.id, type: "inModule") {
+        guard let candidate = graph.entity(edge.from) else { continue }
+        if Self.matches(candidate, type: type, name: name, index: index, mode: mode) { targets.append(candidate) }
+      }
+    }
+    guard let attribute else { return nil }
+    return (targets, attribute)
+  }
+
+  /// A nested block value as a list of blocks: a list's elements, a map alone, an unknown value
+  /// as one unknown block; nothing for other values.
+  static func blocks(_ value: Value) -> [Value] {
+    switch value.kind {
+    case .list: return value.elements
+    case .map, .unknown: return [value]
+    default: return []
+    }
+  }
+
   /// The location of the bucket an S3 ARN (or name) names, when that bucket is in the same plan.
   private func s3BucketLocation(arn: Value, near entity: Entity) -> Value {
     if arn.isUnknown { return .unknown }
@@ -455,9 +563,23 @@ struct ResidencyResolver {
   /// The entities the single most specific reference of `config.<key>` names (same module
   /// instance, through the graph's `references` edges); nil when there is no such reference.
   private func referencedEntities(_ entity: Entity, _ key: String) -> [Entity]? {
-    guard let expression = configExpression(entity, key),
-      let reference = Self.specificReference(expression["references"])
+    guard let expression = configExpression(entity, key) else { return nil }
+    return referencedEntities(entity, expression: expression)
+  }
+
+  /// The entities the single most specific reference of a configuration expression names (same
+  /// module instance, through the graph's `references` edges); nil when there is no such reference.
+  private func referencedEntities(_ entity: Entity, expression: Value) -> [Entity]? {
+    guard let reference = Self.specificReference(expression["references"]),
+      let (type, name, index, mode) = Self.resourceReference(reference)
     else { return nil }
+    return graph.related(entity.id, "references").filter {
+      Self.matches($0, type: type, name: name, index: index, mode: mode)
+    }
+  }
+
+  /// `[data.]type.name[key].attribute` → its type, name, instance key and mode.
+  static func resourceReference(_ reference: String) -> (type: String, name: String, index: String?, mode: String)? {
     var text = Substring(reference)
     var mode = "managed"
     if text.hasPrefix("data.") {
@@ -473,11 +595,14 @@ struct ResidencyResolver {
       index = String(name[name.index(after: bracket)...].dropLast()).replacingOccurrences(of: "\"", with: "")
       name = String(name[..<bracket])
     }
-    return graph.related(entity.id, "references").filter { target in
-      target.type == type && Self.text(target.attributes["name"]) == name
-        && (Self.text(target.attributes["mode"]) ?? "managed") == mode
-        && (index == nil || target.attributes["index"].indexText == index)
-    }
+    return (type, name, index, mode)
+  }
+
+  /// Whether `target` is an instance of the resource a reference names.
+  static func matches(_ target: Entity, type: String, name: String, index: String?, mode: String) -> Bool {
+    target.type == type && text(target.attributes["name"]) == name
+      && (text(target.attributes["mode"]) ?? "managed") == mode
+      && (index == nil || target.attributes["index"].indexText == index)
   }
 
   /// The longest reference of an expression's `references` (Terraform also lists every prefix);
