@@ -856,7 +856,7 @@ def _plumb_untrusted_rule_param():
     here = os.path.dirname(os.path.abspath(__file__))
     try:
         with open(os.path.join(here, "..", "rules/security/github/template_injection.plumb"), encoding="utf-8") as f:
-            m = re.search(r'param untrusted: string = "((?:[^"\\]|\\.)*)"', f.read())
+            m = re.search(r'param untrusted: (?:string|pattern) = "((?:[^"\\]|\\.)*)"', f.read())
         return re.compile(m.group(1).encode().decode("unicode_escape")) if m else None
     except OSError:
         return None
@@ -953,6 +953,9 @@ def explain_ci(cls, peer, side, key, plumb_fs, peer_fs, ctx):
                 return "code input of jannekem/run-python-script-action (in Plumb's sink list, from CodeQL's models); zizmor does not know this sink"
             if cls == "images_pinned_by_digest" and any("image 'null'" in f["message"] for f in plumb_fs):
                 return "`container: null`: Plumb reads the YAML null as an untagged image name 'null' (a Plumb false positive, see the report)"
+            if cls == "input_expanded_into_script" and any(re.search(r"→ (needs|steps)\.", f["message"]) for f in plumb_fs):
+                return ("the input reaches the script through a job or step output (inputs.x → needs.….outputs.y): Plumb follows "
+                        "it back to the workflow input (input_expanded_into_script); zizmor reports the output as template-injection")
             if cls == "input_expanded_into_script" and any("unknown_input" in f["message"] for f in plumb_fs):
                 return "input not declared by the workflow: Plumb cannot see a safe type, so it reports it; zizmor only reports declared inputs"
             if cls == "dangerous_workflow_triggers":
@@ -969,6 +972,20 @@ def explain_ci(cls, peer, side, key, plumb_fs, peer_fs, ctx):
             return "no permissions block: Checkov's CKV2_GHA_1 fails it (the default may be write-all); Plumb reports it as token_permissions_undeclared"
         return "no top-level permissions block and every job declares its own: Checkov's CKV2_GHA_1 fails it, Plumb does not (the jobs' own permissions apply)"
     feats = " ".join(z.get("_feature", "") for z in peer_fs)
+    if peer == "zizmor" and cls == "template_injection" and peer_fs and ctx.get("plumb_all") and any(
+            f["file"] == file and f["rule"] == "input_expanded_into_script"
+            and any(x["line"] and x["line"] <= f["line"] <= (x.get("end") or x["line"]) for x in peer_fs)
+            for f in ctx["plumb_all"]):
+        return ("same expansion: Plumb traces the output back to a workflow input and reports it as input_expanded_into_script; "
+                "zizmor reports the output itself as template-injection")
+    if peer == "zizmor" and cls == "cache_poisoning_in_release_workflow":
+        if re.search(r"actions/setup-node@v[1-4]\b", text) and "package-manager-cache" in feats + " ".join(z.get("_annotation", "") for z in peer_fs):
+            return "actions/setup-node before v5 caches only when `cache:` is set; zizmor assumes v5's package-manager cache (a zizmor false positive)"
+        if re.search(r"actions/setup-go@[0-9a-f]{40}\s*#\s*(tag=)?v[1-3]\.|actions/setup-go@v[1-3]\b", text):
+            return "actions/setup-go before v4 caches only with `cache: true`; zizmor assumes v4's default (a zizmor false positive)"
+        if "docker/build-push-action" in text and not re.search(r"^\s*push:\s*['\"]?true", text, re.M):
+            return ("docker/build-push-action without `push: true` builds but does not publish: Plumb does not count it as a "
+                    "publishing step; zizmor does, at low confidence")
     if peer == "zizmor" and cls == "template_injection":
         if _UNTRUSTED is None:
             _UNTRUSTED = _plumb_untrusted_rule_param()
