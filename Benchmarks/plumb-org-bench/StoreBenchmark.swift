@@ -6,12 +6,14 @@
 // 3. Recording, end to end: every repository's `plumb score --record --db postgres://…
 //    --catalog CENTRAL` from W processes at once (W = --workers, 8): runs per second overall, and
 //    each run's wall time, CPU time and peak RSS.
-// 4. Recording, the store alone: W worker processes first read their repositories' runs back from
-//    step 3's store (or, with --skip-cli, score them in process; not timed), wait at a barrier, then each records its runs the way a CI job does (connect,
-//    check the schema, one transaction, disconnect): the store's runs per second, apart from the
-//    checking that in a real organisation happens on a thousand CI machines.
-// 5. The organisation view from the store (step 3's, else step 4's): `plumb org --db URL` (the arguments are
-//    --org-arguments; `{db}` is the URL) when the binary has the command, else a line saying so.
+// 4. Recording, the store alone: W worker processes first take their repositories' runs (read back
+//    from step 3's store, or, with --skip-cli, scored in process; not timed), wait at a barrier,
+//    then each records its runs the way a CI job does (connect, check the schema, one statement,
+//    disconnect): the store's runs per second, apart from the checking that in a real
+//    organisation happens on a thousand CI machines.
+// 5. The organisation view from the store (step 3's, else step 4's): `plumb org --db URL` (the
+//    arguments are --org-arguments; `{db}` is the URL) when the binary has the command, else a
+//    line saying so.
 // 6. The catalog context's cost in one repository's gate: `plumb check REPO` without and with
 //    `--catalog CENTRAL`, interleaved rounds (scripts/bench-catalog-context.py measures the three
 //    forms of context on a catalog of its own).
