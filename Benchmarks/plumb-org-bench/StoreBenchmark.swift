@@ -224,7 +224,7 @@ func runStoreBenchmark(_ options: Options) throws {
         + "|| (SELECT count(*) FROM score_finding) || ' finding rows, ' || (SELECT count(*) FROM score_rollup) || ' roll-up rows'",
       database: database))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
     if withRuns == nil { withRuns = (url, recorded) }
-    out += "#### Recording, the store alone (\(workers) processes, each run: connect, check the schema, record in one transaction, disconnect)\n\n"
+    out += "#### Recording, the store alone (\(workers) processes, each run: connect, check the schema, record in one statement, disconnect)\n\n"
     out += "| | |\n|---|---:|\n"
     out += "| runs recorded | \(recorded) of \(records.count) (\(rows)); the runs: "
       + (source == nil ? "scored in process by each worker" : "read back from the end-to-end store") + " |\n"
@@ -232,7 +232,7 @@ func runStoreBenchmark(_ options: Options) throws {
     out += String(format: "| **runs per second** | **%.1f** |\n", Double(records.count) / max(elapsed, 1e-9))
     out += "| one run: connecting (TCP, authentication, schema check), median / 90th percentile | "
       + "\(formatSeconds(median(connects))) / \(formatSeconds(percentile(connects, 0.9))) |\n"
-    out += "| one run: recording (the transaction), median / 90th percentile | "
+    out += "| one run: recording (one statement, the wait for the record lock included), median / 90th percentile | "
       + "\(formatSeconds(median(records))) / \(formatSeconds(percentile(records, 0.9))) |\n\n"
   }
 
