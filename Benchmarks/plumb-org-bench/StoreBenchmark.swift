@@ -6,12 +6,14 @@
 // 3. Recording, end to end: every repository's `plumb score --record --db postgres://…
 //    --catalog CENTRAL` from W processes at once (W = --workers, 8): runs per second overall, and
 //    each run's wall time, CPU time and peak RSS.
-// 4. Recording, the store alone: W worker processes first score their repositories in process
-//    (not timed), wait at a barrier, then each records its runs the way a CI job does (connect,
-//    check the schema, one transaction, disconnect): the store's runs per second, apart from the
-//    checking that in a real organisation happens on a thousand CI machines.
-// 5. The organisation view from the store: `plumb org --db URL` (the arguments are
-//    --org-arguments; `{db}` is the URL) when the binary has the command, else a line saying so.
+// 4. Recording, the store alone: W worker processes first take their repositories' runs (read back
+//    from step 3's store, or, with --skip-cli, scored in process; not timed), wait at a barrier,
+//    then each records its runs the way a CI job does (connect, check the schema, one statement,
+//    disconnect): the store's runs per second, apart from the checking that in a real
+//    organisation happens on a thousand CI machines.
+// 5. The organisation view from the store (step 3's, else step 4's): `plumb org --db URL` (the
+//    arguments are --org-arguments; `{db}` is the URL) when the binary has the command, else a
+//    line saying so.
 // 6. The catalog context's cost in one repository's gate: `plumb check REPO` without and with
 //    `--catalog CENTRAL`, interleaved rounds (scripts/bench-catalog-context.py measures the three
 //    forms of context on a catalog of its own).
@@ -116,6 +118,8 @@ func runStoreBenchmark(_ options: Options) throws {
   // branch as a CI job passes them (the generated repositories are not git work trees).
   let hasIdentity = try plumbAvailable && runChild([options.plumb, "score", "--help"]).output.contains("--default-branch")
 
+  // The store the organisation view is built from: the end-to-end one, else the store alone's.
+  var withRuns: (url: String, recorded: Int)?
   // MARK: Recording, end to end
   if !options.skipCLI {
     let database = try server.createDatabase()
@@ -157,28 +161,7 @@ func runStoreBenchmark(_ options: Options) throws {
       + "\(formatMiB(all.map(\.peakKiB).max() ?? 0)) |\n\n"
     if recorded != count { out += "**Not every run was recorded: see the exit statuses.**\n\n" }
 
-    // MARK: The organisation view
-    out += "#### The organisation view from the store\n\n"
-    let probe = try runChild([options.plumb, "org", "--help"], captureOutput: false)
-    if probe.status == 0 {
-      let viewFile = layout.directory + "/org-view.out"
-      let arguments = options.orgArguments.split(separator: " ").map {
-        $0 == "{db}" ? url : $0 == "{out}" ? viewFile : String($0)
-      }
-      var views: [ChildResult] = []
-      for round in 1...options.runs {
-        say("organisation view \(round)/\(options.runs): plumb \(arguments.joined(separator: " "))...")
-        views.append(try runChild([options.plumb] + arguments, captureOutput: false))
-      }
-      let best = views.min { $0.seconds < $1.seconds }!
-      out += "`plumb \(options.orgArguments)` over \(recorded) recorded runs, best of \(options.runs) (exit \(best.status)): "
-        + "**\(formatSeconds(best.seconds))** wall, \(formatSeconds(best.cpuSeconds)) CPU, "
-        + "**\(formatMiB(views.map(\.peakKiB).max()!))** peak RSS (the largest of the runs); the output: "
-        + "\(((try? FileManager.default.attributesOfItem(atPath: viewFile)[.size]) as? Int).map { "\($0) bytes" } ?? "none").\n\n"
-    } else {
-      out += "Not measured: this `plumb` has no `org` command (`plumb org --help` exited \(probe.status)); "
-        + "with one, this step runs `plumb \(options.orgArguments)` (`--org-arguments` changes it).\n\n"
-    }
+    withRuns = (url, recorded)
   }
 
   // MARK: Recording, the store alone
@@ -192,6 +175,9 @@ func runStoreBenchmark(_ options: Options) throws {
     say("recording \(count) runs from \(options.workers) worker processes (the store alone)...")
     let outputs = OutputsByWorker()
     let workers = options.workers
+    // The runs to record: read back from the end-to-end store when it holds every repository's
+    // (the same snapshots `plumb score` recorded, at no cost), else scored by each worker.
+    let source = withRuns.flatMap { $0.recorded == count ? $0.url : nil }
     let repositoriesArgument = String(count)
     let dataDir = options.dataDir
     let seed = String(options.seed)
@@ -202,7 +188,7 @@ func runStoreBenchmark(_ options: Options) throws {
         let child = try? runChild([
           me, "--mode", "store-worker", "--repositories", repositoriesArgument, "--data-dir", dataDir, "--seed", seed,
           "--url", url, "--worker", String(worker), "--workers", String(workers), "--barrier", barrier,
-        ])
+        ] + (source.map { ["--source-url", $0] } ?? []))
         outputs.set(worker, child)
         workerThreads.leave()
       }.start()
@@ -237,15 +223,43 @@ func runStoreBenchmark(_ options: Options) throws {
       "SELECT (SELECT count(*) FROM score_entity) || ' entity rows, ' || (SELECT count(*) FROM score_rule) || ' rule rows, ' "
         + "|| (SELECT count(*) FROM score_finding) || ' finding rows, ' || (SELECT count(*) FROM score_rollup) || ' roll-up rows'",
       database: database))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-    out += "#### Recording, the store alone (\(workers) processes, each run: connect, check the schema, record in one transaction, disconnect)\n\n"
+    if withRuns == nil { withRuns = (url, recorded) }
+    out += "#### Recording, the store alone (\(workers) processes, each run: connect, check the schema, record in one statement, disconnect)\n\n"
     out += "| | |\n|---|---:|\n"
-    out += "| runs recorded | \(recorded) of \(records.count) (\(rows)) |\n"
+    out += "| runs recorded | \(recorded) of \(records.count) (\(rows)); the runs: "
+      + (source == nil ? "scored in process by each worker" : "read back from the end-to-end store") + " |\n"
     out += "| wall time, from the barrier to the last commit | \(formatSeconds(elapsed)) |\n"
     out += String(format: "| **runs per second** | **%.1f** |\n", Double(records.count) / max(elapsed, 1e-9))
     out += "| one run: connecting (TCP, authentication, schema check), median / 90th percentile | "
       + "\(formatSeconds(median(connects))) / \(formatSeconds(percentile(connects, 0.9))) |\n"
-    out += "| one run: recording (the transaction), median / 90th percentile | "
+    out += "| one run: recording (one statement, the wait for the record lock included), median / 90th percentile | "
       + "\(formatSeconds(median(records))) / \(formatSeconds(percentile(records, 0.9))) |\n\n"
+  }
+
+  // MARK: The organisation view
+  if let store = withRuns, plumbAvailable {
+    let (url, recorded) = store
+    out += "#### The organisation view from the store\n\n"
+    let probe = try runChild([options.plumb, "org", "--help"], captureOutput: false)
+    if probe.status == 0 {
+      let viewFile = layout.directory + "/org-view.out"
+      let arguments = options.orgArguments.split(separator: " ").map {
+        $0 == "{db}" ? url : $0 == "{out}" ? viewFile : String($0)
+      }
+      var views: [ChildResult] = []
+      for round in 1...options.runs {
+        say("organisation view \(round)/\(options.runs): plumb \(arguments.joined(separator: " "))...")
+        views.append(try runChild([options.plumb] + arguments, captureOutput: false))
+      }
+      let best = views.min { $0.seconds < $1.seconds }!
+      out += "`plumb \(options.orgArguments)` over \(recorded) recorded runs, best of \(options.runs) (exit \(best.status)): "
+        + "**\(formatSeconds(best.seconds))** wall, \(formatSeconds(best.cpuSeconds)) CPU, "
+        + "**\(formatMiB(views.map(\.peakKiB).max()!))** peak RSS (the largest of the runs); the output: "
+        + "\(((try? FileManager.default.attributesOfItem(atPath: viewFile)[.size]) as? Int).map { "\($0) bytes" } ?? "none").\n\n"
+    } else {
+      out += "Not measured: this `plumb` has no `org` command (`plumb org --help` exited \(probe.status)); "
+        + "with one, this step runs `plumb \(options.orgArguments)` (`--org-arguments` changes it).\n\n"
+    }
   }
 
   // MARK: The catalog context's cost in one gate
@@ -307,7 +321,14 @@ func runStoreWorker(_ options: Options) throws {
   }
   catalog.sources = [central]
   var snapshots: [ScoreSnapshot] = []
-  for index in stride(from: options.worker, to: layout.repositories.count, by: options.workers) {
+  if let source = options.sourceURL {
+    let store = try ScoreHistoryLocation(source).open()
+    for (position, info) in try store.runs().enumerated() where position % options.workers == options.worker {
+      guard let run = try store.run(id: info.id) else { throw BenchError.failed("run #\(info.id) vanished from \(source)") }
+      snapshots.append(run.snapshot)
+    }
+  }
+  for index in stride(from: options.worker, to: layout.repositories.count, by: options.workers) where options.sourceURL == nil {
     var score = ScoreOptions(paths: [layout.repositoryPath(layout.repositories[index])])
     score.catalog = catalog
     score.now = storeRunTime

@@ -54,6 +54,8 @@ struct Options {
   var repositories = 1000
   var workers = 8
   var url: String?
+  /// `--mode store-worker`: read the runs to record from this store instead of scoring them.
+  var sourceURL: String?
   var worker = 0
   var barrier: String?
   /// `{db}`: the store's URL; `{out}`: a file in the data directory.
@@ -91,6 +93,7 @@ struct Options {
       case "--repositories": repositories = max(1, Int(try value()) ?? 1000)
       case "--workers": workers = max(1, Int(try value()) ?? 8)
       case "--url": url = try value()
+      case "--source-url": sourceURL = try value()
       case "--worker": worker = max(0, Int(try value()) ?? 0)
       case "--barrier": barrier = try value()
       case "--org-arguments": orgArguments = try value()

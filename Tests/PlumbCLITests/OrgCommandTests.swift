@@ -130,6 +130,57 @@ import Testing
     #expect(levels.contains { $0["name"] as? String == "storefront" && $0["direction"] as? String == "added" && $0["fromPresent"] as? Bool == false })
   }
 
+  /// Eight `plumb score --record` processes at once into one PostgreSQL database (as the CI jobs
+  /// of an organisation do; each run is one statement under the record lock): every run is
+  /// recorded whole, with its own id, and `plumb org` sees every repository.
+  @Test(.requiresPostgres) func eightProcessesRecordAtOnceIntoOnePostgreSQLDatabase() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Self.organisation(in: directory)
+    let server = try #require(PostgresTestServer.shared)
+    let (db, database) = try Backend.postgres.fresh(in: directory)
+    let count = 8
+    final class Results: @unchecked Sendable {
+      let lock = NSLock()
+      var byIndex: [Int: CommandResult] = [:]
+    }
+    let results = Results()
+    let done = DispatchGroup()
+    for index in 0..<count {
+      done.enter()
+      Thread {
+        let result = try? Self.record(
+          directory, index % 2 == 0 ? "payments" : "web", as: "acme/r\(index)", at: "2026-03-10T09:00:0\(index)Z", db: db)
+        results.lock.withLock { results.byIndex[index] = result }
+        done.leave()
+      }.start()
+    }
+    done.wait()
+    #expect(results.byIndex.count == count)
+    for (index, result) in results.byIndex.sorted(by: { $0.key < $1.key }) {
+      #expect(result.status == 0, "acme/r\(index): \(result.stderr)")
+    }
+    // One row per run: its id, repository, and how many entity, rule and roll-up rows it has.
+    let rows = try server.psql(
+      """
+      SELECT r.id || ' ' || r.repository || ' ' || (SELECT count(*) FROM score_entity WHERE run_id = r.id) || ' '
+        || (SELECT count(*) FROM score_rule WHERE run_id = r.id) || ' ' || (SELECT count(*) FROM score_rollup WHERE run_id = r.id)
+      FROM score_run r ORDER BY r.id
+      """, database: database
+    ).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+    #expect(rows.map { $0[0] } == (1...count).map(String.init), "\(rows)")
+    #expect(Set(rows.map { $0[1] }) == Set((0..<count).map { "acme/r\($0)" }), "\(rows)")
+    // Whole runs: every run of the same repository contents has the same rows, and some.
+    for parity in 0..<2 {
+      let counts = Set(rows.filter { Int($0[1].dropFirst("acme/r".count))! % 2 == parity }.map { $0[2...].joined(separator: " ") })
+      #expect(counts.count == 1 && !counts.contains("0 0 0"), "\(rows)")
+    }
+    let org = try runPlumb(["org", "--db", db, "--now", "2026-03-12T00:00:00Z", "--format", "json"])
+    #expect(org.status == 0, "\(org.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(org.stdout.utf8)) as? [String: Any])
+    #expect((object["repositories"] as? [[String: Any]])?.map { $0["name"] as? String } == (0..<count).map { "acme/r\($0)" })
+  }
+
   @Test func everyCheckReportNamesItsRepository() throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -18,10 +18,15 @@ import PostgresNIO
 /// database at once do not race on `CREATE TABLE IF NOT EXISTS`: the second waits, then sees the
 /// tables and the version row.
 ///
-/// **Recording.** One transaction per run, which first takes the advisory lock ``recordLockKey``:
-/// runs are recorded one at a time across every process, so ids (from the `BIGSERIAL`) grow in the
-/// order runs are committed and a reader never sees run n+1 without run n, nor part of a run. A
-/// run that fails rolls back whole (its id is then skipped: ids grow, but may have gaps).
+/// **Recording.** One statement per run (``RecordStatement``: every table's rows as arrays,
+/// `unnest`ed into data-modifying CTEs), so one round trip and one implicit transaction, which
+/// first takes the advisory lock ``recordLockKey`` and only then draws the run's id: runs are
+/// committed one at a time across every process, so ids (from the `BIGSERIAL`) grow in the order
+/// runs are committed and a reader never sees run n+1 without run n, nor part of a run. The lock
+/// is held while the server inserts and commits, never across a round trip to a client (a
+/// transaction of several statements held it while each writer, waiting for a CPU among many,
+/// sent its next one). A run that fails rolls back whole (its id is then skipped: ids grow, but
+/// may have gaps).
 ///
 /// **Synchronous bridge.** ``ScoreHistoryStore`` is synchronous. Each store owns one connection on
 /// its own single-thread `MultiThreadedEventLoopGroup` and blocks the calling thread on
@@ -211,113 +216,77 @@ public final class PostgresScoreHistoryStore: ScoreHistoryStore {
 
   public func record(_ snapshot: ScoreSnapshot) throws -> RunInfo {
     let cards = try snapshot.scorecards.map { ($0.definition.name, try HistoryCoding.encode($0)) }
+    var statement = RecordStatement()
+    let run = statement.values([
+      .text([snapshot.recordedAt]), .optionalText([snapshot.commit]), .optionalText([snapshot.pack]),
+      .text([snapshot.toolVersion]), .optionalText([snapshot.repository]), .optionalText([snapshot.branch]),
+      .optionalText([snapshot.defaultBranch]),
+    ])
+    let entities = snapshot.entities
+    let rules = snapshot.rules
+    let findings = snapshot.findings
+    let rollups = snapshot.rollups
+    let levels = rollups.flatMap { r in r.levels.enumerated().map { (r, $0.offset, $0.element) } }
+    let tables = [
+      statement.insert(
+        "score_entity (run_id, scorecard, entity_id, name, owner, level, level_rank, passing_weight, applicable_weight, kind, system_id, domain_id)",
+        [
+          .text(entities.map(\.scorecard)), .text(entities.map(\.entity)), .text(entities.map(\.name)),
+          .optionalText(entities.map(\.owner)), .optionalText(entities.map(\.level)), .integer(entities.map(\.levelRank)),
+          .integer(entities.map(\.passingWeight)), .integer(entities.map(\.applicableWeight)),
+          .optionalText(entities.map(\.kind)), .optionalText(entities.map(\.system)), .optionalText(entities.map(\.domain)),
+        ]),
+      statement.insert(
+        "score_group (run_id, group_id, name, parent_id)",
+        [
+          .text(snapshot.groups.map(\.id)), .text(snapshot.groups.map(\.name)), .optionalText(snapshot.groups.map(\.parent)),
+        ], onConflictDoNothing: true),
+      statement.insert(
+        "score_scorecard (run_id, scorecard, definition)", [.text(cards.map { $0.0 }), .text(cards.map { $0.1 })],
+        onConflictDoNothing: true),
+      statement.insert(
+        "score_rule (run_id, scorecard, entity_id, rule_id, state)",
+        [.text(rules.map(\.scorecard)), .text(rules.map(\.entity)), .text(rules.map(\.rule)), .text(rules.map(\.state.rawValue))]),
+      // ON CONFLICT DO NOTHING: as SQLite's INSERT OR IGNORE (one row per fingerprint).
+      statement.insert(
+        "score_finding (run_id, scorecard, entity_id, rule_id, fingerprint, finding_entity, verdict, suppressed, message, location)",
+        [
+          .text(findings.map(\.scorecard)), .text(findings.map(\.entity)), .text(findings.map(\.rule)),
+          .text(findings.map(\.fingerprint)), .text(findings.map(\.findingEntity)), .text(findings.map(\.verdict)),
+          .integer(findings.map { $0.suppressed ? 1 : 0 }), .text(findings.map(\.message)), .text(findings.map(\.location)),
+        ], onConflictDoNothing: true),
+      statement.insert(
+        "score_rollup (run_id, scorecard, dimension, group_key, name, entities, scored, score_sum, average_score)",
+        [
+          .text(rollups.map(\.scorecard)), .text(rollups.map(\.dimension.rawValue)), .text(rollups.map(\.key)),
+          .text(rollups.map(\.name)), .integer(rollups.map(\.entities)), .integer(rollups.map(\.scored)),
+          .real(rollups.map(\.scoreSum)), .optionalReal(rollups.map(\.averageScore)),
+        ]),
+      statement.insert(
+        "score_rollup_level (run_id, scorecard, dimension, group_key, position, level, count)",
+        [
+          .text(levels.map { $0.0.scorecard }), .text(levels.map { $0.0.dimension.rawValue }), .text(levels.map { $0.0.key }),
+          .integer(levels.map { $0.1 }), .text(levels.map { $0.2.level }), .integer(levels.map { $0.2.count }),
+        ]),
+    ]
+    // One statement, so one round trip and one implicit transaction: the advisory lock is taken
+    // (in `lock`, which the run's INSERT reads from, so before its id is drawn from the sequence)
+    // and held only while the server inserts the rows and commits, never while the client sends.
+    let sql = """
+      WITH lock AS (SELECT pg_advisory_xact_lock(\(Self.recordLockKey))),
+      run AS (
+        INSERT INTO score_run (recorded_at, commit_sha, pack, tool_version, repository, branch, default_branch)
+        SELECT \(run.select) FROM lock, \(run.from) RETURNING id
+      ),
+      \(tables.enumerated().map { "t\($0.offset) AS (\($0.element))" }.joined(separator: ",\n"))
+      SELECT id FROM run
+      """
     return try lock.withLock {
-      try transaction {
-        try execute("SELECT pg_advisory_xact_lock(\(Self.recordLockKey))")
-        let inserted = try rows(
-          """
-          INSERT INTO score_run (recorded_at, commit_sha, pack, tool_version, repository, branch, default_branch)
-          VALUES (\(snapshot.recordedAt), \(snapshot.commit), \(snapshot.pack), \(snapshot.toolVersion),
-            \(snapshot.repository), \(snapshot.branch), \(snapshot.defaultBranch)) RETURNING id
-          """)
-        guard let id = try inserted.first?.decode(Int64.self) else {
-          throw ScoreHistoryError("the server returned no id for the new run")
-        }
-        try insert(
-          """
-          INSERT INTO score_entity (run_id, scorecard, entity_id, name, owner, level, level_rank, passing_weight,
-            applicable_weight, kind, system_id, domain_id)
-          """,
-          columns: 12, snapshot.entities
-        ) { binds, e in
-          binds.append(id)
-          binds.append(e.scorecard)
-          binds.append(e.entity)
-          binds.append(e.name)
-          binds.append(e.owner)
-          binds.append(e.level)
-          binds.append(e.levelRank)
-          binds.append(e.passingWeight)
-          binds.append(e.applicableWeight)
-          binds.append(e.kind)
-          binds.append(e.system)
-          binds.append(e.domain)
-        }
-        try insert(
-          "INSERT INTO score_group (run_id, group_id, name, parent_id)", columns: 4, suffix: " ON CONFLICT DO NOTHING",
-          snapshot.groups
-        ) { binds, g in
-          binds.append(id)
-          binds.append(g.id)
-          binds.append(g.name)
-          binds.append(g.parent)
-        }
-        try insert(
-          "INSERT INTO score_scorecard (run_id, scorecard, definition)", columns: 3, suffix: " ON CONFLICT DO NOTHING",
-          cards
-        ) { binds, card in
-          binds.append(id)
-          binds.append(card.0)
-          binds.append(card.1)
-        }
-        try insert("INSERT INTO score_rule (run_id, scorecard, entity_id, rule_id, state)", columns: 5, snapshot.rules) {
-          binds, r in
-          binds.append(id)
-          binds.append(r.scorecard)
-          binds.append(r.entity)
-          binds.append(r.rule)
-          binds.append(r.state.rawValue)
-        }
-        // ON CONFLICT DO NOTHING: as SQLite's INSERT OR IGNORE (one row per fingerprint).
-        try insert(
-          """
-          INSERT INTO score_finding (run_id, scorecard, entity_id, rule_id, fingerprint, finding_entity, verdict,
-            suppressed, message, location)
-          """, columns: 10, suffix: " ON CONFLICT DO NOTHING", snapshot.findings
-        ) { binds, f in
-          binds.append(id)
-          binds.append(f.scorecard)
-          binds.append(f.entity)
-          binds.append(f.rule)
-          binds.append(f.fingerprint)
-          binds.append(f.findingEntity)
-          binds.append(f.verdict)
-          binds.append(f.suppressed ? 1 : 0)
-          binds.append(f.message)
-          binds.append(f.location)
-        }
-        try insert(
-          """
-          INSERT INTO score_rollup (run_id, scorecard, dimension, group_key, name, entities, scored, score_sum,
-            average_score)
-          """, columns: 9, snapshot.rollups
-        ) { binds, r in
-          binds.append(id)
-          binds.append(r.scorecard)
-          binds.append(r.dimension.rawValue)
-          binds.append(r.key)
-          binds.append(r.name)
-          binds.append(r.entities)
-          binds.append(r.scored)
-          binds.append(r.scoreSum)
-          binds.append(r.averageScore)
-        }
-        let levels = snapshot.rollups.flatMap { r in r.levels.enumerated().map { (r, $0.offset, $0.element) } }
-        try insert(
-          "INSERT INTO score_rollup_level (run_id, scorecard, dimension, group_key, position, level, count)",
-          columns: 7, levels
-        ) { binds, item in
-          let (r, position, count) = item
-          binds.append(id)
-          binds.append(r.scorecard)
-          binds.append(r.dimension.rawValue)
-          binds.append(r.key)
-          binds.append(position)
-          binds.append(count.level)
-          binds.append(count.count)
-        }
-        return RunInfo(id: id, snapshot)
+      let inserted = try rows(PostgresQuery(unsafeSQL: sql, binds: statement.binds))
+      guard let id = try inserted.first?.decode(Int64.self) else {
+        throw ScoreHistoryError("the server returned no id for the new run")
       }
+      return RunInfo(id: id, snapshot)
     }
   }
 
@@ -676,28 +645,73 @@ public final class PostgresScoreHistoryStore: ScoreHistoryStore {
       throw error
     }
   }
+}
 
-  /// Inserts `items` with multi-row `VALUES`, at most ~30,000 parameters per statement (the
-  /// protocol's limit is 65,535).
-  private func insert<Item>(
-    _ head: String, columns: Int, suffix: String = "", _ items: [Item],
-    bind: (inout PostgresBindings, Item) -> Void
-  ) throws {
-    let perStatement = max(1, 30_000 / columns)
-    var start = items.startIndex
-    while start < items.endIndex {
-      let chunk = items[start..<min(items.endIndex, start + perStatement)]
-      var binds = PostgresBindings(capacity: chunk.count * columns)
-      var sql = head + " VALUES "
-      var parameter = 0
-      for (index, item) in chunk.enumerated() {
-        if index > 0 { sql += ", " }
-        sql += "(" + (1...columns).map { "$\(parameter + $0)" }.joined(separator: ", ") + ")"
-        parameter += columns
-        bind(&binds, item)
+/// The parameters of a run's one recording statement: every table's rows bound as one array per
+/// column and read back with `unnest`, so a run of any size is one statement of a fixed text
+/// (PostgreSQL's 65,535-parameter limit never applies) and one round trip.
+struct RecordStatement {
+  /// A column's values. PostgresNIO binds no arrays of optionals, so a column that may be NULL is
+  /// two arrays: the values ("" for NULL) and whether each is NULL.
+  enum Column {
+    case text([String])
+    case optionalText([String?])
+    case integer([Int])
+    case real([Double])
+    case optionalReal([Double?])
+  }
+
+  private(set) var binds = PostgresBindings()
+  private var count = 0
+
+  /// `$n::type`, after binding `values`.
+  private mutating func parameter<T: PostgresArrayEncodable & PostgresNonThrowingEncodable>(_ values: [T], _ type: String) -> String {
+    binds.append(values)
+    count += 1
+    return "$\(count)::\(type)[]"
+  }
+
+  /// The select list and the `unnest(…) AS alias(…)` of `columns`, whose arrays are equally long.
+  mutating func values(_ columns: [Column], alias: String = "u") -> (select: String, from: String) {
+    var arrays: [String] = []
+    var names: [String] = []
+    var selected: [String] = []
+    for (index, column) in columns.enumerated() {
+      let name = "c\(index)"
+      func nullable() {
+        names += [name, name + "n"]
+        selected.append("CASE WHEN \(alias).\(name)n THEN NULL ELSE \(alias).\(name) END")
       }
-      try execute(PostgresQuery(unsafeSQL: sql + suffix, binds: binds))
-      start += perStatement
+      switch column {
+      case .text(let values):
+        arrays.append(parameter(values, "text"))
+        names.append(name)
+        selected.append("\(alias).\(name)")
+      case .integer(let values):
+        arrays.append(parameter(values.map(Int64.init), "int8"))
+        names.append(name)
+        selected.append("\(alias).\(name)")
+      case .real(let values):
+        arrays.append(parameter(values, "float8"))
+        names.append(name)
+        selected.append("\(alias).\(name)")
+      case .optionalText(let values):
+        arrays.append(parameter(values.map { $0 ?? "" }, "text"))
+        arrays.append(parameter(values.map { $0 == nil }, "bool"))
+        nullable()
+      case .optionalReal(let values):
+        arrays.append(parameter(values.map { $0 ?? 0 }, "float8"))
+        arrays.append(parameter(values.map { $0 == nil }, "bool"))
+        nullable()
+      }
     }
+    return (selected.joined(separator: ", "), "unnest(\(arrays.joined(separator: ", "))) AS \(alias)(\(names.joined(separator: ", ")))")
+  }
+
+  /// `INSERT INTO head SELECT run.id, … FROM run, unnest(…)`: the rows of `columns` for the run.
+  mutating func insert(_ head: String, _ columns: [Column], onConflictDoNothing: Bool = false) -> String {
+    let rows = values(columns)
+    return "INSERT INTO \(head) SELECT run.id, \(rows.select) FROM run, \(rows.from)"
+      + (onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "")
   }
 }
