@@ -798,6 +798,9 @@ def explain_tf(cls, side, key, plumb_fs, peer_fs, ctx):
         if not st:
             if not any(rtype in ctx["ck_types"].get(i, set()) for i in ids):
                 return f"Checkov's {'/'.join(ids)} do not evaluate {rtype}"
+            if cls == "s3_bucket_policy_public" and not isinstance(after.get("policy"), str):
+                return ("the policy is unknown until apply in the planned values: Plumb reads its document through the "
+                        "plan's configuration reference (an aws_iam_policy_document data source); Checkov has no result for it")
             return "UNEXPLAINED"
         if plumb_fs and all(f["verdict"] == "indeterminate" for f in plumb_fs):
             return "Plumb indeterminate (a value it needs is unknown until apply); Checkov passes what it cannot see"
