@@ -120,7 +120,7 @@ public struct CheckRun: Sendable {
     let clock = ContinuousClock()
     // The catalog context is read (and a live catalog asked) while the rules compile, and then
     // handed to every ingest of the run.
-    let (((context, ingestOptions, ingest), ingestTime), (policy, policyTime)) = concurrently(
+    let (((context, ingestOptions, ingest), ingestTime), ((policy, policyTime), repository)) = concurrently(
       {
         clock.measured {
           var ingestOptions = IngestOptions(configuration: configuration)
@@ -134,7 +134,14 @@ public struct CheckRun: Sendable {
           return (context, ingestOptions, Ingestor(options: ingestOptions).ingest(paths: options.paths, root: root))
         }
       },
-      { clock.measured { loadPolicy(options, configuration: configuration) } })
+      {
+        // The repository's identity asks git (process starts): it waits beside the inputs too.
+        (
+          clock.measured { loadPolicy(options, configuration: configuration) },
+          RepositoryIdentityResolver.resolve(
+            root: root, configured: configuration.repository, overrides: options.repository)
+        )
+      })
     PhaseClock.mark("ingest and policy (concurrently)")
     // `.plumb.yaml` is configuration: its problems are policy problems (exit 3), not input errors.
     var policyProblems = policy.problems + GraphBuilder.sortedByLocation(configuration.diagnostics)
@@ -232,8 +239,7 @@ public struct CheckRun: Sendable {
       },
       exitStatus: status, verdict: verdict)
     report.context = contextSummary(context, ingest.graph, checked: options.catalog.check)
-    report.repository = RepositoryIdentityResolver.resolve(
-      root: ingest.root, configured: configuration.repository, overrides: options.repository)
+    report.repository = repository
     report.root = ingest.root
     PhaseClock.mark("report")
     let timings = CheckTimings(

@@ -1,4 +1,5 @@
 import Foundation
+import PlumbDiagnostics
 import PlumbReport
 
 /// Works out which repository, branch and commit a run is on (docs/organisation.md, "Repository
@@ -34,11 +35,20 @@ public enum RepositoryIdentityResolver {
     root: String, configured: String?, overrides: Overrides = Overrides(),
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) -> RepositoryIdentity {
-    // One git call for the commit and the branch: `HEAD` then `--abbrev-ref HEAD` (`HEAD` when detached).
+    // The git calls run at once (each is a process start: together they were a tenth of a second
+    // of a small check's wall time): the commit and the branch (`HEAD` then `--abbrev-ref HEAD`,
+    // `HEAD` when detached), origin's default branch, and the remotes when no name is given.
+    let needsRemote = overrides.repository.flatMap(usable) == nil && configured.flatMap(usable) == nil
+    let calls: [[String]?] = [
+      ["rev-parse", "HEAD", "--abbrev-ref", "HEAD"],
+      ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"],
+      needsRemote ? ["config", "--get-regexp", "^remote\\..*\\.url$"] : nil,
+    ]
+    let answers = calls.concurrentMap { arguments in arguments.flatMap { git($0, root: root) } }
     var commit: String?
     var branch: String?
     var inWorkTree = false
-    if let output = git(["rev-parse", "HEAD", "--abbrev-ref", "HEAD"], root: root) {
+    if let output = answers[0] {
       inWorkTree = true
       let lines = output.split(separator: "\n").map(String.init)
       if lines.count >= 1, !lines[0].isEmpty { commit = lines[0] }
@@ -53,7 +63,7 @@ public enum RepositoryIdentityResolver {
       }
     }
     var defaultBranch: String?
-    if inWorkTree, let head = git(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], root: root) {
+    if inWorkTree, let head = answers[1] {
       let name = head.trimmingCharacters(in: .whitespacesAndNewlines)
       defaultBranch = name.hasPrefix("origin/") ? String(name.dropFirst("origin/".count)) : name
     }
@@ -67,7 +77,7 @@ public enum RepositoryIdentityResolver {
     } else if let configured = configured.flatMap(usable) {
       name = RepositoryIdentity.normalizedRemote(configured) ?? configured
       source = .configuration
-    } else if inWorkTree, let remote = remoteName(root: root) {
+    } else if inWorkTree, let output = answers[2], let remote = remoteName(configOutput: output) {
       name = remote
       source = .gitRemote
     }
@@ -78,8 +88,7 @@ public enum RepositoryIdentityResolver {
   }
 
   /// The remote's repository name: `origin`'s URL, else the first remote's (in name order).
-  static func remoteName(root: String) -> String? {
-    guard let output = git(["config", "--get-regexp", "^remote\\..*\\.url$"], root: root) else { return nil }
+  static func remoteName(configOutput output: String) -> String? {
     var remotes: [(remote: String, url: String)] = []
     for line in output.split(separator: "\n") {
       guard let space = line.firstIndex(of: " ") else { continue }
