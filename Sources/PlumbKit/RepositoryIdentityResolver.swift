@@ -1,5 +1,4 @@
 import Foundation
-import PlumbDiagnostics
 import PlumbReport
 
 /// Works out which repository, branch and commit a run is on (docs/organisation.md, "Repository
@@ -44,7 +43,7 @@ public enum RepositoryIdentityResolver {
       ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"],
       needsRemote ? ["config", "--get-regexp", "^remote\\..*\\.url$"] : nil,
     ]
-    let answers = calls.concurrentMap { arguments in arguments.flatMap { git($0, root: root) } }
+    let answers = ChildProcess.onThreads(calls.map { arguments in { arguments.flatMap { git($0, root: root) } } })
     var commit: String?
     var branch: String?
     var inWorkTree = false

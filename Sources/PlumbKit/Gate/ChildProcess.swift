@@ -24,23 +24,50 @@ struct ChildProcess {
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    // Drain stderr concurrently so neither pipe can fill up and block the child.
+    // Drain stderr concurrently so neither pipe can fill up and block the child. A thread of its
+    // own, not a dispatch queue's: blocking reads on the global queue, while the run keeps every
+    // core busy, waited up to a second for libdispatch to add a thread.
     let errBox = DataBox()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
+    let done = DispatchSemaphore(value: 0)
+    let reader = Thread {
       errBox.data = err.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
+      done.signal()
     }
+    reader.start()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
+    done.wait()
     process.waitUntilExit()
     return Output(
       status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
       stderr: String(decoding: errBox.data, as: UTF8.self))
   }
 
+  /// Results written by ``onThreads(_:)``'s threads under its lock.
+  private final class ThreadResults<T>: @unchecked Sendable {
+    var values: [T?]
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+  }
+
   private final class DataBox: @unchecked Sendable {
     var data = Data()
+  }
+
+  /// Runs each of `jobs` on a thread of its own and returns their results in order: for blocking
+  /// work such as child processes, which must not hold libdispatch's worker threads.
+  static func onThreads<T: Sendable>(_ jobs: [@Sendable () -> T]) -> [T] {
+    let results = ThreadResults<T>(count: jobs.count)
+    let lock = NSLock()
+    let done = DispatchSemaphore(value: 0)
+    for (index, job) in jobs.enumerated() {
+      Thread {
+        let value = job()
+        lock.lock()
+        results.values[index] = value
+        lock.unlock()
+        done.signal()
+      }.start()
+    }
+    for _ in jobs { done.wait() }
+    return results.values.map { $0! }
   }
 }
