@@ -24,6 +24,9 @@ public struct CheckOptions: Sendable {
   /// Whether `gate.failOn` was chosen by the caller (`--fail-on`); otherwise `fail_on:` in
   /// `.plumb.yaml` sets it.
   public var failOnIsExplicit = false
+  /// The files the caller writes the outputs to (`--output FORMAT=PATH`): never read as inputs,
+  /// so a report written under the root is not an input of the next run there.
+  public var outputPaths: [String] = []
   /// The waiver file (default: `waivers:` in `.plumb.yaml`, else `.plumb-waivers.yaml` at the
   /// root, if present).
   public var waiversPath: String?
@@ -117,6 +120,9 @@ public struct CheckRun: Sendable {
     var loaded = options.configuration ?? PlumbConfiguration.load(root: root)
     loaded.addCommandLine(exclude: options.exclude, respectGitignore: options.respectGitignore)
     let configuration = loaded
+    var outputProblems: [Diagnostic] = []
+    let configuredOutputs = Self.outputs(configuration, problems: &outputProblems)
+    let writtenFiles = options.outputPaths + configuredOutputs.compactMap(\.path)
     let clock = ContinuousClock()
     // The catalog context is read (and a live catalog asked) while the rules compile, and then
     // handed to every ingest of the run.
@@ -126,6 +132,8 @@ public struct CheckRun: Sendable {
           var ingestOptions = IngestOptions(configuration: configuration)
           // The waiver file is policy: when a walk finds it, or it is named, it is not an input.
           if let path = options.waiversPath { ingestOptions.policyFiles.insert(IngestPaths.absolute(path)) }
+          // Plumb's own outputs are not inputs either.
+          for path in writtenFiles { ingestOptions.policyFiles.insert(IngestPaths.absolute(path)) }
           let context = CatalogContextResolver(root: root, options: options.catalog, ingestOptions: ingestOptions)
             .resolve(configuration.catalog + options.catalog.sources)
           PhaseClock.mark("catalog context")
@@ -209,7 +217,7 @@ public struct CheckRun: Sendable {
             location: configured.location))
       }
     }
-    let configuredOutputs = Self.outputs(configuration, problems: &policyProblems)
+    policyProblems += outputProblems
     let gate = Gate(options: gateOptions)
     let reported = zip(findings, statuses).map { item, status in
       ReportedFinding(

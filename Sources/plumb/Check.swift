@@ -158,6 +158,7 @@ extension PlumbCommand {
       options.ruleDocsBase = ruleDocsBase
       options.sourceLinkBase = sourceLinkBase
       options.codeScanningCategory = sarifCategory
+      options.outputPaths = outputs.compactMap { try? OutputRequest.parse($0).get().path }
       let progress = ProgressLine("checking")
       let run = CheckRun.run(options)
       progress.finish()

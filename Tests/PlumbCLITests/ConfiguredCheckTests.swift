@@ -60,6 +60,15 @@ import TestSupport
     #expect(sarif.contains("\"checkout_persist_credentials\""))
     #expect(!FileManager.default.fileExists(atPath: subdirectory.appendingPathComponent("plumb.sarif").path))
 
+    // The next run does not read what the last one wrote (configured or named on the command line).
+    let again = try runPlumb(["check", "--output", "json=again.json", "."], in: root)
+    #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+    _ = try runPlumb(["check", "--output", "json=again.json", "."], in: root)
+    let second = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("again.json"))) as? [String: Any])
+    let files = (second["files"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+    #expect(files == [".github/workflows/ci.yml"], "outputs are not inputs: \(files)")
+
     try FileManager.default.removeItem(at: root.appendingPathComponent("plumb.sarif"))
     let named = try runPlumb(["check", "--output", "markdown", "."], in: root)
     #expect(named.status == 0)
