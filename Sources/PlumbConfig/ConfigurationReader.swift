@@ -65,6 +65,15 @@ public struct ConfigurationReader: Sendable {
     return nil
   }
 
+  /// The entries of a value written either alone or as a list (`exclude: x` or `exclude: [x, y]`):
+  /// the string, or the list's elements; nil, reported as not `what`, for any other shape.
+  public mutating func oneOrList(_ node: YAMLNode, key: String, what: String) -> [YAMLNode]? {
+    if node.kind == .scalar && node.scalarType == .string { return [node] }
+    if node.kind == .sequence { return Array(node.elements) }
+    expected(what, at: node, key: key)
+    return nil
+  }
+
   /// A list of strings (every element that is not one is reported and left out).
   public mutating func strings(_ node: YAMLNode, key: String? = nil) -> [String]? {
     guard node.kind == .sequence else {

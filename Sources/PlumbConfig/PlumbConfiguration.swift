@@ -259,11 +259,7 @@ public struct PlumbConfiguration: Sendable {
       configuration.sourceLinkBase = reader.linkBase(node, key: "source_link_base")
     },
     Section(key: "exclude") { configuration, reader, node in
-      let entries = node.kind == .scalar && node.scalarType == .string ? [node] : node.kind == .sequence ? Array(node.elements) : []
-      if entries.isEmpty && node.kind != .sequence {
-        reader.expected("a pattern or a list of patterns", at: node, key: "exclude")
-        return
-      }
+      guard let entries = reader.oneOrList(node, key: "exclude", what: "a pattern or a list of patterns") else { return }
       for entry in entries {
         guard let text = reader.nonEmptyString(entry, key: "exclude") else { continue }
         guard text.utf8.count <= ExclusionPattern.maximumLength else {
@@ -293,11 +289,8 @@ public struct PlumbConfiguration: Sendable {
       if let value = reader.nonEmptyString(node, key: "fail_on") { configuration.failOn = (value, node.location) }
     },
     Section(key: "outputs") { configuration, reader, node in
-      let entries = node.kind == .scalar && node.scalarType == .string ? [node] : node.kind == .sequence ? Array(node.elements) : []
-      if entries.isEmpty && node.kind != .sequence {
-        reader.expected("an output (FORMAT or FORMAT=PATH) or a list of them", at: node, key: "outputs")
-        return
-      }
+      guard let entries = reader.oneOrList(node, key: "outputs", what: "an output (FORMAT or FORMAT=PATH) or a list of them")
+      else { return }
       for entry in entries {
         guard let text = reader.nonEmptyString(entry, key: "outputs") else { continue }
         if let problem = outputPathProblem(text) {

@@ -273,8 +273,7 @@ public struct CheckRun: Sendable {
         }
         return request
       case .failure(let error):
-        let message = error.message.replacingOccurrences(of: "--output \(entry.value): ", with: "")
-        problems.append(Diagnostic(code: "config.value", message: "'outputs': \(message)", location: entry.location))
+        problems.append(Diagnostic(code: "config.value", message: "'outputs': \(error.reason)", location: entry.location))
         return nil
       }
     }

@@ -136,6 +136,8 @@ extension PlumbCommand {
     static let errorsOnStandardError = 20
 
     func run() throws {
+      // Valid by now (`validate`).
+      let named = outputs.compactMap { try? OutputRequest.parse($0).get() }
       var options = CheckOptions(paths: paths, root: root)
       options.ruleDirectories = ruleDirectories
       options.pack = pack
@@ -158,14 +160,13 @@ extension PlumbCommand {
       options.ruleDocsBase = ruleDocsBase
       options.sourceLinkBase = sourceLinkBase
       options.codeScanningCategory = sarifCategory
-      options.outputPaths = outputs.compactMap { try? OutputRequest.parse($0).get().path }
+      options.outputPaths = named.compactMap(\.path)
       let progress = ProgressLine("checking")
       let run = CheckRun.run(options)
       progress.finish()
 
       var status = run.exitStatus
       // The command line's outputs replace the configuration's; without either, text.
-      let named = outputs.compactMap { try? OutputRequest.parse($0).get() }
       let requests = !named.isEmpty ? named : !run.configuredOutputs.isEmpty ? run.configuredOutputs : [OutputRequest(format: "text")]
       let terminal = color.enabled(isTTY: isatty(STDOUT_FILENO) == 1)
       for request in requests {

@@ -28,7 +28,7 @@ public struct OutputRequest: Sendable, Equatable, CustomStringConvertible {
       format = String(text[..<equals])
       let rest = String(text[text.index(after: equals)...])
       guard !rest.isEmpty else {
-        return .failure(OutputRequestError(message: "--output \(text): give a file after '=' (or leave out '=' for standard output)"))
+        return .failure(OutputRequestError(reason: "give a file after '=' (or leave out '=' for standard output)", value: text))
       }
       path = rest == "-" ? nil : rest
     } else {
@@ -38,8 +38,7 @@ public struct OutputRequest: Sendable, Equatable, CustomStringConvertible {
       let known = knownFormats
       let hint = suggestion(for: format, among: known).map { "; did you mean '\($0)'?" } ?? ""
       return .failure(
-        OutputRequestError(
-          message: "unknown output format '\(format)'\(hint) (known: \(known.joined(separator: ", ")))"))
+        OutputRequestError(reason: "unknown output format '\(format)'\(hint) (known: \(known.joined(separator: ", ")))"))
     }
     return .success(OutputRequest(format: format, path: path))
   }
@@ -50,6 +49,17 @@ public struct OutputRequest: Sendable, Equatable, CustomStringConvertible {
 
 /// Why an `--output` value is wrong (a usage error).
 public struct OutputRequestError: Error, Sendable, Equatable, CustomStringConvertible {
-  public var message: String
+  /// What is wrong, without naming where the value came from (`.plumb.yaml`'s `outputs:` quotes it
+  /// with its place).
+  public var reason: String
+  /// The `--output` value the reason is about, when the reason does not quote it itself.
+  public var value: String?
+  /// The command line's message: `--output VALUE: reason`, or the reason when it quotes the value.
+  public var message: String { value.map { "--output \($0): \(reason)" } ?? reason }
   public var description: String { message }
+
+  public init(reason: String, value: String? = nil) {
+    self.reason = reason
+    self.value = value
+  }
 }
